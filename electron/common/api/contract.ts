@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { errorDataSchema } from '../errors';
+import {
+  appInfoSchema,
+  environmentSchema,
+  noticeSchema,
+  preferencesPatchSchema,
+  preferencesSchema,
+  runnerSchema,
+} from './schemas';
+
+/** Bumped whenever a method or event changes incompatibly. */
+export const APP_API_VERSION = 1;
+
+/** Methods that take nothing are sent `null`, so both transports carry the same JSON. */
+export const noInput = z.null();
+
+interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  readonly summary: string;
+}
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string): MethodSpec<I, O> {
+  return { input, output, summary };
+}
+
+/**
+ * Everything the renderer may ask. Adding a method here is the first of the
+ * three steps in docs/architecture.md ("Adding an API method").
+ */
+export const apiMethods = {
+  getAppInfo: method(noInput, appInfoSchema, 'What this app is and where it runs.'),
+  getPreferences: method(noInput, preferencesSchema, "The user's preferences."),
+  updatePreferences: method(preferencesPatchSchema, preferencesSchema, 'Changes some preferences and returns them all.'),
+  listRunners: method(noInput, z.array(runnerSchema), 'The runners this app knows.'),
+  listEnvironments: method(noInput, z.array(environmentSchema), 'The environments on all runners.'),
+  listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
+  dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),
+} as const;
+
+/** Events the renderer may subscribe to, as `on<Name>(listener)`. */
+export const apiEvents = {
+  preferencesChanged: preferencesSchema,
+  noticesChanged: z.array(noticeSchema),
+} as const;
+
+export type ApiMethods = typeof apiMethods;
+export type ApiMethodName = keyof ApiMethods;
+export type ApiEvents = typeof apiEvents;
+export type ApiEventName = keyof ApiEvents;
+
+export type MethodInput<K extends ApiMethodName> = z.input<ApiMethods[K]['input']>;
+export type MethodOutput<K extends ApiMethodName> = z.output<ApiMethods[K]['output']>;
+export type EventPayload<K extends ApiEventName> = z.output<ApiEvents[K]>;
+
+export type Unsubscribe = () => void;
+export type EventSubscriberName<K extends ApiEventName> = `on${Capitalize<K>}`;
+
+type MethodFunctions = {
+  [K in ApiMethodName]: MethodInput<K> extends null
+    ? () => Promise<MethodOutput<K>>
+    : (input: MethodInput<K>) => Promise<MethodOutput<K>>;
+};
+
+type EventSubscribers = {
+  [K in ApiEventName as EventSubscriberName<K>]: (listener: (payload: EventPayload<K>) => void) => Unsubscribe;
+};
+
+/**
+ * The app API: what `window.paddock` is in the renderer, and what the core
+ * implements. Methods reject with a `PaddockErrorData`-shaped value.
+ */
+export type PaddockApi = MethodFunctions & EventSubscribers;
+
+export function eventSubscriberName<K extends ApiEventName>(event: K): EventSubscriberName<K> {
+  return `on${event.charAt(0).toUpperCase()}${event.slice(1)}` as EventSubscriberName<K>;
+}
+
+export function isApiMethodName(name: unknown): name is ApiMethodName {
+  return typeof name === 'string' && Object.hasOwn(apiMethods, name);
+}
+
+export function isApiEventName(name: unknown): name is ApiEventName {
+  return typeof name === 'string' && Object.hasOwn(apiEvents, name);
+}
+
+/** What a transport carries back for one call. */
+export const envelopeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }).strict(),
+  z.object({ ok: z.literal(false), error: errorDataSchema }).strict(),
+]);
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+/** IPC channel names; the WebSocket bridge uses the same words as message types. */
+export const ipcChannels = {
+  call: 'paddock:call',
+  event: 'paddock:event',
+} as const;

@@ -1,0 +1,48 @@
+import { pino, type DestinationStream } from 'pino';
+
+/** Structured logging; secret-looking fields are redacted before anything is written. */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+const SECRET_KEYS = [
+  'token',
+  'apiToken',
+  'accessToken',
+  'refreshToken',
+  'secret',
+  'clientSecret',
+  'password',
+  'authorization',
+  'pat',
+  'code',
+];
+
+/** Field paths pino redacts, at the top level and two levels down. */
+export const redactedPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+
+/**
+ * A JSON-lines logger (pino) that writes to `destination` (stderr when none
+ * is given) and replaces every field named like a secret with "[redacted]".
+ */
+export function createLogger(options: { name: string; destination?: DestinationStream; level?: string }): Logger {
+  const base = pino(
+    {
+      name: options.name,
+      level: options.level ?? 'info',
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      serializers: { error: pino.stdSerializers.err },
+    },
+    options.destination ?? pino.destination(2),
+  );
+  return {
+    info: (message, fields) => base.info(fields ?? {}, message),
+    warn: (message, fields) => base.warn(fields ?? {}, message),
+    error: (message, fields) => base.error(fields ?? {}, message),
+  };
+}
+
+/** A logger that drops everything, for tests that do not look at logs. */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, BrowserWindow, dialog } from 'electron';
+import { createCore } from '../core/app-core';
+import { createApiDispatcher } from '../core/api/dispatcher';
+import { createLogger } from '../core/logger';
+import { StoreUnavailableError } from '../core/store/store';
+import { APP_ORIGIN, registerAppScheme, setupAppProtocol } from './app-protocol';
+import { setupIpc } from './ipc';
+import { setupSecurity } from './security';
+import { setupSingleInstance } from './single-instance';
+import { openAppStore } from './store';
+import { createMainWindow } from './windows';
+
+// Defined by Electron Forge's Vite plugin.
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+declare const MAIN_WINDOW_VITE_NAME: string;
+
+const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
+const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`;
+const allowedOrigins = [devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN];
+
+let mainWindow: BrowserWindow | undefined;
+
+function showMainWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) {
+    mainWindow = createMainWindow({ preload: path.join(__dirname, 'preload.cjs'), url: rendererUrl });
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+if (setupSingleInstance(() => showMainWindow())) {
+  registerAppScheme();
+
+  void app.whenReady().then(() => {
+    const logDir = app.getPath('logs');
+    fs.mkdirSync(logDir, { recursive: true });
+    const logger = createLogger({
+      name: 'paddock-main',
+      destination: fs.createWriteStream(path.join(logDir, 'main.log'), { flags: 'a', mode: 0o600 }),
+    });
+
+    setupSecurity();
+    if (!devServerUrl) setupAppProtocol(path.join(__dirname, '..', 'renderer', MAIN_WINDOW_VITE_NAME));
+
+    let store;
+    try {
+      store = openAppStore(app.getPath('userData'));
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) {
+        dialog.showErrorBox('Paddock cannot start', error.message);
+        app.exit(1);
+        return;
+      }
+      throw error;
+    }
+    if (store.recovery) logger.warn('store recovered', { message: store.recovery.message });
+
+    const core = createCore({
+      store,
+      appInfo: { name: app.getName(), version: app.getVersion(), shell: 'electron', platform: process.platform },
+    });
+    setupIpc({ dispatcher: createApiDispatcher(core, logger), allowedOrigins, logger });
+    showMainWindow();
+
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) showMainWindow();
+    });
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin') app.quit();
+    });
+    app.on('will-quit', () => {
+      void core.dispose();
+    });
+  });
+}

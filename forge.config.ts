@@ -1,0 +1,20 @@
+import type { ForgeConfig } from '@electron-forge/shared-types';
+import { VitePlugin } from '@electron-forge/plugin-vite';
+
+// Forge runs the app in development only (`npm start`). Installers are made
+// by electron-builder from build/electron-builder.json, which alone holds
+// what installers need (protocols, fuses, unpacked native modules).
+const config: ForgeConfig = {
+  packagerConfig: { asar: true },
+  plugins: [
+    new VitePlugin({
+      build: [
+        { entry: 'electron/main/main.ts', config: 'vite.main.config.ts', target: 'main' },
+        { entry: 'electron/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+      ],
+      renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
+    }),
+  ],
+};
+
+export default config;

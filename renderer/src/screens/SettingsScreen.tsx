@@ -1,0 +1,79 @@
+import { useId, useState, type RefObject } from 'react';
+import type { PaddockApi, Preferences, Theme } from '../../../electron/common/api';
+import { LoadError, Screen } from '../components/Screen';
+import { errorMessage, useApiValue, type Loadable } from '../hooks';
+
+const themeOptions: { value: Theme; label: string; hint: string }[] = [
+  { value: 'system', label: 'Match the system', hint: 'Light or dark, as your operating system is set.' },
+  { value: 'light', label: 'Light', hint: 'Always light.' },
+  { value: 'dark', label: 'Dark', hint: 'Always dark.' },
+];
+
+export function SettingsScreen({
+  api,
+  headingRef,
+  preferences,
+}: {
+  api: PaddockApi;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  preferences: Loadable<Preferences>;
+}) {
+  const info = useApiValue(() => api.getAppInfo());
+  const [saveError, setSaveError] = useState<string>();
+  const groupId = useId();
+
+  const chooseTheme = (theme: Theme) => {
+    setSaveError(undefined);
+    api.updatePreferences({ theme }).catch((error: unknown) => setSaveError(errorMessage(error)));
+  };
+
+  return (
+    <Screen title="Settings" headingRef={headingRef}>
+      <section className="panel" aria-labelledby={`${groupId}-appearance`}>
+        <h2 id={`${groupId}-appearance`}>Appearance</h2>
+        {preferences.state === 'loading' && <p aria-busy="true">Loading preferences…</p>}
+        {preferences.state === 'failed' && <LoadError message={preferences.message} />}
+        {preferences.state === 'ready' && (
+          <fieldset className="choices">
+            <legend>Theme</legend>
+            {themeOptions.map((option) => (
+              <label key={option.value} className="choice">
+                <input
+                  type="radio"
+                  name={`${groupId}-theme`}
+                  value={option.value}
+                  checked={preferences.value.theme === option.value}
+                  onChange={() => chooseTheme(option.value)}
+                  aria-describedby={`${groupId}-${option.value}-hint`}
+                />
+                <span>
+                  <span className="choice-label">{option.label}</span>
+                  <span className="choice-hint" id={`${groupId}-${option.value}-hint`}>
+                    {option.hint}
+                  </span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {saveError && <LoadError message={saveError} />}
+      </section>
+      <section className="panel" aria-labelledby={`${groupId}-about`}>
+        <h2 id={`${groupId}-about`}>About</h2>
+        {info.state === 'failed' && <LoadError message={info.message} />}
+        {info.state === 'ready' && (
+          <dl className="facts">
+            <dt>Version</dt>
+            <dd>{info.value.version}</dd>
+            <dt>App API version</dt>
+            <dd>{info.value.apiVersion}</dd>
+            <dt>Running as</dt>
+            <dd>{info.value.shell === 'electron' ? 'Desktop app' : 'Web host (development and tests)'}</dd>
+            <dt>Platform</dt>
+            <dd>{info.value.platform}</dd>
+          </dl>
+        )}
+      </section>
+    </Screen>
+  );
+}

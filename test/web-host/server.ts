@@ -1,0 +1,218 @@
+import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Conf from 'conf';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { apiEvents, type ApiEventName } from '../../electron/common/api';
+import { contentSecurityPolicy } from '../../electron/common/csp';
+import { createApiDispatcher } from '../../electron/core/api/dispatcher';
+import { createCore, type PaddockCore } from '../../electron/core/app-core';
+import { createLogger, type Logger } from '../../electron/core/logger';
+import { openStore, type AppStore } from '../../electron/core/store/store';
+import {
+  BRIDGE_PATH,
+  BRIDGE_PROTOCOL_PREFIX,
+  BRIDGE_SCRIPT_PATH,
+  clientMessageSchema,
+  TOKEN_META_NAME,
+  type ServerMessage,
+} from './protocol';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface WebHostOptions {
+  /** The core's data directory; a fresh temporary one when not given. */
+  dataDir?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  rendererDir?: string;
+  bridgeFile?: string;
+  logger?: Logger;
+}
+
+export interface WebHost {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly store: AppStore;
+  readonly core: PaddockCore;
+  close(): Promise<void>;
+}
+
+const MIME_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/**
+ * The web host: serves the built renderer on 127.0.0.1 with `window.paddock`
+ * bridged over a WebSocket to a real core. For UI work and end-to-end tests
+ * only; it is never part of a packaged app.
+ */
+export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
+  const rendererDir = options.rendererDir ?? path.join(projectRoot, 'dist/web');
+  const bridgeFile = options.bridgeFile ?? path.join(projectRoot, 'dist/web-bridge/bridge.js');
+  for (const file of [path.join(rendererDir, 'index.html'), bridgeFile]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run build:web\` first.`);
+  }
+  const dataDir = options.dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'paddock-web-')));
+  await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const logger = options.logger ?? createLogger({ name: 'paddock-web-host' });
+
+  const store = openStore({
+    directory: dataDir,
+    createBackend: (storeOptions) => new Conf(storeOptions) as never,
+  });
+  const core = createCore({
+    store,
+    appInfo: { name: 'Paddock', version: packageVersion(), shell: 'web', platform: process.platform },
+  });
+  const dispatcher = createApiDispatcher(core, logger);
+
+  const token = randomBytes(32).toString('base64url');
+  const tokenHash = createHash('sha256').update(token).digest();
+  let port = 0;
+  const origin = () => `http://127.0.0.1:${port}`;
+
+  const server = http.createServer((request, response) => {
+    void serve(request, response);
+  });
+
+  async function serve(request: http.IncomingMessage, response: http.ServerResponse) {
+    // Only our own address: a page on another name (DNS rebinding) gets nothing.
+    if (request.headers.host !== `127.0.0.1:${port}`) return send(response, 421, 'Misdirected request');
+    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed');
+    const pathname = new URL(request.url ?? '/', origin()).pathname;
+    const headers = {
+      'Content-Security-Policy': contentSecurityPolicy([`ws://127.0.0.1:${port}`]),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    };
+    if (pathname === BRIDGE_SCRIPT_PATH) {
+      const body = await fsp.readFile(bridgeFile);
+      response.writeHead(200, { ...headers, 'Content-Type': MIME_TYPES['.js'] });
+      return response.end(body);
+    }
+    const file = resolveStatic(rendererDir, pathname);
+    if (!file) return send(response, 404, 'Not found');
+    let body: Buffer;
+    try {
+      body = await fsp.readFile(file);
+    } catch {
+      return send(response, 404, 'Not found');
+    }
+    if (file.endsWith('index.html')) {
+      body = Buffer.from(
+        body
+          .toString('utf8')
+          .replace('<head>', `<head>\n    <meta name="${TOKEN_META_NAME}" content="${token}" />\n    <script type="module" src="${BRIDGE_SCRIPT_PATH}"></script>`),
+      );
+    }
+    response.writeHead(200, { ...headers, 'Content-Type': MIME_TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    response.end(body);
+  }
+
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  server.on('upgrade', (request, socket, head) => {
+    const offered = String(request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((value) => value.trim());
+    const presented = offered.find((value) => value.startsWith(BRIDGE_PROTOCOL_PREFIX))?.slice(BRIDGE_PROTOCOL_PREFIX.length) ?? '';
+    const refuse = (status: number, reason: string) => {
+      logger.warn('web host refused a bridge connection', { reason });
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (new URL(request.url ?? '/', origin()).pathname !== BRIDGE_PATH) return refuse(404, 'Not Found');
+    if (request.headers.host !== `127.0.0.1:${port}`) return refuse(421, 'Misdirected Request');
+    if (request.headers.origin !== origin()) return refuse(403, 'Forbidden');
+    // Compare hashes: equal length, constant time, whatever was presented.
+    if (!timingSafeEqual(createHash('sha256').update(presented).digest(), tokenHash)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => void onMessage(ws, data.toString()));
+    });
+  });
+  wss.on('headers', () => undefined);
+
+  async function onMessage(ws: WebSocket, raw: string) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return ws.close(1007, 'Messages must be JSON.');
+    }
+    const message = clientMessageSchema.safeParse(json);
+    if (!message.success) return ws.close(1008, 'Not a bridge message.');
+    const envelope = await dispatcher.call(message.data.method, message.data.input);
+    sendMessage(ws, { type: 'result', id: message.data.id, envelope });
+  }
+
+  const unsubscribers = (Object.keys(apiEvents) as ApiEventName[]).map((event) =>
+    dispatcher.subscribe(event, (payload) => {
+      for (const ws of sockets) sendMessage(ws, { type: 'event', event, payload });
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('The web host has no TCP address.');
+  port = address.port;
+
+  return {
+    url: `${origin()}/`,
+    port,
+    dataDir,
+    store,
+    core,
+    async close() {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.dispose();
+    },
+  };
+}
+
+function sendMessage(ws: WebSocket, message: ServerMessage) {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}
+
+function send(response: http.ServerResponse, status: number, text: string) {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end(text);
+}
+
+/** A file under `root` for a URL path, or null if it would leave `root`. */
+export function resolveStatic(root: string, pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+  const base = path.resolve(root);
+  const file = path.resolve(base, relative);
+  return file.startsWith(base + path.sep) ? file : null;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
