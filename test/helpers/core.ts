@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Conf from 'conf';
+import { createApiDispatcher } from '../../electron/core/api/dispatcher';
+import { createCore } from '../../electron/core/app-core';
+import { silentLogger, type Logger } from '../../electron/core/logger';
+import { openStore } from '../../electron/core/store/store';
+
+/** A real core over a conf store in a fresh temporary directory. */
+export function createTestCore(options: { directory?: string; logger?: Logger } = {}) {
+  const directory = options.directory ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-core-'));
+  const store = openStore({ directory, createBackend: (storeOptions) => new Conf(storeOptions) as never });
+  const core = createCore({ store, appInfo: { name: 'Paddock', version: '0.0.0-test', shell: 'web', platform: process.platform } });
+  const dispatcher = createApiDispatcher(core, options.logger ?? silentLogger);
+  return { directory, store, core, dispatcher };
+}

@@ -1,0 +1,112 @@
+// A stand-in for the 'electron' module in adapter unit tests (the Electron
+// binary cannot be downloaded on build machines). It records what the code
+// under test asked Electron to do, so tests can assert on it.
+import { EventEmitter } from 'node:events';
+import { vi } from 'vitest';
+
+export class FakeWebContents extends EventEmitter {
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
+  sent: unknown[][] = [];
+  mainFrame = { url: 'app://paddock/index.html', parent: null };
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.windowOpenHandler = handler;
+  }
+  isDestroyed() {
+    return false;
+  }
+  send(...args: unknown[]) {
+    this.sent.push(args);
+  }
+  /** Emits an event the way Electron does and says whether it was prevented. */
+  emitPreventable(event: string, ...args: unknown[]): boolean {
+    let prevented = false;
+    this.emit(event, { preventDefault: () => (prevented = true) }, ...args);
+    return prevented;
+  }
+}
+
+export const app = Object.assign(new EventEmitter(), {
+  requestSingleInstanceLock: vi.fn(() => true),
+  quit: vi.fn(),
+  exit: vi.fn(),
+  getPath: vi.fn((name: string) => `/tmp/paddock-mock/${name}`),
+  getName: () => 'Paddock',
+  getVersion: () => '0.0.0-test',
+  whenReady: () => Promise.resolve(),
+});
+
+export const protocol = {
+  registerSchemesAsPrivileged: vi.fn(),
+  handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  handle: vi.fn((scheme: string, handler: (request: Request) => Promise<Response>) => {
+    protocol.handlers.set(scheme, handler);
+  }),
+};
+
+export const session = {
+  defaultSession: {
+    setPermissionRequestHandler: vi.fn(),
+    setPermissionCheckHandler: vi.fn(),
+  },
+};
+
+export const shell = { openExternal: vi.fn(async () => undefined) };
+
+export const ipcMain = {
+  handlers: new Map<string, (...args: unknown[]) => unknown>(),
+  handle: vi.fn((channel: string, handler: (...args: unknown[]) => unknown) => {
+    ipcMain.handlers.set(channel, handler);
+  }),
+  removeHandler: vi.fn((channel: string) => {
+    ipcMain.handlers.delete(channel);
+  }),
+};
+
+export const allWebContents: FakeWebContents[] = [];
+export const webContents = { getAllWebContents: () => allWebContents };
+
+export const nativeTheme = { shouldUseDarkColors: false };
+export const dialog = { showErrorBox: vi.fn() };
+
+export class BrowserWindow extends EventEmitter {
+  static created: BrowserWindow[] = [];
+  static getAllWindows = () => BrowserWindow.created;
+  readonly options: Record<string, unknown>;
+  readonly webContents = new FakeWebContents();
+  loadedUrl: string | undefined;
+  constructor(options: Record<string, unknown>) {
+    super();
+    this.options = options;
+    BrowserWindow.created.push(this);
+  }
+  loadURL(url: string) {
+    this.loadedUrl = url;
+    return Promise.resolve();
+  }
+  show() {}
+}
+
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld: vi.fn((key: string, api: unknown) => {
+    contextBridge.exposed.set(key, api);
+  }),
+};
+
+export const ipcRenderer = Object.assign(new EventEmitter(), {
+  invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => undefined),
+});
+
+export default {
+  app,
+  protocol,
+  session,
+  shell,
+  ipcMain,
+  webContents,
+  nativeTheme,
+  dialog,
+  BrowserWindow,
+  contextBridge,
+  ipcRenderer,
+};
