@@ -20,11 +20,20 @@ export function SettingsScreen({
 }) {
   const info = useApiValue(() => api.getAppInfo());
   const [saveError, setSaveError] = useState<string>();
+  // The choice shows at once; the saved preference (and its event) follows.
+  const [pendingTheme, setPendingTheme] = useState<Theme>();
   const groupId = useId();
 
   const chooseTheme = (theme: Theme) => {
     setSaveError(undefined);
-    api.updatePreferences({ theme }).catch((error: unknown) => setSaveError(errorMessage(error)));
+    setPendingTheme(theme);
+    api.updatePreferences({ theme }).then(
+      () => setPendingTheme(undefined),
+      (error: unknown) => {
+        setPendingTheme(undefined);
+        setSaveError(`Could not save the theme: ${errorMessage(error)}`);
+      },
+    );
   };
 
   return (
@@ -42,7 +51,7 @@ export function SettingsScreen({
                   type="radio"
                   name={`${groupId}-theme`}
                   value={option.value}
-                  checked={preferences.value.theme === option.value}
+                  checked={(pendingTheme ?? preferences.value.theme) === option.value}
                   onChange={() => chooseTheme(option.value)}
                   aria-describedby={`${groupId}-${option.value}-hint`}
                 />

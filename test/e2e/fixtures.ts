@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
+import { silentLogger } from '../../electron/core/logger';
+import { startWebHost, type WebHost } from '../web-host/server';
+
+interface Fixtures {
+  /** Files to put in the data directory before the host starts. */
+  seedFiles: Record<string, string>;
+  host: WebHost;
+  app: Page;
+}
+
+/** Each test gets its own web host (real core, fresh data directory) and a page on it. */
+export const test = base.extend<Fixtures>({
+  seedFiles: [{}, { option: true }],
+  host: async ({ seedFiles }, use) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-'));
+    for (const [name, content] of Object.entries(seedFiles)) fs.writeFileSync(path.join(dataDir, name), content);
+    const host = await startWebHost({ dataDir, logger: silentLogger });
+    await use(host);
+    await host.close();
+  },
+  app: async ({ page, host }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(host.url);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await use(page);
+    // CSP violations and uncaught errors show up here.
+    expect(errors).toEqual([]);
+  },
+});
+
+export { expect };
+
+/** axe-core on the current page: no serious or critical violation. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(blocking.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  // The check really ran: it looked at rules and found things that pass.
+  expect(results.passes.length).toBeGreaterThan(10);
+}
