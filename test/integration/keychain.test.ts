@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import type * as Keytar from '@github/keytar';
 
 // keytar is CommonJS with a native addon; load it as Node would in the runner.
-const keytar = createRequire(import.meta.url)('@github/keytar') as typeof import('@github/keytar');
+const keytar = createRequire(import.meta.url)('@github/keytar') as typeof Keytar;
 
 const inKeyringSession = process.platform !== 'linux' || process.env.PADDOCK_KEYRING_SESSION === '1';
 

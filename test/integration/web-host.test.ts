@@ -73,7 +73,7 @@ describe('web host', () => {
     ws.close();
   });
 
-  it.each([
+  it.each<[string, { origin?: string; token?: string; host?: string }, number]>([
     ['another origin', { origin: 'http://evil.example' }, 403],
     ['no origin (not a browser page)', {}, 403],
     ['localhost instead of 127.0.0.1', { origin: 'http://localhost:1' }, 403],

@@ -2,14 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./electron-mock'));
 
-const electron = await import('./electron-mock');
 const { createMainWindow } = await import('../../../electron/main/windows');
 
 describe('createMainWindow', () => {
   it('isolates the renderer: contextIsolation and sandbox on, Node integration off', () => {
-    const window = createMainWindow({ preload: '/app/.vite/build/preload.cjs', url: 'app://paddock/index.html' }) as unknown as InstanceType<
-      typeof electron.BrowserWindow
-    >;
+    const window = createMainWindow({ preload: '/app/.vite/build/preload.cjs', url: 'app://paddock/index.html' }) as unknown as {
+      options: Record<string, unknown>;
+      loadedUrl: string;
+    };
     const prefs = window.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({
       contextIsolation: true,
