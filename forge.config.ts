@@ -6,6 +6,9 @@ import { VitePlugin } from '@electron-forge/plugin-vite';
 // what installers need (protocols, fuses, unpacked native modules).
 const config: ForgeConfig = {
   packagerConfig: { asar: true },
+  // keytar is a Node-API module with prebuilt binaries that load in Electron
+  // as they are; rebuilding it would need Electron's headers from the network.
+  rebuildConfig: { onlyModules: [] },
   plugins: [
     new VitePlugin({
       build: [
