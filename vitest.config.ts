@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // Transformed by Vite so that vi.mock('electron') reaches its own
+          // `import electron` (the real package would start a download).
+          server: { deps: { inline: ['electron-store'] } },
         },
       },
       {

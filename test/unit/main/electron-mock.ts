@@ -53,6 +53,7 @@ export const session = {
 export const shell = { openExternal: vi.fn(async () => undefined) };
 
 export const ipcMain = {
+  on: vi.fn(),
   handlers: new Map<string, (...args: unknown[]) => unknown>(),
   handle: vi.fn((channel: string, handler: (...args: unknown[]) => unknown) => {
     ipcMain.handlers.set(channel, handler);

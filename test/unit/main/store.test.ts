@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => import('./electron-mock'));
+
+const { openAppStore } = await import('../../../electron/main/store');
+
+describe('openAppStore (electron-store)', () => {
+  it('keeps paddock.json in the given user data folder, with defaults and schema', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-estore-'));
+    const store = openAppStore(directory);
+    expect(store.path).toBe(path.join(directory, 'paddock.json'));
+    expect(store.get('preferences')).toEqual({ theme: 'system' });
+    store.set('preferences', { theme: 'light' });
+    expect(JSON.parse(fs.readFileSync(store.path, 'utf8')).preferences).toEqual({ theme: 'light' });
+    expect(() => store.set('preferences', { theme: 'plaid' } as never)).toThrow();
+  });
+
+  it('moves an unreadable file aside with a notice', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-estore-'));
+    fs.writeFileSync(path.join(directory, 'paddock.json'), 'not json');
+    const store = openAppStore(directory);
+    expect(store.recovery?.message).toMatch(/could not read its settings file/);
+    const aside = fs.readdirSync(directory).find((name) => name.startsWith('paddock.unreadable-'));
+    expect(aside && fs.readFileSync(path.join(directory, aside), 'utf8')).toBe('not json');
+  });
+});
