@@ -1,4 +1,5 @@
 import { pino, type DestinationStream } from 'pino';
+import { redactedPaths } from '../common/redaction';
 
 /** Structured logging; secret-looking fields are redacted before anything is written. */
 export interface Logger {
@@ -6,22 +7,6 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
-
-const SECRET_KEYS = [
-  'token',
-  'apiToken',
-  'accessToken',
-  'refreshToken',
-  'secret',
-  'clientSecret',
-  'password',
-  'authorization',
-  'pat',
-  'code',
-];
-
-/** Field paths pino redacts, at the top level and two levels down. */
-export const redactedPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
 /**
  * A JSON-lines logger (pino) that writes to `destination` (stderr when none

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * The runner API (HTTP/JSON under /v1), shared by the runner and the app's
+ * runner client. Bumped when a route changes incompatibly; app and runner
+ * refuse each other with a clear message when they differ.
+ */
+export const RUNNER_API_VERSION = 1;
+export const RUNNER_API_VERSION_HEADER = 'paddock-api-version';
+/** Bodies larger than this get 413. */
+export const RUNNER_MAX_BODY_BYTES = 64 * 1024;
+
+const base64 = (bytes: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
+    .refine((value) => Math.floor((value.length * 3) / 4) - (value.match(/=+$/)?.[0].length ?? 0) === bytes, `must be ${bytes} bytes of base64`);
+
+/** An X25519 public key, base64. */
+export const publicKeySchema = base64(32);
+/** A SHA-256 fingerprint of a certificate's public key (SPKI), as `sha256/<base64>`. */
+export const spkiSchema = z.string().regex(/^sha256\/[A-Za-z0-9+/]{43}=$/, 'must be sha256/<base64 of 32 bytes>');
+export const nonceSchema = base64(32);
+const proofSchema = base64(32);
+
+export const runnerErrorCodes = [
+  'bad-request',
+  'unauthorized',
+  'token-expired',
+  'token-used',
+  'forbidden',
+  'not-found',
+  'method-not-allowed',
+  'payload-too-large',
+  'incompatible-api',
+  'internal',
+] as const;
+export const runnerErrorSchema = z
+  .object({ error: z.object({ code: z.enum(runnerErrorCodes), message: z.string().max(2000) }).strict() })
+  .strict();
+export type RunnerErrorBody = z.infer<typeof runnerErrorSchema>;
+
+export const healthResponseSchema = z
+  .object({ status: z.literal('ok'), version: z.string().max(100), apiVersion: z.number().int().positive() })
+  .strict();
+
+/** Local mode: the runner proves it knows the app's token before the app sends it. */
+export const helloRequestSchema = z.object({ nonce: nonceSchema }).strict();
+export const helloResponseSchema = z.object({ proof: proofSchema }).strict();
+
+/** Remote registration, step 1: the runner proves it holds the token (by its hash) and binds its keys. */
+export const challengeRequestSchema = z
+  .object({ nonce: nonceSchema, tokenId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits') })
+  .strict();
+export const challengeResponseSchema = z.object({ proof: proofSchema, publicKey: publicKeySchema, spki: spkiSchema }).strict();
+
+/** Remote registration, step 2: the app reveals the token and gets its own credential. */
+export const registrationRequestSchema = z
+  .object({ token: z.string().min(10).max(200), name: z.string().trim().min(1).max(200) })
+  .strict();
+export const registrationResponseSchema = z
+  .object({ clientId: z.string().regex(/^c_[A-Za-z0-9_-]{16,64}$/), apiToken: z.string().min(32).max(200), publicKey: publicKeySchema })
+  .strict();
+
+export const runnerStatusSchema = z
+  .object({
+    runnerId: z.string().min(1).max(100),
+    version: z.string().max(100),
+    apiVersion: z.number().int().positive(),
+    mode: z.enum(['local', 'remote']),
+    publicKey: publicKeySchema,
+    spki: spkiSchema.nullable(),
+    secretStore: z.enum(['keychain', 'file']),
+    startedAt: z.iso.datetime(),
+    /** Problems that leave the runner working but not as it should (shown as "degraded"). */
+    warnings: z.array(z.string().max(500)).max(20),
+  })
+  .strict();
+export type RunnerStatus = z.infer<typeof runnerStatusSchema>;
+
+export const okResponseSchema = z.object({ ok: z.literal(true) }).strict();
+
+/** Registration tokens: `prt1_` + base64url(expiry as 8-byte big-endian ms ‖ 32 random bytes). */
+export const REGISTRATION_TOKEN_PREFIX = 'prt1_';
+export const REGISTRATION_TOKEN_PATTERN = /^prt1_[A-Za-z0-9_-]{54}$/;
+
+/** Messages between the app and a local runner over the process channel (parentPort / IPC). */
+export const runnerParentMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('token'), token: z.string().min(32).max(200) }).strict(),
+  z.object({ type: z.literal('shutdown') }).strict(),
+]);
+export type RunnerParentMessage = z.infer<typeof runnerParentMessageSchema>;
+
+export const runnerChildMessageSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('ready'),
+      endpoint: z.string().min(1).max(300),
+      publicKey: publicKeySchema,
+      runnerId: z.string().min(1).max(100),
+      version: z.string().max(100),
+      apiVersion: z.number().int().positive(),
+    })
+    .strict(),
+  z.object({ type: z.literal('fatal'), code: z.enum(['keychain-unavailable', 'data-dir', 'internal']), message: z.string().max(2000) }).strict(),
+]);
+export type RunnerChildMessage = z.infer<typeof runnerChildMessageSchema>;
+
+/** Exit codes with a meaning for the app. */
+export const RUNNER_EXIT = {
+  ok: 0,
+  usage: 64,
+  dataDir: 73,
+  /** The OS keychain cannot be reached: the app shows the message and does not restart in a loop. */
+  keychainUnavailable: 78,
+} as const;

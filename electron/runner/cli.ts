@@ -1,0 +1,308 @@
+// paddock-runner: the runner program. In the checkout: `npm run runner -- <command>`.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { parseArgs } from 'node:util';
+import { RUNNER_API_VERSION, RUNNER_EXIT, type RunnerChildMessage } from '../common/runner-api';
+import { PADDOCK_VERSION } from '../common/version';
+import { IdentityError, readRunnerFile } from './identity';
+import { createRunnerLogger } from './logger';
+import { RegistrationBook } from './registrations';
+import { fileStore, keychainStore, KeychainUnavailableError, type SecretStore } from './secret-store';
+import { serve, type ParentChannel } from './serve';
+import { loadOrCreateTlsKey, spkiOfCertificate, spkiOfPrivateKey } from './tls';
+
+const HELP = `paddock-runner ${PADDOCK_VERSION} (runner API v${RUNNER_API_VERSION})
+
+Usage: paddock-runner <command> [options]      (in the checkout: npm run runner -- <command> [options])
+
+Commands:
+  serve --data-dir DIR
+      Local mode, as the app starts it: listens on a Unix socket with a random
+      name in a fresh 0700 directory (Windows: a random named pipe). The API
+      token arrives as the first message from the app (utility process or
+      forked child), or from PADDOCK_RUNNER_TOKEN / PADDOCK_RUNNER_TOKEN_FILE
+      when started by hand; never on the command line.
+
+  serve --data-dir DIR --listen HOST:PORT [--public-url URL]
+        [--tls-cert FILE --tls-key FILE] [--secret-store keychain|file]
+      Remote mode, on a server: HTTPS always. Without --tls-cert/--tls-key a
+      key and a self-signed certificate are made on first start. Prints the
+      SHA-256 fingerprint of the certificate's public key (SPKI) to compare in
+      the app. --public-url is the https URL workstations use (default from
+      --listen); the runner answers only to that name and IP addresses.
+
+  registration create --data-dir DIR [--expires 24h] [--json]
+      Makes a one-time registration token for one workstation (256 random
+      bits, expiry inside; at most 24h, default 24h; units m, h) and prints it
+      with the runner's URL and fingerprint. --json prints
+      {"token", "expiresAt", "spki"}. The runner keeps only the token's hash.
+
+  status --data-dir DIR [--json]
+      The runner's identity, fingerprint, registrations, registered
+      workstations, and whether its server answers.
+
+Options:
+  --data-dir DIR        where the runner keeps its state (required)
+  --secret-store KIND   keychain (default: the OS keychain) or file (a 0600
+                        file in DIR, for headless servers; warned at every start)
+  -h, --help            this text
+
+Exit codes: 0 ok, 64 usage, 73 data directory or keys unusable,
+78 the OS keychain cannot be reached (the message says how to fix it).
+`;
+
+function usage(message: string): never {
+  process.stderr.write(`paddock-runner: ${message}\nRun with --help for usage.\n`);
+  process.exit(RUNNER_EXIT.usage);
+}
+
+function parseListen(value: string): { host: string; port: number } {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[2]);
+  if (!match || port > 65535) usage(`--listen must be HOST:PORT (for example 0.0.0.0:8443), not ${JSON.stringify(value)}.`);
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+export function parseLifetime(value: string): number {
+  const match = /^(\d+)(m|h)$/.exec(value);
+  if (!match) throw new Error(`--expires takes minutes or hours, like 30m or 24h; not ${JSON.stringify(value)}.`);
+  const ms = Number(match[1]) * (match[2] === 'h' ? 3600_000 : 60_000);
+  if (ms < 60_000 || ms > 24 * 3600_000) throw new Error('--expires must be between 1m and 24h.');
+  return ms;
+}
+
+function secretStoreFor(kind: string | undefined, dataDir: string): SecretStore {
+  if (kind === undefined || kind === 'keychain') return keychainStore();
+  if (kind === 'file') return fileStore(dataDir);
+  usage(`--secret-store must be keychain or file, not ${JSON.stringify(kind)}.`);
+}
+
+/** The channel to the app: Electron's parentPort (utility process) or Node's IPC (fork). */
+function parentChannel(): ParentChannel | undefined {
+  const parentPort = (process as unknown as { parentPort?: { on(e: 'message', l: (m: { data: unknown }) => void): void; postMessage(m: unknown): void } })
+    .parentPort;
+  if (parentPort) {
+    const listeners: ((m: unknown) => void)[] = [];
+    const first = new Promise<unknown>((resolve) => listeners.push(resolve));
+    parentPort.on('message', (event) => {
+      const listener = listeners.shift();
+      if (listener) listener(event.data);
+      else rest.forEach((l) => l(event.data));
+    });
+    const rest: ((m: unknown) => void)[] = [];
+    return { firstMessage: () => first, onMessage: (l) => rest.push(l), send: (m) => parentPort.postMessage(m) };
+  }
+  if (process.send) {
+    let resolveFirst!: (m: unknown) => void;
+    const first = new Promise<unknown>((resolve) => (resolveFirst = resolve));
+    let gotFirst = false;
+    const rest: ((m: unknown) => void)[] = [];
+    process.on('message', (message) => {
+      if (!gotFirst) {
+        gotFirst = true;
+        resolveFirst(message);
+      } else rest.forEach((l) => l(message));
+    });
+    process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    return { firstMessage: () => first, onMessage: (l) => rest.push(l), send: (m) => process.send?.(m) };
+  }
+  return undefined;
+}
+
+function tokenFromEnvironment(): string | undefined {
+  const direct = process.env.PADDOCK_RUNNER_TOKEN;
+  delete process.env.PADDOCK_RUNNER_TOKEN;
+  if (direct) return direct;
+  const file = process.env.PADDOCK_RUNNER_TOKEN_FILE;
+  if (file) return fs.readFileSync(file, 'utf8').trim();
+  return undefined;
+}
+
+async function commandServe(values: Record<string, string | boolean | undefined>) {
+  const dataDir = path.resolve(String(values['data-dir']));
+  const logger = createRunnerLogger();
+  const parent = values.listen ? undefined : parentChannel();
+  const fatal = (message: RunnerChildMessage & { type: 'fatal' }, exitCode: number) => {
+    parent?.send(message);
+    process.stderr.write(`paddock-runner: ${message.message}\n`);
+    // Give the message time to reach the app before exiting.
+    setTimeout(() => process.exit(exitCode), 100);
+  };
+  try {
+    const runner = await serve({
+      dataDir,
+      secretStore: secretStoreFor(values['secret-store'] as string | undefined, dataDir),
+      logger,
+      ...(values.listen ? { listen: parseListen(String(values.listen)) } : {}),
+      ...(values['public-url'] ? { publicUrl: String(values['public-url']) } : {}),
+      ...(values['tls-cert'] ? { tlsCertFile: String(values['tls-cert']) } : {}),
+      ...(values['tls-key'] ? { tlsKeyFile: String(values['tls-key']) } : {}),
+      ...(values.listen ? {} : { token: tokenFromEnvironment() }),
+      ...(parent ? { parent } : {}),
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void runner.stop());
+    await runner.stopped;
+    process.exit(RUNNER_EXIT.ok);
+  } catch (error) {
+    if (error instanceof KeychainUnavailableError) {
+      return fatal({ type: 'fatal', code: 'keychain-unavailable', message: error.message }, RUNNER_EXIT.keychainUnavailable);
+    }
+    if (error instanceof IdentityError) return fatal({ type: 'fatal', code: 'data-dir', message: error.message }, RUNNER_EXIT.dataDir);
+    logger.error('runner failed to start', { error });
+    return fatal({ type: 'fatal', code: 'internal', message: `The runner failed to start: ${(error as Error).message}` }, 1);
+  }
+}
+
+function runnerSpki(dataDir: string): string {
+  const remote = readRunnerFile(dataDir)?.remote;
+  if (remote?.certFile) return spkiOfCertificate(fs.readFileSync(remote.certFile, 'utf8'));
+  return spkiOfPrivateKey(loadOrCreateTlsKey(dataDir));
+}
+
+function commandRegistrationCreate(values: Record<string, string | boolean | undefined>) {
+  const dataDir = path.resolve(String(values['data-dir']));
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let lifetime: number;
+  try {
+    lifetime = parseLifetime(String(values.expires ?? '24h'));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const { token, expiresAt } = new RegistrationBook(dataDir).create(lifetime);
+  const spki = runnerSpki(dataDir);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ token, expiresAt: expiresAt.toISOString(), spki })}\n`);
+    return;
+  }
+  const url = readRunnerFile(dataDir)?.remote?.publicUrl ?? '(start the runner with `serve --listen` to give it a URL)';
+  process.stdout.write(
+    [
+      'One-time registration token for one workstation (keep it secret; it is shown once):',
+      '',
+      `  ${token}`,
+      '',
+      `Expires:     ${expiresAt.toISOString()}`,
+      `Runner URL:  ${url}`,
+      `Fingerprint: ${spki}`,
+      '',
+      'In Paddock: Runners → Add a runner on a server → enter the URL and this token, and check that the app shows the same fingerprint.',
+      '',
+    ].join('\n'),
+  );
+}
+
+async function commandStatus(values: Record<string, string | boolean | undefined>) {
+  const dataDir = path.resolve(String(values['data-dir']));
+  const file = readRunnerFile(dataDir);
+  if (!file) {
+    process.stderr.write(`paddock-runner: ${dataDir} holds no runner yet; \`serve\` makes one.\n`);
+    process.exit(RUNNER_EXIT.dataDir);
+  }
+  const book = new RegistrationBook(dataDir);
+  const spki = file.remote ? runnerSpki(dataDir) : null;
+  let server = 'not running in remote mode';
+  if (file.remote) server = await probeHealth(file.remote.listen, spki!);
+  const status = {
+    runnerId: file.runnerId,
+    version: PADDOCK_VERSION,
+    apiVersion: RUNNER_API_VERSION,
+    publicKey: file.publicKey,
+    secretStore: file.secretStore,
+    url: file.remote?.publicUrl ?? null,
+    spki,
+    registrationsOutstanding: book.outstanding(),
+    workstations: book.clients().map((c) => ({ clientId: c.clientId, name: c.name, createdAt: c.createdAt })),
+    server,
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(status)}\n`);
+    return;
+  }
+  process.stdout.write(
+    [
+      `Runner ${status.runnerId} (Paddock ${status.version}, runner API v${status.apiVersion})`,
+      `Public key:    ${status.publicKey}`,
+      `Secret store:  ${status.secretStore}`,
+      `URL:           ${status.url ?? '-'}`,
+      `Fingerprint:   ${status.spki ?? '-'}`,
+      `Server:        ${status.server}`,
+      `Unused registration tokens: ${status.registrationsOutstanding}`,
+      `Workstations:  ${status.workstations.length ? status.workstations.map((w) => `${w.name} (${w.clientId})`).join(', ') : 'none'}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function probeHealth(listen: string, spki: string): Promise<string> {
+  const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];
+  const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return new Promise((resolve) => {
+    const request = https.request(
+      { host: target, port, path: '/v1/health', method: 'GET', rejectUnauthorized: false, timeout: 3000, headers: { Host: target.includes(':') ? `[${target}]` : target } },
+      (response) => {
+        const socket = response.socket as TLSSocket;
+        const der = socket.getPeerCertificate().pubkey;
+        response.resume();
+        const seen = der ? `sha256/${createHash('sha256').update(der).digest('base64')}` : null;
+        resolve(seen === spki ? `answering at ${listen} (HTTP ${response.statusCode})` : `something else answers at ${listen} (fingerprint ${seen})`);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', (error) => resolve(`not answering at ${listen} (${error.message})`));
+    request.end();
+  });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = (() => {
+    try {
+      return parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          'data-dir': { type: 'string' },
+          listen: { type: 'string' },
+          'public-url': { type: 'string' },
+          'tls-cert': { type: 'string' },
+          'tls-key': { type: 'string' },
+          'secret-store': { type: 'string' },
+          expires: { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (error) {
+      usage((error as Error).message);
+    }
+  })();
+  const command = positionals.join(' ');
+  if (values.help || command === '' || command === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (!values['data-dir']) usage(`${command} needs --data-dir DIR.`);
+  if (values['public-url'] !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(values['public-url']);
+    } catch {
+      url = undefined;
+    }
+    if (url?.protocol !== 'https:') usage('--public-url must be an https:// URL.');
+  }
+  switch (command) {
+    case 'serve':
+      return commandServe(values);
+    case 'registration create':
+      return commandRegistrationCreate(values);
+    case 'status':
+      return commandStatus(values);
+    default:
+      usage(`unknown command ${JSON.stringify(command)}.`);
+  }
+}
+

@@ -1,0 +1,146 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { REGISTRATION_TOKEN_PATTERN, REGISTRATION_TOKEN_PREFIX } from '../common/runner-api';
+import { readJsonFile, writeJsonFile } from './files';
+
+/**
+ * One-time registration tokens: `prt1_` + base64url(expiry ms as 8 bytes
+ * big-endian ‖ 32 random bytes). The runner keeps only the token's SHA-256.
+ * The app identifies a token to the challenge by the first 16 hex digits of
+ * that hash, and the challenge proof is keyed with the hash itself, which
+ * the app can compute from the token and an impostor cannot.
+ */
+const registrationSchema = z
+  .object({
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+    usedAt: z.string().nullable(),
+    usedBy: z.string().nullable(),
+  })
+  .strict();
+const registrationsFileSchema = z.object({ registrations: z.array(registrationSchema) }).strict();
+type Registration = z.infer<typeof registrationSchema>;
+
+const clientSchema = z
+  .object({
+    clientId: z.string(),
+    name: z.string(),
+    tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+    createdAt: z.string(),
+  })
+  .strict();
+const clientsFileSchema = z.object({ clients: z.array(clientSchema) }).strict();
+export type Client = z.infer<typeof clientSchema>;
+
+export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
+export const tokenIdOf = (token: string) => sha256Hex(token).slice(0, 16);
+
+/** The expiry written inside a registration token, or null if it is not one. */
+export function registrationTokenExpiry(token: string): Date | null {
+  if (!REGISTRATION_TOKEN_PATTERN.test(token)) return null;
+  const bytes = Buffer.from(token.slice(REGISTRATION_TOKEN_PREFIX.length), 'base64url');
+  if (bytes.length !== 40) return null;
+  return new Date(Number(bytes.readBigUInt64BE(0)));
+}
+
+/** HMAC-SHA256 keyed with SHA-256(token) over nonce ‖ spki ‖ publicKey (each as UTF-8 of its text form). */
+export function registrationProof(tokenHashHex: string, nonce: string, spki: string, publicKey: string): string {
+  return createHmac('sha256', Buffer.from(tokenHashHex, 'hex')).update(`${nonce}\n${spki}\n${publicKey}`).digest('base64');
+}
+
+export class RegistrationError extends Error {
+  constructor(
+    readonly code: 'unauthorized' | 'token-expired' | 'token-used',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CREATE_HINT = 'Create a new one on the runner: npm run runner -- registration create --data-dir <dir>.';
+
+export class RegistrationBook {
+  private readonly registrationsFile: string;
+  private readonly clientsFile: string;
+
+  constructor(dataDir: string, private readonly now: () => Date = () => new Date()) {
+    this.registrationsFile = path.join(dataDir, 'registrations.json');
+    this.clientsFile = path.join(dataDir, 'clients.json');
+  }
+
+  private registrations(): Registration[] {
+    return readJsonFile(this.registrationsFile, registrationsFileSchema, { registrations: [] }).registrations;
+  }
+
+  clients(): Client[] {
+    return readJsonFile(this.clientsFile, clientsFileSchema, { clients: [] }).clients;
+  }
+
+  create(lifetimeMs: number): { token: string; expiresAt: Date } {
+    const expiresAt = new Date(this.now().getTime() + lifetimeMs);
+    const bytes = Buffer.alloc(40);
+    bytes.writeBigUInt64BE(BigInt(expiresAt.getTime()), 0);
+    randomBytes(32).copy(bytes, 8);
+    const token = `${REGISTRATION_TOKEN_PREFIX}${bytes.toString('base64url')}`;
+    const now = this.now();
+    // Drop tokens that expired more than a week ago; keep recent ones so a reuse is reported as such.
+    const keep = this.registrations().filter((r) => new Date(r.expiresAt).getTime() > now.getTime() - 7 * 24 * 3600 * 1000);
+    keep.push({ hash: sha256Hex(token), expiresAt: expiresAt.toISOString(), createdAt: now.toISOString(), usedAt: null, usedBy: null });
+    writeJsonFile(this.registrationsFile, { registrations: keep });
+    return { token, expiresAt };
+  }
+
+  private usable(registration: Registration | undefined): Registration {
+    if (!registration) throw new RegistrationError('unauthorized', `This runner does not know that registration token. ${CREATE_HINT}`);
+    if (registration.usedAt) {
+      throw new RegistrationError('token-used', `This registration token was already used (${registration.usedAt}); each workstation needs its own. ${CREATE_HINT}`);
+    }
+    if (new Date(registration.expiresAt).getTime() <= this.now().getTime()) {
+      throw new RegistrationError('token-expired', `This registration token expired at ${registration.expiresAt}. ${CREATE_HINT}`);
+    }
+    return registration;
+  }
+
+  /** The hash of a usable token, found by its id (for the challenge). */
+  hashForChallenge(tokenId: string): string {
+    return this.usable(this.registrations().find((r) => r.hash.startsWith(tokenId))).hash;
+  }
+
+  /** Uses the token once and makes a client with its own API token. */
+  register(token: string, name: string): { clientId: string; apiToken: string } {
+    const presented = Buffer.from(sha256Hex(token), 'hex');
+    const registrations = this.registrations();
+    const registration = this.usable(registrations.find((r) => timingSafeEqual(Buffer.from(r.hash, 'hex'), presented)));
+    const clientId = `c_${randomBytes(12).toString('base64url')}`;
+    const apiToken = `prk_${randomBytes(32).toString('base64url')}`;
+    registration.usedAt = this.now().toISOString();
+    registration.usedBy = clientId;
+    // Mark the token used before the client exists: a crash in between loses a token, never reuses one.
+    writeJsonFile(this.registrationsFile, { registrations });
+    const clients = this.clients();
+    clients.push({ clientId, name, tokenHash: sha256Hex(apiToken), createdAt: this.now().toISOString() });
+    writeJsonFile(this.clientsFile, { clients });
+    return { clientId, apiToken };
+  }
+
+  /** The client whose API token this is, compared in constant time against every client. */
+  authenticate(apiToken: string): Client | null {
+    const presented = Buffer.from(sha256Hex(apiToken), 'hex');
+    let found: Client | null = null;
+    for (const client of this.clients()) {
+      if (timingSafeEqual(Buffer.from(client.tokenHash, 'hex'), presented) && !found) found = client;
+    }
+    return found;
+  }
+
+  removeClient(clientId: string): void {
+    writeJsonFile(this.clientsFile, { clients: this.clients().filter((c) => c.clientId !== clientId) });
+  }
+
+  outstanding(): number {
+    const now = this.now().getTime();
+    return this.registrations().filter((r) => !r.usedAt && new Date(r.expiresAt).getTime() > now).length;
+  }
+}

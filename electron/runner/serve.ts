@@ -1,0 +1,194 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  RUNNER_API_VERSION,
+  runnerParentMessageSchema,
+  type RunnerChildMessage,
+} from '../common/runner-api';
+import { PADDOCK_VERSION } from '../common/version';
+import { createRunnerApi, type RunnerApiContext } from './api';
+import { loadOrCreateIdentity, updateRunnerFile } from './identity';
+import type { RunnerLogger } from './logger';
+import { RegistrationBook } from './registrations';
+import type { SecretStore } from './secret-store';
+import { loadTlsMaterial } from './tls';
+import { Vault } from './vault';
+
+/** How the runner talks to the app that started it (local mode). */
+export interface ParentChannel {
+  /** Resolves with the first message, which must carry the API token. */
+  firstMessage(): Promise<unknown>;
+  onMessage(listener: (message: unknown) => void): void;
+  send(message: RunnerChildMessage): void;
+}
+
+export interface ServeOptions {
+  dataDir: string;
+  secretStore: SecretStore;
+  logger: RunnerLogger;
+  /** Remote mode when set: host:port to listen on, with TLS. */
+  listen?: { host: string; port: number };
+  publicUrl?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** Local mode: the token, when not delivered over the parent channel (plain Node: env or file). */
+  token?: string;
+  parent?: ParentChannel;
+  /** Printed lines for the admin (remote mode start-up). */
+  print?: (line: string) => void;
+}
+
+export interface RunningRunner {
+  endpoint: string;
+  spki: string | null;
+  publicKey: string;
+  runnerId: string;
+  stop(): Promise<void>;
+  /** Resolves when the runner has stopped (shutdown, purge). */
+  stopped: Promise<void>;
+}
+
+/** A short socket name in a fresh 0700 directory (Windows: a random pipe name). */
+function localEndpoint(): { endpoint: string; cleanup: () => void } {
+  if (process.platform === 'win32') {
+    return { endpoint: `\\\\.\\pipe\\paddock-runner-${randomBytes(12).toString('hex')}`, cleanup: () => {} };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdk-'));
+  fs.chmodSync(dir, 0o700);
+  const endpoint = path.join(dir, `${randomBytes(6).toString('hex')}.sock`);
+  return { endpoint, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function serve(options: ServeOptions): Promise<RunningRunner> {
+  const { dataDir, secretStore, logger } = options;
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+  const warnings: string[] = [];
+  if (secretStore.kind === 'file') {
+    const warning = `Keys are kept in a plain file (${secretStore.location}), protected only by its permissions (0600): anyone who can read it can read every secret this runner holds. Use the OS keychain where one exists.`;
+    warnings.push(warning);
+    logger.warn(warning);
+    options.print?.(`WARNING: ${warning}`);
+  }
+  const identity = await loadOrCreateIdentity(dataDir, secretStore);
+  const vault = new Vault(path.join(dataDir, 'vault'), identity.dataKey);
+  const startedAt = new Date();
+  const remote = options.listen !== undefined;
+
+  let localToken: RunnerApiContext['localToken'] = null;
+  if (!remote) {
+    const token = options.token ?? (await tokenFromParent(options.parent));
+    localToken = { token, hash: createHash('sha256').update(token).digest() };
+  }
+
+  let server: http.Server;
+  let spki: string | null = null;
+  let endpoint: string;
+  let cleanup = () => {};
+  const hostNames = ['localhost'];
+  let stopResolve!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopResolve = resolve));
+
+  const context: RunnerApiContext = {
+    mode: remote ? 'remote' : 'local',
+    identity,
+    secretStore,
+    vault,
+    logger,
+    startedAt,
+    warnings,
+    spki: null,
+    registrations: remote ? new RegistrationBook(dataDir) : null,
+    localToken,
+    hostNames,
+    purge: async () => {
+      logger.info('purging runner: deleting its keys and data');
+      await secretStore.delete(identity.file.runnerId);
+      await stop();
+      for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    },
+  };
+
+  if (remote) {
+    const { host, port } = options.listen!;
+    const publicUrl = options.publicUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const publicHost = new URL(publicUrl).hostname.replace(/^\[|\]$/g, '');
+    const names = [publicHost, ...(host === '0.0.0.0' || host === '::' ? [] : [host]), 'localhost', '127.0.0.1'];
+    hostNames.push(publicHost);
+    if (host !== '0.0.0.0' && host !== '::') hostNames.push(host);
+    const tls = await loadTlsMaterial({ dataDir, certFile: options.tlsCertFile, keyFile: options.tlsKeyFile, names });
+    spki = tls.spki;
+    context.spki = spki;
+    server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, createRunnerApi(context));
+    await listen(server, () => server.listen(port, host));
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    endpoint = options.publicUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    updateRunnerFile(dataDir, { remote: { listen: `${host}:${actualPort}`, publicUrl: endpoint, certFile: options.tlsCertFile ?? null } });
+    logger.info('runner listening', { mode: 'remote', url: endpoint, spki });
+    options.print?.(`Paddock runner ${PADDOCK_VERSION} (runner API v${RUNNER_API_VERSION}) listening on ${endpoint}`);
+    options.print?.(`Runner ID: ${identity.file.runnerId}`);
+    options.print?.(`Public key: ${identity.file.publicKey}`);
+    options.print?.(`TLS public key fingerprint (SPKI SHA-256), compare it in the app: ${spki}`);
+  } else {
+    const local = localEndpoint();
+    endpoint = local.endpoint;
+    cleanup = local.cleanup;
+    server = http.createServer(createRunnerApi(context));
+    await listen(server, () => server.listen(endpoint));
+    if (process.platform !== 'win32') fs.chmodSync(endpoint, 0o600);
+    logger.info('runner listening', { mode: 'local' });
+  }
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }).then(() => {
+      cleanup();
+      logger.info('runner stopped');
+      stopResolve();
+    }));
+
+  options.parent?.onMessage((message) => {
+    const parsed = runnerParentMessageSchema.safeParse(message);
+    if (parsed.success && parsed.data.type === 'shutdown') void stop();
+  });
+  options.parent?.send({
+    type: 'ready',
+    endpoint,
+    publicKey: identity.file.publicKey,
+    runnerId: identity.file.runnerId,
+    version: PADDOCK_VERSION,
+    apiVersion: RUNNER_API_VERSION,
+  });
+
+  return { endpoint, spki, publicKey: identity.file.publicKey, runnerId: identity.file.runnerId, stop, stopped };
+}
+
+async function tokenFromParent(parent: ParentChannel | undefined): Promise<string> {
+  if (!parent) {
+    throw new Error('Local mode needs the API token: from the app (first message), or PADDOCK_RUNNER_TOKEN / PADDOCK_RUNNER_TOKEN_FILE.');
+  }
+  const message = runnerParentMessageSchema.safeParse(await parent.firstMessage());
+  if (!message.success || message.data.type !== 'token') throw new Error('The first message from the app must carry the API token.');
+  return message.data.token;
+}
+
+function listen(server: http.Server, start: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve();
+    });
+    start();
+  });
+}
