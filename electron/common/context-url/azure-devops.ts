@@ -94,9 +94,13 @@ function repoPath(home: AzureDevOpsHome, segments: readonly string[], markers: r
   return { project, repo, tail };
 }
 
+function v3FormError(): ContextUrlError {
+  return failure('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organisation/project/repository. Copy it again from the Clone button.');
+}
+
 /** SSH v3 path below v3/{org}/: {project}[/{team}][/_full|/_optimized]/{repo}, project required. */
 function v3RepoPath(home: AzureDevOpsHome, segments: readonly string[]): RepoPath | ContextUrlError {
-  const expected = failure('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organization/project/repository. Copy it again from the Clone button.');
+  const expected = v3FormError();
   const repo = segments[segments.length - 1];
   let before = segments.slice(0, -1);
   const last = before[before.length - 1];
@@ -204,7 +208,7 @@ function withoutDefaultCollection(segments: readonly string[]): readonly string[
 export function parseAzureDevOpsWeb(request: RepoRequest, home: AzureDevOpsHome): ContextUrlResult {
   let org: string;
   let rest: readonly string[];
-  const ownerWord = home.type === 'server' ? 'collection' : 'organization';
+  const ownerWord = home.type === 'server' ? 'collection' : 'organisation';
   if (home.type === 'visualstudio') {
     org = home.org;
     rest = withoutDefaultCollection(request.segments);
@@ -232,9 +236,9 @@ export function parseAzureDevOpsSsh(request: RepoRequest, host: ProviderHost): C
   const home: AzureDevOpsHome = { type: 'services', host };
   const [version, org, ...rest] = request.segments;
   if (version !== 'v3' || org === undefined) {
-    return failure('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organization/project/repository. Copy it again from the Clone button.');
+    return v3FormError();
   }
-  if (!isAdoName(org)) return invalidAdoName(home, 'organization');
+  if (!isAdoName(org)) return invalidAdoName(home, 'organisation');
   const parsed = v3RepoPath(home, rest);
   if ('ok' in parsed) return parsed;
   return build(home, org, parsed, noRef);
@@ -251,11 +255,12 @@ export function parseVisualStudioSsh(request: RepoRequest): ContextUrlResult {
   if (rawOrg === undefined || rawOrg === '') {
     return failure(
       'invalid-url',
-      'This Azure DevOps SSH URL names no organization. Use the form org@vs-ssh.visualstudio.com:v3/org/project/repository from the Clone button.',
+      'This Azure DevOps SSH URL names no organisation. Use the form org@vs-ssh.visualstudio.com:v3/org/project/repository from the Clone button.',
     );
   }
-  if (!/^[a-z0-9][a-z0-9-]*$/i.test(rawOrg)) return invalidAdoName({ type: 'visualstudio', org: 'x' }, 'organization');
+  // The organisation becomes {org}.visualstudio.com, so it must be one DNS label.
   const home: AzureDevOpsHome = { type: 'visualstudio', org: rawOrg.toLowerCase() };
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(home.org)) return invalidAdoName(home, 'organisation');
   const parsed = v3 ? v3RepoPath(home, request.segments.slice(2)) : repoPath(home, withoutDefaultCollection(request.segments), ['_ssh']);
   if (parsed === null) {
     return failure('invalid-url', 'Azure DevOps SSH URLs have the form org@vs-ssh.visualstudio.com:v3/org/project/repository. Copy it again from the Clone button.');

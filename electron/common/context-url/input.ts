@@ -1,5 +1,5 @@
 import type { ContextUrlError } from './schema';
-import { failure, parseQuery, tryParseUrl } from './text';
+import { failure, loneSurrogate, parseQuery, tryParseUrl } from './text';
 import type { Query } from './text';
 import { emptyQuery } from './text';
 
@@ -102,6 +102,7 @@ export function readLocator(input: string, sshHostnames: ReadonlySet<string>): L
   if (input.length > maxInputLength) return failure('invalid-url', `This text is too long to be a repository URL (over ${maxInputLength} characters).`);
   const text = unwrap(input);
   if (text === '') return failure('invalid-url', `There is no URL here. ${example}`);
+  if (loneSurrogate.test(text)) return failure('invalid-url', `This text contains characters that are not valid in a URL. ${example}`);
 
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
   if (scheme !== undefined && webSchemes.has(scheme)) return webLocator(text);

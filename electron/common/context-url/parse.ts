@@ -53,7 +53,7 @@ function parseWeb(locator: WebLocator, configured: readonly ProviderHost[]): Con
     case 'not-a-repository-host':
       return failure(
         'not-a-repository',
-        `${resolution.hostname} is an Azure DevOps service host, not an organization’s web address. Open the repository in Azure DevOps and copy its URL.`,
+        `${resolution.hostname} is an Azure DevOps service host, not an organisation’s web address. Open the repository in Azure DevOps and copy its URL.`,
       );
     case 'outside-base': {
       const where = resolution.hosts.map((host) => `${providerLabels[host.kind]} at ${host.origin}`).join(', ');
@@ -126,16 +126,13 @@ function parseSsh(locator: SshLocator, configured: readonly ProviderHost[]): Con
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const controlCharacter = /[\u0000-\u001f\u007f]/;
-
 /** The invariants of contextUrlSchema, checked cheaply on every context before it leaves. */
 function isWellFormed(context: ContextUrl): boolean {
   if (!context.owner.split('/').every(isName) || !isName(context.repo)) return false;
   if (context.project !== null && !isName(context.project)) return false;
   if (context.path !== null && (context.path === '' || context.path.startsWith('/') || !isRepoPath(context.path))) return false;
   const ref = context.ref;
-  if (ref && (ref.type === 'branch' || ref.type === 'tag') && (ref.name === '' || controlCharacter.test(ref.name))) return false;
+  if (ref && (ref.type === 'branch' || ref.type === 'tag') && (ref.name === '' || !isRepoPath(ref.name))) return false;
   return true;
 }
 

@@ -32,14 +32,25 @@ export function decodeComponent(raw: string): string | null {
 // eslint-disable-next-line no-control-regex
 const controlCharacter = /[\u0000-\u001f\u007f]/;
 
+/** Half of a surrogate pair on its own: not text, and encodeURIComponent throws on it. */
+export const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** A name that can be one URL path segment of an owner, project or repo. */
 export function isName(value: string): boolean {
-  return value !== '' && value !== '.' && value !== '..' && !value.includes('/') && !value.includes('\\') && !controlCharacter.test(value);
+  return (
+    value !== '' &&
+    value !== '.' &&
+    value !== '..' &&
+    !value.includes('/') &&
+    !value.includes('\\') &&
+    !controlCharacter.test(value) &&
+    !loneSurrogate.test(value)
+  );
 }
 
 /** A path inside the repository: no control characters; empty means none. */
 export function isRepoPath(value: string): boolean {
-  return !controlCharacter.test(value);
+  return !controlCharacter.test(value) && !loneSurrogate.test(value);
 }
 
 export const encodeSegment = encodeURIComponent;
