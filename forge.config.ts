@@ -14,6 +14,8 @@ const config: ForgeConfig = {
       build: [
         { entry: 'electron/main/main.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'electron/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+        // The runner, started by the main process as a utility process.
+        { entry: 'electron/runner/runner.ts', config: 'vite.main.config.ts', target: 'main' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),

@@ -39,7 +39,8 @@ const stages = [
     ],
     report: 'integration.json',
   },
-  { name: 'e2e', command: [bin('playwright'), 'test', '-c', 'test/e2e/playwright.config.ts'], report: 'e2e.json' },
+  // In the keyring session too: the web host's local runner and remote-runner credentials use the real OS keychain.
+  { name: 'e2e', command: ['bash', 'test/integration/with-keyring.sh', bin('playwright'), 'test', '-c', 'test/e2e/playwright.config.ts'], report: 'e2e.json' },
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -6,12 +6,22 @@ import {
   type PreferencesPatch,
 } from '../common/api';
 import { PaddockError } from '../common/errors';
+import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
+import type { Logger } from './logger';
+import { RunnerRegistry, type RunnerRegistryOptions } from './runners/registry';
 import type { AppStore } from './store/store';
 
 export interface CoreOptions {
   store: AppStore;
   appInfo: Omit<AppInfo, 'apiVersion'>;
+  logger: Logger;
+  /** The main process's keychain entries (remote runners' credentials). */
+  credentials: CredentialStore;
+  /** The local runner, when this app runs one; null in unit tests of other parts. */
+  localRunner: RunnerRegistryOptions['local'];
+  heartbeatMs?: number;
+  workstationName?: string;
 }
 
 /** The core: the app's management logic, and the one implementation of `PaddockApi`. */
@@ -20,9 +30,19 @@ export interface PaddockCore extends PaddockApi {
   dispose(): Promise<void>;
 }
 
-export function createCore({ store, appInfo }: CoreOptions): PaddockCore {
+export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName }: CoreOptions): PaddockCore {
   const events = new ApiEventHub();
   let notices: Notice[] = store.recovery ? [store.recovery] : [];
+  const runners = new RunnerRegistry({
+    store,
+    credentials,
+    logger,
+    local: localRunner,
+    ...(heartbeatMs ? { heartbeatMs } : {}),
+    ...(workstationName ? { workstationName } : {}),
+    onChange: (list) => events.emit('runnersChanged', list),
+  });
+  runners.start();
 
   return {
     getAppInfo: async () => ({ ...appInfo, apiVersion: APP_API_VERSION }),
@@ -36,7 +56,14 @@ export function createCore({ store, appInfo }: CoreOptions): PaddockCore {
       return preferences;
     },
 
-    listRunners: async () => store.get('runners'),
+    listRunners: async () => runners.list(),
+    getRunner: async ({ id }) => runners.get(id),
+    probeRemoteRunner: (input) => runners.probeRemote(input),
+    addRemoteRunner: (input) => runners.addRemote(input),
+    renameRunner: async ({ id, name }) => runners.rename(id, name),
+    removeRunner: ({ id, force }) => runners.remove(id, force ?? false),
+    restartRunner: ({ id }) => runners.restart(id),
+    setUpLocalRunner: async () => runners.setUpLocal(),
 
     listEnvironments: async () => store.get('environments'),
 
@@ -52,8 +79,9 @@ export function createCore({ store, appInfo }: CoreOptions): PaddockCore {
     },
 
     onPreferencesChanged: (listener) => events.on('preferencesChanged', listener),
+    onRunnersChanged: (listener) => events.on('runnersChanged', listener),
     onNoticesChanged: (listener) => events.on('noticesChanged', listener),
 
-    dispose: async () => {},
+    dispose: () => runners.dispose(),
   };
 }

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { createCore } from '../core/app-core';
 import { createApiDispatcher } from '../core/api/dispatcher';
+import { keychainCredentialStore } from '../core/credentials';
 import { createLogger } from '../core/logger';
 import { StoreUnavailableError } from '../core/store/store';
 import { APP_ORIGIN, registerAppScheme, setupAppProtocol } from './app-protocol';
 import { setupIpc } from './ipc';
+import { utilityRunnerLauncher } from './runner-process';
 import { setupSecurity } from './security';
 import { setupSingleInstance } from './single-instance';
 import { openAppStore } from './store';
@@ -58,9 +60,17 @@ if (setupSingleInstance(() => showMainWindow())) {
     }
     if (store.recovery) logger.warn('store recovered', { message: store.recovery.message });
 
+    const runnerLog = fs.createWriteStream(path.join(logDir, 'runner.log'), { flags: 'a', mode: 0o600 });
     const core = createCore({
       store,
       appInfo: { name: app.getName(), version: app.getVersion(), shell: 'electron', platform: process.platform },
+      logger,
+      credentials: keychainCredentialStore(),
+      localRunner: {
+        dataDir: path.join(app.getPath('userData'), 'runner'),
+        // The runner logs JSON lines with secrets already redacted.
+        launch: utilityRunnerLauncher(path.join(__dirname, 'runner.cjs'), (line) => runnerLog.write(`${line}\n`)),
+      },
     });
     setupIpc({ dispatcher: createApiDispatcher(core, logger), allowedOrigins, logger });
     showMainWindow();
@@ -71,8 +81,13 @@ if (setupSingleInstance(() => showMainWindow())) {
     app.on('window-all-closed', () => {
       if (process.platform !== 'darwin') app.quit();
     });
-    app.on('will-quit', () => {
-      void core.dispose();
+    // Stop the local runner before quitting (it removes its socket and closes cleanly).
+    let disposed = false;
+    app.on('will-quit', (event) => {
+      if (disposed) return;
+      event.preventDefault();
+      disposed = true;
+      void core.dispose().finally(() => app.quit());
     });
   });
 }

@@ -9,6 +9,13 @@ const methods = {
   getPreferences: true,
   updatePreferences: true,
   listRunners: true,
+  getRunner: true,
+  probeRemoteRunner: true,
+  addRemoteRunner: true,
+  renameRunner: true,
+  removeRunner: true,
+  restartRunner: true,
+  setUpLocalRunner: true,
   listEnvironments: true,
   listNotices: true,
   dismissNotice: true,
@@ -16,6 +23,7 @@ const methods = {
 
 const events = {
   preferencesChanged: 'onPreferencesChanged',
+  runnersChanged: 'onRunnersChanged',
   noticesChanged: 'onNoticesChanged',
 } as const satisfies { [K in ApiEventName]: `on${Capitalize<K>}` };
 

@@ -245,9 +245,9 @@ function probeHealth(listen: string, spki: string): Promise<string> {
       { host: target, port, path: '/v1/health', method: 'GET', rejectUnauthorized: false, timeout: 3000, headers: { Host: target.includes(':') ? `[${target}]` : target } },
       (response) => {
         const socket = response.socket as TLSSocket;
-        const der = socket.getPeerCertificate().pubkey;
+        const certificate = socket.getPeerX509Certificate();
         response.resume();
-        const seen = der ? `sha256/${createHash('sha256').update(der).digest('base64')}` : null;
+        const seen = certificate ? `sha256/${createHash('sha256').update(certificate.publicKey.export({ type: 'spki', format: 'der' })).digest('base64')}` : null;
         resolve(seen === spki ? `answering at ${listen} (HTTP ${response.statusCode})` : `something else answers at ${listen} (fingerprint ${seen})`);
       },
     );

@@ -69,8 +69,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
   fs.chmodSync(dataDir, 0o700);
   const warnings: string[] = [];
   if (secretStore.kind === 'file') {
+    // Said at every start; not a health warning, since it was chosen explicitly.
     const warning = `Keys are kept in a plain file (${secretStore.location}), protected only by its permissions (0600): anyone who can read it can read every secret this runner holds. Use the OS keychain where one exists.`;
-    warnings.push(warning);
     logger.warn(warning);
     options.print?.(`WARNING: ${warning}`);
   }

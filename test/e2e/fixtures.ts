@@ -9,6 +9,8 @@ import { startWebHost, type WebHost } from '../web-host/server';
 interface Fixtures {
   /** Files to put in the data directory before the host starts. */
   seedFiles: Record<string, string>;
+  /** Whether the web host starts a local runner, as the app does on first start (R1). */
+  localRunner: boolean;
   host: WebHost;
   app: Page;
 }
@@ -16,10 +18,11 @@ interface Fixtures {
 /** Each test gets its own web host (real core, fresh data directory) and a page on it. */
 export const test = base.extend<Fixtures>({
   seedFiles: [{}, { option: true }],
-  host: async ({ seedFiles }, use) => {
+  localRunner: [false, { option: true }],
+  host: async ({ seedFiles, localRunner }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-'));
     for (const [name, content] of Object.entries(seedFiles)) fs.writeFileSync(path.join(dataDir, name), content);
-    const host = await startWebHost({ dataDir, logger: silentLogger });
+    const host = await startWebHost({ dataDir, logger: silentLogger, localRunner, heartbeatMs: 1000 });
     await use(host);
     await host.close();
   },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import { createApiDispatcher } from '../../electron/core/api/dispatcher';
 import { createCore } from '../../electron/core/app-core';
+import { memoryCredentialStore } from '../../electron/core/credentials';
 import { silentLogger, type Logger } from '../../electron/core/logger';
 import { openStore } from '../../electron/core/store/store';
 
@@ -11,7 +12,15 @@ import { openStore } from '../../electron/core/store/store';
 export function createTestCore(options: { directory?: string; logger?: Logger } = {}) {
   const directory = options.directory ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-core-'));
   const store = openStore({ directory, createBackend: (storeOptions) => new Conf(storeOptions) as never });
-  const core = createCore({ store, appInfo: { name: 'Paddock', version: '0.0.0-test', shell: 'web', platform: process.platform } });
-  const dispatcher = createApiDispatcher(core, options.logger ?? silentLogger);
-  return { directory, store, core, dispatcher };
+  const logger = options.logger ?? silentLogger;
+  const credentials = memoryCredentialStore();
+  const core = createCore({
+    store,
+    appInfo: { name: 'Paddock', version: '0.0.0-test', shell: 'web', platform: process.platform },
+    logger,
+    credentials,
+    localRunner: null,
+  });
+  const dispatcher = createApiDispatcher(core, logger);
+  return { directory, store, core, dispatcher, credentials };
 }

@@ -11,7 +11,9 @@ import { apiEvents, type ApiEventName } from '../../electron/common/api';
 import { contentSecurityPolicy } from '../../electron/common/csp';
 import { createApiDispatcher } from '../../electron/core/api/dispatcher';
 import { createCore, type PaddockCore } from '../../electron/core/app-core';
+import { keychainCredentialStore } from '../../electron/core/credentials';
 import { createLogger, type Logger } from '../../electron/core/logger';
+import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { openStore, type AppStore } from '../../electron/core/store/store';
 import {
   BRIDGE_PATH,
@@ -32,6 +34,11 @@ export interface WebHostOptions {
   rendererDir?: string;
   bridgeFile?: string;
   logger?: Logger;
+  /** Start a local runner (R1), as the app does. Default true. */
+  localRunner?: boolean;
+  heartbeatMs?: number;
+  /** Receives the local runner's log lines (JSON, secrets redacted). */
+  onRunnerLog?: (line: string) => void;
 }
 
 export interface WebHost {
@@ -74,6 +81,13 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const core = createCore({
     store,
     appInfo: { name: 'Paddock', version: packageVersion(), shell: 'web', platform: process.platform },
+    logger,
+    credentials: keychainCredentialStore(),
+    localRunner:
+      options.localRunner === false
+        ? null
+        : { dataDir: path.join(dataDir, 'runner'), launch: nodeRunnerLauncher({ onLog: options.onRunnerLog ?? (() => {}) }) },
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   const dispatcher = createApiDispatcher(core, logger);
 

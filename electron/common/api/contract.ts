@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { errorDataSchema } from '../errors';
 import {
+  addRemoteRunnerInputSchema,
   appInfoSchema,
   environmentSchema,
   noticeSchema,
   preferencesPatchSchema,
   preferencesSchema,
+  remoteRunnerProbeInputSchema,
+  remoteRunnerProbeSchema,
+  removeRunnerInputSchema,
+  renameRunnerInputSchema,
+  runnerIdInputSchema,
   runnerSchema,
 } from './schemas';
 
@@ -33,7 +39,22 @@ export const apiMethods = {
   getAppInfo: method(noInput, appInfoSchema, 'What this app is and where it runs.'),
   getPreferences: method(noInput, preferencesSchema, "The user's preferences."),
   updatePreferences: method(preferencesPatchSchema, preferencesSchema, 'Changes some preferences and returns them all.'),
-  listRunners: method(noInput, z.array(runnerSchema), 'The runners this app knows.'),
+  listRunners: method(noInput, z.array(runnerSchema), 'The runners this app knows, with their live health.'),
+  getRunner: method(runnerIdInputSchema, runnerSchema, 'One runner.'),
+  probeRemoteRunner: method(
+    remoteRunnerProbeInputSchema,
+    remoteRunnerProbeSchema,
+    'Connects to a runner on a server, checks that it holds the registration token and its keys, and returns the fingerprint to compare. Registers nothing.',
+  ),
+  addRemoteRunner: method(
+    addRemoteRunnerInputSchema,
+    runnerSchema,
+    'Registers this workstation with a runner on a server whose fingerprint the admin confirmed, and pins its key.',
+  ),
+  renameRunner: method(renameRunnerInputSchema, runnerSchema, 'Renames a runner.'),
+  removeRunner: method(removeRunnerInputSchema, z.array(runnerSchema), "Removes a runner and deletes what it stores for this workstation (tokens, keys); returns the runners left."),
+  restartRunner: method(runnerIdInputSchema, runnerSchema, 'Starts the local runner again (for example after the keychain was unlocked); for a remote runner, checks it again now.'),
+  setUpLocalRunner: method(noInput, runnerSchema, 'Creates and starts the local runner if there is none.'),
   listEnvironments: method(noInput, z.array(environmentSchema), 'The environments on all runners.'),
   listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
   dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),
@@ -42,6 +63,7 @@ export const apiMethods = {
 /** Events the renderer may subscribe to, as `on<Name>(listener)`. */
 export const apiEvents = {
   preferencesChanged: preferencesSchema,
+  runnersChanged: z.array(runnerSchema),
   noticesChanged: z.array(noticeSchema),
 } as const;
 

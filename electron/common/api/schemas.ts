@@ -27,15 +27,83 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const idSchema = z.string().min(1).max(200);
 
-/** A runner as the app lists it. Runner management fills this in (issue "Runners"). */
+export const runnerStateSchema = z.enum(['starting', 'online', 'degraded', 'offline', 'failed']);
+export type RunnerState = z.infer<typeof runnerStateSchema>;
+
+/** What the app knows of a runner right now, from its heartbeat. */
+export const runnerHealthSchema = z
+  .object({
+    state: runnerStateSchema,
+    /** A sentence for the user when the state is not 'online' (what is wrong, what to do). */
+    message: z.string().max(2000).nullable(),
+    version: z.string().max(100).nullable(),
+    apiVersion: z.number().int().positive().nullable(),
+    /** When the runner last answered (ISO 8601), null if never. */
+    lastSeen: z.iso.datetime().nullable(),
+  })
+  .strict();
+export type RunnerHealth = z.infer<typeof runnerHealthSchema>;
+
+/** A runner as the app lists it. */
 export const runnerSchema = z
   .object({
     id: idSchema,
     name: z.string().min(1).max(200),
     kind: z.enum(['local', 'remote']),
+    /** The remote runner's https URL; null for the local runner. */
+    url: z.string().max(2048).nullable(),
+    /** X25519 public key (base64) that client secrets are sealed to; null until the runner first starts. */
+    publicKey: z.string().max(100).nullable(),
+    /** Pinned SHA-256 of the remote runner's TLS public key, `sha256/<base64>`; null for the local runner. */
+    spki: z.string().max(100).nullable(),
+    createdAt: z.iso.datetime(),
+    health: runnerHealthSchema,
   })
   .strict();
 export type Runner = z.infer<typeof runnerSchema>;
+
+export const runnerIdInputSchema = z.object({ id: idSchema }).strict();
+
+export const runnerNameSchema = z.string().trim().min(1, 'Give the runner a name.').max(80, 'Keep the name under 80 characters.');
+
+/** What the admin types in "Add a runner on a server". */
+export const remoteRunnerProbeInputSchema = z
+  .object({
+    url: z.string().trim().min(1, 'Enter the runner’s URL.').max(2048),
+    token: z.string().trim().min(1, 'Paste the registration token.').max(200),
+  })
+  .strict();
+
+/** What the app saw: the admin compares the fingerprint with the one the runner printed. */
+export const remoteRunnerProbeSchema = z
+  .object({
+    url: z.string(),
+    spki: z.string(),
+    publicKey: z.string(),
+    version: z.string(),
+    apiVersion: z.number().int().positive(),
+    tokenExpiresAt: z.iso.datetime(),
+  })
+  .strict();
+export type RemoteRunnerProbe = z.infer<typeof remoteRunnerProbeSchema>;
+
+export const addRemoteRunnerInputSchema = remoteRunnerProbeInputSchema
+  .extend({
+    name: runnerNameSchema,
+    /** The fingerprint the admin confirmed; registration fails if the runner now shows another. */
+    spki: z.string().regex(/^sha256\/[A-Za-z0-9+/]{43}=$/),
+  })
+  .strict();
+
+export const removeRunnerInputSchema = z
+  .object({
+    id: idSchema,
+    /** Remove it from this app even if the runner cannot be reached to delete what it stores. */
+    force: z.boolean().optional(),
+  })
+  .strict();
+
+export const renameRunnerInputSchema = z.object({ id: idSchema, name: runnerNameSchema }).strict();
 
 /** An environment as the app lists it. Environments fill this in (a later issue). */
 export const environmentSchema = z

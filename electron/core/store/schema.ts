@@ -1,6 +1,6 @@
 import type { Schema } from 'conf';
 import { z } from 'zod';
-import { environmentSchema, preferencesSchema, runnerSchema } from '../../common/api';
+import { environmentSchema, preferencesSchema } from '../../common/api';
 
 /**
  * The store's schema version. Bump it when the shape changes and add a step
@@ -11,11 +11,29 @@ export const STORE_SCHEMA_VERSION = 1;
 /** Conf keys its migrations by semver; one major version per schema version. */
 export const storeProjectVersion = (schemaVersion: number) => `${schemaVersion}.0.0`;
 
+/** A runner as the store keeps it (live health is not stored; credentials are in the OS keychain). */
+export const storedRunnerSchema = z
+  .object({
+    id: z.string().min(1).max(100),
+    name: z.string().min(1).max(200),
+    kind: z.enum(['local', 'remote']),
+    url: z.string().max(2048).nullable(),
+    publicKey: z.string().max(100).nullable(),
+    spki: z.string().max(100).nullable(),
+    /** The id the remote runner gave this workstation at registration. */
+    clientId: z.string().max(100).nullable(),
+    createdAt: z.string(),
+  })
+  .strict();
+export type StoredRunner = z.infer<typeof storedRunnerSchema>;
+
 export const storeDataSchema = z
   .object({
     schemaVersion: z.number().int().min(1),
     preferences: preferencesSchema,
-    runners: z.array(runnerSchema),
+    runners: z.array(storedRunnerSchema),
+    /** Set when the user removed the local runner, so it is not made again at the next start. */
+    localRunnerRemoved: z.boolean(),
     environments: z.array(environmentSchema),
   })
   .strict();
@@ -25,6 +43,7 @@ export const storeDefaults: StoreData = {
   schemaVersion: STORE_SCHEMA_VERSION,
   preferences: { theme: 'system' },
   runners: [],
+  localRunnerRemoved: false,
   environments: [],
 };
 

@@ -1,0 +1,463 @@
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import os from 'node:os';
+import type { TLSSocket } from 'node:tls';
+import type { RemoteRunnerProbe, Runner, RunnerHealth } from '../../common/api';
+import { PaddockError } from '../../common/errors';
+import {
+  challengeResponseSchema,
+  healthResponseSchema,
+  okResponseSchema,
+  REGISTRATION_TOKEN_PATTERN,
+  REGISTRATION_TOKEN_PREFIX,
+  registrationResponseSchema,
+  RUNNER_API_VERSION,
+  runnerStatusSchema,
+  type RunnerStatus,
+} from '../../common/runner-api';
+import type { CredentialStore } from '../credentials';
+import type { Logger } from '../logger';
+import type { StoredRunner } from '../store/schema';
+import type { AppStore } from '../store/store';
+import {
+  connectTls,
+  parseRunnerUrl,
+  pinnedConnection,
+  requestOnSocket,
+  RunnerRequestError,
+  RunnerUnreachableError,
+  SpkiMismatchError,
+} from './connection';
+import { LocalRunnerSupervisor, type LocalRunnerState, type RunnerLauncher } from './local-runner';
+
+export const LOCAL_RUNNER_ID = 'local';
+
+export interface RunnerRegistryOptions {
+  store: AppStore;
+  credentials: CredentialStore;
+  logger: Logger;
+  /** The local runner, when this app runs one (the app and the web host do). */
+  local: { dataDir: string; launch: RunnerLauncher; backoff?: { initialMs: number; maxMs: number } } | null;
+  heartbeatMs?: number;
+  /** How this workstation names itself to remote runners. */
+  workstationName?: string;
+  onChange: (runners: Runner[]) => void;
+}
+
+const credentialAccount = (id: string) => `runner:${id}`;
+
+const emptyHealth = (state: RunnerHealth['state'], message: string | null = null): RunnerHealth => ({
+  state,
+  message,
+  version: null,
+  apiVersion: null,
+  lastSeen: null,
+});
+
+function tokenExpiry(token: string): Date | null {
+  if (!REGISTRATION_TOKEN_PATTERN.test(token)) return null;
+  const bytes = Buffer.from(token.slice(REGISTRATION_TOKEN_PREFIX.length), 'base64url');
+  return bytes.length === 40 ? new Date(Number(bytes.readBigUInt64BE(0))) : null;
+}
+
+const fieldError = (path: string, message: string) => new PaddockError('invalid-argument', message, [{ path, message }]);
+
+/**
+ * The runners this app knows: their records in the store, their live health
+ * from a heartbeat, the local runner's process, and registration with
+ * runners on servers.
+ */
+export class RunnerRegistry {
+  readonly #options: RunnerRegistryOptions;
+  readonly #health = new Map<string, RunnerHealth>();
+  readonly #checking = new Set<string>();
+  #supervisor: LocalRunnerSupervisor | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #lastPublished = '';
+
+  constructor(options: RunnerRegistryOptions) {
+    this.#options = options;
+  }
+
+  #stored(): StoredRunner[] {
+    return this.#options.store.get('runners');
+  }
+
+  #save(runners: StoredRunner[]) {
+    this.#options.store.set('runners', runners);
+  }
+
+  #find(id: string): StoredRunner {
+    const runner = this.#stored().find((r) => r.id === id);
+    if (!runner) throw new PaddockError('not-found', 'That runner no longer exists.');
+    return runner;
+  }
+
+  #view(runner: StoredRunner): Runner {
+    const { clientId: _clientId, ...rest } = runner;
+    return { ...rest, health: this.#health.get(runner.id) ?? emptyHealth('starting') };
+  }
+
+  list(): Runner[] {
+    return this.#stored().map((r) => this.#view(r));
+  }
+
+  get(id: string): Runner {
+    return this.#view(this.#find(id));
+  }
+
+  #publish() {
+    const runners = this.list();
+    const text = JSON.stringify(runners);
+    if (text === this.#lastPublished) return;
+    this.#lastPublished = text;
+    this.#options.onChange(runners);
+  }
+
+  #setHealth(id: string, health: RunnerHealth) {
+    this.#health.set(id, health);
+    this.#publish();
+  }
+
+  /** At app start: make the local runner on first start (R1), start it, start the heartbeat. */
+  start(): void {
+    const { local, store } = this.#options;
+    if (local && !store.get('localRunnerRemoved') && !this.#stored().some((r) => r.id === LOCAL_RUNNER_ID)) {
+      this.#createLocalRecord();
+    }
+    if (local && this.#stored().some((r) => r.id === LOCAL_RUNNER_ID)) this.#startLocal();
+    this.#timer = setInterval(() => void this.checkAll(), this.#options.heartbeatMs ?? 5000);
+    this.#timer.unref?.();
+    void this.checkAll();
+  }
+
+  #createLocalRecord() {
+    this.#save([
+      {
+        id: LOCAL_RUNNER_ID,
+        name: 'Local runner',
+        kind: 'local',
+        url: null,
+        publicKey: null,
+        spki: null,
+        clientId: null,
+        createdAt: new Date().toISOString(),
+      },
+      ...this.#stored(),
+    ]);
+  }
+
+  #startLocal() {
+    const local = this.#options.local!;
+    this.#supervisor ??= new LocalRunnerSupervisor({
+      dataDir: local.dataDir,
+      launch: local.launch,
+      logger: this.#options.logger,
+      ...(local.backoff ? { backoff: local.backoff } : {}),
+      onChange: (state) => this.#onLocalState(state),
+    });
+    this.#supervisor.start();
+  }
+
+  #onLocalState(state: LocalRunnerState) {
+    if (!this.#stored().some((r) => r.id === LOCAL_RUNNER_ID)) return;
+    if (state.publicKey) {
+      const runners = this.#stored();
+      const record = runners.find((r) => r.id === LOCAL_RUNNER_ID);
+      if (record && record.publicKey !== state.publicKey) {
+        record.publicKey = state.publicKey;
+        this.#save(runners);
+      }
+    }
+    const previous = this.#health.get(LOCAL_RUNNER_ID);
+    if (state.phase === 'running') {
+      this.#setHealth(LOCAL_RUNNER_ID, {
+        state: 'online',
+        message: null,
+        version: state.version,
+        apiVersion: state.apiVersion,
+        lastSeen: new Date().toISOString(),
+      });
+      void this.check(LOCAL_RUNNER_ID);
+    } else {
+      this.#setHealth(LOCAL_RUNNER_ID, {
+        state: state.phase === 'failed' ? 'failed' : state.phase === 'starting' ? 'starting' : 'offline',
+        message: state.message,
+        version: previous?.version ?? null,
+        apiVersion: previous?.apiVersion ?? null,
+        lastSeen: previous?.lastSeen ?? null,
+      });
+    }
+  }
+
+  async checkAll(): Promise<void> {
+    await Promise.all(this.#stored().map((r) => this.check(r.id)));
+  }
+
+  /** One heartbeat for one runner. */
+  async check(id: string): Promise<void> {
+    if (this.#checking.has(id)) return;
+    const runner = this.#stored().find((r) => r.id === id);
+    if (!runner) return;
+    this.#checking.add(id);
+    try {
+      const previous = this.#health.get(id);
+      const keep = { version: previous?.version ?? null, apiVersion: previous?.apiVersion ?? null, lastSeen: previous?.lastSeen ?? null };
+      let status: RunnerStatus;
+      try {
+        status = await this.#status(runner);
+      } catch (error) {
+        if (error instanceof LocalNotRunning) return; // the supervisor reports the local runner's state
+        this.#setHealth(id, { ...keep, ...this.#healthOfError(runner, error) });
+        return;
+      }
+      const seen = { version: status.version, apiVersion: status.apiVersion, lastSeen: new Date().toISOString() };
+      if (status.apiVersion !== RUNNER_API_VERSION) {
+        this.#setHealth(id, {
+          ...seen,
+          state: 'failed',
+          message: `This runner speaks runner API v${status.apiVersion}; this app speaks v${RUNNER_API_VERSION}. Update the older of the two.`,
+        });
+      } else if (status.warnings.length > 0) {
+        this.#setHealth(id, { ...seen, state: 'degraded', message: status.warnings.join(' ') });
+      } else {
+        this.#setHealth(id, { ...seen, state: 'online', message: null });
+      }
+    } finally {
+      this.#checking.delete(id);
+    }
+  }
+
+  async #status(runner: StoredRunner): Promise<RunnerStatus> {
+    const request = { method: 'GET' as const, path: '/v1/status' };
+    if (runner.kind === 'local') {
+      const session = this.#supervisor?.session;
+      if (!session) throw new LocalNotRunning();
+      return session.connection.request({ ...request, bearer: session.token }, runnerStatusSchema);
+    }
+    const token = await this.#options.credentials.get(credentialAccount(runner.id));
+    if (!token) throw new MissingCredential();
+    return pinnedConnection(new URL(runner.url!), runner.spki!).request({ ...request, bearer: token }, runnerStatusSchema);
+  }
+
+  #healthOfError(runner: StoredRunner, error: unknown): Pick<RunnerHealth, 'state' | 'message'> {
+    if (error instanceof SpkiMismatchError) return { state: 'failed', message: error.message };
+    if (error instanceof MissingCredential) {
+      return { state: 'failed', message: "This workstation's credential for the runner is missing from the OS keychain. Remove the runner and add it again with a new registration token." };
+    }
+    if (error instanceof RunnerRequestError) {
+      if (error.status === 401) {
+        return {
+          state: 'failed',
+          message: 'The runner no longer accepts this workstation (it may have been reset, or this workstation removed on it). Remove the runner and add it again with a new registration token.',
+        };
+      }
+      return { state: 'failed', message: error.message };
+    }
+    if (error instanceof RunnerUnreachableError) return { state: 'offline', message: error.message };
+    if (error instanceof Error && /keychain/i.test(error.message)) return { state: 'failed', message: error.message };
+    this.#options.logger.error('runner check failed', { runner: runner.id, error });
+    return { state: 'offline', message: `Paddock could not check ${runner.name}; details are in the log.` };
+  }
+
+  /** Connects, checks the runner's proof for this token and its key, and returns what it saw. Registers nothing. */
+  async probeRemote(input: { url: string; token: string }): Promise<RemoteRunnerProbe> {
+    const { url, token } = this.#checkInput(input);
+    const { socket, spki } = await this.#connect(url, null);
+    const seen = await this.#challenge(socket, url, token, spki);
+    const { socket: again } = await this.#connect(url, spki);
+    const health = await requestOnSocket(again, url, { method: 'GET', path: '/v1/health' }, healthResponseSchema).catch((e) => {
+      throw this.#apiError(e, url);
+    });
+    if (health.apiVersion !== RUNNER_API_VERSION) {
+      throw new PaddockError(
+        'unavailable',
+        `The runner at ${url.origin} speaks runner API v${health.apiVersion}; this app speaks v${RUNNER_API_VERSION}. Update the older of the two, then try again.`,
+      );
+    }
+    return { url: url.origin, spki, publicKey: seen.publicKey, version: health.version, apiVersion: health.apiVersion, tokenExpiresAt: tokenExpiry(token)!.toISOString() };
+  }
+
+  /** Registers this workstation with a runner whose fingerprint the admin confirmed, and pins it. */
+  async addRemote(input: { url: string; token: string; name: string; spki: string }): Promise<Runner> {
+    const { url, token } = this.#checkInput(input);
+    // Pinned to what the admin confirmed: a different key now fails here.
+    const { socket } = await this.#connect(url, input.spki);
+    const seen = await this.#challenge(socket, url, token, input.spki);
+    const { socket: again } = await this.#connect(url, input.spki);
+    const registration = await requestOnSocket(
+      again,
+      url,
+      { method: 'POST', path: '/v1/registration', body: { token, name: this.#options.workstationName ?? `${os.userInfo().username}@${os.hostname()}` } },
+      registrationResponseSchema,
+    ).catch((e) => {
+      throw this.#apiError(e, url);
+    });
+    if (registration.publicKey !== seen.publicKey) {
+      throw new PaddockError('forbidden', `The runner at ${url.origin} changed its public key during registration. Paddock did not add it; try again.`);
+    }
+    const id = `remote-${randomUUID()}`;
+    await this.#options.credentials.set(credentialAccount(id), registration.apiToken);
+    const record: StoredRunner = {
+      id,
+      name: input.name.trim(),
+      kind: 'remote',
+      url: url.origin,
+      publicKey: registration.publicKey,
+      spki: input.spki,
+      clientId: registration.clientId,
+      createdAt: new Date().toISOString(),
+    };
+    this.#save([...this.#stored(), record]);
+    this.#health.set(id, emptyHealth('starting'));
+    this.#publish();
+    await this.check(id);
+    return this.get(id);
+  }
+
+  #checkInput(input: { url: string; token: string }): { url: URL; token: string } {
+    let url: URL;
+    try {
+      url = parseRunnerUrl(input.url);
+    } catch (error) {
+      throw fieldError('url', (error as Error).message);
+    }
+    const token = input.token.trim();
+    const expiry = tokenExpiry(token);
+    if (!expiry) throw fieldError('token', `That is not a registration token: tokens start with ${REGISTRATION_TOKEN_PREFIX} and come from \`registration create\` on the runner.`);
+    if (expiry.getTime() <= Date.now()) {
+      throw fieldError('token', `This registration token expired at ${expiry.toISOString()}. Create a new one on the runner.`);
+    }
+    const duplicate = this.#stored().find((r) => r.url === url.origin);
+    if (duplicate) throw fieldError('url', `This runner is already added as “${duplicate.name}”.`);
+    return { url, token };
+  }
+
+  async #connect(url: URL, pinned: string | null) {
+    try {
+      return await connectTls(url, pinned);
+    } catch (error) {
+      throw this.#apiError(error, url);
+    }
+  }
+
+  async #challenge(socket: TLSSocket, url: URL, token: string, spki: string) {
+    const nonce = randomBytes(32).toString('base64');
+    const tokenHash = createHash('sha256').update(token).digest('hex');
+    const answer = await requestOnSocket(
+      socket,
+      url,
+      { method: 'POST', path: '/v1/registration/challenge', body: { nonce, tokenId: tokenHash.slice(0, 16) } },
+      challengeResponseSchema,
+    ).catch((e) => {
+      throw this.#apiError(e, url);
+    });
+    const expected = createHmac('sha256', Buffer.from(tokenHash, 'hex')).update(`${nonce}\n${spki}\n${answer.publicKey}`).digest();
+    const proof = Buffer.from(answer.proof, 'base64');
+    // The proof binds the key seen on this TLS connection: a relay with another key cannot pass it.
+    if (answer.spki !== spki || proof.length !== expected.length || !timingSafeEqual(proof, expected)) {
+      throw new PaddockError(
+        'forbidden',
+        `The server at ${url.origin} could not prove that it is the runner that made this registration token. Check the URL and the token; if both are right, someone may be intercepting the connection.`,
+      );
+    }
+    return answer;
+  }
+
+  #apiError(error: unknown, url: URL): PaddockError {
+    if (error instanceof PaddockError) return error;
+    if (error instanceof RunnerRequestError) {
+      if (error.code === 'token-expired' || error.code === 'token-used' || error.code === 'unauthorized') return fieldError('token', error.message);
+      if (error.code === 'incompatible-api') return new PaddockError('unavailable', error.message);
+      return new PaddockError('unavailable', `The runner at ${url.origin} refused: ${error.message}`);
+    }
+    if (error instanceof SpkiMismatchError) return new PaddockError('forbidden', error.message);
+    if (error instanceof RunnerUnreachableError) return fieldError('url', error.message);
+    this.#options.logger.error('remote runner request failed', { url: url.origin, error });
+    return new PaddockError('internal', `Paddock could not talk to the runner at ${url.origin}; details are in the log.`);
+  }
+
+  rename(id: string, name: string): Runner {
+    const runners = this.#stored();
+    const runner = runners.find((r) => r.id === id);
+    if (!runner) throw new PaddockError('not-found', 'That runner no longer exists.');
+    runner.name = name.trim();
+    this.#save(runners);
+    this.#publish();
+    return this.get(id);
+  }
+
+  /**
+   * Removes a runner and deletes what it keeps for this workstation: a remote
+   * runner deletes this client's data; the local runner deletes its keys and
+   * data and stops. Without `force`, a runner that cannot be reached is not
+   * removed (its data would stay behind); with it, it is removed from the app anyway.
+   */
+  async remove(id: string, force = false): Promise<Runner[]> {
+    const runner = this.#find(id);
+    try {
+      if (runner.kind === 'remote') {
+        const token = await this.#options.credentials.get(credentialAccount(id));
+        if (token) {
+          await pinnedConnection(new URL(runner.url!), runner.spki!).request(
+            { method: 'DELETE', path: '/v1/clients/self', bearer: token },
+            okResponseSchema,
+          );
+        }
+      } else if (this.#supervisor?.session) {
+        await this.#supervisor.purge();
+      } else if (!force) {
+        throw new RunnerUnreachableError('The local runner is not running, so it cannot delete its keys and data.');
+      }
+    } catch (error) {
+      if (!force) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new PaddockError(
+          'unavailable',
+          `${runner.name} could not delete what it stores for this workstation: ${reason} Try again when it is reachable, or remove it from Paddock anyway (its data then stays on the runner).`,
+        );
+      }
+      this.#options.logger.warn('runner removed without reaching it', { runner: id });
+    }
+    if (runner.kind === 'local') {
+      await this.#supervisor?.stop();
+      this.#supervisor = null;
+      this.#options.store.set('localRunnerRemoved', true);
+    } else {
+      await this.#options.credentials.delete(credentialAccount(id));
+    }
+    this.#save(this.#stored().filter((r) => r.id !== id));
+    this.#health.delete(id);
+    this.#publish();
+    return this.list();
+  }
+
+  async restart(id: string): Promise<Runner> {
+    const runner = this.#find(id);
+    if (runner.kind === 'local') {
+      if (!this.#supervisor) this.#startLocal();
+      else await this.#supervisor.restart();
+    } else {
+      await this.check(id);
+    }
+    return this.get(id);
+  }
+
+  setUpLocal(): Runner {
+    if (!this.#options.local) throw new PaddockError('unavailable', 'This app has no local runner.');
+    this.#options.store.set('localRunnerRemoved', false);
+    if (!this.#stored().some((r) => r.id === LOCAL_RUNNER_ID)) this.#createLocalRecord();
+    this.#health.set(LOCAL_RUNNER_ID, emptyHealth('starting'));
+    this.#startLocal();
+    this.#publish();
+    return this.get(LOCAL_RUNNER_ID);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#supervisor?.stop();
+  }
+}
+
+class LocalNotRunning extends Error {}
+class MissingCredential extends Error {}

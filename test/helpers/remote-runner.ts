@@ -1,0 +1,69 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const entry = path.join(root, 'electron/runner/runner.ts');
+
+export interface RemoteRunnerHandle {
+  url: string;
+  spki: string;
+  publicKey: string;
+  dataDir: string;
+  /** Everything the runner printed (stdout) and logged (stderr) so far. */
+  output(): string;
+  /** A fresh one-time registration token, from `registration create --json`. */
+  createToken(expires?: string): Promise<string>;
+  stop(): Promise<number | null>;
+}
+
+/** Runs the runner CLI under Node with tsx, as a separate process. */
+export function runnerCli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}) {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, env: options.env ?? process.env });
+}
+
+/** Starts a real runner in remote mode (TLS on 127.0.0.1, a free port) and waits until it prints its fingerprint. */
+export async function startRemoteRunner(options: { secretStore?: 'keychain' | 'file'; dataDir?: string; extraArgs?: string[] } = {}): Promise<RemoteRunnerHandle> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-remote-'));
+  const args = ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--secret-store', options.secretStore ?? 'file', ...(options.extraArgs ?? [])];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The runner did not start in 20 s:\n${output}`)), 20_000);
+    const check = () => {
+      if (/fingerprint.*sha256\//.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`The runner exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+  const url = /listening on (https:\/\/\S+)/.exec(output)![1]!;
+  const spki = /(sha256\/\S+)/.exec(output)![1]!;
+  const publicKey = /Public key: (\S+)/.exec(output)![1]!;
+  return {
+    url,
+    spki,
+    publicKey,
+    dataDir,
+    output: () => output,
+    createToken: async (expires = '24h') => {
+      const { stdout } = await runnerCli(['registration', 'create', '--data-dir', dataDir, '--expires', expires, '--json']);
+      return (JSON.parse(stdout) as { token: string }).token;
+    },
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
