@@ -108,8 +108,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     purge: async () => {
       logger.info('purging runner: deleting its keys and data');
       await secretStore.delete(identity.file.runnerId);
-      await stop();
       for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+      await stop();
     },
   };
 

@@ -26,9 +26,11 @@ export function runnerCli(args: string[], options: { env?: NodeJS.ProcessEnv } =
 }
 
 /** Starts a real runner in remote mode (TLS on 127.0.0.1, a free port) and waits until it prints its fingerprint. */
-export async function startRemoteRunner(options: { secretStore?: 'keychain' | 'file'; dataDir?: string; extraArgs?: string[] } = {}): Promise<RemoteRunnerHandle> {
+export async function startRemoteRunner(
+  options: { secretStore?: 'keychain' | 'file'; dataDir?: string; listen?: string; extraArgs?: string[] } = {},
+): Promise<RemoteRunnerHandle> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-remote-'));
-  const args = ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--secret-store', options.secretStore ?? 'file', ...(options.extraArgs ?? [])];
+  const args = ['serve', '--data-dir', dataDir, '--listen', options.listen ?? '127.0.0.1:0', '--secret-store', options.secretStore ?? 'file', ...(options.extraArgs ?? [])];
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -49,7 +51,7 @@ export async function startRemoteRunner(options: { secretStore?: 'keychain' | 'f
     });
   });
   const url = /listening on (https:\/\/\S+)/.exec(output)![1]!;
-  const spki = /(sha256\/\S+)/.exec(output)![1]!;
+  const spki = /fingerprint[^:]*: (sha256\/[A-Za-z0-9+/]+=*)/.exec(output)![1]!;
   const publicKey = /Public key: (\S+)/.exec(output)![1]!;
   return {
     url,

@@ -50,6 +50,7 @@ export class LocalRunnerSupervisor {
   #process: RunnerProcess | null = null;
   #token: string | null = null;
   #connection: RunnerConnection | null = null;
+  #endpoint: string | null = null;
   #stopping = false;
   #restartTimer: NodeJS.Timeout | null = null;
   #delay: number;
@@ -66,8 +67,10 @@ export class LocalRunnerSupervisor {
   }
 
   /** The connection and token while the runner is running and proved itself. */
-  get session(): { connection: RunnerConnection; token: string } | null {
-    return this.#state.phase === 'running' && this.#connection && this.#token ? { connection: this.#connection, token: this.#token } : null;
+  get session(): { connection: RunnerConnection; token: string; endpoint: string } | null {
+    return this.#state.phase === 'running' && this.#connection && this.#token && this.#endpoint
+      ? { connection: this.#connection, token: this.#token, endpoint: this.#endpoint }
+      : null;
   }
 
   #set(change: Partial<LocalRunnerState>) {
@@ -107,6 +110,7 @@ export class LocalRunnerSupervisor {
         (connection) => {
           if (this.#process !== child) return;
           this.#connection = connection;
+          this.#endpoint = ready.endpoint;
           this.#delay = this.#options.backoff?.initialMs ?? 1000;
           if (ready.apiVersion !== RUNNER_API_VERSION) {
             this.#set({
