@@ -1,6 +1,6 @@
 // `paddock`, the developer command line: npm run --silent paddock -- <command> …
 // A table of commands, each with its flags and help; later issues add theirs
-// (seal, open) to `commands`. The logic is runPaddockCli(argv, io), so tests
+// to `commands`. The logic is runPaddockCli(argv, io), so tests
 // run it in-process; the process glue at the bottom runs only when this file
 // is the entry point.
 import { realpathSync } from 'node:fs';
@@ -8,11 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseContextUrl, parseHostSpec } from '../../common/context-url';
 import type { ConfiguredHost, ContextUrl } from '../../common/context-url';
+import { bytesToBase64 } from '../../common/encoding';
+import { PaddockError } from '../../common/errors';
 import type { ProviderKind } from '../../common/provider-kind';
+import { publicKeyFromBase64, sealBox } from '../../common/sealed-box';
 
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** All of standard input as bytes, read to its end; only commands that read it (seal) call this. */
+  readStdin?(): Promise<Uint8Array>;
 }
 
 export const exitCodes = {
@@ -141,8 +146,61 @@ const parseUrl: Command = {
   },
 };
 
+/** A bad key is a usage error: the message says what is wrong with it. */
+function publicKeyFlag(value: string | boolean | (string | boolean)[] | undefined): Uint8Array {
+  if (typeof value !== 'string') throw new UsageError("seal needs --public-key, the runner's public key in base64.");
+  try {
+    const publicKey = publicKeyFromBase64(value);
+    sealBox(new Uint8Array(0), publicKey); // refuses keys of small order before stdin is read
+    return publicKey;
+  } catch (error) {
+    if (error instanceof PaddockError && error.code === 'invalid-argument') throw new UsageError(`--public-key: ${error.message}`);
+    throw error;
+  }
+}
+
+const seal: Command = {
+  name: 'seal',
+  summary: "Seal a secret read from stdin to a runner's public key (libsodium sealed box); print it in base64.",
+  usage: 'paddock seal --public-key <base64> < secret',
+  description:
+    'Reads all of standard input as bytes, exactly as given: nothing is trimmed, so a trailing newline is sealed too ' +
+    "(use printf '%s', not echo). Seals it to the runner's X25519 public key in libsodium's crypto_box_seal format and prints " +
+    'the sealed box in base64 and a newline. Only the runner that holds the matching secret key can open it: this is how admins ' +
+    "pre-seal an OAuth client secret for a remote runner in a policy file. The secret is never an argument, so it stays out of " +
+    'shell history and process lists. See docs/sealed-boxes.md.',
+  arguments: [],
+  flags: [
+    {
+      name: 'public-key',
+      type: 'string',
+      value: '<base64>',
+      description: "The runner's X25519 public key: 32 bytes in standard base64 (44 characters ending in '='), as the runner's settings show it.",
+    },
+    helpFlag,
+  ],
+  examples: [
+    "printf '%s' \"$CLIENT_SECRET\" | paddock seal --public-key 'hK3v…Zw8='",
+    'paddock seal --public-key "$RUNNER_PUBLIC_KEY" < client-secret.txt > client-secret.sealed',
+  ],
+  async run(positionals, values, io) {
+    if (positionals.length > 0) {
+      throw new UsageError('seal reads the secret from standard input and takes no arguments (an argument would end up in shell history and process lists).');
+    }
+    const publicKey = publicKeyFlag(values['public-key']);
+    if (!io.readStdin) throw new Error('seal reads standard input, which this caller does not provide.');
+    const message = await io.readStdin();
+    try {
+      io.stdout(`${bytesToBase64(sealBox(message, publicKey))}\n`);
+    } finally {
+      message.fill(0);
+    }
+    return exitCodes.ok;
+  },
+};
+
 /** Every command, in the order help lists them. */
-export const commands: readonly Command[] = [parseUrl];
+export const commands: readonly Command[] = [parseUrl, seal];
 
 function flagLabel(flag: Flag): string {
   const long = `--${flag.name}${flag.value ? ` ${flag.value}` : ''}`;
@@ -232,10 +290,26 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** Standard input to its end, as bytes, copied out of Node's buffers, which are then erased. */
+async function readStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) process.stderr.write('paddock: reading standard input; end it with Ctrl-D (what you type is shown: prefer a pipe or a file).\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+    chunk.fill(0);
+  }
+  return bytes;
+}
+
 if (isEntryPoint()) {
   runPaddockCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    readStdin,
   }).then(
     (code) => {
       process.exitCode = code;
