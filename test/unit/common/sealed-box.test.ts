@@ -262,10 +262,11 @@ describe('boxes that do not open', () => {
     );
   });
 
-  it('returns null when the box is shortened or lengthened, however little', () => {
+  it('returns null when the box is shortened or lengthened, however little, and libsodium agrees', () => {
     const sealed = sealBox(utf8Encode('abc'), recipient.publicKey);
     for (let length = 0; length < sealed.length; length++) {
       expect(openSealedBox(sealed.subarray(0, length), recipient.publicKey, recipient.secretKey), `length ${length}`).toBeNull();
+      expect(sodiumOpen(sealed.slice(0, length), recipient.publicKey, recipient.secretKey)).toBeNull();
     }
     expect(openSealedBox(new Uint8Array([...sealed, 0]), recipient.publicKey, recipient.secretKey)).toBeNull();
     expect(openSealedBox(new Uint8Array(47), recipient.publicKey, recipient.secretKey)).toBeNull();
