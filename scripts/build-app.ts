@@ -23,7 +23,28 @@ const { default: ViteConfigGenerator } = (await import(generatorUrl)) as {
 
 const generator = new ViteConfigGenerator(plugin.config, root, true);
 // Renderer first: main's build defines MAIN_WINDOW_VITE_NAME from the renderer list.
+// Warnings that mean the bundle would break at run time fail the build.
+const fatalWarnings = new Set(['EMPTY_IMPORT_META', 'UNRESOLVED_IMPORT', 'MISSING_EXPORT']);
+const problems: string[] = [];
 for (const config of [...(await generator.getRendererConfig()), ...(await generator.getBuildConfigs())]) {
-  await build({ ...config, configFile: false, logLevel: 'warn' });
+  await build({
+    ...config,
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ...config.build,
+      rollupOptions: {
+        ...config.build?.rollupOptions,
+        onLog(level, log, handler) {
+          if (log.code && fatalWarnings.has(log.code)) problems.push(`${log.code}: ${log.message.split('\n')[0]}`);
+          handler(level, log);
+        },
+      },
+    },
+  });
+}
+if (problems.length) {
+  console.error(`The app bundles would break at run time:\n${problems.join('\n')}`);
+  process.exit(1);
 }
 console.log('Built .vite/build/main.cjs, .vite/build/preload.cjs and .vite/renderer/main_window/.');

@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-
 /**
  * The main process's OS keychain entries: the credential (API token) this
  * workstation got from each remote runner. Nothing here is a runner secret.
@@ -19,14 +17,19 @@ type Keytar = {
 };
 
 export function keychainCredentialStore(service = APP_KEYCHAIN_SERVICE): CredentialStore {
-  const load = () => createRequire(import.meta.url)('@github/keytar') as Keytar;
+  // A dynamic import, not createRequire(import.meta.url): main is bundled as CommonJS.
+  let loaded: Promise<Keytar> | undefined;
+  const load = async () => {
+    const module = (await (loaded ??= import('@github/keytar') as Promise<Keytar & { default?: Keytar }>)) as Keytar & { default?: Keytar };
+    return module.default ?? module;
+  };
   const explain = (error: unknown) =>
     new Error(
       `The OS keychain cannot be reached (${(error as Error).message.split('\n')[0]}). Paddock keeps each runner's credential there; unlock your keychain and try again.`,
     );
   const guard = async <T>(run: (keytar: Keytar) => Promise<T>) => {
     try {
-      return await run(load());
+      return await run(await load());
     } catch (error) {
       throw explain(error);
     }

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -36,17 +35,27 @@ type Keytar = {
   deletePassword(service: string, account: string): Promise<boolean>;
 };
 
-/** The OS keychain through keytar (@github/keytar, prebuilt native module). */
-export function keychainStore(service = KEYCHAIN_SERVICE): SecretStore {
-  let keytar: Keytar;
+/**
+ * Loads keytar lazily, so that a missing native library (libsecret) becomes a
+ * KeychainUnavailableError with a fix, not a crash at start. A dynamic import,
+ * not createRequire(import.meta.url): the app bundles the runner as CommonJS.
+ */
+async function loadKeytar(): Promise<Keytar> {
   try {
-    keytar = createRequire(import.meta.url)('@github/keytar') as Keytar;
+    const module = (await import('@github/keytar')) as Keytar & { default?: Keytar };
+    return module.default ?? module;
   } catch (error) {
     throw new KeychainUnavailableError(`The OS keychain module could not be loaded (${(error as Error).message.split('\n')[0]}). ${keychainFix}`);
   }
-  const guard = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+}
+
+/** The OS keychain through keytar (@github/keytar, prebuilt native module). */
+export function keychainStore(service = KEYCHAIN_SERVICE): SecretStore {
+  let loaded: Promise<Keytar> | undefined;
+  const guard = async <T>(what: string, run: (keytar: Keytar) => Promise<T>): Promise<T> => {
+    const keytar = await (loaded ??= loadKeytar());
     try {
-      return await run();
+      return await run(keytar);
     } catch (error) {
       throw new KeychainUnavailableError(`The OS keychain cannot be reached (${what}: ${(error as Error).message.split('\n')[0]}). ${keychainFix}`);
     }
@@ -54,10 +63,10 @@ export function keychainStore(service = KEYCHAIN_SERVICE): SecretStore {
   return {
     kind: 'keychain',
     location: 'the OS keychain',
-    get: (account) => guard('read', () => keytar.getPassword(service, account)),
-    set: (account, value) => guard('write', () => keytar.setPassword(service, account, value)),
+    get: (account) => guard('read', (keytar) => keytar.getPassword(service, account)),
+    set: (account, value) => guard('write', (keytar) => keytar.setPassword(service, account, value)),
     delete: async (account) => {
-      await guard('delete', () => keytar.deletePassword(service, account));
+      await guard('delete', (keytar) => keytar.deletePassword(service, account));
     },
   };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -5,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Keytar from '@github/keytar';
-import { healthResponseSchema, RUNNER_EXIT } from '../../electron/common/runner-api';
+import { healthResponseSchema, RUNNER_EXIT, runnerStatusSchema } from '../../electron/common/runner-api';
 import { LocalRunnerSupervisor, type LocalRunnerState, type RunnerLauncher } from '../../electron/core/runners/local-runner';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { silentLogger } from '../../electron/core/logger';
@@ -143,6 +144,19 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('local runner with t
     await until('a restart message', () => states.some((s) => s.phase === 'starting' && /stopped unexpectedly/.test(s.message ?? '')));
     await until('running again', () => launches.length === 2 && supervisor.state.phase === 'running');
     expect(await supervisor.session!.connection.request({ method: 'GET', path: '/v1/health' }, healthResponseSchema)).toMatchObject({ status: 'ok' });
+  });
+
+  it('runs from the app bundle (.vite/build/runner.cjs, what the utility process loads)', async () => {
+    const bundle = path.resolve('.vite/build/runner.cjs');
+    if (!fs.existsSync(bundle)) execFileSync(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/build-app.ts'], { stdio: 'inherit' });
+    const { supervisor } = supervise(nodeRunnerLauncher({ entry: bundle }));
+    supervisor.start();
+    await until('running', () => supervisor.state.phase === 'running');
+    const status = await supervisor.session!.connection.request(
+      { method: 'GET', path: '/v1/status', bearer: supervisor.session!.token },
+      runnerStatusSchema,
+    );
+    expect(status).toMatchObject({ mode: 'local', secretStore: 'keychain', apiVersion: 1 });
   });
 
   it('deletes its keys and data when purged', async () => {
