@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { RemoteRunnerProbe, Runner, RunnerHealth } from '../../common/api';
 import { PaddockError } from '../../common/errors';
@@ -421,6 +423,12 @@ export class RunnerRegistry {
     if (runner.kind === 'local') {
       await this.#supervisor?.stop();
       this.#supervisor = null;
+      // Forced while it could not purge itself: its files (encrypted, or public) go too,
+      // so setting it up again starts clean. A keychain entry it could not reach may remain.
+      const dataDir = this.#options.local?.dataDir;
+      if (force && dataDir && fs.existsSync(dataDir)) {
+        for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+      }
       this.#options.store.set('localRunnerRemoved', true);
     } else {
       await this.#options.credentials.delete(credentialAccount(id));
