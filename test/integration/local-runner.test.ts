@@ -227,3 +227,46 @@ describe('local runner failures', () => {
     impostor.close();
   });
 });
+
+describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('the local runner in the app core (R1)', () => {
+  it('is made on first start, removed with its keys on request, not remade at the next start, and set up again on request', async () => {
+    const { createCore } = await import('../../electron/core/app-core');
+    const { memoryCredentialStore } = await import('../../electron/core/credentials');
+    const { openStore } = await import('../../electron/core/store/store');
+    const Conf = (await import('conf')).default;
+    const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-app-'));
+    const runnerDir = path.join(appDir, 'runner');
+    const start = () =>
+      createCore({
+        store: openStore({ directory: appDir, createBackend: (o) => new Conf(o) as never }),
+        appInfo: { name: 'Paddock', version: 'test', shell: 'web', platform: process.platform },
+        logger: silentLogger,
+        credentials: memoryCredentialStore(),
+        localRunner: { dataDir: runnerDir, launch: nodeRunnerLauncher() },
+        heartbeatMs: 200,
+      });
+
+    const core = start();
+    const online = async () => (await core.listRunners()).find((r) => r.id === 'local')?.health.state === 'online';
+    for (let i = 0; i < 200 && !(await online()); i++) await new Promise((r) => setTimeout(r, 100));
+    const [local] = await core.listRunners();
+    expect(local).toMatchObject({ id: 'local', kind: 'local', name: 'Local runner', health: { state: 'online' } });
+    expect(local!.publicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    const { runnerId } = JSON.parse(fs.readFileSync(path.join(runnerDir, 'runner.json'), 'utf8'));
+
+    expect(await core.removeRunner({ id: 'local' })).toEqual([]);
+    expect(await keytar.getPassword('dev.paddock.runner', runnerId)).toBeNull();
+    await core.dispose();
+
+    const again = start();
+    expect(await again.listRunners()).toEqual([]);
+    const setUp = await again.setUpLocalRunner();
+    expect(setUp.id).toBe('local');
+    for (let i = 0; i < 200 && (await again.getRunner({ id: 'local' })).health.state !== 'online'; i++) await new Promise((r) => setTimeout(r, 100));
+    const fresh = await again.getRunner({ id: 'local' });
+    expect(fresh.health.state).toBe('online');
+    expect(fresh.publicKey).not.toBe(local!.publicKey);
+    await again.removeRunner({ id: 'local' });
+    await again.dispose();
+  });
+});
