@@ -1,5 +1,6 @@
 import { utilityProcess } from 'electron';
 import type { RunnerLauncher } from '../core/runners/local-runner';
+import { forwardLines } from '../core/runners/log-lines';
 
 /**
  * Starts the bundled runner (runner.cjs) as an Electron utility process. The
@@ -9,16 +10,7 @@ import type { RunnerLauncher } from '../core/runners/local-runner';
 export function utilityRunnerLauncher(modulePath: string, onLog: (line: string) => void): RunnerLauncher {
   return (args) => {
     const child = utilityProcess.fork(modulePath, args, { serviceName: 'Paddock runner', stdio: ['ignore', 'ignore', 'pipe'] });
-    let buffer = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      buffer += chunk;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        onLog(buffer.slice(0, newline));
-        buffer = buffer.slice(newline + 1);
-      }
-    });
+    forwardLines(child.stderr, onLog);
     return {
       postMessage: (message) => child.postMessage(message),
       onMessage: (listener) => child.on('message', listener),

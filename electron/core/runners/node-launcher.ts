@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunnerParentMessage } from '../../common/runner-api';
 import type { RunnerLauncher } from './local-runner';
+import { forwardLines } from './log-lines';
 
 /** The runner's source entry, run with tsx (development, tests, web host). */
 export const runnerSourceEntry = fileURLToPath(new URL('../../runner/runner.ts', import.meta.url));
@@ -16,16 +17,7 @@ export function nodeRunnerLauncher(options: { entry?: string; execArgv?: string[
   const execArgv = options.execArgv ?? (entry.endsWith('.ts') ? ['--import', 'tsx'] : []);
   return (args) => {
     const child = fork(entry, args, { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: options.env ?? process.env, serialization: 'json' });
-    let buffer = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      buffer += chunk;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        options.onLog?.(buffer.slice(0, newline));
-        buffer = buffer.slice(newline + 1);
-      }
-    });
+    forwardLines(child.stderr, (line) => options.onLog?.(line));
     return {
       postMessage: (message: RunnerParentMessage) => {
         if (child.connected) child.send(message);
