@@ -1,7 +1,5 @@
-import type { Readable } from 'node:stream';
-
 /** Calls `onLine` for each complete line a runner writes to `stream` (its JSON log). */
-export function forwardLines(stream: Readable | null | undefined, onLine: (line: string) => void): void {
+export function forwardLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
   if (!stream) return;
   let buffer = '';
   stream.setEncoding('utf8');
