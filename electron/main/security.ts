@@ -35,14 +35,21 @@ export function hardenWebContents(contents: WebContents, openExternal: (url: str
 }
 
 /**
- * App-wide defaults: every permission request and check is denied, and every
- * web contents ever created is hardened.
+ * The only permission the app's pages get: writing plain text to the
+ * clipboard (the Copy buttons for commands, keys and fingerprints). Reading
+ * the clipboard, media, notifications, geolocation… are all denied.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/**
+ * App-wide defaults: every permission request and check is denied but
+ * ALLOWED_PERMISSIONS, and every web contents ever created is hardened.
  */
 export function setupSecurity(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => {
-    callback(false);
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => {
+    callback(ALLOWED_PERMISSIONS.has(permission));
   });
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
   app.on('web-contents-created', (_event, contents) => {
     hardenWebContents(contents);
   });

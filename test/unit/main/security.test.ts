@@ -49,20 +49,28 @@ describe('hardenWebContents', () => {
 });
 
 describe('setupSecurity', () => {
-  it('denies every permission request and check, and hardens every new web contents', () => {
+  it('denies every permission request and check but writing text to the clipboard, and hardens every new web contents', () => {
     setupSecurity();
     const requestHandler = electron.session.defaultSession.setPermissionRequestHandler.mock.calls[0]?.[0] as unknown as (
       contents: unknown,
       permission: string,
       callback: (granted: boolean) => void,
     ) => void;
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fileSystem', 'hid', 'serial', 'usb']) {
       const callback = vi.fn();
       requestHandler({}, permission, callback);
       expect(callback).toHaveBeenCalledWith(false);
     }
-    const checkHandler = electron.session.defaultSession.setPermissionCheckHandler.mock.calls[0]?.[0] as unknown as () => boolean;
-    expect(checkHandler()).toBe(false);
+    const write = vi.fn();
+    requestHandler({}, 'clipboard-sanitized-write', write);
+    expect(write).toHaveBeenCalledWith(true);
+    const checkHandler = electron.session.defaultSession.setPermissionCheckHandler.mock.calls[0]?.[0] as unknown as (
+      contents: unknown,
+      permission: string,
+    ) => boolean;
+    expect(checkHandler({}, 'clipboard-read')).toBe(false);
+    expect(checkHandler({}, 'media')).toBe(false);
+    expect(checkHandler({}, 'clipboard-sanitized-write')).toBe(true);
 
     const contents = new electron.FakeWebContents();
     electron.app.emit('web-contents-created', {}, contents);
