@@ -1,0 +1,72 @@
+import { startSimulator, segmentsOf } from './simulator';
+import type { Simulator } from './simulator';
+
+// Azure DevOps Services simulator (dev.azure.com), SCM-PROTOCOLS §1.3
+// "Which tenant": an unauthenticated `HEAD https://dev.azure.com/{org}`
+// answers with `WWW-Authenticate: Bearer authorization_uri=<authority>/<tenant>`
+// and/or `X-VSS-ResourceTenant: <tenant GUID>` (a single empty GUID for an
+// organisation backed by Microsoft accounts). GCM ignores the status; the
+// spec does not give it, so it is configurable (401 by default, as GCM's
+// own tests use). Unknown organisations get 404 (the simulator's choice:
+// the spec does not say what the service answers).
+
+export const emptyGuid = '00000000-0000-0000-0000-000000000000';
+
+export interface AzureDevOpsOrganizationSetup {
+  /** The organisation's Entra tenant (a GUID); "msa" for one backed by Microsoft accounts; null for an answer without tenant headers. */
+  readonly tenant: string | 'msa' | null;
+  /** Send the Bearer challenge (default true when tenant is a GUID); false leaves only X-VSS-ResourceTenant. */
+  readonly bearerChallenge?: boolean;
+  /** Send X-VSS-ResourceTenant (default true when tenant is set). */
+  readonly resourceTenantHeader?: boolean;
+}
+
+export interface AzureDevOpsSimulatorOptions {
+  readonly organizations: Readonly<Record<string, AzureDevOpsOrganizationSetup>>;
+  /** Where authorization_uri points: Entra's host by default; tests pass the Entra simulator's origin. */
+  readonly authority?: string;
+  /** The status of the answer for a known organisation (default 401). */
+  readonly status?: number;
+}
+
+export interface AzureDevOpsSimulator extends Simulator {
+  /** Adds or changes an organisation. */
+  setOrganization(name: string, setup: AzureDevOpsOrganizationSetup): void;
+  removeOrganization(name: string): void;
+}
+
+export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOptions): Promise<AzureDevOpsSimulator> {
+  // Organisation names compare without case, as the service's URLs do.
+  const organizations = new Map(Object.entries(options.organizations).map(([name, setup]) => [name.toLowerCase(), setup]));
+  const authority = (options.authority ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+
+  const simulator = await startSimulator([
+    ({ method, url }) => {
+      if (method !== 'HEAD' && method !== 'GET') return null;
+      const segments = segmentsOf(url);
+      if (!segments || segments.length !== 1) return null;
+      const setup = organizations.get(segments[0]!.toLowerCase());
+      if (!setup) return { status: 404, text: 'Not Found' };
+      const headers: Record<string, string> = {};
+      if (setup.tenant === 'msa') {
+        if (setup.resourceTenantHeader !== false) headers['X-VSS-ResourceTenant'] = emptyGuid;
+      } else if (setup.tenant !== null) {
+        if (setup.bearerChallenge !== false) {
+          headers['WWW-Authenticate'] = `Bearer authorization_uri=${authority}/${setup.tenant}, Basic realm="https://dev.azure.com/", TFS-Federated`;
+        }
+        if (setup.resourceTenantHeader !== false) headers['X-VSS-ResourceTenant'] = setup.tenant;
+      }
+      return { status: options.status ?? 401, headers };
+    },
+  ]);
+
+  return {
+    ...simulator,
+    setOrganization(name, setup) {
+      organizations.set(name.toLowerCase(), setup);
+    },
+    removeOrganization(name) {
+      organizations.delete(name.toLowerCase());
+    },
+  };
+}

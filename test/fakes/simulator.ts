@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { loadOrCreateTlsKey, selfSignedCertificate } from '../../electron/runner/tls';
+
+// The shared half of the provider simulators: an HTTPS server on 127.0.0.1
+// with a self-signed certificate made in the test process, a log of the
+// requests it saw, and switches for the failures validation must survive.
+// Each provider's file adds only the endpoints spec/SCM-PROTOCOLS.md
+// documents (see README.md).
+
+export interface SimulatorRequest {
+  readonly method: string;
+  /** Path and query, as sent. */
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** What a route answers; a JSON body is serialised with Content-Type application/json. */
+export interface SimulatorResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly json?: unknown;
+  readonly text?: string;
+}
+
+/** A route: the answer for a request, or null when the path is not its. */
+export type SimulatorRoute = (request: { method: string; url: URL; headers: IncomingHttpHeaders }) => SimulatorResponse | null;
+
+export type SimulatorFailure =
+  /** Every connection is reset during the TLS handshake (a server that is down or a broken proxy). */
+  | { readonly type: 'reset' }
+  /** Every request gets this status and a short text body (a server error, a maintenance page). */
+  | { readonly type: 'status'; readonly status: number }
+  /** Every request gets 200 and an HTML page (a proxy's login page, a wrong host): the wrong content. */
+  | { readonly type: 'html' };
+
+export interface Simulator {
+  /** https://127.0.0.1:{port} */
+  readonly origin: string;
+  /** The certificate to trust (PEM): it is self-signed, for 127.0.0.1 and localhost. */
+  readonly ca: string;
+  /** Every request received, oldest first. */
+  readonly requests: SimulatorRequest[];
+  /** Switches a failure on, or off with null. */
+  fail(failure: SimulatorFailure | null): void;
+  /** Stops listening: connections are then refused. */
+  close(): Promise<void>;
+}
+
+let material: Promise<{ key: string; cert: string }> | null = null;
+
+/** One key and certificate per test process, shared by every simulator. */
+export function simulatorCertificate(): Promise<{ key: string; cert: string }> {
+  material ??= (async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-simulator-'));
+    const key = loadOrCreateTlsKey(directory);
+    const cert = await selfSignedCertificate(key, ['127.0.0.1', 'localhost']);
+    fs.rmSync(directory, { recursive: true, force: true });
+    return { key, cert };
+  })();
+  return material;
+}
+
+const htmlPage = '<!doctype html><html><head><title>Sign in</title></head><body><form action="/login"></form></body></html>';
+
+function send(response: ServerResponse, answer: SimulatorResponse, method: string): void {
+  const headers: Record<string, string> = { ...answer.headers };
+  let body = '';
+  if (answer.json !== undefined) {
+    body = JSON.stringify(answer.json);
+    headers['Content-Type'] ??= 'application/json; charset=utf-8';
+  } else if (answer.text !== undefined) {
+    body = answer.text;
+    headers['Content-Type'] ??= 'text/plain; charset=utf-8';
+  }
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  response.writeHead(answer.status, headers);
+  response.end(method === 'HEAD' ? undefined : body);
+}
+
+/** Starts a simulator that answers with the first route that claims the request, else 404. */
+export async function startSimulator(routes: readonly SimulatorRoute[]): Promise<Simulator> {
+  const { key, cert } = await simulatorCertificate();
+  const requests: SimulatorRequest[] = [];
+  let failure: SimulatorFailure | null = null;
+  const sockets = new Set<Socket>();
+
+  const server = https.createServer({ key, cert }, (request: IncomingMessage, response: ServerResponse) => {
+    const method = request.method ?? 'GET';
+    requests.push({ method, path: request.url ?? '/', headers: request.headers });
+    request.resume();
+    if (failure?.type === 'status') return send(response, { status: failure.status, text: 'Service Unavailable' }, method);
+    if (failure?.type === 'html') return send(response, { status: 200, text: htmlPage, headers: { 'Content-Type': 'text/html; charset=utf-8' } }, method);
+    const url = new URL(request.url ?? '/', 'https://127.0.0.1');
+    for (const route of routes) {
+      const answer = route({ method, url, headers: request.headers });
+      if (answer) return send(response, answer, method);
+    }
+    send(response, { status: 404, text: 'Not Found' }, method);
+  });
+  server.on('connection', (socket: Socket) => {
+    if (failure?.type === 'reset') {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    origin: `https://127.0.0.1:${port}`,
+    ca: cert,
+    requests,
+    fail(next) {
+      failure = next;
+      if (next?.type === 'reset') for (const socket of sockets) socket.destroy();
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
+
+/** The path's segments, percent-decoded; null when the encoding is malformed. */
+export function segmentsOf(url: URL): string[] | null {
+  try {
+    return url.pathname
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    return null;
+  }
+}
+
+/** Splits a configured path prefix ("/tfs", "/gitlab/", "") into segments. */
+export function prefixSegments(prefix: string): string[] {
+  return prefix.split('/').filter((segment) => segment !== '');
+}
+
+/** Whether `segments` start with `prefix`; IIS paths (Azure DevOps Server) compare without case. */
+export function startsWith(segments: readonly string[], prefix: readonly string[], ignoreCase = false): boolean {
+  const same = (a: string | undefined, b: string) => (ignoreCase ? a?.toLowerCase() === b.toLowerCase() : a === b);
+  return prefix.length <= segments.length && prefix.every((segment, index) => same(segments[index], segment));
+}
