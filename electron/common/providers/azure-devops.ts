@@ -23,7 +23,7 @@ export const entraTenantSchema = z
   .string()
   .trim()
   .min(1, 'Enter the tenant: its ID (a GUID), or “organizations”.')
-  .transform((value) => (isGuid(value) ? value.toLowerCase() : value))
+  .overwrite((value) => (isGuid(value) ? value.toLowerCase() : value))
   .superRefine((value, ctx) => {
     if (value === 'consumers') {
       ctx.addIssue({ code: 'custom', message: 'Personal Microsoft accounts cannot use Azure DevOps through Entra ID: use “organizations” or the tenant ID.' });
@@ -98,7 +98,7 @@ export type HeaderLookup = (name: string) => string | null;
 export function tenantFromOrganizationHead(header: HeaderLookup): TenantDiscovery {
   const challenge = header('www-authenticate');
   if (challenge) {
-    const match = /(?:^|[\s,])Bearer\s+(?:[^,]*,\s*)*?authorization_uri="?([^",\s]+)"?/i.exec(challenge);
+    const match = /(?:^|[\s,])Bearer\s+(?:[^,]*,)*?\s*authorization_uri="?([^",\s]+)"?/i.exec(challenge);
     const tenant = match?.[1] ? tenantOfAuthority(match[1]) : null;
     if (tenant) return { found: true, tenant, via: 'www-authenticate' };
   }

@@ -107,7 +107,7 @@ export function normalizeHost(kind: ProviderKind, input: string): NormalizeHostR
   }
 
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
-  const owner = publicHosts.get(url.hostname);
+  const owner = url.hostname.endsWith('.visualstudio.com') ? 'azure-devops' : publicHosts.get(url.hostname);
   if (owner !== undefined && owner !== kind) {
     const other = providerCatalogue[owner];
     return fail('other-provider', `${url.hostname} is ${other.displayName}: choose ${other.displayName} as the provider, or enter your ${name} host.`);

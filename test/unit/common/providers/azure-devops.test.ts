@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   azureDevOpsOrganizationSchema,
   azureDevOpsOrganizationsSchema,
   azureDevOpsServerCollectionSchema,
+  catalogueEntrySchema,
   entraTenantSchema,
   tenantFromOrganizationHead,
 } from '../../../../electron/common/providers';
@@ -107,5 +109,14 @@ describe('tenantFromOrganizationHead (GCM GetAuthorityAsync)', () => {
     expect(tenantFromOrganizationHead(headers({ 'WWW-Authenticate': 'Bearer authorization_uri=https://login.microsoftonline.com/evil/path' }))).toMatchObject({
       found: false,
     });
+  });
+});
+
+describe('schemas the app API and store will carry', () => {
+  it('convert to JSON Schema both ways (JSON types only)', () => {
+    for (const schema of [entraTenantSchema, azureDevOpsOrganizationSchema, azureDevOpsOrganizationsSchema, azureDevOpsServerCollectionSchema, catalogueEntrySchema]) {
+      expect(() => z.toJSONSchema(schema, { unrepresentable: 'throw', io: 'input' })).not.toThrow();
+      expect(() => z.toJSONSchema(schema, { unrepresentable: 'throw', io: 'output' })).not.toThrow();
+    }
   });
 });

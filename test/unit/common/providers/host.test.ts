@@ -107,6 +107,7 @@ describe('normalizeHost: refused input', () => {
     ['azure-devops', 'https://dev.azure.com/contoso', 'path-not-allowed'],
     ['azure-devops', 'https://contoso.visualstudio.com', 'fixed-host'],
     ['azure-devops-server', 'https://dev.azure.com', 'other-provider'],
+    ['azure-devops-server', 'https://contoso.visualstudio.com', 'other-provider'],
     ['azure-devops-server', 'https://tfs.example.com/tfs/DefaultCollection/Fabrikam/_git/web', 'not-a-base-url'],
     ['azure-devops-server', 'https://ado.example.com/Coll/_usersSettings/tokens', 'not-a-base-url'],
   ])('%s %j → %s', (kind, input, code) => {
