@@ -56,7 +56,16 @@ export const challengeResponseSchema = z.object({ proof: proofSchema, publicKey:
 
 /** Remote registration, step 2: the app reveals the token and gets its own credential. */
 export const registrationRequestSchema = z
-  .object({ token: z.string().min(10).max(200), name: z.string().trim().min(1).max(200) })
+  .object({
+    token: z.string().min(10).max(200),
+    // Shown to the runner's admin in a terminal: printable characters only (no escape sequences).
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, 'must contain printable characters only'),
+  })
   .strict();
 export const registrationResponseSchema = z
   .object({ clientId: z.string().regex(/^c_[A-Za-z0-9_-]{16,64}$/), apiToken: z.string().min(32).max(200), publicKey: publicKeySchema })

@@ -34,8 +34,10 @@ export interface RunnerApiContext {
   localToken: { token: string; hash: Buffer } | null;
   /** Host header values (without port) this runner answers to, besides IP literals. */
   hostNames: string[];
-  /** Local mode: deletes the runner's keys and data, then stops it. */
+  /** Local mode: deletes the runner's keys and data (throws if it cannot). */
   purge?: () => Promise<void>;
+  /** Stops the server (after the answer is sent). */
+  stop?: () => Promise<void>;
 }
 
 type Json = Record<string, unknown>;
@@ -150,12 +152,11 @@ const routes: Route<z.ZodType | undefined>[] = [
     path: '/v1/purge',
     auth: true,
     modes: ['local'],
-    handle: (_input, _caller, ctx) => ({
-      status: 200,
-      body: { ok: true },
-      // Answer first, then delete and stop.
-      after: () => void ctx.purge?.(),
-    }),
+    handle: async (_input, _caller, ctx) => {
+      // Delete first: the app is told "ok" only when the keys and data are gone.
+      await ctx.purge!();
+      return { status: 200, body: { ok: true }, after: () => void ctx.stop?.() };
+    },
   }),
 ];
 
@@ -170,7 +171,8 @@ function registrationCall<T>(run: () => T): T {
 
 /** Host header check against DNS rebinding: our own names, or an IP literal (which no rebinding can produce). */
 export function isAllowedHost(hostHeader: string | undefined, names: readonly string[]): boolean {
-  if (!hostHeader) return false;
+  // Only host[:port]: no userinfo, path or other URL parts smuggled in.
+  if (!hostHeader || !/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(hostHeader)) return false;
   let host: string;
   try {
     host = new URL(`http://${hostHeader}`).hostname;
@@ -284,6 +286,10 @@ export function createRunnerApi(ctx: RunnerApiContext): RequestListener {
         reply.after?.();
       } catch (error) {
         if (error instanceof HttpError) return fail(error);
+        if (request.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+          ctx.logger.info('request aborted by the client', { path: pathname.slice(0, 100) });
+          return;
+        }
         ctx.logger.error('request failed', { path: pathname.slice(0, 100), error });
         fail(new HttpError(500, 'internal', 'The runner could not complete this request; details are in its log.'));
       }

@@ -114,11 +114,12 @@ function parentChannel(): ParentChannel | undefined {
 
 function tokenFromEnvironment(): string | undefined {
   const direct = process.env.PADDOCK_RUNNER_TOKEN;
-  delete process.env.PADDOCK_RUNNER_TOKEN;
-  if (direct) return direct;
   const file = process.env.PADDOCK_RUNNER_TOKEN_FILE;
-  if (file) return fs.readFileSync(file, 'utf8').trim();
-  return undefined;
+  delete process.env.PADDOCK_RUNNER_TOKEN;
+  delete process.env.PADDOCK_RUNNER_TOKEN_FILE;
+  const token = direct || (file ? fs.readFileSync(file, 'utf8').trim() : undefined);
+  if (token !== undefined && token.length < 32) usage('the API token must be at least 32 characters (256 bits of base64url, for example).');
+  return token;
 }
 
 async function commandServe(values: Record<string, string | boolean | undefined>) {
@@ -165,7 +166,11 @@ function runnerSpki(dataDir: string): string {
 
 function commandRegistrationCreate(values: Record<string, string | boolean | undefined>) {
   const dataDir = path.resolve(String(values['data-dir']));
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // A mistyped --data-dir must not make a new, unrelated runner identity.
+  if (!readRunnerFile(dataDir)?.remote) {
+    process.stderr.write(`paddock-runner: ${dataDir} holds no runner that has served in remote mode; start it there first with \`serve --data-dir ${dataDir} --listen HOST:PORT\`.\n`);
+    process.exit(RUNNER_EXIT.dataDir);
+  }
   let lifetime: number;
   try {
     lifetime = parseLifetime(String(values.expires ?? '24h'));
@@ -231,10 +236,15 @@ async function commandStatus(values: Record<string, string | boolean | undefined
       `Fingerprint:   ${status.spki ?? '-'}`,
       `Server:        ${status.server}`,
       `Unused registration tokens: ${status.registrationsOutstanding}`,
-      `Workstations:  ${status.workstations.length ? status.workstations.map((w) => `${w.name} (${w.clientId})`).join(', ') : 'none'}`,
+      `Workstations:  ${status.workstations.length ? status.workstations.map((w) => `${printable(w.name)} (${w.clientId})`).join(', ') : 'none'}`,
       '',
     ].join('\n'),
   );
+}
+
+/** Names come from workstations: never let one send escape sequences to the admin's terminal. */
+function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '\uFFFD');
 }
 
 function probeHealth(listen: string, spki: string): Promise<string> {

@@ -34,3 +34,39 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>, fallback: T)
 export function writeJsonFile(file: string, value: unknown): void {
   writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
+
+const LOCK_STALE_MS = 10_000;
+const LOCK_WAIT_MS = 5_000;
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Runs `change` holding an exclusive lock on `file` (a `file.lock` made with
+ * O_EXCL), so read-modify-write cycles by the server and by
+ * `registration create` in another process cannot lose or undo each other's
+ * writes. A lock older than 10 s is taken to be left by a crash.
+ */
+export function withFileLock<T>(file: string, change: () => T): T {
+  const lock = `${file}.lock`;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > LOCK_STALE_MS) fs.rmSync(lock, { force: true });
+      } catch {
+        // Gone between the two calls: try again.
+      }
+      if (Date.now() > deadline) throw new Error(`${file} is locked by another process (${lock}); try again.`, { cause: error });
+      sleep(5);
+    }
+  }
+  try {
+    return change();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}

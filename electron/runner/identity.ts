@@ -18,7 +18,8 @@ const runnerFileSchema = z
   .strict();
 export type RunnerFile = z.infer<typeof runnerFileSchema>;
 
-const secretsSchema = z.object({ privateKey: z.string(), dataKey: z.string() }).strict();
+const key32 = z.string().refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes of base64');
+const secretsSchema = z.object({ privateKey: key32, dataKey: key32 }).strict();
 
 export interface RunnerIdentity {
   file: RunnerFile;
@@ -33,8 +34,13 @@ export class IdentityError extends Error {
 
 export const runnerFilePath = (dataDir: string) => path.join(dataDir, 'runner.json');
 
+/** runner.json, or null before the first start; a damaged file is an IdentityError (exit 73, not restarted). */
 export function readRunnerFile(dataDir: string): RunnerFile | null {
-  return readJsonFile(runnerFilePath(dataDir), runnerFileSchema.nullable(), null);
+  try {
+    return readJsonFile(runnerFilePath(dataDir), runnerFileSchema.nullable(), null);
+  } catch (error) {
+    throw new IdentityError(`${(error as Error).message} The runner cannot start until it is repaired or its data directory is moved aside.`);
+  }
 }
 
 export function updateRunnerFile(dataDir: string, change: Partial<RunnerFile>): RunnerFile {
@@ -64,7 +70,12 @@ export async function loadOrCreateIdentity(dataDir: string, store: SecretStore):
         `The runner's keys are missing from ${store.location}. Restore them, or move ${dataDir} aside to make a new runner (workstations must register again).`,
       );
     }
-    const secrets = secretsSchema.parse(JSON.parse(raw));
+    let secrets: z.infer<typeof secretsSchema>;
+    try {
+      secrets = secretsSchema.parse(JSON.parse(raw));
+    } catch {
+      throw new IdentityError(`The runner's keys in ${store.location} are damaged. Restore them, or move ${dataDir} aside to make a new runner (workstations must register again).`);
+    }
     const secretKey = Buffer.from(secrets.privateKey, 'base64');
     const keyPair = nacl.box.keyPair.fromSecretKey(new Uint8Array(secretKey));
     if (Buffer.from(keyPair.publicKey).toString('base64') !== existing.publicKey) {

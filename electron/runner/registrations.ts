@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import path from 'node:path';
 import { z } from 'zod';
 import { REGISTRATION_TOKEN_PATTERN, REGISTRATION_TOKEN_PREFIX } from '../common/runner-api';
-import { readJsonFile, writeJsonFile } from './files';
+import { readJsonFile, withFileLock, writeJsonFile } from './files';
 
 /**
  * One-time registration tokens: `prt1_` + base64url(expiry ms as 8 bytes
@@ -85,10 +85,12 @@ export class RegistrationBook {
     randomBytes(32).copy(bytes, 8);
     const token = `${REGISTRATION_TOKEN_PREFIX}${bytes.toString('base64url')}`;
     const now = this.now();
-    // Drop tokens that expired more than a week ago; keep recent ones so a reuse is reported as such.
-    const keep = this.registrations().filter((r) => new Date(r.expiresAt).getTime() > now.getTime() - 7 * 24 * 3600 * 1000);
-    keep.push({ hash: sha256Hex(token), expiresAt: expiresAt.toISOString(), createdAt: now.toISOString(), usedAt: null, usedBy: null });
-    writeJsonFile(this.registrationsFile, { registrations: keep });
+    withFileLock(this.registrationsFile, () => {
+      // Drop tokens that expired more than a week ago; keep recent ones so a reuse is reported as such.
+      const keep = this.registrations().filter((r) => new Date(r.expiresAt).getTime() > now.getTime() - 7 * 24 * 3600 * 1000);
+      keep.push({ hash: sha256Hex(token), expiresAt: expiresAt.toISOString(), createdAt: now.toISOString(), usedAt: null, usedBy: null });
+      writeJsonFile(this.registrationsFile, { registrations: keep });
+    });
     return { token, expiresAt };
   }
 
@@ -111,17 +113,21 @@ export class RegistrationBook {
   /** Uses the token once and makes a client with its own API token. */
   register(token: string, name: string): { clientId: string; apiToken: string } {
     const presented = Buffer.from(sha256Hex(token), 'hex');
-    const registrations = this.registrations();
-    const registration = this.usable(registrations.find((r) => timingSafeEqual(Buffer.from(r.hash, 'hex'), presented)));
     const clientId = `c_${randomBytes(12).toString('base64url')}`;
     const apiToken = `prk_${randomBytes(32).toString('base64url')}`;
-    registration.usedAt = this.now().toISOString();
-    registration.usedBy = clientId;
-    // Mark the token used before the client exists: a crash in between loses a token, never reuses one.
-    writeJsonFile(this.registrationsFile, { registrations });
-    const clients = this.clients();
-    clients.push({ clientId, name, tokenHash: sha256Hex(apiToken), createdAt: this.now().toISOString() });
-    writeJsonFile(this.clientsFile, { clients });
+    withFileLock(this.registrationsFile, () => {
+      const registrations = this.registrations();
+      const registration = this.usable(registrations.find((r) => timingSafeEqual(Buffer.from(r.hash, 'hex'), presented)));
+      registration.usedAt = this.now().toISOString();
+      registration.usedBy = clientId;
+      // Mark the token used before the client exists: a crash in between loses a token, never reuses one.
+      writeJsonFile(this.registrationsFile, { registrations });
+    });
+    withFileLock(this.clientsFile, () => {
+      const clients = this.clients();
+      clients.push({ clientId, name, tokenHash: sha256Hex(apiToken), createdAt: this.now().toISOString() });
+      writeJsonFile(this.clientsFile, { clients });
+    });
     return { clientId, apiToken };
   }
 
@@ -136,7 +142,7 @@ export class RegistrationBook {
   }
 
   removeClient(clientId: string): void {
-    writeJsonFile(this.clientsFile, { clients: this.clients().filter((c) => c.clientId !== clientId) });
+    withFileLock(this.clientsFile, () => writeJsonFile(this.clientsFile, { clients: this.clients().filter((c) => c.clientId !== clientId) }));
   }
 
   outstanding(): number {

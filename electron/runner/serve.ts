@@ -65,6 +65,15 @@ function localEndpoint(): { endpoint: string; cleanup: () => void } {
 
 export async function serve(options: ServeOptions): Promise<RunningRunner> {
   const { dataDir, secretStore, logger } = options;
+  // Listen for the app's shutdown from the start: quitting while the runner starts must not be lost.
+  let shutdownRequested = false;
+  let onShutdown = () => {
+    shutdownRequested = true;
+  };
+  options.parent?.onMessage((message) => {
+    const parsed = runnerParentMessageSchema.safeParse(message);
+    if (parsed.success && parsed.data.type === 'shutdown') onShutdown();
+  });
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dataDir, 0o700);
   const warnings: string[] = [];
@@ -109,8 +118,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
       logger.info('purging runner: deleting its keys and data');
       await secretStore.delete(identity.file.runnerId);
       for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
-      await stop();
     },
+    stop: () => stop(),
   };
 
   if (remote) {
@@ -123,7 +132,11 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     const tls = await loadTlsMaterial({ dataDir, certFile: options.tlsCertFile, keyFile: options.tlsKeyFile, names });
     spki = tls.spki;
     context.spki = spki;
-    server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, createRunnerApi(context));
+    server = https.createServer(
+      { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000, connectionsCheckingInterval: 5_000 },
+      createRunnerApi(context),
+    );
+    server.maxConnections = 256;
     await listen(server, () => server.listen(port, host));
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -138,6 +151,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     const local = localEndpoint();
     endpoint = local.endpoint;
     cleanup = local.cleanup;
+    // Also when the process ends some other way (an uncaught error, process.exit).
+    process.once('exit', () => local.cleanup());
     server = http.createServer(createRunnerApi(context));
     await listen(server, () => server.listen(endpoint));
     if (process.platform !== 'win32') fs.chmodSync(endpoint, 0o600);
@@ -157,10 +172,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
       stopResolve();
     }));
 
-  options.parent?.onMessage((message) => {
-    const parsed = runnerParentMessageSchema.safeParse(message);
-    if (parsed.success && parsed.data.type === 'shutdown') void stop();
-  });
+  onShutdown = () => void stop();
+  if (shutdownRequested) void stop();
   options.parent?.send({
     type: 'ready',
     endpoint,

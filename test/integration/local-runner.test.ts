@@ -270,3 +270,72 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('the local runner in
     await again.dispose();
   });
 });
+
+describe('local runner: what cannot be repaired by restarting', () => {
+  it('a damaged data directory exits 73 with a message, and is not restarted in a loop', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-damaged-'));
+    fs.writeFileSync(path.join(dataDir, 'runner.json'), '{"runnerId": ');
+    const { launch, launches } = countingLauncher(nodeRunnerLauncher());
+    const { supervisor } = supervise(launch, dataDir);
+    supervisor.start();
+    await until('failed', () => supervisor.state.phase === 'failed');
+    expect(supervisor.state.message).toMatch(/runner\.json is not valid JSON.*moved aside/);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(launches).toHaveLength(1);
+  });
+
+  it('a purge the runner could not finish is reported, and the runner is kept (and still restarted if it crashes)', async () => {
+    const { createHmac } = await import('node:crypto');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdk-fake-'));
+    const socketPath = path.join(dir, 'f.sock');
+    let token = '';
+    const fakeRunner = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'application/json');
+        if (req.url === '/v1/hello') {
+          const { nonce } = JSON.parse(body);
+          res.end(JSON.stringify({ proof: createHmac('sha256', token).update(`paddock-hello-v1\n${nonce}`).digest('base64') }));
+        } else if (req.url === '/v1/purge') {
+          res.statusCode = 500;
+          res.end(JSON.stringify({ error: { code: 'internal', message: 'The runner could not complete this request; details are in its log.' } }));
+        } else {
+          res.statusCode = 404;
+          res.end(JSON.stringify({ error: { code: 'not-found', message: 'no' } }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => fakeRunner.listen(socketPath, resolve));
+    let launches = 0;
+    const exitListeners: ((code: number | null) => void)[] = [];
+    const fake: RunnerLauncher = () => {
+      launches++;
+      let onMessage: ((m: unknown) => void) | undefined;
+      return {
+        postMessage: (m) => {
+          if (m.type === 'token') {
+            token = m.token;
+            setTimeout(
+              () =>
+                onMessage?.({ type: 'ready', endpoint: socketPath, publicKey: Buffer.alloc(32, 1).toString('base64'), runnerId: 'r_fake1234', version: '0.1.0', apiVersion: 1 }),
+              10,
+            );
+          }
+        },
+        onMessage: (l) => (onMessage = l),
+        onExit: (l) => exitListeners.push(l),
+        kill: () => exitListeners.forEach((l) => l(null)),
+      };
+    };
+    const { supervisor } = supervise(fake);
+    supervisor.start();
+    await until('running', () => supervisor.state.phase === 'running');
+    await expect(supervisor.purge()).rejects.toThrow(/could not complete/);
+    expect(supervisor.state.phase).toBe('running');
+    // A crash now is still a crash: restarted, not taken for the end of a purge.
+    exitListeners.forEach((l) => l(1));
+    await until('restarted', () => launches === 2);
+    fakeRunner.close();
+  });
+});

@@ -212,3 +212,33 @@ describe.runIf(inSession)('adding a remote runner from the app', () => {
     future.close();
   });
 });
+
+describe.runIf(inSession)('a man in the middle', () => {
+  it('a TLS relay with its own key between the app and a real runner cannot pass the registration proof', async () => {
+    const tls = await import('node:tls');
+    const remote = await runner();
+    const target = new URL(remote.url);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-relay-'));
+    const key = loadOrCreateTlsKey(dir);
+    const cert = await selfSignedCertificate(key, ['127.0.0.1']);
+    const relay = tls.createServer({ key, cert }, (client) => {
+      const upstream = tls.connect({ host: target.hostname, port: Number(target.port), rejectUnauthorized: false });
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayUrl = `https://127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
+    const { core } = appCore();
+    const token = await remote.createToken();
+    const error = await rejection(core.probeRemoteRunner({ url: relayUrl, token }));
+    expect(error.code).toBe('forbidden');
+    expect(error.message).toMatch(/could not prove/);
+    // Even with the relay's fingerprint "confirmed", registration fails the same way, and the token stays unused.
+    const forced = await rejection(core.addRemoteRunner({ url: relayUrl, token, name: 'relay', spki: spkiOfCertificate(cert) }));
+    expect(forced.code).toBe('forbidden');
+    const added = await core.addRemoteRunner({ url: remote.url, token, name: 'direct', spki: remote.spki });
+    expect(added.spki).toBe(remote.spki);
+    relay.close();
+  });
+});

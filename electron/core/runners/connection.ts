@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { z } from 'zod';
-import { RUNNER_API_VERSION, RUNNER_API_VERSION_HEADER, runnerErrorSchema } from '../../common/runner-api';
+import { RUNNER_API_VERSION, RUNNER_API_VERSION_HEADER, runnerErrorSchema, spkiSchema } from '../../common/runner-api';
 
 /** The runner answered with an error body. */
 export class RunnerRequestError extends Error {
@@ -146,7 +146,12 @@ export function parseRunnerUrl(raw: string): URL {
  * instead (self-signed certificates are the norm), so `pinned`, when given,
  * must match before a single byte of the request is sent.
  */
-export function connectTls(url: URL, pinned: string | null): Promise<{ socket: tls.TLSSocket; spki: string }> {
+export function connectTls(url: URL, pin: { spki: string } | 'probe'): Promise<{ socket: tls.TLSSocket; spki: string }> {
+  // No falsy pin can turn pinning off: a pin must be a well-formed fingerprint, or this is an explicit probe.
+  if (pin !== 'probe' && !spkiSchema.safeParse(pin.spki).success) {
+    return Promise.reject(new SpkiMismatchError(url.origin, '(not checked)', String(pin.spki || '(none)')));
+  }
+  const pinned = pin === 'probe' ? null : pin.spki;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
   return new Promise((resolve, reject) => {
@@ -181,7 +186,7 @@ export function pinnedConnection(url: URL, spki: string): RunnerConnection {
   return {
     description,
     request: async (request, schema) => {
-      const { socket } = await connectTls(url, spki);
+      const { socket } = await connectTls(url, { spki });
       return exchange(socket, url.host, request, schema, description);
     },
   };

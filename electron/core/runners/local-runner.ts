@@ -197,8 +197,9 @@ export class LocalRunnerSupervisor {
   async purge(): Promise<void> {
     const session = this.session;
     if (!session) throw new Error('The local runner is not running, so it cannot delete its keys.');
-    this.#stopping = true;
+    // Only once the runner says its keys and data are gone is its exit expected.
     await session.connection.request({ method: 'POST', path: '/v1/purge', bearer: session.token }, okResponseSchema);
+    this.#stopping = true;
     const child = this.#process;
     const timer = setTimeout(() => child?.kill(), 5000);
     await this.#exited;

@@ -264,9 +264,9 @@ export class RunnerRegistry {
   /** Connects, checks the runner's proof for this token and its key, and returns what it saw. Registers nothing. */
   async probeRemote(input: { url: string; token: string }): Promise<RemoteRunnerProbe> {
     const { url, token } = this.#checkInput(input);
-    const { socket, spki } = await this.#connect(url, null);
+    const { socket, spki } = await this.#connect(url, 'probe');
     const seen = await this.#challenge(socket, url, token, spki);
-    const { socket: again } = await this.#connect(url, spki);
+    const { socket: again } = await this.#connect(url, { spki });
     const health = await requestOnSocket(again, url, { method: 'GET', path: '/v1/health' }, healthResponseSchema).catch((e) => {
       throw this.#apiError(e, url);
     });
@@ -283,9 +283,9 @@ export class RunnerRegistry {
   async addRemote(input: { url: string; token: string; name: string; spki: string }): Promise<Runner> {
     const { url, token } = this.#checkInput(input);
     // Pinned to what the admin confirmed: a different key now fails here.
-    const { socket } = await this.#connect(url, input.spki);
+    const { socket } = await this.#connect(url, { spki: input.spki });
     const seen = await this.#challenge(socket, url, token, input.spki);
-    const { socket: again } = await this.#connect(url, input.spki);
+    const { socket: again } = await this.#connect(url, { spki: input.spki });
     const registration = await requestOnSocket(
       again,
       url,
@@ -334,9 +334,9 @@ export class RunnerRegistry {
     return { url, token };
   }
 
-  async #connect(url: URL, pinned: string | null) {
+  async #connect(url: URL, pin: { spki: string } | 'probe') {
     try {
-      return await connectTls(url, pinned);
+      return await connectTls(url, pin);
     } catch (error) {
       throw this.#apiError(error, url);
     }
@@ -399,12 +399,8 @@ export class RunnerRegistry {
     try {
       if (runner.kind === 'remote') {
         const token = await this.#options.credentials.get(credentialAccount(id));
-        if (token) {
-          await pinnedConnection(new URL(runner.url!), runner.spki!).request(
-            { method: 'DELETE', path: '/v1/clients/self', bearer: token },
-            okResponseSchema,
-          );
-        }
+        if (!token) throw new MissingCredential("this workstation's credential for it is missing from the OS keychain.");
+        await pinnedConnection(new URL(runner.url!), runner.spki!).request({ method: 'DELETE', path: '/v1/clients/self', bearer: token }, okResponseSchema);
       } else if (this.#supervisor?.session) {
         await this.#supervisor.purge();
       } else if (!force) {

@@ -1,6 +1,7 @@
 import type { Schema } from 'conf';
 import { z } from 'zod';
 import { environmentSchema, preferencesSchema } from '../../common/api';
+import { spkiSchema } from '../../common/runner-api';
 
 /**
  * The store's schema version. Bump it when the shape changes and add a step
@@ -12,19 +13,26 @@ export const STORE_SCHEMA_VERSION = 1;
 export const storeProjectVersion = (schemaVersion: number) => `${schemaVersion}.0.0`;
 
 /** A runner as the store keeps it (live health is not stored; credentials are in the OS keychain). */
-export const storedRunnerSchema = z
-  .object({
-    id: z.string().min(1).max(100),
-    name: z.string().min(1).max(200),
-    kind: z.enum(['local', 'remote']),
-    url: z.string().max(2048).nullable(),
-    publicKey: z.string().max(100).nullable(),
-    spki: z.string().max(100).nullable(),
-    /** The id the remote runner gave this workstation at registration. */
-    clientId: z.string().max(100).nullable(),
-    createdAt: z.string(),
-  })
-  .strict();
+const storedRunnerBase = {
+  id: z.string().min(1).max(100),
+  name: z.string().min(1).max(200),
+  publicKey: z.string().max(100).nullable(),
+  createdAt: z.string(),
+};
+export const storedRunnerSchema = z.discriminatedUnion('kind', [
+  z.object({ ...storedRunnerBase, kind: z.literal('local'), url: z.null(), spki: z.null(), clientId: z.null() }).strict(),
+  z
+    .object({
+      ...storedRunnerBase,
+      kind: z.literal('remote'),
+      url: z.string().regex(/^https:\/\/[^/]+$/).max(2048),
+      // A remote runner is always pinned: the store cannot hold one without a fingerprint.
+      spki: spkiSchema,
+      /** The id the runner gave this workstation at registration. */
+      clientId: z.string().min(1).max(100),
+    })
+    .strict(),
+]);
 export type StoredRunner = z.infer<typeof storedRunnerSchema>;
 
 export const storeDataSchema = z
