@@ -1,0 +1,64 @@
+import type { RunnerState } from '../../electron/common/api';
+
+/** Badge text for each health state: the state is always said in words, never by colour alone. */
+export const runnerStateLabels: Record<RunnerState, string> = {
+  starting: 'Starting',
+  online: 'Online',
+  degraded: 'Degraded',
+  offline: 'Offline',
+  failed: 'Failed',
+};
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+
+const units: { unit: Intl.RelativeTimeFormatUnit; seconds: number }[] = [
+  { unit: 'year', seconds: 365 * 24 * 3600 },
+  { unit: 'month', seconds: 30 * 24 * 3600 },
+  { unit: 'week', seconds: 7 * 24 * 3600 },
+  { unit: 'day', seconds: 24 * 3600 },
+  { unit: 'hour', seconds: 3600 },
+  { unit: 'minute', seconds: 60 },
+  { unit: 'second', seconds: 1 },
+];
+
+/**
+ * "just now", "40 seconds ago", "2 minutes ago", "3 days ago"; a time
+ * slightly in the future (clock skew) also reads "just now".
+ */
+export function relativeTime(then: Date, now: Date): string {
+  const seconds = Math.round((now.getTime() - then.getTime()) / 1000);
+  if (seconds < 10) return 'just now';
+  for (const { unit, seconds: size } of units) {
+    if (seconds >= size) return relative.format(-Math.floor(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+/** The exact time, for a title or the details page: "3 May 2025, 14:03:12" in the user's locale. */
+export function exactTime(date: Date, locale?: string): string {
+  return date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+/**
+ * A fingerprint (`sha256/<base64>`) cut into groups for reading aloud and
+ * comparing by eye: the prefix, then groups of four characters. Joining the
+ * groups gives the fingerprint back exactly.
+ */
+export function fingerprintGroups(spki: string): { prefix: string; groups: string[] } {
+  const slash = spki.indexOf('/');
+  const prefix = slash >= 0 ? spki.slice(0, slash + 1) : '';
+  const body = spki.slice(prefix.length);
+  const groups: string[] = [];
+  for (let i = 0; i < body.length; i += 4) groups.push(body.slice(i, i + 4));
+  return { prefix, groups };
+}
+
+/** A name to offer for a runner at `url`: its host name ("runner.example.com"). */
+export function defaultRunnerName(url: string): string {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host.slice(0, 80) || 'Server runner';
+  } catch {
+    return 'Server runner';
+  }
+}
