@@ -1,9 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PaddockApi, Theme } from '../../electron/common/api';
 import { Notices } from './components/Notices';
 import { useApiValue } from './hooks';
-import { screenFromHash, screens, type ScreenId } from './routes';
+import { hashOf, routeFromHash, screens, type Route } from './routes';
 import { EnvironmentsScreen } from './screens/EnvironmentsScreen';
+import { AddRemoteRunnerScreen } from './screens/runners/AddRemoteRunnerScreen';
+import { RepositoryAccessScreen } from './screens/runners/RepositoryAccessScreen';
+import { RunnerSettingsScreen } from './screens/runners/RunnerSettingsScreen';
 import { RunnersScreen } from './screens/RunnersScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 
@@ -13,29 +16,46 @@ function applyTheme(theme: Theme): void {
   else document.documentElement.dataset.theme = theme;
 }
 
+/** Goes to a route; `message` is said (and shown) on arrival, for example "Runner removed." */
+export type Navigate = (route: Route, message?: string) => void;
+
 export function App({ api }: { api: PaddockApi }) {
-  const [screen, setScreen] = useState<ScreenId>(() => screenFromHash(window.location.hash));
+  const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
+  // A message that belongs to one page: shown there, gone once the user moves on.
+  const [flash, setFlash] = useState<{ message: string; hash: string } | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
   const preferences = useApiValue(() => api.getPreferences(), (listener) => api.onPreferencesChanged(listener));
+  const routeKey = hashOf(route);
 
   useEffect(() => {
     if (preferences.state === 'ready') applyTheme(preferences.value.theme);
   }, [preferences]);
 
   useEffect(() => {
-    const onHashChange = () => setScreen(screenFromHash(window.location.hash));
+    const onHashChange = () => {
+      const next = routeFromHash(window.location.hash);
+      setRoute(next);
+      setFlash((current) => (current && current.hash === hashOf(next) ? current : null));
+    };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
 
   useEffect(() => {
-    const label = screens.find((s) => s.id === screen)?.label ?? 'Paddock';
-    document.title = `${label} — Paddock`;
-    // Move focus to the new screen's heading so keyboard and screen reader users land on it.
+    // Move focus to the new page's heading so keyboard and screen reader users land on it.
     if (firstRender.current) firstRender.current = false;
     else headingRef.current?.focus();
-  }, [screen]);
+  }, [routeKey]);
+
+  const navigate = useCallback<Navigate>((next, message) => {
+    const hash = hashOf(next);
+    setFlash(message ? { message, hash } : null);
+    if (window.location.hash === hash) setRoute(routeFromHash(hash));
+    else window.location.hash = hash;
+  }, []);
+
+  const flashMessage = flash && flash.hash === routeKey ? flash.message : null;
 
   return (
     <div className="shell">
@@ -47,7 +67,7 @@ export function App({ api }: { api: PaddockApi }) {
         <ul>
           {screens.map((item) => (
             <li key={item.id}>
-              <a href={`#/${item.id}`} aria-current={item.id === screen ? 'page' : undefined}>
+              <a href={`#/${item.id}`} aria-current={item.id === route.screen ? 'page' : undefined}>
                 {item.label}
               </a>
             </li>
@@ -56,9 +76,20 @@ export function App({ api }: { api: PaddockApi }) {
       </nav>
       <main id="content" className="content">
         <Notices api={api} />
-        {screen === 'runners' && <RunnersScreen api={api} headingRef={headingRef} />}
-        {screen === 'environments' && <EnvironmentsScreen api={api} headingRef={headingRef} />}
-        {screen === 'settings' && <SettingsScreen api={api} headingRef={headingRef} preferences={preferences} />}
+        {/* Always present, so that a message put in it is announced. */}
+        <div role="status" className="flash-region">
+          {flashMessage && <p className="flash">{flashMessage}</p>}
+        </div>
+        {route.screen === 'runners' && route.page === 'list' && <RunnersScreen api={api} headingRef={headingRef} navigate={navigate} />}
+        {route.screen === 'runners' && route.page === 'add' && <AddRemoteRunnerScreen api={api} headingRef={headingRef} navigate={navigate} />}
+        {route.screen === 'runners' && route.page === 'settings' && (
+          <RunnerSettingsScreen key={route.runnerId} api={api} headingRef={headingRef} navigate={navigate} runnerId={route.runnerId} />
+        )}
+        {route.screen === 'runners' && route.page === 'access' && (
+          <RepositoryAccessScreen key={route.runnerId} api={api} headingRef={headingRef} runnerId={route.runnerId} />
+        )}
+        {route.screen === 'environments' && <EnvironmentsScreen api={api} headingRef={headingRef} />}
+        {route.screen === 'settings' && <SettingsScreen api={api} headingRef={headingRef} preferences={preferences} />}
       </main>
     </div>
   );

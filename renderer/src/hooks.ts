@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { isPaddockError } from '../../electron/common/errors';
+import type { PaddockApi, Runner } from '../../electron/common/api';
+import { paddockErrorData } from './errors';
 
 export type Loadable<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; message: string };
 
@@ -8,11 +9,16 @@ export function useApiValue<T>(load: () => Promise<T>, subscribe?: (listener: (v
   const [value, setValue] = useState<Loadable<T>>({ state: 'loading' });
   useEffect(() => {
     let live = true;
+    // An event that arrives before the first load answers is newer than that answer.
+    let changed = false;
     load().then(
-      (result) => live && setValue({ state: 'ready', value: result }),
-      (error: unknown) => live && setValue({ state: 'failed', message: errorMessage(error) }),
+      (result) => live && !changed && setValue({ state: 'ready', value: result }),
+      (error: unknown) => live && !changed && setValue({ state: 'failed', message: errorMessage(error) }),
     );
-    const unsubscribe = subscribe?.((next) => live && setValue({ state: 'ready', value: next }));
+    const unsubscribe = subscribe?.((next) => {
+      changed = true;
+      if (live) setValue({ state: 'ready', value: next });
+    });
     return () => {
       live = false;
       unsubscribe?.();
@@ -23,8 +29,27 @@ export function useApiValue<T>(load: () => Promise<T>, subscribe?: (listener: (v
   return value;
 }
 
+/** The runners with their live health. */
+export function useRunners(api: PaddockApi): Loadable<Runner[]> {
+  return useApiValue(
+    () => api.listRunners(),
+    (listener) => api.onRunnersChanged(listener),
+  );
+}
+
+/** The current time, again every `intervalMs`, so relative times ("2 minutes ago") stay true. */
+export function useNow(intervalMs = 15_000): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(new Date()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
 export function errorMessage(error: unknown): string {
-  if (isPaddockError(error)) return error.message;
+  const data = paddockErrorData(error);
+  if (data) return data.message;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
 }

@@ -1,10 +1,19 @@
 import type { RefObject } from 'react';
-import type { PaddockApi } from '../../../electron/common/api';
+import type { PaddockApi, Runner } from '../../../electron/common/api';
+import type { Navigate } from '../App';
+import { LastSeen, StateBadge } from '../components/RunnerHealth';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
-import { useApiValue } from '../hooks';
+import { useNow, useRunners } from '../hooks';
+import { hashOf } from '../routes';
+import { RestartButton, SetUpLocalRunnerButton, useStateAnnouncement } from './runners/runner-actions';
 
-export function RunnersScreen({ api, headingRef }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null> }) {
-  const runners = useApiValue(() => api.listRunners());
+const addHref = hashOf({ screen: 'runners', page: 'add' });
+
+export function RunnersScreen({ api, headingRef, navigate }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null>; navigate: Navigate }) {
+  const runners = useRunners(api);
+  const now = useNow();
+  const announcement = useStateAnnouncement(runners);
+  const hasLocal = runners.state === 'ready' && runners.value.some((runner) => runner.kind === 'local');
   return (
     <Screen title="Runners" headingRef={headingRef}>
       <p className="lead">Runners hold your repository access and create environments, on this workstation or on a server.</p>
@@ -13,21 +22,69 @@ export function RunnersScreen({ api, headingRef }: { api: PaddockApi; headingRef
       {runners.state === 'ready' && runners.value.length === 0 && (
         <EmptyState title="No runners yet">
           <p>
-            Paddock sets up a local runner on this workstation the first time it starts with runner support. An admin can also add
-            a runner that runs on a server.
+            A runner keeps the keys and tokens for your repositories and makes your environments. Set one up on this workstation, or
+            connect to one that an admin runs on a server.
           </p>
+          <div className="actions">
+            <SetUpLocalRunnerButton api={api} navigate={navigate} className="button-primary" />
+            <a className="button" href={addHref}>
+              Add a runner on a server
+            </a>
+          </div>
         </EmptyState>
       )}
       {runners.state === 'ready' && runners.value.length > 0 && (
-        <ul className="list" aria-label="Runners">
-          {runners.value.map((runner) => (
-            <li key={runner.id}>
-              <span className="item-title">{runner.name}</span>
-              <span className="item-meta">{runner.kind === 'local' ? 'This workstation' : 'Server'}</span>
-            </li>
-          ))}
-        </ul>
+        <>
+          <div className="actions">
+            <a className="button" href={addHref}>
+              Add a runner on a server
+            </a>
+            {!hasLocal && <SetUpLocalRunnerButton api={api} navigate={navigate} />}
+          </div>
+          <ul className="runner-list" aria-label="Runners">
+            {runners.value.map((runner) => (
+              <RunnerItem key={runner.id} api={api} runner={runner} now={now} />
+            ))}
+          </ul>
+        </>
       )}
+      <p role="status" className="visually-hidden">
+        {announcement}
+      </p>
     </Screen>
+  );
+}
+
+function RunnerItem({ api, runner, now }: { api: PaddockApi; runner: Runner; now: Date }) {
+  const { health } = runner;
+  const troubled = health.state === 'failed' || health.state === 'offline' || health.state === 'degraded';
+  return (
+    <li className="runner-item">
+      <div className="runner-item-head">
+        <h2 className="runner-name">
+          <a href={hashOf({ screen: 'runners', page: 'settings', runnerId: runner.id })}>{runner.name}</a>
+        </h2>
+        <StateBadge state={health.state} />
+      </div>
+      <p className="runner-where">{runner.kind === 'local' ? 'This workstation' : runner.url}</p>
+      <dl className="runner-facts">
+        <div>
+          <dt>Version</dt>
+          <dd>{health.version ?? 'Not known yet'}</dd>
+        </div>
+        <div>
+          <dt>Last seen</dt>
+          <dd>
+            <LastSeen lastSeen={health.lastSeen} now={now} />
+          </dd>
+        </div>
+      </dl>
+      {health.state !== 'online' && health.message && <p className={`runner-message runner-message-${health.state}`}>{health.message}</p>}
+      {troubled && (
+        <div className="actions">
+          <RestartButton api={api} runner={runner} named />
+        </div>
+      )}
+    </li>
   );
 }

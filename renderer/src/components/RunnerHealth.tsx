@@ -1,0 +1,38 @@
+import type { RunnerHealth, RunnerState } from '../../../electron/common/api';
+import { exactTime, relativeTime, runnerStateLabels } from '../format';
+
+// A shape as well as a colour and the word, so the state never rests on colour.
+const stateGlyphs: Record<RunnerState, string> = {
+  online: '●',
+  starting: '◌',
+  degraded: '▲',
+  offline: '○',
+  failed: '✕',
+};
+
+export function StateBadge({ state }: { state: RunnerState }) {
+  return (
+    <span className={`badge badge-${state}`}>
+      <span className="badge-glyph" aria-hidden="true">
+        {stateGlyphs[state]}
+      </span>
+      <span className="visually-hidden">Status: </span>
+      {runnerStateLabels[state]}
+    </span>
+  );
+}
+
+/** "2 minutes ago", with the exact time in its title; "Never" when the runner has not answered yet. */
+export function LastSeen({ lastSeen, now, withExact = false }: { lastSeen: RunnerHealth['lastSeen']; now: Date; withExact?: boolean }) {
+  if (!lastSeen) return <>Never</>;
+  const date = new Date(lastSeen);
+  const exact = exactTime(date);
+  return (
+    <>
+      <time dateTime={lastSeen} title={exact}>
+        {relativeTime(date, now)}
+      </time>
+      {withExact && <span className="muted"> ({exact})</span>}
+    </>
+  );
+}

@@ -1,0 +1,257 @@
+import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import type { PaddockApi, RemoteRunnerProbe } from '../../../../electron/common/api';
+import type { Navigate } from '../../App';
+import { CopyButton } from '../../components/CopyButton';
+import { Field } from '../../components/Field';
+import { Fingerprint } from '../../components/Fingerprint';
+import { BackLink, Screen } from '../../components/Screen';
+import { defaultRunnerName, exactTime } from '../../format';
+import { firstInvalid, formErrors, noFormErrors, type FormErrors } from '../../form-errors';
+import { hashOf } from '../../routes';
+
+export const serveCommand =
+  'npm run runner -- serve --data-dir /var/lib/paddock-runner --listen 0.0.0.0:8443 --public-url https://runner.example.com:8443 --secret-store file';
+export const registrationCommand = 'npm run runner -- registration create --data-dir /var/lib/paddock-runner';
+
+type ConnectField = 'url' | 'token';
+const connectFields = ['url', 'token'] as const;
+
+/** "Add a runner on a server" (R2): the commands for the server, URL and token, the fingerprint to compare, then repository access (R4). */
+export function AddRemoteRunnerScreen({ api, headingRef, navigate }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null>; navigate: Navigate }) {
+  const [url, setUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [probe, setProbe] = useState<RemoteRunnerProbe | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors<ConnectField>>(noFormErrors);
+  const urlRef = useRef<HTMLInputElement>(null);
+  const tokenRef = useRef<HTMLInputElement>(null);
+  const connectHeading = useRef<HTMLHeadingElement>(null);
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  // Where focus goes after the next render (once errors or the new step are on the page).
+  const focusNext = useRef<HTMLElement | null | (() => HTMLElement | null)>(null);
+
+  useEffect(() => {
+    const target = focusNext.current;
+    focusNext.current = null;
+    (typeof target === 'function' ? target() : target)?.focus();
+  });
+
+  const check = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setErrors(noFormErrors);
+    api.probeRemoteRunner({ url, token }).then(
+      (result) => {
+        setBusy(false);
+        setProbe(result);
+        focusNext.current = () => confirmHeading.current;
+      },
+      (error: unknown) => {
+        setBusy(false);
+        const next = formErrors(error, connectFields);
+        setErrors(next);
+        const field = firstInvalid(next, connectFields);
+        focusNext.current = field === 'url' ? urlRef.current : field === 'token' ? tokenRef.current : null;
+      },
+    );
+  };
+
+  const back = () => {
+    setProbe(null);
+    focusNext.current = () => connectHeading.current;
+  };
+
+  return (
+    <Screen title="Add a runner on a server" headingRef={headingRef} before={<BackLink href={hashOf({ screen: 'runners', page: 'list' })}>Runners</BackLink>}>
+      {probe === null ? (
+        <>
+          <p className="lead">
+            A runner on a server keeps its private key there, so the secrets sealed to it never exist on this workstation. Each
+            workstation registers with its own one-time token.
+          </p>
+          <section className="panel" aria-labelledby="add-step-1">
+            <h2 id="add-step-1">Step 1: On the server</h2>
+            <p>In a checkout of Paddock on the server (with Node 24), run these two commands.</p>
+            <ol className="commands">
+              <li>
+                <p>
+                  Start the runner. Replace <code>runner.example.com</code> with the server’s name. On its first start it makes its
+                  keys; it prints its URL and its <strong>fingerprint</strong> (the SHA-256 of its TLS public key, SPKI), which you
+                  compare in step 3.
+                </p>
+                <Command text={serveCommand} what="the command that starts the runner" />
+                <p className="field-hint">
+                  <code>--secret-store file</code> keeps the runner’s keys in a file only its user can read, for headless servers
+                  that have no OS keychain. Leave it out where the server has a keychain.
+                </p>
+              </li>
+              <li>
+                <p>
+                  In another terminal, create a registration token for this workstation. It prints a one-time token that is valid
+                  for 24 hours. Create one for each workstation.
+                </p>
+                <Command text={registrationCommand} what="the command that creates a registration token" />
+              </li>
+            </ol>
+          </section>
+          <section className="panel" aria-labelledby="add-step-2">
+            <h2 id="add-step-2" ref={connectHeading} tabIndex={-1}>
+              Step 2: Connect to it
+            </h2>
+            <form onSubmit={check} noValidate aria-busy={busy || undefined}>
+              {errors.general && (
+                <p className="error" role="alert">
+                  {errors.general}
+                </p>
+              )}
+              <Field
+                label="Runner URL"
+                hint="The URL the runner printed when it started, such as https://runner.example.com:8443."
+                type="url"
+                inputMode="url"
+                autoComplete="off"
+                spellCheck={false}
+                value={url}
+                onChange={(event) => setUrl(event.target.value)}
+                error={errors.fields.url}
+                inputRef={urlRef}
+              />
+              <Field
+                label="Registration token"
+                hint="The token that registration create printed; it starts with prt1_."
+                autoComplete="off"
+                spellCheck={false}
+                value={token}
+                onChange={(event) => setToken(event.target.value)}
+                error={errors.fields.token}
+                inputRef={tokenRef}
+              />
+              <div className="actions">
+                <button type="submit" className="button-primary" aria-disabled={busy || undefined}>
+                  {busy ? 'Checking…' : 'Check runner'}
+                </button>
+                <span role="status" className="muted">
+                  {busy && 'Checking the runner…'}
+                </span>
+              </div>
+            </form>
+          </section>
+        </>
+      ) : (
+        <ConfirmStep api={api} navigate={navigate} probe={probe} token={token} headingRef={confirmHeading} onBack={back} />
+      )}
+    </Screen>
+  );
+}
+
+function Command({ text, what }: { text: string; what: string }) {
+  return (
+    <div className="command">
+      <pre>
+        <code>{text}</code>
+      </pre>
+      <CopyButton text={text} what={what} />
+    </div>
+  );
+}
+
+function ConfirmStep({
+  api,
+  navigate,
+  probe,
+  token,
+  headingRef,
+  onBack,
+}: {
+  api: PaddockApi;
+  navigate: Navigate;
+  probe: RemoteRunnerProbe;
+  token: string;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  onBack: () => void;
+}) {
+  const [name, setName] = useState(() => defaultRunnerName(probe.url));
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors<'name'>>(noFormErrors);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const focusName = useRef(false);
+
+  useEffect(() => {
+    if (focusName.current) nameRef.current?.focus();
+    focusName.current = false;
+  });
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setErrors(noFormErrors);
+    api.addRemoteRunner({ url: probe.url, token, name, spki: probe.spki }).then(
+      (runner) => navigate({ screen: 'runners', page: 'access', runnerId: runner.id }, `${runner.name} was added.`),
+      (error: unknown) => {
+        setBusy(false);
+        const next = formErrors(error, ['name'] as const);
+        setErrors(next);
+        focusName.current = next.fields.name !== undefined;
+      },
+    );
+  };
+
+  return (
+    <section className="panel" aria-labelledby="add-step-3">
+      <h2 id="add-step-3" ref={headingRef} tabIndex={-1}>
+        Step 3: Compare the fingerprint
+      </h2>
+      <p>
+        Paddock reached the runner at <strong>{probe.url}</strong>, and it proved that it made this registration token. Compare this
+        fingerprint with the one the runner printed:
+      </p>
+      <figure className="fingerprint-box">
+        <figcaption>Fingerprint (SPKI SHA-256)</figcaption>
+        <Fingerprint spki={probe.spki} />
+      </figure>
+      <p>
+        Add the runner only if the two are the same. If they differ, someone may be intercepting the connection: go back and check the
+        URL.
+      </p>
+      <dl className="facts">
+        <dt>Runner version</dt>
+        <dd>
+          {probe.version} (runner API v{probe.apiVersion})
+        </dd>
+        <dt>Token valid until</dt>
+        <dd>
+          <time dateTime={probe.tokenExpiresAt}>{exactTime(new Date(probe.tokenExpiresAt))}</time>
+        </dd>
+      </dl>
+      <form onSubmit={add} noValidate aria-busy={busy || undefined}>
+        {errors.general && (
+          <p className="error" role="alert">
+            {errors.general}
+          </p>
+        )}
+        <Field
+          label="Name"
+          hint="How this runner is shown in Paddock."
+          autoComplete="off"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          error={errors.fields.name}
+          inputRef={nameRef}
+        />
+        <div className="actions">
+          <button type="submit" className="button-primary" aria-disabled={busy || undefined}>
+            {busy ? 'Adding…' : 'Add runner'}
+          </button>
+          <button type="button" onClick={() => !busy && onBack()} aria-disabled={busy || undefined}>
+            Back
+          </button>
+          <span role="status" className="muted">
+            {busy && 'Adding the runner…'}
+          </span>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,334 @@
+import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import type { PaddockApi, Runner } from '../../../../electron/common/api';
+import type { Navigate } from '../../App';
+import { CopyButton } from '../../components/CopyButton';
+import { Field } from '../../components/Field';
+import { Fingerprint } from '../../components/Fingerprint';
+import { LastSeen, StateBadge } from '../../components/RunnerHealth';
+import { BackLink, LoadError, Screen } from '../../components/Screen';
+import { paddockErrorData } from '../../errors';
+import { exactTime } from '../../format';
+import { formErrors, noFormErrors, type FormErrors } from '../../form-errors';
+import { errorMessage, useNow, useRunners, type Loadable } from '../../hooks';
+import { hashOf } from '../../routes';
+import { RestartButton, useStateAnnouncement } from './runner-actions';
+
+/** Runner settings (R3): name, kind, keys, health, repository access, remove. */
+export function RunnerSettingsScreen({
+  api,
+  headingRef,
+  navigate,
+  runnerId,
+}: {
+  api: PaddockApi;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  navigate: Navigate;
+  runnerId: string;
+}) {
+  const runners = useRunners(api);
+  const now = useNow();
+  const runner = runners.state === 'ready' ? runners.value.find((r) => r.id === runnerId) : undefined;
+  const onlyThis: Loadable<Runner[]> = runners.state === 'ready' ? { state: 'ready', value: runner ? [runner] : [] } : runners;
+  const announcement = useStateAnnouncement(onlyThis);
+  const title = runner?.name ?? (runners.state === 'loading' ? 'Runner' : 'Runner not found');
+
+  return (
+    <Screen title={title} headingRef={headingRef} before={<BackLink href={hashOf({ screen: 'runners', page: 'list' })}>Runners</BackLink>}>
+      {runners.state === 'loading' && <p aria-busy="true">Loading the runner…</p>}
+      {runners.state === 'failed' && <LoadError message={runners.message} />}
+      {runners.state === 'ready' && !runner && <p>That runner no longer exists. It may have been removed in another window.</p>}
+      {runner && (
+        <>
+          <section className="panel" aria-labelledby="runner-details">
+            <h2 id="runner-details">Details</h2>
+            <dl className="facts">
+              <dt>Name</dt>
+              <dd>
+                <NameEditor api={api} runner={runner} />
+              </dd>
+              <dt>Kind</dt>
+              <dd>{runner.kind === 'local' ? 'Local runner on this workstation' : 'Runner on a server'}</dd>
+              {runner.kind === 'remote' && (
+                <>
+                  <dt>URL</dt>
+                  <dd>{runner.url}</dd>
+                </>
+              )}
+              <dt>Added</dt>
+              <dd>
+                <time dateTime={runner.createdAt}>{exactTime(new Date(runner.createdAt))}</time>
+              </dd>
+              <dt>Public key</dt>
+              <dd>
+                {runner.publicKey ? (
+                  <span className="with-copy">
+                    <code className="key">{runner.publicKey}</code>
+                    <CopyButton text={runner.publicKey} what="the public key" />
+                  </span>
+                ) : (
+                  'Not known yet: the runner has not started.'
+                )}
+                <span className="field-hint">Client secrets are sealed to this key, so that only this runner can read them.</span>
+              </dd>
+              {runner.kind === 'remote' && runner.spki && (
+                <>
+                  <dt>Pinned fingerprint</dt>
+                  <dd>
+                    <Fingerprint spki={runner.spki} />
+                    <span className="field-hint">Paddock refuses this runner if its TLS key ever changes.</span>
+                  </dd>
+                </>
+              )}
+            </dl>
+          </section>
+
+          <section className="panel" aria-labelledby="runner-health">
+            <h2 id="runner-health">Status</h2>
+            <p>
+              <StateBadge state={runner.health.state} />
+            </p>
+            {runner.health.state !== 'online' && runner.health.message && (
+              <p className={`runner-message runner-message-${runner.health.state}`}>{runner.health.message}</p>
+            )}
+            <dl className="facts">
+              <dt>Version</dt>
+              <dd>{runner.health.version ?? 'Not known yet'}</dd>
+              <dt>API version</dt>
+              <dd>{runner.health.apiVersion ?? 'Not known yet'}</dd>
+              <dt>Last seen</dt>
+              <dd>
+                <LastSeen lastSeen={runner.health.lastSeen} now={now} withExact />
+              </dd>
+            </dl>
+            <div className="actions">
+              <RestartButton api={api} runner={runner} />
+            </div>
+            <p role="status" className="visually-hidden">
+              {announcement}
+            </p>
+          </section>
+
+          <section className="panel" aria-labelledby="runner-access">
+            <h2 id="runner-access">Repository access</h2>
+            <p>Which source-control providers this runner can reach, and how users sign in to them.</p>
+            <div className="actions">
+              <a className="button" href={hashOf({ screen: 'runners', page: 'access', runnerId: runner.id })}>
+                Configure repository access
+              </a>
+            </div>
+          </section>
+
+          <section className="panel" aria-labelledby="runner-remove">
+            <h2 id="runner-remove">Remove</h2>
+            <RemoveRunner api={api} runner={runner} navigate={navigate} />
+          </section>
+        </>
+      )}
+    </Screen>
+  );
+}
+
+/** The name, with an inline form to rename it; the API's validation shows next to the field. */
+function NameEditor({ api, runner }: { api: PaddockApi; runner: Runner }) {
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(runner.name);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors<'name'>>(noFormErrors);
+  const [status, setStatus] = useState('');
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const focusNext = useRef<'input' | 'button' | null>(null);
+
+  useEffect(() => {
+    const target = focusNext.current;
+    focusNext.current = null;
+    if (target === 'input') input.current?.focus();
+    if (target === 'button') renameButton.current?.focus();
+  });
+
+  const start = () => {
+    setValue(runner.name);
+    setErrors(noFormErrors);
+    setStatus('');
+    setEditing(true);
+    focusNext.current = 'input';
+  };
+
+  const stop = () => {
+    setEditing(false);
+    setErrors(noFormErrors);
+    focusNext.current = 'button';
+  };
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setErrors(noFormErrors);
+    api.renameRunner({ id: runner.id, name: value }).then(
+      (renamed) => {
+        setBusy(false);
+        setEditing(false);
+        setStatus(`Renamed to ${renamed.name}.`);
+        focusNext.current = 'button';
+      },
+      (error: unknown) => {
+        setBusy(false);
+        const next = formErrors(error, ['name'] as const);
+        setErrors(next);
+        if (next.fields.name) focusNext.current = 'input';
+      },
+    );
+  };
+
+  return (
+    <>
+      {editing ? (
+        <form className="inline-form" onSubmit={save} noValidate aria-busy={busy || undefined}>
+          <Field
+            label="Name"
+            hideLabel
+            autoComplete="off"
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') {
+                event.preventDefault();
+                stop();
+              }
+            }}
+            error={errors.fields.name}
+            inputRef={input}
+          />
+          <div className="actions">
+            <button type="submit" className="button-primary" aria-disabled={busy || undefined}>
+              {busy ? 'Saving…' : 'Save name'}
+            </button>
+            <button type="button" onClick={() => !busy && stop()} aria-disabled={busy || undefined}>
+              Cancel
+            </button>
+          </div>
+          {errors.general && (
+            <p className="error" role="alert">
+              {errors.general}
+            </p>
+          )}
+        </form>
+      ) : (
+        <span className="with-action">
+          <span>{runner.name}</span>
+          <button type="button" ref={renameButton} onClick={start}>
+            Rename<span className="visually-hidden"> {runner.name}</span>
+          </button>
+        </span>
+      )}
+      <span role="status" className="muted rename-status">
+        {status}
+      </span>
+    </>
+  );
+}
+
+/**
+ * "Remove runner…" and its confirmation: a modal <dialog> that says what is
+ * deleted. A runner that cannot be reached can still be removed from
+ * Paddock, after the user is told what stays behind.
+ */
+function RemoveRunner({ api, runner, navigate }: { api: PaddockApi; runner: Runner; navigate: Navigate }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  const removed = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [canForce, setCanForce] = useState(false);
+
+  const open = () => {
+    setError(null);
+    setCanForce(false);
+    dialog.current?.showModal();
+    // Start on Cancel, the safe choice.
+    cancel.current?.focus();
+  };
+
+  const remove = (force: boolean) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    api.removeRunner(force ? { id: runner.id, force: true } : { id: runner.id }).then(
+      () => {
+        removed.current = true;
+        dialog.current?.close();
+        navigate(
+          { screen: 'runners', page: 'list' },
+          !force
+            ? `${runner.name} was removed, with the tokens and keys it stored for this workstation.`
+            : runner.kind === 'local'
+              ? `${runner.name} was removed and its files deleted. It was not running, so its keys may remain in the OS keychain.`
+              : `${runner.name} was removed from Paddock. The runner could not be reached, so what it keeps for this workstation is still on the server.`,
+        );
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(errorMessage(e));
+        setCanForce(paddockErrorData(e)?.code === 'unavailable');
+      },
+    );
+  };
+
+  const description =
+    runner.kind === 'local'
+      ? 'The local runner stops and deletes its key pair, its data key and every token it keeps. You can set up a new local runner later; it gets new keys.'
+      : `The runner at ${runner.url ?? 'its server'} deletes everything it keeps for this workstation, and Paddock deletes this workstation’s credential for it. To add the runner again, you need a new registration token.`;
+
+  return (
+    <>
+      <p>Removing a runner deletes the tokens and keys it stores for this workstation.</p>
+      <div className="actions">
+        <button type="button" className="button-danger" ref={opener} onClick={open}>
+          Remove runner…
+        </button>
+      </div>
+      <dialog
+        ref={dialog}
+        className="dialog"
+        aria-labelledby="remove-dialog-title"
+        aria-describedby="remove-dialog-description"
+        onCancel={(event) => {
+          // Escape cancels, but not while the runner is being removed.
+          if (busy) event.preventDefault();
+        }}
+        onClose={() => {
+          setBusy(false);
+          if (!removed.current) opener.current?.focus();
+        }}
+      >
+        <h2 id="remove-dialog-title">Remove {runner.name}?</h2>
+        <div id="remove-dialog-description">
+          <p>
+            <strong>The runner’s stored tokens and keys for this workstation will be deleted.</strong> {description}
+          </p>
+          <p>This cannot be undone.</p>
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          <button type="button" className="button-danger" onClick={() => remove(false)} aria-disabled={busy || undefined}>
+            {busy ? 'Removing…' : 'Remove runner'}
+          </button>
+          {canForce && (
+            <button type="button" onClick={() => remove(true)} aria-disabled={busy || undefined}>
+              Remove from Paddock anyway
+            </button>
+          )}
+          <button type="button" ref={cancel} onClick={() => !busy && dialog.current?.close()} aria-disabled={busy || undefined}>
+            Cancel
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
