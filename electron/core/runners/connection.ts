@@ -107,6 +107,9 @@ function exchange<T>(
       response.on('error', (error) => reject(new RunnerUnreachableError(`${description}: ${error.message}`)));
     });
     req.on('timeout', () => req.destroy(new RunnerUnreachableError(`${description} did not answer within ${TIMEOUT_MS / 1000} seconds.`)));
+    // An overall deadline too: a runner that trickles bytes must not hang a check or a removal.
+    const deadline = setTimeout(() => req.destroy(new RunnerUnreachableError(`${description} took longer than ${(3 * TIMEOUT_MS) / 1000} seconds to answer.`)), 3 * TIMEOUT_MS);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', (error) => reject(error instanceof RunnerUnreachableError ? error : new RunnerUnreachableError(`${description}: ${error.message}`)));
     req.end(body);
   });
