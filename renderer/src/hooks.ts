@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { PaddockApi, Runner } from '../../electron/common/api';
 import { paddockErrorData } from './errors';
 
@@ -52,4 +52,18 @@ export function errorMessage(error: unknown): string {
   if (data) return data.message;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
+}
+
+/**
+ * Returns `focusAfterRender(target)`: focuses what `target()` returns once
+ * the state updates made together with the call are on the page (an error
+ * message and its field, a new step's heading). Kept in state rather than a
+ * ref, so that an effect of an earlier render cannot use it up too soon.
+ */
+export function useFocusAfterRender(): (target: () => HTMLElement | null) => void {
+  const [request, setRequest] = useState<{ target: () => HTMLElement | null } | null>(null);
+  useEffect(() => {
+    request?.target()?.focus();
+  }, [request]);
+  return useCallback((target: () => HTMLElement | null) => setRequest({ target }), []);
 }

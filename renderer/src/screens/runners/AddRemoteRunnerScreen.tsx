@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { PaddockApi, RemoteRunnerProbe } from '../../../../electron/common/api';
 import type { Navigate } from '../../App';
 import { CopyButton } from '../../components/CopyButton';
@@ -7,11 +7,10 @@ import { Fingerprint } from '../../components/Fingerprint';
 import { BackLink, Screen } from '../../components/Screen';
 import { defaultRunnerName, exactTime } from '../../format';
 import { firstInvalid, formErrors, noFormErrors, type FormErrors } from '../../form-errors';
+import { useFocusAfterRender } from '../../hooks';
 import { hashOf } from '../../routes';
+import { registrationCommand, serveCommand } from '../../runner-commands';
 
-export const serveCommand =
-  'npm run runner -- serve --data-dir /var/lib/paddock-runner --listen 0.0.0.0:8443 --public-url https://runner.example.com:8443 --secret-store file';
-export const registrationCommand = 'npm run runner -- registration create --data-dir /var/lib/paddock-runner';
 
 type ConnectField = 'url' | 'token';
 const connectFields = ['url', 'token'] as const;
@@ -27,14 +26,7 @@ export function AddRemoteRunnerScreen({ api, headingRef, navigate }: { api: Padd
   const tokenRef = useRef<HTMLInputElement>(null);
   const connectHeading = useRef<HTMLHeadingElement>(null);
   const confirmHeading = useRef<HTMLHeadingElement>(null);
-  // Where focus goes after the next render (once errors or the new step are on the page).
-  const focusNext = useRef<HTMLElement | null | (() => HTMLElement | null)>(null);
-
-  useEffect(() => {
-    const target = focusNext.current;
-    focusNext.current = null;
-    (typeof target === 'function' ? target() : target)?.focus();
-  });
+  const focusAfterRender = useFocusAfterRender();
 
   const check = (event: FormEvent) => {
     event.preventDefault();
@@ -45,21 +37,21 @@ export function AddRemoteRunnerScreen({ api, headingRef, navigate }: { api: Padd
       (result) => {
         setBusy(false);
         setProbe(result);
-        focusNext.current = () => confirmHeading.current;
+        focusAfterRender(() => confirmHeading.current);
       },
       (error: unknown) => {
         setBusy(false);
         const next = formErrors(error, connectFields);
         setErrors(next);
         const field = firstInvalid(next, connectFields);
-        focusNext.current = field === 'url' ? urlRef.current : field === 'token' ? tokenRef.current : null;
+        if (field) focusAfterRender(() => (field === 'url' ? urlRef.current : tokenRef.current));
       },
     );
   };
 
   const back = () => {
     setProbe(null);
-    focusNext.current = () => connectHeading.current;
+    focusAfterRender(() => connectHeading.current);
   };
 
   return (
@@ -175,12 +167,7 @@ function ConfirmStep({
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors<'name'>>(noFormErrors);
   const nameRef = useRef<HTMLInputElement>(null);
-  const focusName = useRef(false);
-
-  useEffect(() => {
-    if (focusName.current) nameRef.current?.focus();
-    focusName.current = false;
-  });
+  const focusAfterRender = useFocusAfterRender();
 
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -193,7 +180,7 @@ function ConfirmStep({
         setBusy(false);
         const next = formErrors(error, ['name'] as const);
         setErrors(next);
-        focusName.current = next.fields.name !== undefined;
+        if (next.fields.name) focusAfterRender(() => nameRef.current);
       },
     );
   };

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { PaddockApi, Runner } from '../../../../electron/common/api';
 import type { Navigate } from '../../App';
 import { CopyButton } from '../../components/CopyButton';
@@ -9,7 +9,7 @@ import { BackLink, LoadError, Screen } from '../../components/Screen';
 import { paddockErrorData } from '../../errors';
 import { exactTime } from '../../format';
 import { formErrors, noFormErrors, type FormErrors } from '../../form-errors';
-import { errorMessage, useNow, useRunners, type Loadable } from '../../hooks';
+import { errorMessage, useFocusAfterRender, useNow, useRunners, type Loadable } from '../../hooks';
 import { hashOf } from '../../routes';
 import { RestartButton, useStateAnnouncement } from './runner-actions';
 
@@ -137,27 +137,20 @@ function NameEditor({ api, runner }: { api: PaddockApi; runner: Runner }) {
   const [status, setStatus] = useState('');
   const renameButton = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLInputElement>(null);
-  const focusNext = useRef<'input' | 'button' | null>(null);
-
-  useEffect(() => {
-    const target = focusNext.current;
-    focusNext.current = null;
-    if (target === 'input') input.current?.focus();
-    if (target === 'button') renameButton.current?.focus();
-  });
+  const focusAfterRender = useFocusAfterRender();
 
   const start = () => {
     setValue(runner.name);
     setErrors(noFormErrors);
     setStatus('');
     setEditing(true);
-    focusNext.current = 'input';
+    focusAfterRender(() => input.current);
   };
 
   const stop = () => {
     setEditing(false);
     setErrors(noFormErrors);
-    focusNext.current = 'button';
+    focusAfterRender(() => renameButton.current);
   };
 
   const save = (event: FormEvent) => {
@@ -170,13 +163,13 @@ function NameEditor({ api, runner }: { api: PaddockApi; runner: Runner }) {
         setBusy(false);
         setEditing(false);
         setStatus(`Renamed to ${renamed.name}.`);
-        focusNext.current = 'button';
+        focusAfterRender(() => renameButton.current);
       },
       (error: unknown) => {
         setBusy(false);
         const next = formErrors(error, ['name'] as const);
         setErrors(next);
-        if (next.fields.name) focusNext.current = 'input';
+        if (next.fields.name) focusAfterRender(() => input.current);
       },
     );
   };
