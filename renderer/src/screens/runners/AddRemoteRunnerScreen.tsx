@@ -141,7 +141,15 @@ function Command({ text, what }: { text: string; what: string }) {
   return (
     <div className="command">
       <pre>
-        <code>{text}</code>
+        {/* Lines break between arguments only, never inside "--public-url". */}
+        <code>
+          {text.split(' ').map((word, index) => (
+            <span key={index}>
+              {index > 0 && ' '}
+              <span className="nowrap">{word}</span>
+            </span>
+          ))}
+        </code>
       </pre>
       <CopyButton text={text} what={what} />
     </div>
