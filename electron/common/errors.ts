@@ -57,9 +57,20 @@ export class PaddockError extends Error {
  * contextBridge (which copies plain objects but drops Error subclasses).
  */
 export function isPaddockError(value: unknown): value is PaddockErrorData {
-  return errorDataSchema.safeParse(
-    value instanceof PaddockError ? value.toData() : value,
-  ).success;
+  return paddockErrorData(value) !== null;
+}
+
+/**
+ * The code, message and issues of a rejected API call, or null if it is not
+ * one. Read field by field: an Error carries other own properties (name,
+ * stack), and a PaddockError from another bundle (the web bridge's copy)
+ * fails instanceof.
+ */
+export function paddockErrorData(value: unknown): PaddockErrorData | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { code, message, issues } = value as Partial<PaddockErrorData>;
+  const parsed = errorDataSchema.safeParse(issues === undefined ? { code, message } : { code, message, issues });
+  return parsed.success ? parsed.data : null;
 }
 
 /** Turns zod issues into field-named messages ("theme: Invalid option…"). */

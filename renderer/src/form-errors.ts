@@ -1,4 +1,4 @@
-import { paddockErrorData } from './errors';
+import { paddockErrorData } from '../../electron/common/errors';
 
 export interface FormErrors<F extends string> {
   /** Messages to show next to the fields they name. */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PaddockApi, Runner } from '../../electron/common/api';
-import { paddockErrorData } from './errors';
+import { paddockErrorData } from '../../electron/common/errors';
 
 export type Loadable<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; message: string };
 

@@ -47,6 +47,15 @@ describe('web host', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('serves a path with doubled slashes as the same path, and stays up', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve) => {
+      request({ host: '127.0.0.1', port: host.port, path: '//', headers: { Host: `127.0.0.1:${host.port}` } }, (res) => resolve(res.statusCode ?? 0)).end();
+    });
+    expect(status).toBe(200);
+    expect((await fetch(host.url)).status).toBe(200);
+  });
+
   it('refuses a page served under another host name (DNS rebinding)', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve) => {

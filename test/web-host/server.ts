@@ -97,14 +97,19 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const origin = () => `http://127.0.0.1:${port}`;
 
   const server = http.createServer((request, response) => {
-    void serve(request, response);
+    serve(request, response).catch((error: unknown) => {
+      logger.warn('web host request failed', { error });
+      if (!response.headersSent) send(response, 400, 'Bad request');
+      else response.destroy();
+    });
   });
 
   async function serve(request: http.IncomingMessage, response: http.ServerResponse) {
     // Only our own address: a page on another name (DNS rebinding) gets nothing.
     if (request.headers.host !== `127.0.0.1:${port}`) return send(response, 421, 'Misdirected request');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed');
-    const pathname = new URL(request.url ?? '/', origin()).pathname;
+    // The request target is a path; never let it be read as a URL of its own (`//host`).
+    const pathname = new URL(`${origin()}${(request.url ?? '/').split(/[?#]/)[0]!.replace(/^\/*/, '/')}`).pathname;
     const headers = {
       'Content-Security-Policy': contentSecurityPolicy([`ws://127.0.0.1:${port}`]),
       'X-Content-Type-Options': 'nosniff',

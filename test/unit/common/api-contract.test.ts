@@ -62,6 +62,15 @@ describe('isPaddockError', () => {
     expect(isPaddockError({ code: 'forbidden', message: 'No.' })).toBe(true);
     expect(isPaddockError({ code: 'made-up', message: 'No.' })).toBe(false);
     expect(isPaddockError(new Error('x'))).toBe(false);
+    // An instance of another copy of the class (the web bridge bundles its own) still counts.
+    class OtherCopy extends Error {
+      override readonly name = 'PaddockError';
+      constructor(readonly code: string, message: string, readonly issues?: unknown) {
+        super(message);
+      }
+    }
+    expect(isPaddockError(new OtherCopy('invalid-argument', 'Bad.', [{ path: 'url', message: 'Bad.' }]))).toBe(true);
+    expect(isPaddockError(new PaddockError('not-found', 'Gone.'))).toBe(true);
     expect(isPaddockError(null)).toBe(false);
   });
 });

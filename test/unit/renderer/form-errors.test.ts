@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
-import { paddockErrorData } from '../../../renderer/src/errors';
+import { paddockErrorData } from '../../../electron/common/errors';
 import { firstInvalid, formErrors } from '../../../renderer/src/form-errors';
 
 const fields = ['url', 'token'] as const;

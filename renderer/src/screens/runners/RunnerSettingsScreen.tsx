@@ -6,7 +6,7 @@ import { Field } from '../../components/Field';
 import { Fingerprint } from '../../components/Fingerprint';
 import { LastSeen, StateBadge } from '../../components/RunnerHealth';
 import { BackLink, LoadError, Screen } from '../../components/Screen';
-import { paddockErrorData } from '../../errors';
+import { paddockErrorData } from '../../../../electron/common/errors';
 import { exactTime } from '../../format';
 import { formErrors, noFormErrors, type FormErrors } from '../../form-errors';
 import { errorMessage, useFocusAfterRender, useNow, useRunners, type Loadable } from '../../hooks';
