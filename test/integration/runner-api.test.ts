@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Keytar from '@github/keytar';
 import { RUNNER_MAX_BODY_BYTES } from '../../electron/common/runner-api';
 import { runnerCli, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 
@@ -241,5 +242,48 @@ describe('runner CLI', () => {
     const mode = fs.statSync(path.join(runner.dataDir, 'secret-store.json')).mode & 0o777;
     expect(mode).toBe(0o600);
     expect(runner.output()).toMatch(/Keys are kept in a plain file/);
+  });
+});
+
+describe('remote mode variants', () => {
+  it('uses the admin’s certificate and key when given, and prints that certificate’s fingerprint', async () => {
+    const { loadOrCreateTlsKey, selfSignedCertificate, spkiOfCertificate } = await import('../../electron/runner/tls');
+    const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'paddock-admin-cert-'));
+    const key = loadOrCreateTlsKey(dir);
+    const cert = await selfSignedCertificate(key, ['runner.example.com', '127.0.0.1']);
+    fs.writeFileSync(path.join(dir, 'cert.pem'), cert);
+    fs.writeFileSync(path.join(dir, 'key.pem'), key);
+    const admin = await startRemoteRunner({ extraArgs: ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem'), '--public-url', 'https://runner.example.com:8443'] });
+    try {
+      expect(admin.spki).toBe(spkiOfCertificate(cert));
+      expect(admin.output()).toContain('listening on https://runner.example.com:8443');
+      // Reach it where it really listens; it answers to its public name and IP addresses, not to other names.
+      const { listen } = JSON.parse(fs.readFileSync(path.join(admin.dataDir, 'runner.json'), 'utf8')).remote;
+      const direct = { ...admin, url: `https://${listen}` };
+      expect((await raw(direct, { path: '/v1/health', headers: { Host: 'runner.example.com:8443' } })).status).toBe(200);
+      expect((await raw(direct, { path: '/v1/health' })).status).toBe(200);
+      expect((await raw(direct, { path: '/v1/health', headers: { Host: 'other.example.com' } })).status).toBe(403);
+      const { stdout } = await runnerCli(['registration', 'create', '--data-dir', admin.dataDir, '--json']);
+      expect(JSON.parse(stdout).spki).toBe(admin.spki);
+    } finally {
+      expect(await admin.stop()).toBe(0);
+    }
+  });
+
+  it.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('keeps its keys in the OS keychain by default, and stops cleanly on SIGTERM', async () => {
+    const keychained = await startRemoteRunner({ secretStore: 'keychain' });
+    expect(fs.existsSync(path.join(keychained.dataDir, 'secret-store.json'))).toBe(false);
+    expect(keychained.output()).not.toMatch(/plain file/);
+    const { runnerId } = JSON.parse(fs.readFileSync(path.join(keychained.dataDir, 'runner.json'), 'utf8'));
+    const keytar = (await import('node:module')).createRequire(import.meta.url)('@github/keytar') as typeof Keytar;
+    expect(await keytar.getPassword('dev.paddock.runner', runnerId)).toMatch(/privateKey/);
+    expect(await keychained.stop()).toBe(0);
+    expect(keychained.output()).toMatch(/runner stopped/);
+  });
+
+  it('refuses registration create for a directory that holds no runner (a mistyped --data-dir)', async () => {
+    const empty = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'paddock-empty-'));
+    await expect(runnerCli(['registration', 'create', '--data-dir', empty])).rejects.toMatchObject({ code: 73, stderr: expect.stringMatching(/holds no runner/) });
+    expect(fs.readdirSync(empty)).toEqual([]);
   });
 });
