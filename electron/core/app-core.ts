@@ -5,12 +5,18 @@ import {
   type PaddockApi,
   type PreferencesPatch,
 } from '../common/api';
+import { saveProviderResultSchema } from '../common/api/schemas';
 import { PaddockError } from '../common/errors';
+import { providerViewSchema } from '../common/provider-config';
+import { z } from 'zod';
 import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
 import type { Logger } from './logger';
 import { RunnerRegistry, type RunnerRegistryOptions } from './runners/registry';
 import type { AppStore } from './store/store';
+
+const providerListSchema = z.object({ providers: z.array(providerViewSchema) }).strict();
+const providerDeleteSchema = z.object({ ok: z.literal(true), deletedTokens: z.number().int().nonnegative() }).strict();
 
 export interface CoreOptions {
   store: AppStore;
@@ -64,6 +70,13 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     removeRunner: ({ id, force }) => runners.remove(id, force ?? false),
     restartRunner: ({ id }) => runners.restart(id),
     setUpLocalRunner: async () => runners.setUpLocal(),
+    listProviders: async ({ id }) => (await runners.call(id, { method: 'GET', path: '/v1/providers' }, providerListSchema)).providers,
+    saveProvider: ({ runnerId, ...body }) => runners.call(runnerId, { method: 'PUT', path: '/v1/providers', body }, saveProviderResultSchema),
+    deleteProvider: async ({ runnerId, host }) => {
+      const { deletedTokens } = await runners.call(runnerId, { method: 'DELETE', path: '/v1/providers', body: { host } }, providerDeleteSchema);
+      const { providers } = await runners.call(runnerId, { method: 'GET', path: '/v1/providers' }, providerListSchema);
+      return { deletedTokens, providers };
+    },
 
     listEnvironments: async () => store.get('environments'),
 

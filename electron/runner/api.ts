@@ -14,6 +14,7 @@ import {
 } from '../common/runner-api';
 import { PADDOCK_VERSION } from '../common/version';
 import type { RunnerIdentity } from './identity';
+import { deleteProviderRequestSchema, ProviderServiceError, saveProviderRequestSchema, type ProviderService } from './provider-service';
 import type { RunnerLogger } from './logger';
 import { RegistrationError, registrationProof, type RegistrationBook } from './registrations';
 import type { SecretStore } from './secret-store';
@@ -34,6 +35,8 @@ export interface RunnerApiContext {
   localToken: { token: string; hash: Buffer } | null;
   /** Host header values (without port) this runner answers to, besides IP literals. */
   hostNames: string[];
+  /** Repository access entries (issue 4). */
+  providers: ProviderService;
   /** Local mode: deletes the runner's keys and data (throws if it cannot). */
   purge?: () => Promise<void>;
   /** Stops the server (after the answer is sent). */
@@ -62,7 +65,7 @@ interface Caller {
 }
 
 interface Route<S extends z.ZodType | undefined> {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   auth: boolean;
   modes: readonly ('local' | 'remote')[];
@@ -136,6 +139,37 @@ const routes: Route<z.ZodType | undefined>[] = [
     },
   }),
   route({
+    method: 'GET',
+    path: '/v1/providers',
+    auth: true,
+    modes: ['local', 'remote'],
+    handle: (_input, _caller, ctx) => ({ status: 200, body: { providers: ctx.providers.list() } }),
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/providers',
+    auth: true,
+    modes: ['local', 'remote'],
+    body: saveProviderRequestSchema,
+    handle: async (input, _caller, ctx) => {
+      const result = await providerCall(() => ctx.providers.save(input));
+      if (result.saved) ctx.logger.info('provider saved', { kind: input.provider.kind, deletedTokens: result.deletedTokens });
+      return { status: 200, body: result as unknown as Json };
+    },
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/providers',
+    auth: true,
+    modes: ['local', 'remote'],
+    body: deleteProviderRequestSchema,
+    handle: async ({ host }, _caller, ctx) => {
+      const { deletedTokens } = await providerCall(async () => ctx.providers.delete(host));
+      ctx.logger.info('provider deleted', { deletedTokens });
+      return { status: 200, body: { ok: true, deletedTokens } };
+    },
+  }),
+  route({
     method: 'DELETE',
     path: '/v1/clients/self',
     auth: true,
@@ -159,6 +193,15 @@ const routes: Route<z.ZodType | undefined>[] = [
     },
   }),
 ];
+
+async function providerCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ProviderServiceError) throw new HttpError(error.status, error.code, error.message);
+    throw error;
+  }
+}
 
 function registrationCall<T>(run: () => T): T {
   try {

@@ -12,6 +12,8 @@ import {
 import { PADDOCK_VERSION } from '../common/version';
 import { createRunnerApi, type RunnerApiContext } from './api';
 import { loadOrCreateIdentity, updateRunnerFile } from './identity';
+import { ProviderService, type ProviderNetworkCheck } from './provider-service';
+import { ProviderStore } from './provider-store';
 import type { RunnerLogger } from './logger';
 import { RegistrationBook } from './registrations';
 import type { SecretStore } from './secret-store';
@@ -38,6 +40,8 @@ export interface ServeOptions {
   /** Local mode: the token, when not delivered over the parent channel (plain Node: env or file). */
   token?: string;
   parent?: ParentChannel;
+  /** Network checks of provider entries on save (S5). */
+  networkCheck?: ProviderNetworkCheck;
   /** Printed lines for the admin (remote mode start-up). */
   print?: (line: string) => void;
 }
@@ -85,6 +89,12 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
   }
   const identity = await loadOrCreateIdentity(dataDir, secretStore);
   const vault = new Vault(path.join(dataDir, 'vault'), identity.dataKey);
+  const providers = new ProviderService({
+    runnerId: identity.file.runnerId,
+    keys: { publicKey: identity.keyPair.publicKey, secretKey: identity.keyPair.secretKey },
+    store: new ProviderStore(dataDir, vault, path.join(dataDir, 'vault')),
+    ...(options.networkCheck ? { networkCheck: options.networkCheck } : {}),
+  });
   const startedAt = new Date();
   const remote = options.listen !== undefined;
 
@@ -107,6 +117,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     identity,
     secretStore,
     vault,
+    providers,
     logger,
     startedAt,
     warnings,

@@ -56,6 +56,17 @@ export class Vault {
     }
   }
 
+  /** Deletes one entry; true if it existed. */
+  delete(clientId: string, name: string): boolean {
+    try {
+      fs.rmSync(this.file(clientId, name));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
   /** Deletes everything kept for one client. */
   deleteClient(clientId: string): void {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(clientId)) throw new Error('Invalid client id.');

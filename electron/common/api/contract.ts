@@ -3,6 +3,8 @@ import { errorDataSchema } from '../errors';
 import {
   addRemoteRunnerInputSchema,
   appInfoSchema,
+  deleteProviderInputSchema,
+  deleteProviderResultSchema,
   environmentSchema,
   noticeSchema,
   preferencesPatchSchema,
@@ -13,7 +15,10 @@ import {
   renameRunnerInputSchema,
   runnerIdInputSchema,
   runnerSchema,
+  saveProviderInputSchema,
+  saveProviderResultSchema,
 } from './schemas';
+import { providerViewSchema } from '../provider-config';
 
 /** Bumped whenever a method or event changes incompatibly. */
 export const APP_API_VERSION = 1;
@@ -55,6 +60,13 @@ export const apiMethods = {
   removeRunner: method(removeRunnerInputSchema, z.array(runnerSchema), "Removes a runner and deletes what it stores for this workstation (tokens, keys); returns the runners left."),
   restartRunner: method(runnerIdInputSchema, runnerSchema, 'Starts the local runner again (for example after the keychain was unlocked); for a remote runner, checks it again now.'),
   setUpLocalRunner: method(noInput, runnerSchema, 'Creates and starts the local runner if there is none.'),
+  listProviders: method(runnerIdInputSchema, z.array(providerViewSchema), "A runner's repository access entries (never a client secret, only whether one is set)."),
+  saveProvider: method(
+    saveProviderInputSchema,
+    saveProviderResultSchema,
+    'Adds or edits a provider entry on a runner; the client secret arrives sealed to the runner. The runner validates it; warnings need confirmWarnings.',
+  ),
+  deleteProvider: method(deleteProviderInputSchema, deleteProviderResultSchema, "Deletes a provider entry and every user's tokens for it."),
   listEnvironments: method(noInput, z.array(environmentSchema), 'The environments on all runners.'),
   listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
   dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { providerInputSchema, providerValidationSchema, providerViewSchema } from '../provider-config';
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;
@@ -54,6 +55,8 @@ export const runnerSchema = z
     url: z.string().max(2048).nullable(),
     /** X25519 public key (base64) that client secrets are sealed to; null until the runner first starts. */
     publicKey: z.string().max(100).nullable(),
+    /** The runner's own id (its runner.json), which sealed client secrets are bound to; null until first seen. */
+    runnerUid: z.string().max(100).nullable(),
     /** Pinned SHA-256 of the remote runner's TLS public key, `sha256/<base64>`; null for the local runner. */
     spki: z.string().max(100).nullable(),
     createdAt: z.iso.datetime(),
@@ -124,3 +127,30 @@ export const noticeSchema = z
   })
   .strict();
 export type Notice = z.infer<typeof noticeSchema>;
+
+/** Repository access (issue 4): the app API's view of a runner's provider entries. */
+export const saveProviderInputSchema = z
+  .object({
+    runnerId: idSchema,
+    provider: providerInputSchema,
+    previousHost: z.string().max(2048).nullable(),
+    confirmWarnings: z.boolean(),
+  })
+  .strict();
+
+export const saveProviderResultSchema = z
+  .object({
+    saved: z.boolean(),
+    needsConfirmation: z.boolean(),
+    provider: providerViewSchema.nullable(),
+    validation: providerValidationSchema,
+    /** Users' tokens the runner deleted because of this change (S6). */
+    deletedTokens: z.number().int().nonnegative(),
+  })
+  .strict();
+export type SaveProviderResult = z.infer<typeof saveProviderResultSchema>;
+
+export const deleteProviderInputSchema = z.object({ runnerId: idSchema, host: z.string().min(1).max(2048) }).strict();
+export const deleteProviderResultSchema = z
+  .object({ deletedTokens: z.number().int().nonnegative(), providers: z.array(providerViewSchema) })
+  .strict();

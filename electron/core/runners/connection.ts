@@ -37,7 +37,7 @@ export class SpkiMismatchError extends Error {
 }
 
 export interface RunnerRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
   bearer?: string;

@@ -27,6 +27,7 @@ export interface LocalRunnerState {
   /** For 'failed' and restarts: what happened and what to do. */
   message: string | null;
   publicKey: string | null;
+  runnerUid: string | null;
   version: string | null;
   apiVersion: number | null;
 }
@@ -46,7 +47,7 @@ export interface LocalRunnerOptions {
  * keychain cannot be reached (the user has to fix that; restarting would loop).
  */
 export class LocalRunnerSupervisor {
-  #state: LocalRunnerState = { phase: 'stopped', message: null, publicKey: null, version: null, apiVersion: null };
+  #state: LocalRunnerState = { phase: 'stopped', message: null, publicKey: null, runnerUid: null, version: null, apiVersion: null };
   #process: RunnerProcess | null = null;
   #token: string | null = null;
   #connection: RunnerConnection | null = null;
@@ -119,7 +120,7 @@ export class LocalRunnerSupervisor {
             });
             return;
           }
-          this.#set({ phase: 'running', message: null, publicKey: ready.publicKey, version: ready.version, apiVersion: ready.apiVersion });
+          this.#set({ phase: 'running', message: null, publicKey: ready.publicKey, runnerUid: ready.runnerId, version: ready.version, apiVersion: ready.apiVersion });
         },
         (error: Error) => {
           this.#options.logger.error('local runner failed its proof', { error: error.message });

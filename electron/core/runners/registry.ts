@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import type { z } from 'zod';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { RemoteRunnerProbe, Runner, RunnerHealth } from '../../common/api';
@@ -28,6 +29,7 @@ import {
   RunnerRequestError,
   RunnerUnreachableError,
   SpkiMismatchError,
+  type RunnerRequest,
 } from './connection';
 import { LocalRunnerSupervisor, type LocalRunnerState, type RunnerLauncher } from './local-runner';
 
@@ -140,6 +142,7 @@ export class RunnerRegistry {
         kind: 'local',
         url: null,
         publicKey: null,
+        runnerUid: null,
         spki: null,
         clientId: null,
         createdAt: new Date().toISOString(),
@@ -162,14 +165,7 @@ export class RunnerRegistry {
 
   #onLocalState(state: LocalRunnerState) {
     if (!this.#stored().some((r) => r.id === LOCAL_RUNNER_ID)) return;
-    if (state.publicKey) {
-      const runners = this.#stored();
-      const record = runners.find((r) => r.id === LOCAL_RUNNER_ID);
-      if (record && record.publicKey !== state.publicKey) {
-        record.publicKey = state.publicKey;
-        this.#save(runners);
-      }
-    }
+    if (state.publicKey) this.#remember(LOCAL_RUNNER_ID, state.publicKey, state.runnerUid);
     const previous = this.#health.get(LOCAL_RUNNER_ID);
     if (state.phase === 'running') {
       this.#setHealth(LOCAL_RUNNER_ID, {
@@ -188,6 +184,17 @@ export class RunnerRegistry {
         apiVersion: previous?.apiVersion ?? null,
         lastSeen: previous?.lastSeen ?? null,
       });
+    }
+  }
+
+  /** Keeps the runner's public key and own id as it reports them (a new local runner has new ones). */
+  #remember(id: string, publicKey: string, runnerUid: string | null) {
+    const runners = this.#stored();
+    const record = runners.find((r) => r.id === id);
+    if (record && (record.publicKey !== publicKey || record.runnerUid !== runnerUid)) {
+      record.publicKey = publicKey;
+      record.runnerUid = runnerUid;
+      this.#save(runners);
     }
   }
 
@@ -213,6 +220,8 @@ export class RunnerRegistry {
         return;
       }
       const seen = { version: status.version, apiVersion: status.apiVersion, lastSeen: new Date().toISOString() };
+      if (runner.kind === 'local') this.#remember(id, status.publicKey, status.runnerId);
+      else if (runner.publicKey === status.publicKey && runner.runnerUid !== status.runnerId) this.#remember(id, status.publicKey, status.runnerId);
       if (status.apiVersion !== RUNNER_API_VERSION) {
         this.#setHealth(id, {
           ...seen,
@@ -305,6 +314,7 @@ export class RunnerRegistry {
       kind: 'remote',
       url: url.origin,
       publicKey: registration.publicKey,
+      runnerUid: null,
       spki: input.spki,
       clientId: registration.clientId,
       createdAt: new Date().toISOString(),
@@ -444,6 +454,30 @@ export class RunnerRegistry {
       await this.check(id);
     }
     return this.get(id);
+  }
+
+  /** One runner API call on behalf of the app API, with the runner's answer mapped to app errors. */
+  async call<T>(id: string, request: RunnerRequest, schema: z.ZodType<T>): Promise<T> {
+    const runner = this.#find(id);
+    try {
+      if (runner.kind === 'local') {
+        const session = this.#supervisor?.session;
+        if (!session) throw new RunnerUnreachableError(`${runner.name} is not running: ${this.#health.get(id)?.message ?? 'it is starting.'}`);
+        return await session.connection.request({ ...request, bearer: session.token }, schema);
+      }
+      const token = await this.#options.credentials.get(credentialAccount(id));
+      if (!token) throw new MissingCredential("this workstation's credential for it is missing from the OS keychain.");
+      return await pinnedConnection(new URL(runner.url!), runner.spki!).request({ ...request, bearer: token }, schema);
+    } catch (error) {
+      if (error instanceof RunnerRequestError) {
+        const code = error.status === 403 ? 'forbidden' : error.status === 404 ? 'not-found' : error.status === 400 ? 'invalid-argument' : 'unavailable';
+        throw new PaddockError(code, error.message);
+      }
+      if (error instanceof RunnerUnreachableError || error instanceof SpkiMismatchError || error instanceof MissingCredential) {
+        throw new PaddockError('unavailable', `${runner.name} cannot be reached: ${error.message}`);
+      }
+      throw error;
+    }
   }
 
   setUpLocal(): Runner {

@@ -17,6 +17,8 @@ const storedRunnerBase = {
   id: z.string().min(1).max(100),
   name: z.string().min(1).max(200),
   publicKey: z.string().max(100).nullable(),
+  /** The runner's own id (runner.json), learned from the runner. */
+  runnerUid: z.string().max(100).nullable(),
   createdAt: z.string(),
 };
 export const storedRunnerSchema = z.discriminatedUnion('kind', [

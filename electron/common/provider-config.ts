@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { base64ToBytes, bytesToBase64, utf8Decode, utf8Encode } from './encoding';
+import { providerKindSchema } from './provider-kind';
+import { azureDevOpsOrganizationSchema, azureDevOpsServerCollectionSchema } from './providers/azure-devops';
+import { openSealedBox, publicKeyFromBase64, sealBox } from './sealed-box';
+
+/**
+ * Repository access on a runner (S1–S6): what the admin configures, as the
+ * app sends it and the runner keeps it. The client secret only ever travels
+ * sealed to the runner's key, bound to the entry it belongs to.
+ */
+
+/** What the sealed client secret's plaintext is: the secret and the entry it belongs to. */
+export const sealedSecretEnvelopeSchema = z
+  .object({
+    runnerId: z.string().min(1).max(100),
+    kind: providerKindSchema,
+    /** The normalised base URL of the entry. */
+    host: z.string().min(1).max(2048),
+    clientId: z.string().min(1).max(400),
+    tenant: z.string().max(200).nullable(),
+    secret: z.string().min(1).max(4096),
+  })
+  .strict();
+export type SealedSecretEnvelope = z.infer<typeof sealedSecretEnvelopeSchema>;
+
+/** Seals a client secret to a runner's public key, bound to its entry (the renderer does this before the secret leaves the page). */
+export function sealClientSecret(envelope: SealedSecretEnvelope, runnerPublicKeyBase64: string): string {
+  const parsed = sealedSecretEnvelopeSchema.parse(envelope);
+  return bytesToBase64(sealBox(utf8Encode(JSON.stringify(parsed)), publicKeyFromBase64(runnerPublicKeyBase64)));
+}
+
+export type OpenedSecret = { ok: true; envelope: SealedSecretEnvelope } | { ok: false; message: string };
+
+/** Opens a sealed client secret and checks that it was sealed for exactly this entry. */
+export function openClientSecret(
+  sealedBase64: string,
+  keys: { publicKey: Uint8Array; secretKey: Uint8Array },
+  expected: Omit<SealedSecretEnvelope, 'secret'>,
+): OpenedSecret {
+  let bytes: Uint8Array | null;
+  try {
+    bytes = openSealedBox(base64ToBytes(sealedBase64, 'The sealed client secret'), keys.publicKey, keys.secretKey);
+  } catch {
+    bytes = null;
+  }
+  if (!bytes) return { ok: false, message: 'The client secret was not sealed to this runner’s key. Enter it again.' };
+  let envelope: SealedSecretEnvelope;
+  try {
+    envelope = sealedSecretEnvelopeSchema.parse(JSON.parse(utf8Decode(bytes)));
+  } catch {
+    return { ok: false, message: 'The sealed client secret is not in the expected form. Enter it again.' };
+  }
+  const fields = ['runnerId', 'kind', 'host', 'clientId', 'tenant'] as const;
+  const differing = fields.filter((field) => envelope[field] !== expected[field]);
+  if (differing.length) {
+    return {
+      ok: false,
+      message: `The client secret was sealed for another entry (its ${differing.join(', ')} differ${differing.length === 1 ? 's' : ''}). Enter the secret again for this entry.`,
+    };
+  }
+  return { ok: true, envelope };
+}
+
+/** How a save treats the client secret: keep the one the runner has, replace it, or have none. */
+export const clientSecretChangeSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('keep') }).strict(),
+  z.object({ action: z.literal('replace'), sealed: z.string().min(60).max(12_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64') }).strict(),
+  z.object({ action: z.literal('none') }).strict(),
+]);
+export type ClientSecretChange = z.infer<typeof clientSecretChangeSchema>;
+
+export const oauthSettingsInputSchema = z
+  .object({
+    enabled: z.boolean(),
+    clientId: z.string().trim().max(400).nullable(),
+    /** The Entra tenant of the app registration (Azure DevOps Services). */
+    tenant: z.string().trim().max(200).nullable(),
+    clientSecret: clientSecretChangeSchema,
+  })
+  .strict();
+
+/** One provider entry as the admin saves it. */
+export const providerInputSchema = z
+  .object({
+    kind: providerKindSchema,
+    /** As typed; the runner normalises it with the catalogue. */
+    host: z.string().trim().min(1, 'Enter the host.').max(2048),
+    organizations: z.array(azureDevOpsOrganizationSchema).max(200),
+    collections: z.array(azureDevOpsServerCollectionSchema).max(200),
+    oauth: oauthSettingsInputSchema,
+    pat: z.object({ enabled: z.boolean() }).strict(),
+  })
+  .strict();
+export type ProviderInput = z.infer<typeof providerInputSchema>;
+
+export const validationCheckSchema = z
+  .object({
+    level: z.enum(['ok', 'warning', 'error']),
+    code: z.string().max(100),
+    message: z.string().max(2000),
+  })
+  .strict();
+export type ValidationCheck = z.infer<typeof validationCheckSchema>;
+
+/** Validation on save (S5), kept apart so the dialog shows host, OAuth and PAT problems separately. */
+export const providerValidationSchema = z
+  .object({
+    host: z.array(validationCheckSchema),
+    oauth: z.array(validationCheckSchema),
+    pat: z.array(validationCheckSchema),
+  })
+  .strict();
+export type ProviderValidation = z.infer<typeof providerValidationSchema>;
+
+/** A provider entry as the runner keeps and reports it: never the secret, only whether one is set. */
+export const providerViewSchema = z
+  .object({
+    kind: providerKindSchema,
+    /** Normalised base URL: the entry's key on its runner. */
+    host: z.string(),
+    organizations: z.array(azureDevOpsOrganizationSchema),
+    collections: z.array(azureDevOpsServerCollectionSchema),
+    oauth: z
+      .object({ enabled: z.boolean(), clientId: z.string().nullable(), tenant: z.string().nullable(), secretSet: z.boolean() })
+      .strict(),
+    pat: z.object({ enabled: z.boolean() }).strict(),
+    /** Provisioned by the admin policy: nobody can change or remove it from the app. */
+    managed: z.boolean(),
+    updatedAt: z.iso.datetime(),
+  })
+  .strict();
+export type ProviderView = z.infer<typeof providerViewSchema>;
+

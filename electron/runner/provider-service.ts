@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import {
+  openClientSecret,
+  providerInputSchema,
+  type ProviderValidation,
+  type ProviderView,
+  type ValidationCheck,
+} from '../common/provider-config';
+import { catalogueEntry, normalizeHost } from '../common/providers';
+import type { ProviderStore, TokenMethod } from './provider-store';
+
+export const saveProviderRequestSchema = z
+  .object({
+    provider: providerInputSchema,
+    /** The entry's host before this edit; null for a new entry. */
+    previousHost: z.string().max(2048).nullable(),
+    /** The admin saw the warnings and saves anyway. */
+    confirmWarnings: z.boolean(),
+  })
+  .strict();
+export type SaveProviderRequest = z.infer<typeof saveProviderRequestSchema>;
+
+export const saveProviderResponseSchema = z
+  .object({
+    saved: z.boolean(),
+    /** True when only warnings stand in the way: saving again with confirmWarnings goes through. */
+    needsConfirmation: z.boolean(),
+    provider: z.unknown().nullable(),
+    validation: z.object({ host: z.array(z.unknown()), oauth: z.array(z.unknown()), pat: z.array(z.unknown()) }),
+    deletedTokens: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export const deleteProviderRequestSchema = z.object({ host: z.string().min(1).max(2048) }).strict();
+
+/** Network checks (S5), supplied by the runner's validation module. */
+export type ProviderNetworkCheck = (entry: ProviderView) => Promise<ProviderValidation>;
+
+export class ProviderServiceError extends Error {
+  constructor(
+    readonly status: 403 | 404,
+    readonly code: 'forbidden' | 'not-found',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const error = (code: string, message: string): ValidationCheck => ({ level: 'error', code, message });
+
+export interface ProviderServiceOptions {
+  runnerId: string;
+  keys: { publicKey: Uint8Array; secretKey: Uint8Array };
+  store: ProviderStore;
+  networkCheck?: ProviderNetworkCheck;
+  now?: () => Date;
+}
+
+/**
+ * Saving and deleting repository-access entries on the runner: the rules
+ * of the catalogue, the sealed secret's binding, validation, managed
+ * entries, and the purge of users' tokens that a change makes invalid.
+ */
+export class ProviderService {
+  constructor(private readonly options: ProviderServiceOptions) {}
+
+  list(): ProviderView[] {
+    return this.options.store.list();
+  }
+
+  async save(request: SaveProviderRequest) {
+    const { store } = this.options;
+    const input = request.provider;
+    const validation: ProviderValidation = { host: [], oauth: [], pat: [] };
+    const entry = catalogueEntry(input.kind);
+    const refuse = () => ({ saved: false, needsConfirmation: false, provider: null, validation, deletedTokens: 0 });
+
+    const normalized = normalizeHost(input.kind, input.host);
+    if (!normalized.ok) {
+      validation.host.push(error(normalized.error.code, normalized.error.message));
+      return refuse();
+    }
+    for (const warning of normalized.warnings) validation.host.push({ level: 'warning', code: warning.code, message: warning.message });
+    const host = normalized.baseUrl;
+
+    const previous = request.previousHost === null ? undefined : store.get(request.previousHost);
+    if (request.previousHost !== null && !previous) {
+      throw new ProviderServiceError(404, 'not-found', `This runner has no entry for ${request.previousHost}; it may have been removed.`);
+    }
+    if (previous?.managed) throw new ProviderServiceError(403, 'forbidden', `${previous.host} is managed by the admin policy; it cannot be changed here.`);
+    const existing = store.get(host);
+    if (existing && existing.host !== previous?.host) {
+      if (existing.managed) throw new ProviderServiceError(403, 'forbidden', `${host} is managed by the admin policy; it cannot be changed here.`);
+      validation.host.push(error('duplicate-host', `This runner already has an entry for ${host}. Edit that one instead.`));
+      return refuse();
+    }
+
+    if (!input.oauth.enabled && !input.pat.enabled) {
+      validation.oauth.push(error('no-method', 'Enable OAuth, a Personal Access Token, or both: users need at least one way to connect.'));
+    }
+    if (input.kind === 'azure-devops' && input.organizations.length === 0) {
+      validation.host.push(error('no-organization', 'Add at least one organization, as in https://dev.azure.com/{organization}.'));
+    }
+    if (input.kind === 'azure-devops-server' && input.collections.length === 0) {
+      validation.host.push(error('no-collection', 'Add at least one collection, for example DefaultCollection.'));
+    }
+
+    const clientId = input.oauth.clientId?.trim() || null;
+    const tenant = input.oauth.tenant?.trim() || null;
+    let secretToStore: string | null | undefined; // undefined: keep as is
+    let secretSet = previous ? store.hasClientSecret(previous.host) : false;
+    if (input.oauth.enabled) {
+      if (!entry.oauth.supported) validation.oauth.push(error('oauth-unsupported', `${entry.displayName} supports personal access tokens only.`));
+      if (!clientId) validation.oauth.push(error('client-id', 'Enter the Client ID of the OAuth app.'));
+      const change = input.oauth.clientSecret;
+      const bindingChanged =
+        !previous || previous.host !== host || previous.oauth.clientId !== clientId || previous.oauth.tenant !== tenant || previous.kind !== input.kind;
+      if (change.action === 'replace' && clientId) {
+        const opened = openClientSecret(change.sealed, this.options.keys, { runnerId: this.options.runnerId, kind: input.kind, host, clientId, tenant });
+        if (!opened.ok) validation.oauth.push(error('sealed-secret', opened.message));
+        else {
+          secretToStore = opened.envelope.secret;
+          secretSet = true;
+        }
+      } else if (change.action === 'keep') {
+        if (secretSet && bindingChanged) {
+          validation.oauth.push(error('secret-needed-again', 'The host, Client ID or tenant changed: enter the Client Secret again, so it is sealed for this entry.'));
+        }
+      } else {
+        secretToStore = null;
+        secretSet = false;
+      }
+    } else {
+      secretToStore = null;
+      secretSet = false;
+    }
+
+    const view: ProviderView = {
+      kind: input.kind,
+      host,
+      organizations: input.kind === 'azure-devops' ? input.organizations : [],
+      collections: input.kind === 'azure-devops-server' ? input.collections : [],
+      oauth: { enabled: input.oauth.enabled, clientId: input.oauth.enabled ? clientId : null, tenant: input.oauth.enabled ? tenant : null, secretSet },
+      pat: { enabled: input.pat.enabled },
+      managed: false,
+      updatedAt: (this.options.now?.() ?? new Date()).toISOString(),
+    };
+
+    const hasErrors = () => [...validation.host, ...validation.oauth, ...validation.pat].some((c) => c.level === 'error');
+    if (!hasErrors() && this.options.networkCheck) {
+      const network = await this.options.networkCheck(view);
+      validation.host.push(...network.host);
+      validation.oauth.push(...network.oauth);
+      validation.pat.push(...network.pat);
+    }
+    if (hasErrors()) return refuse();
+    const warnings = [...validation.host, ...validation.oauth, ...validation.pat].some((c) => c.level === 'warning');
+    if (warnings && !request.confirmWarnings) return { ...refuse(), needsConfirmation: true };
+
+    // Save, then delete the tokens the change made invalid (S6).
+    if (previous && previous.host !== host) store.deleteClientSecret(previous.host);
+    if (secretToStore === null) store.deleteClientSecret(host);
+    else if (secretToStore !== undefined) store.setClientSecret(host, secretToStore);
+    store.put(view, previous?.host ?? null);
+    const deletedTokens = previous ? this.purgeFor(previous, view) : 0;
+    return { saved: true, needsConfirmation: false, provider: view, validation, deletedTokens };
+  }
+
+  private purgeFor(previous: ProviderView, next: ProviderView): number {
+    const { store } = this.options;
+    if (previous.host !== next.host || previous.kind !== next.kind) return store.purgeTokens(previous.host, ['oauth', 'pat']);
+    const methods: TokenMethod[] = [];
+    const oauthApp = (v: ProviderView) => `${v.oauth.clientId}\n${v.oauth.tenant}`;
+    if (previous.oauth.enabled && (!next.oauth.enabled || oauthApp(previous) !== oauthApp(next))) methods.push('oauth');
+    if (previous.pat.enabled && !next.pat.enabled) methods.push('pat');
+    return methods.length ? store.purgeTokens(previous.host, methods) : 0;
+  }
+
+  delete(host: string): { deletedTokens: number } {
+    const { store } = this.options;
+    const existing = store.get(host);
+    if (!existing) throw new ProviderServiceError(404, 'not-found', `This runner has no entry for ${host}.`);
+    if (existing.managed) throw new ProviderServiceError(403, 'forbidden', `${host} is managed by the admin policy; it cannot be removed here.`);
+    const deletedTokens = store.purgeTokens(host, ['oauth', 'pat']);
+    store.remove(host);
+    return { deletedTokens };
+  }
+}
