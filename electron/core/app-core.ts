@@ -5,7 +5,7 @@ import {
   type PaddockApi,
   type PreferencesPatch,
 } from '../common/api';
-import { saveProviderResultSchema } from '../common/api/schemas';
+import { discoverTenantResultSchema, saveProviderResultSchema } from '../common/api/schemas';
 import { PaddockError } from '../common/errors';
 import { providerViewSchema } from '../common/provider-config';
 import { z } from 'zod';
@@ -72,6 +72,8 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     setUpLocalRunner: async () => runners.setUpLocal(),
     listProviders: async ({ id }) => (await runners.call(id, { method: 'GET', path: '/v1/providers' }, providerListSchema)).providers,
     saveProvider: ({ runnerId, ...body }) => runners.call(runnerId, { method: 'PUT', path: '/v1/providers', body }, saveProviderResultSchema),
+    discoverTenant: ({ runnerId, organization }) =>
+      runners.call(runnerId, { method: 'POST', path: '/v1/providers/discover-tenant', body: { organization } }, discoverTenantResultSchema),
     deleteProvider: async ({ runnerId, host }) => {
       const { deletedTokens } = await runners.call(runnerId, { method: 'DELETE', path: '/v1/providers', body: { host } }, providerDeleteSchema);
       const { providers } = await runners.call(runnerId, { method: 'GET', path: '/v1/providers' }, providerListSchema);

@@ -19,6 +19,7 @@ const methods = {
   listProviders: true,
   saveProvider: true,
   deleteProvider: true,
+  discoverTenant: true,
   listEnvironments: true,
   listNotices: true,
   dismissNotice: true,

@@ -154,3 +154,15 @@ export const deleteProviderInputSchema = z.object({ runnerId: idSchema, host: z.
 export const deleteProviderResultSchema = z
   .object({ deletedTokens: z.number().int().nonnegative(), providers: z.array(providerViewSchema) })
   .strict();
+
+export const discoverTenantInputSchema = z
+  .object({ runnerId: idSchema, organization: z.string().trim().min(1).max(256) })
+  .strict();
+/** What `HEAD https://dev.azure.com/{organization}` said about the organisation's Entra tenant. */
+export const discoverTenantResultSchema = z
+  .object({
+    /** The tenant id, or null when it could not be found (the admin enters it). */
+    tenant: z.string().max(200).nullable(),
+    message: z.string().max(2000),
+  })
+  .strict();
