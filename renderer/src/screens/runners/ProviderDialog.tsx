@@ -218,7 +218,7 @@ export function ProviderDialog({
       (e: unknown) => {
         setTenantStatus((current) => ({
           ...current,
-          [key]: `The runner could not look up the tenant (${errorMessage(e)}). Enter the tenant ID, or “organizations”.`,
+          [key]: `The runner could not look up the tenant: ${errorMessage(e)} Enter the tenant ID, or “organizations”.`,
         }));
       },
     );
@@ -269,7 +269,9 @@ export function ProviderDialog({
           onChange={(event) => update((current) => ({ ...current, host: event.target.value }))}
           hint={
             entry.host.changeable
-              ? `${entry.covers}. ${entry.host.default ? `${entry.host.default}, or your own server` : 'Your server'}, for example ${entry.host.example}.`
+              ? entry.host.default
+                ? `${entry.host.default}, or the address of your own server, for example ${entry.host.example}.`
+                : `The address of your server, for example ${entry.host.example}.`
               : `${kindLabel} is only at ${entry.host.default ?? ''}.`
           }
           error={shown.host}
@@ -298,7 +300,7 @@ export function ProviderDialog({
               Each organization, as in https://dev.azure.com/<var>organization</var>, with the Microsoft Entra tenant it belongs to. Find it
               through the runner, or enter it.
             </p>
-            <ol className="unit-list">
+            <ul className="unit-list">
               {values.organizations.map((row, index) => (
                 <li key={row.key} className="unit-row">
                   <Field
@@ -349,7 +351,7 @@ export function ProviderDialog({
                   </div>
                 </li>
               ))}
-            </ol>
+            </ul>
             <button
               type="button"
               onClick={() => {
@@ -367,7 +369,7 @@ export function ProviderDialog({
           <fieldset className="units">
             <legend>Collections</legend>
             <p className="field-hint">The collections users work in, for example DefaultCollection.</p>
-            <ol className="unit-list">
+            <ul className="unit-list">
               {values.collections.map((row, index) => (
                 <li key={row.key} className="unit-row">
                   <Field
@@ -396,7 +398,7 @@ export function ProviderDialog({
                   )}
                 </li>
               ))}
-            </ol>
+            </ul>
             <button
               type="button"
               onClick={() => {
@@ -429,7 +431,8 @@ export function ProviderDialog({
           {entry.oauth.supported && values.oauthEnabled && (
             <div className="method-details">
               <p>
-                Register a {entry.oauth.registration.name} in {entry.oauth.registration.where}, with:
+                Create {/^[AEIOU]/i.test(entry.oauth.registration.name) ? 'an' : 'a'} {entry.oauth.registration.name} ({entry.oauth.registration.where})
+                with the callback URL and scopes below, then enter its details here.
               </p>
               <h3 className="small-heading">Callback URL</h3>
               {callbacks.length === 0 ? (
@@ -466,8 +469,8 @@ export function ProviderDialog({
               </ul>
               {entry.oauth.setup.length > 0 && (
                 <>
-                  <h3 className="small-heading">Also</h3>
-                  <ul>
+                  <h3 className="small-heading">Also on the {entry.oauth.registration.name}</h3>
+                  <ul className="scope-list">
                     {entry.oauth.setup.map((note) => (
                       <li key={note.text}>{note.text}</li>
                     ))}
@@ -523,16 +526,14 @@ export function ProviderDialog({
           <Switch label="Enable Personal Access Token" checked={values.patEnabled} onChange={(checked) => update((current) => ({ ...current, patEnabled: checked }))} />
           {values.patEnabled && (
             <div className="method-details">
-              <p>
-                Users create a {entry.pat.name.toLowerCase()} on {kindLabel} with{' '}
-                {entry.pat.scopes.map((scope, index) => (
-                  <span key={scope.scope}>
-                    {index > 0 && ', '}
-                    <code>{scope.scope}</code> ({scope.reason})
-                  </span>
+              <p>Users create a {entry.pat.name.toLowerCase()} on {kindLabel}, which this runner keeps for them, with the scopes:</p>
+              <ul className="scope-list">
+                {entry.pat.scopes.map((scope) => (
+                  <li key={scope.scope}>
+                    <code>{scope.scope}</code> — {scope.reason}
+                  </li>
                 ))}
-                , and Paddock keeps it on this runner.
-              </p>
+              </ul>
               {entry.pat.notes.map((note) => (
                 <p key={note.text} className="field-hint">
                   {note.text}
