@@ -75,7 +75,7 @@ export function policyFilePath(options: PolicyPathOptions): string {
   }
 }
 
-const topLevelKeys = new Set(['version', 'runners', 'providers', '$schema']);
+const topLevelKeys = new Set(['version', 'runners', 'providers']);
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
