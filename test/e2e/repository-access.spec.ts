@@ -67,6 +67,15 @@ test('an admin adds, edits and removes providers on the local runner; the client
   await expect(app.getByRole('heading', { name: 'No providers yet' })).toBeVisible({ timeout: 20_000 });
   await expectAccessibleInBothSchemes(app);
 
+  // From the keyboard: Enter opens the dialog on its first field, Escape closes it and focus goes back.
+  const add = app.getByRole('button', { name: 'Add a new provider' });
+  await add.focus();
+  await app.keyboard.press('Enter');
+  await expect(app.getByRole('dialog', { name: 'Add a new provider' }).getByLabel('Provider')).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('dialog')).toHaveCount(0);
+  await expect(add).toBeFocused();
+
   // Azure DevOps, through Entra: OAuth and PAT, one organization with its tenant.
   await app.getByRole('button', { name: 'Add a new provider' }).click();
   let dialog = app.getByRole('dialog', { name: 'Add a new provider' });

@@ -60,13 +60,13 @@ export function ProviderDialog({
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const generalError = useRef<HTMLParagraphElement>(null);
   /** The last sealed secret and what it is bound to, so "Save anyway" and a retry send the same box. */
-  const sealed = useRef<{ box: string; binding: SecretBinding } | null>(null);
   const focusAfterRender = useFocusAfterRender();
   const titleId = useId();
 
   const [values, setValues] = useState<ProviderForm>(() => (view ? formFromView(view) : newProviderForm('azure-devops')));
   const [secretMode, setSecretMode] = useState<SecretMode>(view?.oauth.secretSet ? 'keep' : 'enter');
-  const [secretSealed, setSecretSealed] = useState(false);
+  /** The last sealed secret (ciphertext only) and what it is bound to, so "Save anyway" and a retry send the same box. */
+  const [sealed, setSealed] = useState<{ box: string; binding: SecretBinding } | null>(null);
   /** Whether the Client Secret field holds something (never what). */
   const [secretTyped, setSecretTyped] = useState(false);
   const [showProblems, setShowProblems] = useState(false);
@@ -83,6 +83,10 @@ export function ProviderDialog({
   const entry = catalogueEntry(values.kind);
   const canSeal = runner.publicKey !== null && runner.runnerUid !== null;
   const requirement = secretRequirement(values.kind, runner);
+  const currentBinding = secretBinding(values, runner);
+  /** A sealed secret that still fits the entry; one sealed for other values must be entered again. */
+  const secretSealed = sealed !== null && currentBinding !== null && sameBinding(sealed.binding, currentBinding);
+  const sealedStale = sealed !== null && !secretSealed;
   const neededAgain = secretNeededAgain(view, values);
   const secretKept = secretMode === 'keep' && view?.oauth.secretSet === true && neededAgain === null;
   const problems = formProblems(values, { entered: secretSealed || secretTyped, kept: secretKept, requirement });
@@ -119,20 +123,13 @@ export function ProviderDialog({
         if (secretInput.current) secretInput.current.value = '';
         setSecretTyped(false);
       }
-      sealed.current = { box, binding };
-      setSecretSealed(true);
+      setSealed({ box, binding });
       return { ok: true, change: { action: 'replace', sealed: box } };
     }
-    if (sealed.current && binding && sameBinding(sealed.current.binding, binding)) {
-      return { ok: true, change: { action: 'replace', sealed: sealed.current.box } };
-    }
-    if (sealed.current) {
-      // Sealed for other values: it would be refused.
-      sealed.current = null;
-      setSecretSealed(false);
-      if (requirement === 'required' || view?.oauth.secretSet) {
-        return { ok: false, message: 'The host, Client ID or tenant changed since the secret was sealed: enter the Client Secret again.' };
-      }
+    if (sealed && secretSealed) return { ok: true, change: { action: 'replace', sealed: sealed.box } };
+    if (sealedStale) {
+      // Sealed for other values: the runner would refuse it, and dropping it silently would lose the secret.
+      return { ok: false, message: 'The host, Client ID or tenant changed since the secret was sealed: enter the Client Secret again.' };
     }
     if (secretMode === 'none') return { ok: true, change: { action: 'none' } };
     if (view?.oauth.secretSet) return { ok: true, change: { action: 'keep' } };
@@ -171,7 +168,7 @@ export function ProviderDialog({
       .then(
         (saved) => {
           if (saved.saved) {
-            sealed.current = null;
+            setSealed(null);
             setPhase({ step: 'editing' });
             onSaved(saved, view);
             dialog.current?.close();
@@ -252,8 +249,7 @@ export function ProviderDialog({
           <KindChoice
             kind={values.kind}
             onChange={(kind) => {
-              sealed.current = null;
-              setSecretSealed(false);
+              setSealed(null);
               update((current) => changeKind(current, kind));
             }}
           />
@@ -510,14 +506,12 @@ export function ProviderDialog({
                 local={runner.kind === 'local'}
                 neededAgain={neededAgain}
                 sealedNow={secretSealed}
+                sealedStale={sealedStale}
                 inputRef={secretInput}
                 error={shown.clientSecret ?? runnerSecretChecks.find((check) => check.level === 'error')?.message}
                 onTyped={(hasValue) => {
                   setSecretTyped(hasValue);
-                  if (secretSealed) {
-                    sealed.current = null;
-                    setSecretSealed(false);
-                  }
+                  if (hasValue) setSealed(null);
                 }}
               />
             </div>
@@ -654,6 +648,7 @@ function ClientSecret({
   local,
   neededAgain,
   sealedNow,
+  sealedStale,
   inputRef,
   error,
   onTyped,
@@ -667,6 +662,7 @@ function ClientSecret({
   local: boolean;
   neededAgain: string | null;
   sealedNow: boolean;
+  sealedStale: boolean;
   inputRef: RefObject<HTMLInputElement | null>;
   error: string | undefined;
   onTyped: (hasValue: boolean) => void;
@@ -748,8 +744,8 @@ function ClientSecret({
         onChange={(event) => onTyped(event.target.value !== '')}
         hint={
           <>
-            {neededAgain ?? hint}
-            {sealedNow && ' Sealed to this runner’s key; it is sent again if you save again.'}
+            {sealedStale ? 'The host, Client ID or tenant changed since the secret was sealed: enter it again.' : (neededAgain ?? hint)}
+            {sealedNow && ' Entered and sealed to this runner’s key; it is sent again when you save.'}
             {!neededAgain && secretSet && ' Leave it empty to keep the current secret.'}
           </>
         }
