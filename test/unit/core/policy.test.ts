@@ -1,10 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { policySecretBinding } from '../../../electron/common/policy';
+import { openClientSecret } from '../../../electron/common/provider-config';
+import { runPaddockCli } from '../../../electron/core/cli/paddock';
 import { loadPolicy, maxPolicyBytes, policyFilePath, type LoadPolicyOptions } from '../../../electron/core/policy/load';
 
 const examples = path.resolve(__dirname, '../../../build/policy-examples');
 const publicKey = '+xGWqCjUD4yQtfIze4DZQAsl7dgaGIqsLvwowfXOB3U=';
+/** The secret key of the example runner in build/policy-examples (an example key, used nowhere else). */
+const secretKey = 'DOx5ver72WrX9Zx6BlYw+eHZ0JxdnFa6atfVkt3JleM=';
 const spki = 'sha256/BiOhglMXW34xZLpPDPkrTDB5JesaFxypZQQbMBZ0WIA=';
 const canary = 'CANARY-policy-secret-4d1b9e';
 
@@ -264,5 +269,40 @@ describe('the examples in build/policy-examples', () => {
     const json = JSON.parse(text) as { runners?: unknown[]; providers?: unknown[] };
     expect(result.runners).toHaveLength(json.runners?.length ?? 0);
     expect(result.providers).toHaveLength(json.providers?.length ?? 0);
+  });
+});
+
+describe('sealing for a remote runner, as docs/policy.md says', () => {
+  it('the envelope sealed with `paddock seal` loads, opens on the runner and matches the entry’s binding', async () => {
+    const runner = remoteRunner('eu', 1);
+    const envelope = { runnerId: runner.runnerUid, kind: 'github', host: 'https://github.example.com', clientId: 'Iv1.abc', tenant: null, secret: canary };
+    let stdout = '';
+    const code = await runPaddockCli(['seal', '--public-key', publicKey], {
+      stdout: (text) => (stdout += text),
+      stderr: () => undefined,
+      readStdin: async () => new TextEncoder().encode(`${JSON.stringify(envelope)}\n`),
+    });
+    expect(code).toBe(0);
+    const sealedSecret = stdout.trim();
+    const result = await load({
+      version: 1,
+      runners: [runner],
+      providers: [{ runner: 'eu', kind: 'github', host: 'GitHub.example.com/', oauth: { clientId: 'Iv1.abc', sealedClientSecret: sealedSecret } }],
+    });
+    expect(result.problems).toEqual([]);
+    const [provider] = result.providers;
+    const [policyRunner] = result.runners;
+    if (!provider || !policyRunner || provider.oauth?.clientSecret.type !== 'sealed') throw new Error('expected a sealed entry');
+    const binding = policySecretBinding(provider, policyRunner);
+    if (!binding) throw new Error('expected a binding');
+    const keys = { publicKey: Buffer.from(publicKey, 'base64'), secretKey: Buffer.from(secretKey, 'base64') };
+    const opened = openClientSecret(provider.oauth.clientSecret.sealed, keys, binding);
+    expect(opened).toEqual({ ok: true, envelope });
+    expect(openClientSecret(provider.oauth.clientSecret.sealed, keys, { ...binding, clientId: 'Iv1.other' }).ok).toBe(false);
+  });
+
+  it('docs/policy.md names every example', () => {
+    const docs = readFileSync(path.resolve(__dirname, '../../../docs/policy.md'), 'utf8');
+    for (const name of readdirSync(examples)) expect(docs).toContain(`build/policy-examples/${name}`);
   });
 });
