@@ -281,8 +281,9 @@ async function validateAzureDevOps(context: Context): Promise<void> {
     else if (firstError) context.result.host.push(unreachable(context, firstError, hostOf(host)));
   }
   if (tenantProbe) {
-    for (const { organization, url, outcome } of organizationOutcomes) {
-      context.result.host.push(judgeOrganization(tenantProbe, organization.name, normalizeTenant(organization.tenant), url, outcome, anyAnswer));
+    // When no organisation answered, the host check says why; per-organisation lines would only repeat it.
+    for (const { organization, url, outcome } of anyAnswer ? organizationOutcomes : []) {
+      context.result.host.push(judgeOrganization(tenantProbe, organization.name, normalizeTenant(organization.tenant), url, outcome));
     }
   }
 
@@ -295,12 +296,10 @@ function normalizeTenant(tenant: string): string {
   return isGuid(tenant) ? tenant.toLowerCase() : tenant;
 }
 
-function judgeOrganization(tenantProbe: Probe, name: string, entered: string, url: string, outcome: ProbeOutcome, hostAnswered: boolean): Check {
+function judgeOrganization(tenantProbe: Probe, name: string, entered: string, url: string, outcome: ProbeOutcome): Check {
   const where = url.replace(/^https?:\/\//, '');
   if (!outcome.ok) {
-    // When no organisation answered, the host check already says why.
-    const message = hostAnswered ? outcome.message : 'the host did not answer (see above).';
-    return warning('organization-tenant-unreachable', `The tenant of the organization ${name} could not be discovered: ${message} The tenant entered (${entered}) is used as is.`);
+    return warning('organization-tenant-unreachable', `The tenant of the organization ${name} could not be discovered: ${outcome.message} The tenant entered (${entered}) is used as is.`);
   }
   const discovery = tenantFromOrganizationHead((header) => outcome.header(header));
   if (!discovery.found) {
