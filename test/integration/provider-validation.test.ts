@@ -223,7 +223,7 @@ describe('the other kinds', () => {
     expect(find(page.host, 'host-probe-not-provider')?.level).toBe('error');
   });
 
-  it('Bitbucket Cloud: good; a web page only warns (unconfirmed probe)', async () => {
+  it('Bitbucket Cloud: good; a web page only warns (unconfirmed probe); OAuth needs the secret', async () => {
     const cloud = await track(startBitbucketCloudSimulator());
     const options = { http: { caFile }, endpoints: { 'https://api.bitbucket.org': cloud.origin } };
     const good = await validateProvider(config('bitbucket-cloud', 'https://bitbucket.org'), options);
@@ -235,6 +235,12 @@ describe('the other kinds', () => {
     cloud.fail(null);
     expect(find(page.host, 'host-probe-unexpected')?.level).toBe('warning');
     expect(levels(all(page))).toEqual(['ok', 'warning']);
+
+    const noSecret = { oauth: { enabled: true, clientId: 'consumer-key', tenant: null, secretSet: false } };
+    const withoutSecret = await validateProvider(config('bitbucket-cloud', 'https://bitbucket.org', noSecret), options);
+    expect(find(withoutSecret.oauth, 'client-secret-required')?.level).toBe('error');
+    const withSecret = await validateProvider(config('bitbucket-cloud', 'https://bitbucket.org', { oauth: { ...noSecret.oauth, secretSet: true } }), options);
+    expect(withSecret.oauth).toEqual([]);
   });
 
   it('Bitbucket Data Center with a context path: good; the wrong path only warns; a server that is gone is an error', async () => {

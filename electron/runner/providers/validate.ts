@@ -395,7 +395,8 @@ function checkOAuthSecret(context: Context, secretCheck: Check | null): void {
   if (!entry.oauth.supported || config.oauth.secretSet) return;
   const callbacks = entry.oauth.callbacks;
   if (callbacks.some((callback) => callback.secret !== 'required')) return;
-  const confirmed = callbacks.every((callback) => callback.confirmed);
+  // Every callback needs the secret; refuse when the catalogue confirms it for at least one of them.
+  const confirmed = callbacks.some((callback) => callback.confirmed);
   const message = `${entry.displayName} needs the Client Secret for every callback Paddock can use: enter it, or users cannot finish signing in.`;
   context.result.oauth.push(confirmed ? failure('client-secret-required', message) : warning('client-secret-required', message));
 }
