@@ -14,6 +14,7 @@ import {
 } from '../common/runner-api';
 import { PADDOCK_VERSION } from '../common/version';
 import type { RunnerIdentity } from './identity';
+import { discoverTenantRequestSchema } from './providers/discover';
 import { deleteProviderRequestSchema, ProviderServiceError, saveProviderRequestSchema, type ProviderService } from './provider-service';
 import type { RunnerLogger } from './logger';
 import { RegistrationError, registrationProof, type RegistrationBook } from './registrations';
@@ -37,6 +38,7 @@ export interface RunnerApiContext {
   hostNames: string[];
   /** Repository access entries (issue 4). */
   providers: ProviderService;
+  discoverTenant: (organization: string) => Promise<{ tenant: string | null; message: string }>;
   /** Local mode: deletes the runner's keys and data (throws if it cannot). */
   purge?: () => Promise<void>;
   /** Stops the server (after the answer is sent). */
@@ -156,6 +158,14 @@ const routes: Route<z.ZodType | undefined>[] = [
       if (result.saved) ctx.logger.info('provider saved', { kind: input.provider.kind, deletedTokens: result.deletedTokens });
       return { status: 200, body: result as unknown as Json };
     },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/providers/discover-tenant',
+    auth: true,
+    modes: ['local', 'remote'],
+    body: discoverTenantRequestSchema,
+    handle: async ({ organization }, _caller, ctx) => ({ status: 200, body: await ctx.discoverTenant(organization) }),
   }),
   route({
     method: 'DELETE',

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { RUNNER_API_VERSION, RUNNER_EXIT, type RunnerChildMessage } from '../common/runner-api';
+import { z } from 'zod';
 import { PADDOCK_VERSION } from '../common/version';
 import { IdentityError, readRunnerFile } from './identity';
 import { createRunnerLogger } from './logger';
@@ -39,6 +40,14 @@ Commands:
       bits, expiry inside; at most 24h, default 24h; units m, h) and prints it
       with the runner's URL and fingerprint. --json prints
       {"token", "expiresAt", "spki"}. The runner keeps only the token's hash.
+
+  Both modes also take:
+      --ca-file FILE     extra CA certificates (PEM) for self-hosted providers,
+                         added to the built-in roots (NODE_EXTRA_CA_CERTS is not
+                         read by the app; configure certificates here)
+      --proxy URL        an HTTPS proxy for provider requests; without it,
+                         HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured
+      --no-proxy LIST    with --proxy: hosts that bypass it (as NO_PROXY)
 
   status --data-dir DIR [--json]
       The runner's identity, fingerprint, registrations, registered
@@ -112,6 +121,19 @@ function parentChannel(): ParentChannel | undefined {
   return undefined;
 }
 
+// Replaced with false in the app's production bundles (vite.main.config.ts); undefined under tsx.
+declare const __PADDOCK_DEV__: boolean | undefined;
+const isDevelopmentBuild = typeof __PADDOCK_DEV__ === 'undefined' || __PADDOCK_DEV__;
+
+/** Tests point the runner at provider simulators; only development builds listen to this. */
+function devEndpoints(): { devEndpoints?: Record<string, string> } {
+  const raw = process.env.PADDOCK_DEV_PROVIDER_ENDPOINTS;
+  if (!raw || !isDevelopmentBuild) return {};
+  const parsed = z.record(z.string().url(), z.string().url()).safeParse(JSON.parse(raw));
+  if (!parsed.success) usage('PADDOCK_DEV_PROVIDER_ENDPOINTS must be a JSON object of origin → origin.');
+  return { devEndpoints: parsed.data };
+}
+
 function tokenFromEnvironment(): string | undefined {
   const direct = process.env.PADDOCK_RUNNER_TOKEN;
   const file = process.env.PADDOCK_RUNNER_TOKEN_FILE;
@@ -143,6 +165,11 @@ async function commandServe(values: Record<string, string | boolean | undefined>
       ...(values['tls-key'] ? { tlsKeyFile: String(values['tls-key']) } : {}),
       ...(values.listen ? {} : { token: tokenFromEnvironment() }),
       ...(parent ? { parent } : {}),
+      http: {
+        ...(values['ca-file'] ? { caFile: path.resolve(String(values['ca-file'])) } : {}),
+        proxy: values.proxy ? { url: String(values.proxy), ...(values['no-proxy'] ? { noProxy: String(values['no-proxy']) } : {}) } : 'env',
+      },
+      ...devEndpoints(),
       print: (line) => process.stdout.write(`${line}\n`),
     });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void runner.stop());
@@ -280,6 +307,9 @@ export async function main(argv: string[]): Promise<void> {
           'tls-cert': { type: 'string' },
           'tls-key': { type: 'string' },
           'secret-store': { type: 'string' },
+          'ca-file': { type: 'string' },
+          proxy: { type: 'string' },
+          'no-proxy': { type: 'string' },
           expires: { type: 'string' },
           json: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },

@@ -121,6 +121,7 @@ export class ProviderService {
         else {
           secretToStore = opened.envelope.secret;
           secretSet = true;
+          validation.oauth.push({ level: 'ok', code: 'sealed-secret', message: 'The Client Secret opens with this runner’s key and was sealed for this entry.' });
         }
       } else if (change.action === 'keep') {
         if (secretSet && bindingChanged) {
@@ -149,9 +150,13 @@ export class ProviderService {
     const hasErrors = () => [...validation.host, ...validation.oauth, ...validation.pat].some((c) => c.level === 'error');
     if (!hasErrors() && this.options.networkCheck) {
       const network = await this.options.networkCheck(view);
-      validation.host.push(...network.host);
-      validation.oauth.push(...network.oauth);
-      validation.pat.push(...network.pat);
+      // The network check repeats some static findings (an http host): keep one of each.
+      const add = (group: ValidationCheck[], checks: ValidationCheck[]) => {
+        for (const check of checks) if (!group.some((c) => c.code === check.code && c.level === check.level)) group.push(check);
+      };
+      add(validation.host, network.host);
+      add(validation.oauth, network.oauth);
+      add(validation.pat, network.pat);
     }
     if (hasErrors()) return refuse();
     const warnings = [...validation.host, ...validation.oauth, ...validation.pat].some((c) => c.level === 'warning');

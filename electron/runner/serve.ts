@@ -12,7 +12,10 @@ import {
 import { PADDOCK_VERSION } from '../common/version';
 import { createRunnerApi, type RunnerApiContext } from './api';
 import { loadOrCreateIdentity, updateRunnerFile } from './identity';
-import { ProviderService, type ProviderNetworkCheck } from './provider-service';
+import { ProviderService } from './provider-service';
+import { discoverTenant } from './providers/discover';
+import type { HttpClientOptions } from './providers/http';
+import { validateProvider } from './providers/validate';
 import { ProviderStore } from './provider-store';
 import type { RunnerLogger } from './logger';
 import { RegistrationBook } from './registrations';
@@ -40,8 +43,10 @@ export interface ServeOptions {
   /** Local mode: the token, when not delivered over the parent channel (plain Node: env or file). */
   token?: string;
   parent?: ParentChannel;
-  /** Network checks of provider entries on save (S5). */
-  networkCheck?: ProviderNetworkCheck;
+  /** Outbound requests to providers: extra CA certificates and proxy (default: HTTPS_PROXY / NO_PROXY). */
+  http?: HttpClientOptions;
+  /** Development and test builds only: real provider origins moved onto simulators. */
+  devEndpoints?: Readonly<Record<string, string>>;
   /** Printed lines for the admin (remote mode start-up). */
   print?: (line: string) => void;
 }
@@ -93,8 +98,9 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     runnerId: identity.file.runnerId,
     keys: { publicKey: identity.keyPair.publicKey, secretKey: identity.keyPair.secretKey },
     store: new ProviderStore(dataDir, vault, path.join(dataDir, 'vault')),
-    ...(options.networkCheck ? { networkCheck: options.networkCheck } : {}),
+    networkCheck: (entry) => validateProvider(entry, { http: options.http ?? { proxy: 'env' }, endpoints: options.devEndpoints ?? {} }),
   });
+  const discover = (organization: string) => discoverTenant(organization, { http: options.http ?? { proxy: 'env' }, endpoints: options.devEndpoints ?? {} });
   const startedAt = new Date();
   const remote = options.listen !== undefined;
 
@@ -118,6 +124,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     secretStore,
     vault,
     providers,
+    discoverTenant: discover,
     logger,
     startedAt,
     warnings,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 import { silentLogger } from '../../electron/core/logger';
+import { startProviderSimulators } from '../helpers/provider-simulators';
 import { startWebHost, type WebHost } from '../web-host/server';
 
 interface Fixtures {
@@ -22,9 +23,18 @@ export const test = base.extend<Fixtures>({
   host: async ({ seedFiles, localRunner }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-'));
     for (const [name, content] of Object.entries(seedFiles)) fs.writeFileSync(path.join(dataDir, name), content);
-    const host = await startWebHost({ dataDir, logger: silentLogger, localRunner, heartbeatMs: 1000 });
+    // The local runner validates provider entries against simulators, never the real services.
+    const simulators = localRunner ? await startProviderSimulators() : null;
+    const host = await startWebHost({
+      dataDir,
+      logger: silentLogger,
+      localRunner,
+      heartbeatMs: 1000,
+      ...(simulators ? { runnerArgs: simulators.runnerArgs, runnerEnv: simulators.runnerEnv } : {}),
+    });
     await use(host);
     await host.close();
+    await simulators?.close();
   },
   app: async ({ page, host }, use) => {
     const errors: string[] = [];

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import Conf from 'conf';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret, type ProviderInput } from '../../electron/common/provider-config';
 import { createApiDispatcher } from '../../electron/core/api/dispatcher';
 import { createCore, type PaddockCore } from '../../electron/core/app-core';
@@ -13,8 +13,14 @@ import { createLogger } from '../../electron/core/logger';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { openStore } from '../../electron/core/store/store';
 import { hostKey, tokenEntryName } from '../../electron/runner/provider-store';
+import { startProviderSimulators } from '../helpers/provider-simulators';
 
 const cores: PaddockCore[] = [];
+let simulators: Awaited<ReturnType<typeof startProviderSimulators>>;
+beforeAll(async () => {
+  simulators = await startProviderSimulators();
+});
+afterAll(() => simulators?.close());
 afterEach(async () => {
   await Promise.all(cores.splice(0).map((c) => c.dispose()));
 });
@@ -37,7 +43,11 @@ async function appWithLocalRunner() {
     appInfo: { name: 'Paddock', version: 'test', shell: 'web', platform: process.platform },
     logger,
     credentials: memoryCredentialStore(),
-    localRunner: { dataDir: path.join(appDir, 'runner'), launch: nodeRunnerLauncher({ onLog: (l) => runnerLogs.push(l) }) },
+    localRunner: {
+      dataDir: path.join(appDir, 'runner'),
+      launch: nodeRunnerLauncher({ onLog: (l) => runnerLogs.push(l), env: { ...process.env, ...simulators.runnerEnv } }),
+      args: simulators.runnerArgs,
+    },
     heartbeatMs: 200,
   });
   cores.push(core);
@@ -90,6 +100,10 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('repository access: 
       confirmWarnings: true,
     });
     expect(result).toMatchObject({ ok: true, value: { saved: true, provider: { host: 'https://dev.azure.com', oauth: { secretSet: true } } } });
+    // The runner validated the entry against the (simulated) provider: its tenant and the Entra configuration.
+    const validation = (result as { value: { validation: { host: { level: string; message: string }[]; oauth: { level: string; code: string }[] } } }).value.validation;
+    expect(validation.host.filter((c) => c.level === 'ok').map((c) => c.message).join('\n')).toMatch(/contoso/);
+    expect(validation.oauth).toContainEqual(expect.objectContaining({ level: 'ok', code: 'sealed-secret' }));
     expect((await app.call('listProviders', { id: 'local' })) as unknown).toMatchObject({ ok: true, value: [{ kind: 'azure-devops', managed: false }] });
 
     const vaultEntry = path.join(app.runnerDir, 'vault', '_runner', `client-secret.${hostKey('https://dev.azure.com')}.sealed`);

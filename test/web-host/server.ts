@@ -37,6 +37,9 @@ export interface WebHostOptions {
   /** Start a local runner (R1), as the app does. Default true. */
   localRunner?: boolean;
   heartbeatMs?: number;
+  /** More flags and environment for the local runner (tests: provider simulators). */
+  runnerArgs?: string[];
+  runnerEnv?: Record<string, string>;
   /** Receives the local runner's log lines (JSON, secrets redacted). */
   onRunnerLog?: (line: string) => void;
 }
@@ -86,7 +89,11 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     localRunner:
       options.localRunner === false
         ? null
-        : { dataDir: path.join(dataDir, 'runner'), launch: nodeRunnerLauncher({ onLog: options.onRunnerLog ?? (() => {}) }) },
+        : {
+            dataDir: path.join(dataDir, 'runner'),
+            launch: nodeRunnerLauncher({ onLog: options.onRunnerLog ?? (() => {}), env: { ...process.env, ...options.runnerEnv } }),
+            ...(options.runnerArgs ? { args: options.runnerArgs } : {}),
+          },
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   const dispatcher = createApiDispatcher(core, logger);

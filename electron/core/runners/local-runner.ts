@@ -35,6 +35,8 @@ export interface LocalRunnerState {
 export interface LocalRunnerOptions {
   dataDir: string;
   launch: RunnerLauncher;
+  /** More `serve` flags (--ca-file, --proxy …). */
+  args?: string[];
   logger: Logger;
   onChange: (state: LocalRunnerState) => void;
   backoff?: { initialMs: number; maxMs: number };
@@ -89,7 +91,7 @@ export class LocalRunnerSupervisor {
     this.#connection = null;
     this.#set({ phase: 'starting', message: this.#state.phase === 'failed' ? null : this.#state.message });
     let fatal: string | null = null;
-    const child = this.#options.launch(['serve', '--data-dir', this.#options.dataDir]);
+    const child = this.#options.launch(['serve', '--data-dir', this.#options.dataDir, ...(this.#options.args ?? [])]);
     this.#process = child;
     let resolveExit!: () => void;
     this.#exited = new Promise((resolve) => (resolveExit = resolve));

@@ -40,7 +40,7 @@ export interface RunnerRegistryOptions {
   credentials: CredentialStore;
   logger: Logger;
   /** The local runner, when this app runs one (the app and the web host do). */
-  local: { dataDir: string; launch: RunnerLauncher; backoff?: { initialMs: number; maxMs: number } } | null;
+  local: { dataDir: string; launch: RunnerLauncher; args?: string[]; backoff?: { initialMs: number; maxMs: number } } | null;
   heartbeatMs?: number;
   /** How this workstation names itself to remote runners. */
   workstationName?: string;
@@ -156,6 +156,7 @@ export class RunnerRegistry {
     this.#supervisor ??= new LocalRunnerSupervisor({
       dataDir: local.dataDir,
       launch: local.launch,
+      ...(local.args ? { args: local.args } : {}),
       logger: this.#options.logger,
       ...(local.backoff ? { backoff: local.backoff } : {}),
       onChange: (state) => this.#onLocalState(state),
