@@ -132,3 +132,36 @@ export const providerViewSchema = z
   .strict();
 export type ProviderView = z.infer<typeof providerViewSchema>;
 
+
+/** A provider entry the admin policy provisions on a runner (core → runner, `PUT /v1/policy`). */
+export const managedProviderSchema = z
+  .object({
+    kind: providerKindSchema,
+    host: z.string().min(1).max(2048),
+    organizations: z.array(azureDevOpsOrganizationSchema).max(200),
+    collections: z.array(azureDevOpsServerCollectionSchema).max(200),
+    oauth: z
+      .object({
+        clientId: z.string().min(1).max(400),
+        tenant: z.string().max(200).nullable(),
+        clientSecret: z.discriminatedUnion('type', [
+          z.object({ type: z.literal('none') }).strict(),
+          z.object({ type: z.literal('sealed'), sealed: z.string().min(60).max(12_000) }).strict(),
+          // Only for the local runner, and only secrets that are not confidential (RFC 8252 §8.5; docs/policy.md).
+          z.object({ type: z.literal('plain'), secret: z.string().min(1).max(4096) }).strict(),
+        ]),
+      })
+      .strict()
+      .nullable(),
+    pat: z.object({ enabled: z.boolean() }).strict(),
+  })
+  .strict();
+export type ManagedProvider = z.infer<typeof managedProviderSchema>;
+
+export const applyPolicyRequestSchema = z.object({ providers: z.array(managedProviderSchema).max(500) }).strict();
+export const applyPolicyResponseSchema = z
+  .object({
+    applied: z.number().int().nonnegative(),
+    problems: z.array(z.object({ host: z.string(), message: z.string() }).strict()),
+  })
+  .strict();

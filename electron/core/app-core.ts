@@ -7,7 +7,11 @@ import {
 } from '../common/api';
 import { discoverTenantResultSchema, saveProviderResultSchema } from '../common/api/schemas';
 import { PaddockError } from '../common/errors';
-import { providerViewSchema } from '../common/provider-config';
+import { applyPolicyResponseSchema, providerViewSchema } from '../common/provider-config';
+import { localRunnerRef } from '../common/policy';
+import type { ProviderKind } from '../common/provider-kind';
+import { normalizeHost } from '../common/providers';
+import type { LoadedPolicy } from './policy/load';
 import { z } from 'zod';
 import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
@@ -28,6 +32,8 @@ export interface CoreOptions {
   localRunner: RunnerRegistryOptions['local'];
   heartbeatMs?: number;
   workstationName?: string;
+  /** The admin policy, loaded at start (electron/core/policy/load.ts); none when absent. */
+  policy?: LoadedPolicy;
 }
 
 /** The core: the app's management logic, and the one implementation of `PaddockApi`. */
@@ -36,9 +42,70 @@ export interface PaddockCore extends PaddockApi {
   dispose(): Promise<void>;
 }
 
-export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName }: CoreOptions): PaddockCore {
+export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName, policy }: CoreOptions): PaddockCore {
   const events = new ApiEventHub();
   let notices: Notice[] = store.recovery ? [store.recovery] : [];
+  const addNotices = (added: Notice[]) => {
+    const ids = new Set(added.map((n) => n.id));
+    notices = [...notices.filter((n) => !ids.has(n.id)), ...added];
+    events.emit('noticesChanged', notices);
+  };
+  // The admin policy: its problems are shown; its local-runner entries are managed (S7).
+  notices.push(
+    ...(policy?.problems ?? []).map(
+      (problem): Notice => ({
+        id: `policy:${problem.path}`,
+        level: 'warning',
+        message: `Admin policy (${policy!.path}), ${problem.path}: ${problem.message} This part of the policy is ignored; the rest applies.`.slice(0, 2000),
+      }),
+    ),
+  );
+  const localPolicyProviders = (policy?.providers ?? []).filter((p) => p.runner === localRunnerRef);
+  const managedLocalHosts = new Set(localPolicyProviders.map((p) => p.host));
+  const refuseManaged = (runnerId: string, kind: ProviderKind, hosts: (string | null)[]) => {
+    if (runnerId !== 'local') return;
+    for (const host of hosts) {
+      if (host === null) continue;
+      const normalized = normalizeHost(kind, host);
+      const key = normalized.ok ? normalized.baseUrl : host;
+      if (managedLocalHosts.has(key)) {
+        throw new PaddockError('forbidden', `${key} is managed by the admin policy (${policy?.path}); it cannot be changed or removed here.`);
+      }
+    }
+  };
+  const applyPolicy = async () => {
+    try {
+      const result = await runners.call(
+        'local',
+        {
+          method: 'PUT',
+          path: '/v1/policy',
+          body: {
+            providers: localPolicyProviders.map((p) => ({
+              kind: p.kind,
+              host: p.host,
+              organizations: [...p.organizations],
+              collections: [...p.collections],
+              oauth: p.oauth ? { clientId: p.oauth.clientId, tenant: p.oauth.tenant, clientSecret: p.oauth.clientSecret } : null,
+              pat: { enabled: p.pat.enabled },
+            })),
+          },
+        },
+        applyPolicyResponseSchema,
+      );
+      if (result.problems.length) {
+        addNotices(
+          result.problems.map((problem) => ({
+            id: `policy-apply:${problem.host}`,
+            level: 'warning' as const,
+            message: `Admin policy entry for ${problem.host} was not applied: ${problem.message}`.slice(0, 2000),
+          })),
+        );
+      }
+    } catch (error) {
+      logger.warn('admin policy could not be applied to the local runner', { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
   const runners = new RunnerRegistry({
     store,
     credentials,
@@ -47,6 +114,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     ...(heartbeatMs ? { heartbeatMs } : {}),
     ...(workstationName ? { workstationName } : {}),
     onChange: (list) => events.emit('runnersChanged', list),
+    onLocalReady: () => void applyPolicy(),
   });
   runners.start();
 
@@ -71,10 +139,14 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     restartRunner: ({ id }) => runners.restart(id),
     setUpLocalRunner: async () => runners.setUpLocal(),
     listProviders: async ({ id }) => (await runners.call(id, { method: 'GET', path: '/v1/providers' }, providerListSchema)).providers,
-    saveProvider: ({ runnerId, ...body }) => runners.call(runnerId, { method: 'PUT', path: '/v1/providers', body }, saveProviderResultSchema),
+    saveProvider: async ({ runnerId, ...body }) => {
+      refuseManaged(runnerId, body.provider.kind, [body.provider.host, body.previousHost]);
+      return runners.call(runnerId, { method: 'PUT', path: '/v1/providers', body }, saveProviderResultSchema);
+    },
     discoverTenant: ({ runnerId, organization }) =>
       runners.call(runnerId, { method: 'POST', path: '/v1/providers/discover-tenant', body: { organization } }, discoverTenantResultSchema),
     deleteProvider: async ({ runnerId, host }) => {
+      for (const kind of new Set(localPolicyProviders.map((p) => p.kind))) refuseManaged(runnerId, kind, [host]);
       const { deletedTokens } = await runners.call(runnerId, { method: 'DELETE', path: '/v1/providers', body: { host } }, providerDeleteSchema);
       const { providers } = await runners.call(runnerId, { method: 'GET', path: '/v1/providers' }, providerListSchema);
       return { deletedTokens, providers };

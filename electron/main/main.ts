@@ -5,6 +5,7 @@ import { createCore } from '../core/app-core';
 import { createApiDispatcher } from '../core/api/dispatcher';
 import { keychainCredentialStore } from '../core/credentials';
 import { createLogger } from '../core/logger';
+import { loadPolicy } from '../core/policy/load';
 import { StoreUnavailableError } from '../core/store/store';
 import { APP_ORIGIN, registerAppScheme, setupAppProtocol } from './app-protocol';
 import { setupIpc } from './ipc';
@@ -17,6 +18,8 @@ import { createMainWindow } from './windows';
 // Defined by Electron Forge's Vite plugin.
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
+// False in production bundles (vite.main.config.ts): the policy path override is for development only.
+declare const __PADDOCK_DEV__: boolean;
 
 const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
 const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`;
@@ -36,7 +39,7 @@ function showMainWindow(): void {
 if (setupSingleInstance(() => showMainWindow())) {
   registerAppScheme();
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     const logDir = app.getPath('logs');
     fs.mkdirSync(logDir, { recursive: true });
     const logger = createLogger({
@@ -60,12 +63,20 @@ if (setupSingleInstance(() => showMainWindow())) {
     }
     if (store.recovery) logger.warn('store recovered', { message: store.recovery.message });
 
+    const policy = await loadPolicy({
+      platform: process.platform,
+      env: process.env,
+      isDevelopmentBuild: __PADDOCK_DEV__,
+      readFile: (file) => fs.promises.readFile(file, 'utf8'),
+    });
+    if (policy.found) logger.info('admin policy loaded', { path: policy.path, problems: policy.problems.length });
     const runnerLog = fs.createWriteStream(path.join(logDir, 'runner.log'), { flags: 'a', mode: 0o600 });
     const core = createCore({
       store,
       appInfo: { name: app.getName(), version: app.getVersion(), shell: 'electron', platform: process.platform },
       logger,
       credentials: keychainCredentialStore(),
+      policy,
       localRunner: {
         dataDir: path.join(app.getPath('userData'), 'runner'),
         // The runner logs JSON lines with secrets already redacted.

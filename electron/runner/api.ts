@@ -13,6 +13,7 @@ import {
   type RunnerStatus,
 } from '../common/runner-api';
 import { PADDOCK_VERSION } from '../common/version';
+import { applyPolicyRequestSchema } from '../common/provider-config';
 import type { RunnerIdentity } from './identity';
 import { discoverTenantRequestSchema } from './providers/discover';
 import { deleteProviderRequestSchema, ProviderServiceError, saveProviderRequestSchema, type ProviderService } from './provider-service';
@@ -157,6 +158,18 @@ const routes: Route<z.ZodType | undefined>[] = [
       const result = await providerCall(() => ctx.providers.save(input));
       if (result.saved) ctx.logger.info('provider saved', { kind: input.provider.kind, deletedTokens: result.deletedTokens });
       return { status: 200, body: result as unknown as Json };
+    },
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/policy',
+    auth: true,
+    modes: ['local', 'remote'],
+    body: applyPolicyRequestSchema,
+    handle: ({ providers }, _caller, ctx) => {
+      const result = ctx.providers.applyPolicy(providers);
+      ctx.logger.info('admin policy applied', { applied: result.applied, problems: result.problems.length });
+      return { status: 200, body: result };
     },
   }),
   route({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   openClientSecret,
+  type ManagedProvider,
   providerInputSchema,
   type ProviderValidation,
   type ProviderView,
@@ -179,6 +180,68 @@ export class ProviderService {
     if (previous.oauth.enabled && (!next.oauth.enabled || oauthApp(previous) !== oauthApp(next))) methods.push('oauth');
     if (previous.pat.enabled && !next.pat.enabled) methods.push('pat');
     return methods.length ? store.purgeTokens(previous.host, methods) : 0;
+  }
+
+  /**
+   * Applies the admin policy's entries for this runner: each becomes (or
+   * stays) managed, with its client secret opened and checked (sealed) or
+   * sealed into the runner's own store (plain, local runner only). Entries
+   * the policy no longer names stop being managed. Invalid entries are
+   * reported and skipped; the rest apply.
+   */
+  applyPolicy(providers: readonly ManagedProvider[]): { applied: number; problems: { host: string; message: string }[] } {
+    const { store } = this.options;
+    const problems: { host: string; message: string }[] = [];
+    const managedHosts = new Set<string>();
+    for (const provider of providers) {
+      const normalized = normalizeHost(provider.kind, provider.host);
+      if (!normalized.ok) {
+        problems.push({ host: provider.host, message: normalized.error.message });
+        continue;
+      }
+      const host = normalized.baseUrl;
+      let secret: string | null | undefined;
+      if (provider.oauth?.clientSecret.type === 'sealed') {
+        const opened = openClientSecret(provider.oauth.clientSecret.sealed, this.options.keys, {
+          runnerId: this.options.runnerId,
+          kind: provider.kind,
+          host,
+          clientId: provider.oauth.clientId,
+          tenant: provider.oauth.tenant,
+        });
+        if (!opened.ok) {
+          problems.push({ host, message: opened.message });
+          continue;
+        }
+        secret = opened.envelope.secret;
+      } else if (provider.oauth?.clientSecret.type === 'plain') {
+        secret = provider.oauth.clientSecret.secret;
+      } else {
+        secret = null;
+      }
+      const previous = store.get(host);
+      const view: ProviderView = {
+        kind: provider.kind,
+        host,
+        organizations: provider.kind === 'azure-devops' ? [...provider.organizations] : [],
+        collections: provider.kind === 'azure-devops-server' ? [...provider.collections] : [],
+        oauth: provider.oauth
+          ? { enabled: true, clientId: provider.oauth.clientId, tenant: provider.oauth.tenant, secretSet: secret !== null }
+          : { enabled: false, clientId: null, tenant: null, secretSet: false },
+        pat: { enabled: provider.pat.enabled },
+        managed: true,
+        updatedAt: (this.options.now?.() ?? new Date()).toISOString(),
+      };
+      if (secret === null) store.deleteClientSecret(host);
+      else store.setClientSecret(host, secret);
+      store.put(view, null);
+      if (previous) this.purgeFor(previous, view);
+      managedHosts.add(host);
+    }
+    for (const entry of store.list()) {
+      if (entry.managed && !managedHosts.has(entry.host)) store.put({ ...entry, managed: false }, null);
+    }
+    return { applied: managedHosts.size, problems };
   }
 
   delete(host: string): { deletedTokens: number } {

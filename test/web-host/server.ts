@@ -14,6 +14,7 @@ import { createCore, type PaddockCore } from '../../electron/core/app-core';
 import { keychainCredentialStore } from '../../electron/core/credentials';
 import { createLogger, type Logger } from '../../electron/core/logger';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
+import { loadPolicy } from '../../electron/core/policy/load';
 import { openStore, type AppStore } from '../../electron/core/store/store';
 import {
   BRIDGE_PATH,
@@ -37,6 +38,8 @@ export interface WebHostOptions {
   /** Start a local runner (R1), as the app does. Default true. */
   localRunner?: boolean;
   heartbeatMs?: number;
+  /** An admin policy file to load (the development-only override). */
+  policyFile?: string;
   /** More flags and environment for the local runner (tests: provider simulators). */
   runnerArgs?: string[];
   runnerEnv?: Record<string, string>;
@@ -81,7 +84,14 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     directory: dataDir,
     createBackend: (storeOptions) => new Conf(storeOptions) as never,
   });
+  const policy = await loadPolicy({
+    platform: process.platform,
+    env: { ...process.env, ...(options.policyFile ? { PADDOCK_POLICY_FILE: options.policyFile } : {}) },
+    isDevelopmentBuild: true,
+    readFile: (file) => fsp.readFile(file, 'utf8'),
+  });
   const core = createCore({
+    policy,
     store,
     appInfo: { name: 'Paddock', version: packageVersion(), shell: 'web', platform: process.platform },
     logger,

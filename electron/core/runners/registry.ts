@@ -45,6 +45,8 @@ export interface RunnerRegistryOptions {
   /** How this workstation names itself to remote runners. */
   workstationName?: string;
   onChange: (runners: Runner[]) => void;
+  /** Called each time the local runner (re)starts and has proved itself (the admin policy is applied then). */
+  onLocalReady?: () => void;
 }
 
 const credentialAccount = (id: string) => `runner:${id}`;
@@ -177,6 +179,7 @@ export class RunnerRegistry {
         lastSeen: new Date().toISOString(),
       });
       void this.check(LOCAL_RUNNER_ID);
+      this.#options.onLocalReady?.();
     } else {
       this.#setHealth(LOCAL_RUNNER_ID, {
         state: state.phase === 'failed' ? 'failed' : state.phase === 'starting' ? 'starting' : 'offline',
