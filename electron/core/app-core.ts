@@ -60,28 +60,30 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       }),
     ),
   );
-  const localPolicyProviders = (policy?.providers ?? []).filter((p) => p.runner === localRunnerRef);
-  const managedLocalHosts = new Set(localPolicyProviders.map((p) => p.host));
-  const refuseManaged = (runnerId: string, kind: ProviderKind, hosts: (string | null)[]) => {
-    if (runnerId !== 'local') return;
+  const policyProvidersFor = (ref: string) => (policy?.providers ?? []).filter((p) => p.runner === ref);
+  /** Core refuses changes to managed entries too, not only the runner (S7). */
+  const refuseManaged = (runnerId: string, kind: ProviderKind | null, hosts: (string | null)[]) => {
+    const ref = runners.policyRef(runnerId);
+    if (ref === null) return;
+    const managedHosts = new Set(policyProvidersFor(ref).map((p) => p.host));
     for (const host of hosts) {
       if (host === null) continue;
-      const normalized = normalizeHost(kind, host);
-      const key = normalized.ok ? normalized.baseUrl : host;
-      if (managedLocalHosts.has(key)) {
+      const normalized = kind ? normalizeHost(kind, host) : null;
+      const key = normalized?.ok ? normalized.baseUrl : host;
+      if (managedHosts.has(key)) {
         throw new PaddockError('forbidden', `${key} is managed by the admin policy (${policy?.path}); it cannot be changed or removed here.`);
       }
     }
   };
-  const applyPolicy = async () => {
+  const applyPolicy = async (runnerId: string, ref: string) => {
     try {
       const result = await runners.call(
-        'local',
+        runnerId,
         {
           method: 'PUT',
           path: '/v1/policy',
           body: {
-            providers: localPolicyProviders.map((p) => ({
+            providers: policyProvidersFor(ref).map((p) => ({
               kind: p.kind,
               host: p.host,
               organizations: [...p.organizations],
@@ -103,7 +105,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
         );
       }
     } catch (error) {
-      logger.warn('admin policy could not be applied to the local runner', { error: error instanceof Error ? error.message : String(error) });
+      logger.warn('admin policy could not be applied to a runner', { runnerId, error: error instanceof Error ? error.message : String(error) });
     }
   };
   const runners = new RunnerRegistry({
@@ -114,7 +116,9 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     ...(heartbeatMs ? { heartbeatMs } : {}),
     ...(workstationName ? { workstationName } : {}),
     onChange: (list) => events.emit('runnersChanged', list),
-    onLocalReady: () => void applyPolicy(),
+    onLocalReady: () => void applyPolicy('local', localRunnerRef),
+    policyRunners: policy?.runners ?? [],
+    onManagedRemoteReady: (id, policyId) => void applyPolicy(id, policyId),
   });
   runners.start();
 
@@ -135,6 +139,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     probeRemoteRunner: (input) => runners.probeRemote(input),
     addRemoteRunner: (input) => runners.addRemote(input),
     renameRunner: async ({ id, name }) => runners.rename(id, name),
+    registerManagedRunner: ({ id, token }) => runners.registerManaged(id, token),
     removeRunner: ({ id, force }) => runners.remove(id, force ?? false),
     restartRunner: ({ id }) => runners.restart(id),
     setUpLocalRunner: async () => runners.setUpLocal(),
@@ -146,7 +151,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     discoverTenant: ({ runnerId, organization }) =>
       runners.call(runnerId, { method: 'POST', path: '/v1/providers/discover-tenant', body: { organization } }, discoverTenantResultSchema),
     deleteProvider: async ({ runnerId, host }) => {
-      for (const kind of new Set(localPolicyProviders.map((p) => p.kind))) refuseManaged(runnerId, kind, [host]);
+      refuseManaged(runnerId, null, [host]);
       const { deletedTokens } = await runners.call(runnerId, { method: 'DELETE', path: '/v1/providers', body: { host } }, providerDeleteSchema);
       const { providers } = await runners.call(runnerId, { method: 'GET', path: '/v1/providers' }, providerListSchema);
       return { deletedTokens, providers };

@@ -13,6 +13,7 @@ const methods = {
   probeRemoteRunner: true,
   addRemoteRunner: true,
   renameRunner: true,
+  registerManagedRunner: true,
   removeRunner: true,
   restartRunner: true,
   setUpLocalRunner: true,

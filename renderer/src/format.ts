@@ -7,6 +7,7 @@ export const runnerStateLabels: Record<RunnerState, string> = {
   degraded: 'Degraded',
   offline: 'Offline',
   failed: 'Failed',
+  unregistered: 'Needs registration',
 };
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });

@@ -28,7 +28,8 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const idSchema = z.string().min(1).max(200);
 
-export const runnerStateSchema = z.enum(['starting', 'online', 'degraded', 'offline', 'failed']);
+/** 'unregistered': a runner the admin policy provisions, which this workstation has not registered with yet. */
+export const runnerStateSchema = z.enum(['starting', 'online', 'degraded', 'offline', 'failed', 'unregistered']);
 export type RunnerState = z.infer<typeof runnerStateSchema>;
 
 /** What the app knows of a runner right now, from its heartbeat. */
@@ -51,6 +52,8 @@ export const runnerSchema = z
     id: idSchema,
     name: z.string().min(1).max(200),
     kind: z.enum(['local', 'remote']),
+    /** Provisioned by the admin policy: it cannot be renamed or removed here (S7). */
+    managed: z.boolean(),
     /** The remote runner's https URL; null for the local runner. */
     url: z.string().max(2048).nullable(),
     /** X25519 public key (base64) that client secrets are sealed to; null until the runner first starts. */
@@ -104,6 +107,10 @@ export const removeRunnerInputSchema = z
     /** Remove it from this app even if the runner cannot be reached to delete what it stores. */
     force: z.boolean().optional(),
   })
+  .strict();
+
+export const registerManagedRunnerInputSchema = z
+  .object({ id: idSchema, token: z.string().trim().min(1, 'Paste the registration token.').max(200) })
   .strict();
 
 export const renameRunnerInputSchema = z.object({ id: idSchema, name: runnerNameSchema }).strict();

@@ -19,6 +19,7 @@ import {
 } from '../../common/runner-api';
 import type { CredentialStore } from '../credentials';
 import type { Logger } from '../logger';
+import type { PolicyRunner } from '../../common/policy';
 import type { StoredRunner } from '../store/schema';
 import type { AppStore } from '../store/store';
 import {
@@ -47,6 +48,10 @@ export interface RunnerRegistryOptions {
   onChange: (runners: Runner[]) => void;
   /** Called each time the local runner (re)starts and has proved itself (the admin policy is applied then). */
   onLocalReady?: () => void;
+  /** Runners on servers that the admin policy provisions (S7). */
+  policyRunners?: readonly PolicyRunner[];
+  /** Called when a managed remote runner first answers in this session (its policy entries are applied then). */
+  onManagedRemoteReady?: (id: string, policyId: string) => void;
 }
 
 const credentialAccount = (id: string) => `runner:${id}`;
@@ -79,6 +84,7 @@ export class RunnerRegistry {
   #supervisor: LocalRunnerSupervisor | null = null;
   #timer: NodeJS.Timeout | null = null;
   #lastPublished = '';
+  readonly #managedReady = new Set<string>();
 
   constructor(options: RunnerRegistryOptions) {
     this.#options = options;
@@ -99,8 +105,8 @@ export class RunnerRegistry {
   }
 
   #view(runner: StoredRunner): Runner {
-    const { clientId: _clientId, ...rest } = runner;
-    return { ...rest, health: this.#health.get(runner.id) ?? emptyHealth('starting') };
+    const { clientId: _clientId, policyId, ...rest } = runner;
+    return { ...rest, managed: policyId !== null, health: this.#health.get(runner.id) ?? emptyHealth('starting') };
   }
 
   list(): Runner[] {
@@ -124,8 +130,53 @@ export class RunnerRegistry {
     this.#publish();
   }
 
+  /**
+   * The admin policy's runners: added as managed (waiting for this
+   * workstation's registration token), kept in step with the policy, and
+   * released (no longer managed) when the policy stops naming them.
+   */
+  #syncPolicyRunners() {
+    const policy = this.#options.policyRunners ?? [];
+    const runners = this.#stored();
+    const next: StoredRunner[] = [];
+    for (const runner of runners) {
+      if (runner.policyId === null) {
+        next.push(runner);
+        continue;
+      }
+      const entry = policy.find((p) => p.id === runner.policyId);
+      if (!entry) {
+        next.push({ ...runner, policyId: null });
+        continue;
+      }
+      if (runner.kind === 'remote') {
+        const changedKey = runner.spki !== entry.spki || runner.url !== entry.url || runner.publicKey !== entry.publicKey;
+        // A different key or address in the policy needs a new registration with the runner it names.
+        next.push({ ...runner, name: entry.name, url: entry.url, spki: entry.spki, publicKey: entry.publicKey, runnerUid: entry.runnerUid, clientId: changedKey ? null : runner.clientId });
+        if (changedKey) void this.#options.credentials.delete(credentialAccount(runner.id));
+      } else next.push(runner);
+    }
+    for (const entry of policy) {
+      if (next.some((r) => r.policyId === entry.id)) continue;
+      next.push({
+        id: `managed-${entry.id}`,
+        name: entry.name,
+        kind: 'remote',
+        url: entry.url,
+        publicKey: entry.publicKey,
+        runnerUid: entry.runnerUid,
+        spki: entry.spki,
+        clientId: null,
+        createdAt: new Date().toISOString(),
+        policyId: entry.id,
+      });
+    }
+    this.#save(next);
+  }
+
   /** At app start: make the local runner on first start (R1), start it, start the heartbeat. */
   start(): void {
+    this.#syncPolicyRunners();
     const { local, store } = this.#options;
     if (local && !store.get('localRunnerRemoved') && !this.#stored().some((r) => r.id === LOCAL_RUNNER_ID)) {
       this.#createLocalRecord();
@@ -148,6 +199,7 @@ export class RunnerRegistry {
         spki: null,
         clientId: null,
         createdAt: new Date().toISOString(),
+        policyId: null,
       },
       ...this.#stored(),
     ]);
@@ -237,6 +289,10 @@ export class RunnerRegistry {
       } else {
         this.#setHealth(id, { ...seen, state: 'online', message: null });
       }
+      if (runner.kind === 'remote' && runner.policyId && !this.#managedReady.has(id)) {
+        this.#managedReady.add(id);
+        this.#options.onManagedRemoteReady?.(id, runner.policyId);
+      }
     } finally {
       this.#checking.delete(id);
     }
@@ -244,6 +300,7 @@ export class RunnerRegistry {
 
   async #status(runner: StoredRunner): Promise<RunnerStatus> {
     const request = { method: 'GET' as const, path: '/v1/status' };
+    if (runner.kind === 'remote' && runner.clientId === null) throw new Unregistered();
     if (runner.kind === 'local') {
       const session = this.#supervisor?.session;
       if (!session) throw new LocalNotRunning();
@@ -255,6 +312,12 @@ export class RunnerRegistry {
   }
 
   #healthOfError(runner: StoredRunner, error: unknown): Pick<RunnerHealth, 'state' | 'message'> {
+    if (error instanceof Unregistered) {
+      return {
+        state: 'unregistered',
+        message: 'Your admin set up this runner for everyone. Enter a registration token for this workstation (your admin creates it on the runner) to start using it.',
+      };
+    }
     if (error instanceof SpkiMismatchError) return { state: 'failed', message: error.message };
     if (error instanceof MissingCredential) {
       return { state: 'failed', message: "This workstation's credential for the runner is missing from the OS keychain. Remove the runner and add it again with a new registration token." };
@@ -322,6 +385,7 @@ export class RunnerRegistry {
       spki: input.spki,
       clientId: registration.clientId,
       createdAt: new Date().toISOString(),
+      policyId: null,
     };
     this.#save([...this.#stored(), record]);
     this.#health.set(id, emptyHealth('starting'));
@@ -392,10 +456,54 @@ export class RunnerRegistry {
     return new PaddockError('internal', `Paddock could not talk to the runner at ${url.origin}; details are in the log.`);
   }
 
+  /** Registers this workstation with a managed runner: its key and fingerprint come from the policy, so there is nothing to confirm. */
+  async registerManaged(id: string, tokenInput: string): Promise<Runner> {
+    const runner = this.#find(id);
+    if (runner.kind !== 'remote' || runner.policyId === null) throw new PaddockError('invalid-argument', 'Only runners set up by the admin policy are registered this way.');
+    if (runner.clientId !== null) throw new PaddockError('invalid-argument', 'This workstation is already registered with that runner.');
+    const url = new URL(runner.url);
+    const token = tokenInput.trim();
+    const expiry = tokenExpiry(token);
+    if (!expiry) throw fieldError('token', `That is not a registration token: tokens start with ${REGISTRATION_TOKEN_PREFIX} and come from \`registration create\` on the runner.`);
+    if (expiry.getTime() <= Date.now()) throw fieldError('token', `This registration token expired at ${expiry.toISOString()}. Ask your admin for a new one.`);
+    const { socket } = await this.#connect(url, { spki: runner.spki });
+    const seen = await this.#challenge(socket, url, token, runner.spki);
+    if (runner.publicKey && seen.publicKey !== runner.publicKey) {
+      throw new PaddockError('forbidden', `The runner at ${url.origin} shows another public key than the admin policy names. Paddock did not register; tell your admin.`);
+    }
+    const { socket: again } = await this.#connect(url, { spki: runner.spki });
+    const registration = await requestOnSocket(
+      again,
+      url,
+      { method: 'POST', path: '/v1/registration', body: { token, name: this.#options.workstationName ?? `${os.userInfo().username}@${os.hostname()}` } },
+      registrationResponseSchema,
+    ).catch((e) => {
+      throw this.#apiError(e, url);
+    });
+    await this.#options.credentials.set(credentialAccount(id), registration.apiToken);
+    this.#save(this.#stored().map((r) => (r.id === id && r.kind === 'remote' ? { ...r, clientId: registration.clientId } : r)));
+    this.#health.set(id, emptyHealth('starting'));
+    this.#publish();
+    await this.check(id);
+    return this.get(id);
+  }
+
+  /** The admin policy's id for a runner: "local" for the local runner, its policy id for a managed remote one, else null. */
+  policyRef(id: string): string | null {
+    const runner = this.#stored().find((r) => r.id === id);
+    if (!runner) return null;
+    return runner.kind === 'local' ? 'local' : runner.policyId;
+  }
+
+  #refuseManaged(runner: StoredRunner, what: string) {
+    if (runner.policyId !== null) throw new PaddockError('forbidden', `${runner.name} is set up by the admin policy; it cannot be ${what} here.`);
+  }
+
   rename(id: string, name: string): Runner {
     const runners = this.#stored();
     const runner = runners.find((r) => r.id === id);
     if (!runner) throw new PaddockError('not-found', 'That runner no longer exists.');
+    this.#refuseManaged(runner, 'renamed');
     runner.name = name.trim();
     this.#save(runners);
     this.#publish();
@@ -410,6 +518,7 @@ export class RunnerRegistry {
    */
   async remove(id: string, force = false): Promise<Runner[]> {
     const runner = this.#find(id);
+    this.#refuseManaged(runner, 'removed');
     try {
       if (runner.kind === 'remote') {
         const token = await this.#options.credentials.get(credentialAccount(id));
@@ -502,4 +611,5 @@ export class RunnerRegistry {
 }
 
 class LocalNotRunning extends Error {}
+class Unregistered extends Error {}
 class MissingCredential extends Error {}

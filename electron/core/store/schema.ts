@@ -20,6 +20,8 @@ const storedRunnerBase = {
   /** The runner's own id (runner.json), learned from the runner. */
   runnerUid: z.string().max(100).nullable(),
   createdAt: z.string(),
+  /** The admin policy's id for a runner it provisions; null for runners added here. */
+  policyId: z.string().max(100).nullable(),
 };
 export const storedRunnerSchema = z.discriminatedUnion('kind', [
   z.object({ ...storedRunnerBase, kind: z.literal('local'), url: z.null(), spki: z.null(), clientId: z.null() }).strict(),
@@ -30,8 +32,8 @@ export const storedRunnerSchema = z.discriminatedUnion('kind', [
       url: z.string().regex(/^https:\/\/[^/]+$/).max(2048),
       // A remote runner is always pinned: the store cannot hold one without a fingerprint.
       spki: spkiSchema,
-      /** The id the runner gave this workstation at registration. */
-      clientId: z.string().min(1).max(100),
+      /** The id the runner gave this workstation at registration; null for a managed runner not registered yet. */
+      clientId: z.string().min(1).max(100).nullable(),
     })
     .strict(),
 ]);

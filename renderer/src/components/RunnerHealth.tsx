@@ -8,6 +8,7 @@ const stateGlyphs: Record<RunnerState, string> = {
   degraded: '▲',
   offline: '○',
   failed: '✕',
+  unregistered: '◇',
 };
 
 export function StateBadge({ state }: { state: RunnerState }) {

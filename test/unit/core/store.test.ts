@@ -35,7 +35,7 @@ describe('store', () => {
     const store = openStore({ directory: tempDir(), createBackend });
     expect(() => store.set('preferences', { theme: 'neon' } as never)).toThrow();
     // A runner on a server is always pinned: no record without a fingerprint.
-    const remote = { id: 'r1', name: 'R', kind: 'remote', url: 'https://r.example.com', publicKey: null, runnerUid: null, clientId: 'c_1', createdAt: 'x' };
+    const remote = { id: 'r1', name: 'R', kind: 'remote', url: 'https://r.example.com', publicKey: null, runnerUid: null, clientId: 'c_1', createdAt: 'x', policyId: null };
     expect(() => store.set('runners', [{ ...remote, spki: null }] as never)).toThrow();
     expect(() => store.set('runners', [{ ...remote, spki: '' }] as never)).toThrow();
     store.set('runners', [{ ...remote, spki: `sha256/${'A'.repeat(43)}=` }] as never);
