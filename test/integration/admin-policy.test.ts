@@ -108,3 +108,78 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('admin policy on the
     }
   });
 });
+
+describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('admin policy: a managed runner on a server (S7)', () => {
+  it('is listed as managed and unregistered, registers with a token only, pins the policy key, and gets its pre-sealed entries', async () => {
+    const { startRemoteRunner } = await import('../helpers/remote-runner');
+    const { sealClientSecret } = await import('../../electron/common/provider-config');
+    const { keychainCredentialStore } = await import('../../electron/core/credentials');
+    const remote = await startRemoteRunner({ extraArgs: ['--ca-file', simulators.caFile] });
+    try {
+      const runnerUid = JSON.parse(fs.readFileSync(path.join(remote.dataDir, 'runner.json'), 'utf8')).runnerId as string;
+      const canary = `canary-sealed-policy-${randomUUID()}`;
+      // The admin seals the GitHub Enterprise secret to the runner's key, bound to its entry (docs/policy.md).
+      const sealed = sealClientSecret(
+        { runnerId: runnerUid, kind: 'github', host: 'https://ghe.example.test', clientId: 'Iv1.policy', tenant: null, secret: canary },
+        remote.publicKey,
+      );
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-policy-remote-'));
+      const policyFile = path.join(dir, 'policy.json');
+      fs.writeFileSync(
+        policyFile,
+        JSON.stringify({
+          version: 1,
+          runners: [{ id: 'build', name: 'Build server', url: remote.url, spki: remote.spki, publicKey: remote.publicKey, runnerUid }],
+          providers: [{ runner: 'build', kind: 'github', host: 'https://ghe.example.test', oauth: { clientId: 'Iv1.policy', sealedClientSecret: sealed }, pat: { enabled: true } }],
+        }),
+      );
+      const policy = await loadPolicy({ platform: process.platform, env: { PADDOCK_POLICY_FILE: policyFile }, isDevelopmentBuild: true, readFile: (f) => fs.readFileSync(f, 'utf8') });
+      expect(policy.problems).toEqual([]);
+      const appDir = path.join(dir, 'app');
+      fs.mkdirSync(appDir);
+      const core = createCore({
+        store: openStore({ directory: appDir, createBackend: (o) => new Conf(o) as never }),
+        appInfo: { name: 'Paddock', version: 'test', shell: 'web', platform: process.platform },
+        logger: silentLogger,
+        credentials: keychainCredentialStore(),
+        localRunner: null,
+        heartbeatMs: 200,
+        policy,
+      });
+      try {
+        const until = async (what: string, probe: () => Promise<boolean>) => {
+          for (let i = 0; i < 150; i++) {
+            if (await probe()) return;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          throw new Error(`Timed out waiting for ${what}`);
+        };
+        const runner = () => core.getRunner({ id: 'managed-build' });
+        await until('unregistered', async () => (await runner()).health.state === 'unregistered');
+        expect(await runner()).toMatchObject({ name: 'Build server', managed: true, url: remote.url, spki: remote.spki });
+
+        for (const attempt of [core.renameRunner({ id: 'managed-build', name: 'Mine' }), core.removeRunner({ id: 'managed-build', force: true })]) {
+          const error = await attempt.then(() => null, (e: unknown) => e);
+          expect(isPaddockError(error) && error.code).toBe('forbidden');
+        }
+
+        const registered = await core.registerManagedRunner({ id: 'managed-build', token: await remote.createToken() });
+        expect(registered.managed).toBe(true);
+        await until('online', async () => (await runner()).health.state === 'online');
+        // Its policy entries were applied on the runner, the sealed secret opened there.
+        await until('managed entry', async () => (await core.listProviders({ id: 'managed-build' })).length === 1);
+        expect(await core.listProviders({ id: 'managed-build' })).toEqual([
+          expect.objectContaining({ kind: 'github', host: 'https://ghe.example.test', managed: true, oauth: expect.objectContaining({ secretSet: true }) }),
+        ]);
+        const deleted = await core.deleteProvider({ runnerId: 'managed-build', host: 'https://ghe.example.test' }).then(() => null, (e: unknown) => e);
+        expect(isPaddockError(deleted) && deleted.code).toBe('forbidden');
+        expect(remote.output()).not.toContain(canary);
+        expect(fs.readFileSync(path.join(appDir, 'paddock.json'), 'utf8')).not.toContain(canary);
+      } finally {
+        await core.dispose();
+      }
+    } finally {
+      await remote.stop();
+    }
+  });
+});
