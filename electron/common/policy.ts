@@ -34,8 +34,27 @@ export const policyFileSchema = z
     version: z.literal(policyVersion, 'The policy must say "version": 1 (the only version this Paddock reads).'),
     runners: z.array(z.unknown(), 'runners must be a list of runner entries.').max(100, 'At most 100 runners.').optional(),
     providers: z.array(z.unknown(), 'providers must be a list of provider entries.').max(500, 'At most 500 providers.').optional(),
+    network: z.unknown().optional(),
   })
   .strict();
+
+/**
+ * Corporate networks (D4) for the workstation's local runner: extra CA
+ * certificates for self-hosted providers (the app cannot read
+ * NODE_EXTRA_CA_CERTS: its NodeOptions fuse is off) and an HTTPS proxy.
+ */
+export const policyNetworkSchema = z
+  .object({
+    caFile: z.string('caFile must be the path of a PEM file.').trim().min(1).max(4096).optional(),
+    proxy: z
+      .string('proxy must be an http(s) URL.')
+      .trim()
+      .regex(/^https?:\/\/[^\s]+$/, 'proxy must be an http:// or https:// URL, such as http://proxy.example.com:3128.')
+      .optional(),
+    noProxy: z.string('noProxy must be a list like "localhost,.corp.example.com".').trim().max(4096).optional(),
+  })
+  .strict();
+export type PolicyNetwork = z.output<typeof policyNetworkSchema>;
 
 // --- runners ---------------------------------------------------------------
 

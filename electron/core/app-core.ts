@@ -108,11 +108,18 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       logger.warn('admin policy could not be applied to a runner', { runnerId, error: error instanceof Error ? error.message : String(error) });
     }
   };
+  // Corporate network settings from the policy go to the local runner as flags (D4).
+  const network = policy?.network;
+  const networkArgs = [
+    ...(network?.caFile ? ['--ca-file', network.caFile] : []),
+    ...(network?.proxy ? ['--proxy', network.proxy] : []),
+    ...(network?.proxy && network.noProxy ? ['--no-proxy', network.noProxy] : []),
+  ];
   const runners = new RunnerRegistry({
     store,
     credentials,
     logger,
-    local: localRunner,
+    local: localRunner && networkArgs.length ? { ...localRunner, args: [...(localRunner.args ?? []), ...networkArgs] } : localRunner,
     ...(heartbeatMs ? { heartbeatMs } : {}),
     ...(workstationName ? { workstationName } : {}),
     onChange: (list) => events.emit('runnersChanged', list),

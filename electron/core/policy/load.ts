@@ -3,9 +3,11 @@ import {
   jsonPath,
   localRunnerRef,
   parsePolicyProvider,
+  policyNetworkSchema,
   policyRunnerSchema,
   policyVersion,
   type PolicyIssue,
+  type PolicyNetwork,
   type PolicyProvider,
   type PolicyRunner,
   type PolicyRunnerContext,
@@ -37,6 +39,8 @@ export interface LoadedPolicy {
   readonly runners: readonly PolicyRunner[];
   /** Valid provider entries whose runner is "local" or one of `runners`, in file order. */
   readonly providers: readonly PolicyProvider[];
+  /** CA bundle and proxy for the local runner's requests to providers; null when the policy sets none (or they are invalid). */
+  readonly network: PolicyNetwork | null;
   readonly problems: readonly PolicyProblem[];
 }
 
@@ -75,7 +79,7 @@ export function policyFilePath(options: PolicyPathOptions): string {
   }
 }
 
-const topLevelKeys = new Set(['version', 'runners', 'providers']);
+const topLevelKeys = new Set(['version', 'runners', 'providers', 'network']);
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
@@ -117,7 +121,7 @@ function plaintextSecrets(providers: unknown): string[] {
  */
 export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPolicy> {
   const file = policyFilePath(options);
-  const none = (found: boolean, problems: PolicyProblem[] = []): LoadedPolicy => ({ path: file, found, runners: [], providers: [], problems });
+  const none = (found: boolean, problems: PolicyProblem[] = []): LoadedPolicy => ({ path: file, found, runners: [], providers: [], network: null, problems });
 
   let text: string;
   try {
@@ -161,7 +165,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
   };
 
   for (const key of Object.keys(json)) {
-    if (!topLevelKeys.has(key)) report([key], 'This Paddock does not know this key; it is ignored. The file holds only "version", "runners" and "providers".');
+    if (!topLevelKeys.has(key)) report([key], 'This Paddock does not know this key; it is ignored. The file holds only "version", "runners", "providers" and "network".');
   }
   const list = (key: 'runners' | 'providers'): unknown[] => {
     const value = json[key];
@@ -257,5 +261,12 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
     providers.push(provider);
   });
 
-  return { path: file, found: true, runners, providers, problems };
+  let network: PolicyNetwork | null = null;
+  if (json.network !== undefined) {
+    const parsed = policyNetworkSchema.safeParse(json.network);
+    if (parsed.success) network = parsed.data;
+    else for (const issue of parsed.error.issues) report(['network', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], `${issue.message} The network settings are ignored.`);
+  }
+
+  return { path: file, found: true, runners, providers, network, problems };
 }

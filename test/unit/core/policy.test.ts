@@ -83,7 +83,7 @@ describe('where the policy file is', () => {
 
 describe('reading the file', () => {
   it('a missing file is no policy, not a problem', async () => {
-    expect(await loadPolicy(options({}))).toEqual({ path: '/tmp/test-policy.json', found: false, runners: [], providers: [], problems: [] });
+    expect(await loadPolicy(options({}))).toEqual({ path: '/tmp/test-policy.json', found: false, runners: [], providers: [], network: null, problems: [] });
     const notDir = await loadPolicy(options({}, { readFile: () => Promise.reject(Object.assign(new Error('x'), { code: 'ENOTDIR' })) }));
     expect(notDir.found).toBe(false);
     expect(notDir.problems).toEqual([]);
@@ -118,7 +118,7 @@ describe('reading the file', () => {
   });
 
   it('an empty policy applies nothing and reports nothing', async () => {
-    expect(await load({ version: 1 })).toEqual({ path: '/tmp/test-policy.json', found: true, runners: [], providers: [], problems: [] });
+    expect(await load({ version: 1 })).toEqual({ path: '/tmp/test-policy.json', found: true, runners: [], providers: [], network: null, problems: [] });
   });
 
   it('unknown top-level keys and lists that are not lists are reported; the rest applies', async () => {
@@ -304,5 +304,23 @@ describe('sealing for a remote runner, as docs/policy.md says', () => {
   it('docs/policy.md names every example', () => {
     const docs = readFileSync(path.resolve(__dirname, '../../../docs/policy.md'), 'utf8');
     for (const name of readdirSync(examples)) expect(docs).toContain(`build/policy-examples/${name}`);
+  });
+});
+
+describe('network settings (D4)', () => {
+  const load = (json: unknown) =>
+    loadPolicy({ platform: 'linux', env: {}, isDevelopmentBuild: false, readFile: () => JSON.stringify(json) });
+
+  it('reads a CA bundle and a proxy for the local runner', async () => {
+    const policy = await load({ version: 1, network: { caFile: '/etc/ssl/corp-ca.pem', proxy: 'http://proxy.example.com:3128', noProxy: 'localhost,.corp.example.com' } });
+    expect(policy.network).toEqual({ caFile: '/etc/ssl/corp-ca.pem', proxy: 'http://proxy.example.com:3128', noProxy: 'localhost,.corp.example.com' });
+    expect(policy.problems).toEqual([]);
+  });
+
+  it('reports invalid network settings and ignores them, applying the rest', async () => {
+    const policy = await load({ version: 1, network: { proxy: 'ftp://nope' }, providers: [{ runner: 'local', kind: 'github', host: 'https://github.com', pat: { enabled: true } }] });
+    expect(policy.network).toBeNull();
+    expect(policy.problems).toEqual([{ path: 'network.proxy', message: expect.stringMatching(/http:\/\/ or https:\/\//) }]);
+    expect(policy.providers).toHaveLength(1);
   });
 });
