@@ -1,6 +1,7 @@
 import type { RefObject } from 'react';
 import type { PaddockApi, Runner } from '../../../electron/common/api';
 import type { Navigate } from '../App';
+import { ManagedBadge } from '../components/ManagedBadge';
 import { LastSeen, StateBadge } from '../components/RunnerHealth';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
 import { useNow, useRunners } from '../hooks';
@@ -58,13 +59,17 @@ export function RunnersScreen({ api, headingRef, navigate }: { api: PaddockApi; 
 function RunnerItem({ api, runner, now }: { api: PaddockApi; runner: Runner; now: Date }) {
   const { health } = runner;
   const troubled = health.state === 'failed' || health.state === 'offline' || health.state === 'degraded';
+  const settingsHref = hashOf({ screen: 'runners', page: 'settings', runnerId: runner.id });
   return (
     <li className="runner-item">
       <div className="runner-item-head">
         <h2 className="runner-name">
-          <a href={hashOf({ screen: 'runners', page: 'settings', runnerId: runner.id })}>{runner.name}</a>
+          <a href={settingsHref}>{runner.name}</a>
         </h2>
-        <StateBadge state={health.state} />
+        <span className="runner-badges">
+          {runner.managed && <ManagedBadge />}
+          <StateBadge state={health.state} />
+        </span>
       </div>
       <p className="runner-where">{runner.kind === 'local' ? 'This workstation' : runner.url}</p>
       <dl className="runner-facts">
@@ -80,6 +85,13 @@ function RunnerItem({ api, runner, now }: { api: PaddockApi; runner: Runner; now
         </div>
       </dl>
       {health.state !== 'online' && health.message && <p className={`runner-message runner-message-${health.state}`}>{health.message}</p>}
+      {health.state === 'unregistered' && (
+        <div className="actions">
+          <a className="button button-primary" href={settingsHref}>
+            Register this workstation<span className="visually-hidden"> with {runner.name}</span>
+          </a>
+        </div>
+      )}
       {troubled && (
         <div className="actions">
           <RestartButton api={api} runner={runner} named />

@@ -4,6 +4,7 @@ import type { Navigate } from '../../App';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
 import { Fingerprint } from '../../components/Fingerprint';
+import { ManagedBadge } from '../../components/ManagedBadge';
 import { LastSeen, StateBadge } from '../../components/RunnerHealth';
 import { BackLink, LoadError, Screen } from '../../components/Screen';
 import { paddockErrorData } from '../../../../electron/common/errors';
@@ -31,6 +32,8 @@ export function RunnerSettingsScreen({
   const onlyThis: Loadable<Runner[]> = runners.state === 'ready' ? { state: 'ready', value: runner ? [runner] : [] } : runners;
   const announcement = useStateAnnouncement(onlyThis);
   const title = runner?.name ?? (runners.state === 'loading' ? 'Runner' : 'Runner not found');
+  const statusHeading = useRef<HTMLHeadingElement>(null);
+  const [registered, setRegistered] = useState('');
 
   return (
     <Screen title={title} headingRef={headingRef} before={<BackLink href={hashOf({ screen: 'runners', page: 'list' })}>Runners</BackLink>}>
@@ -39,6 +42,25 @@ export function RunnerSettingsScreen({
       {runners.state === 'ready' && !runner && <p>That runner no longer exists. It may have been removed in another window.</p>}
       {runner && (
         <>
+          {runner.managed && (
+            <p className="managed-note">
+              <ManagedBadge />{' '}
+              <span>
+                Your admin’s policy set up this runner on this workstation, so it cannot be renamed or removed here.
+                {runner.kind === 'remote' && ' Its URL, fingerprint and key come from the policy.'}
+              </span>
+            </p>
+          )}
+          {runner.health.state === 'unregistered' && (
+            <RegisterManagedRunner
+              api={api}
+              runner={runner}
+              onRegistered={(name) => {
+                setRegistered(`This workstation is registered with ${name}.`);
+                statusHeading.current?.focus();
+              }}
+            />
+          )}
           <section className="panel" aria-labelledby="runner-details">
             <h2 id="runner-details">Details</h2>
             <dl className="facts">
@@ -83,7 +105,9 @@ export function RunnerSettingsScreen({
           </section>
 
           <section className="panel" aria-labelledby="runner-health">
-            <h2 id="runner-health">Status</h2>
+            <h2 id="runner-health" ref={statusHeading} tabIndex={-1}>
+              Status
+            </h2>
             <p>
               <StateBadge state={runner.health.state} />
             </p>
@@ -100,9 +124,11 @@ export function RunnerSettingsScreen({
                 <LastSeen lastSeen={runner.health.lastSeen} now={now} withExact />
               </dd>
             </dl>
-            <div className="actions">
-              <RestartButton api={api} runner={runner} />
-            </div>
+            {runner.health.state !== 'unregistered' && (
+              <div className="actions">
+                <RestartButton api={api} runner={runner} />
+              </div>
+            )}
             <p role="status" className="visually-hidden">
               {announcement}
             </p>
@@ -118,12 +144,17 @@ export function RunnerSettingsScreen({
             </div>
           </section>
 
-          <section className="panel" aria-labelledby="runner-remove">
-            <h2 id="runner-remove">Remove</h2>
-            <RemoveRunner api={api} runner={runner} navigate={navigate} />
-          </section>
+          {!runner.managed && (
+            <section className="panel" aria-labelledby="runner-remove">
+              <h2 id="runner-remove">Remove</h2>
+              <RemoveRunner api={api} runner={runner} navigate={navigate} />
+            </section>
+          )}
         </>
       )}
+      <p role="status" className="visually-hidden">
+        {registered}
+      </p>
     </Screen>
   );
 }
@@ -207,6 +238,8 @@ function NameEditor({ api, runner }: { api: PaddockApi; runner: Runner }) {
             </p>
           )}
         </form>
+      ) : runner.managed ? (
+        <span>{runner.name}</span>
       ) : (
         <span className="with-action">
           <span>{runner.name}</span>
@@ -219,6 +252,77 @@ function NameEditor({ api, runner }: { api: PaddockApi; runner: Runner }) {
         {status}
       </span>
     </>
+  );
+}
+
+/**
+ * A managed runner this workstation has not registered with yet: one field
+ * for the token the admin hands out. The policy pins the runner's
+ * fingerprint and key, so there is nothing to compare; once registered the
+ * runner's state changes (onRunnersChanged) and this form goes away.
+ */
+function RegisterManagedRunner({ api, runner, onRegistered }: { api: PaddockApi; runner: Runner; onRegistered: (name: string) => void }) {
+  const [token, setToken] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors<'token'>>(noFormErrors);
+  const input = useRef<HTMLInputElement>(null);
+  const general = useRef<HTMLParagraphElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+
+  const register = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setErrors(noFormErrors);
+    api.registerManagedRunner({ id: runner.id, token }).then(
+      (registered) => {
+        setBusy(false);
+        setToken('');
+        onRegistered(registered.name);
+      },
+      (error: unknown) => {
+        setBusy(false);
+        const next = formErrors(error, ['token'] as const);
+        setErrors(next);
+        focusAfterRender(() => (next.fields.token ? input.current : general.current));
+      },
+    );
+  };
+
+  return (
+    <section className="panel panel-attention" aria-labelledby="runner-register">
+      <h2 id="runner-register">Register this workstation</h2>
+      <p>
+        Before this workstation can use {runner.name}, it needs a one-time registration token from your admin. There is no fingerprint to
+        compare: your admin’s policy pins the runner’s key.
+      </p>
+      <form onSubmit={register} noValidate aria-busy={busy || undefined}>
+        <Field
+          label="Registration token"
+          hint={
+            <>
+              Ask your admin for a token for this workstation. It starts with <code>prt1_</code> and works once.
+            </>
+          }
+          autoComplete="off"
+          spellCheck={false}
+          value={token}
+          onChange={(event) => setToken(event.target.value)}
+          error={errors.fields.token}
+          inputRef={input}
+        />
+        {errors.general && (
+          <p className="error" role="alert" tabIndex={-1} ref={general}>
+            {errors.general}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button-primary" aria-disabled={busy || undefined}>
+            {busy ? 'Registering…' : 'Register'}
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 
