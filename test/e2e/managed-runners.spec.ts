@@ -109,12 +109,12 @@ test.describe('a managed runner on a server', () => {
     await expect(token).toHaveAttribute('aria-invalid', 'true');
     await expect(token).toHaveAccessibleDescription(/Paste the registration token\./);
 
-    // A token another workstation already used: the runner's own message.
+    // A token another workstation already used: said so, and who to ask.
     const used = await remote.createToken();
     await useToken(remote, used);
     await token.fill(used);
     await register.click();
-    await expect(token).toHaveAccessibleDescription(/already used/);
+    await expect(token).toHaveAccessibleDescription(/already used.*Ask your admin/);
     await expect(token).toBeFocused();
     await expect(page.getByText(/already used/)).toBeVisible();
     await expectAccessibleInBothSchemes(page);

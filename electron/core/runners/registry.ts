@@ -467,7 +467,15 @@ export class RunnerRegistry {
     if (!expiry) throw fieldError('token', `That is not a registration token: tokens start with ${REGISTRATION_TOKEN_PREFIX} and come from \`registration create\` on the runner.`);
     if (expiry.getTime() <= Date.now()) throw fieldError('token', `This registration token expired at ${expiry.toISOString()}. Ask your admin for a new one.`);
     const { socket } = await this.#connect(url, { spki: runner.spki });
-    const seen = await this.#challenge(socket, url, token, runner.spki);
+    // The runner's hints about tokens are written for its admin; a workstation user asks the admin instead.
+    const forUser = (error: unknown): never => {
+      if (error instanceof PaddockError && error.issues?.[0]?.path === 'token') {
+        const reason = /already used/.test(error.message) ? 'This registration token was already used' : /expired/.test(error.message) ? 'This registration token has expired' : 'The runner does not know this registration token';
+        throw fieldError('token', `${reason}. Ask your admin for a new one for this workstation.`);
+      }
+      throw error;
+    };
+    const seen = await this.#challenge(socket, url, token, runner.spki).catch(forUser);
     if (runner.publicKey && seen.publicKey !== runner.publicKey) {
       throw new PaddockError('forbidden', `The runner at ${url.origin} shows another public key than the admin policy names. Paddock did not register; tell your admin.`);
     }
@@ -477,9 +485,7 @@ export class RunnerRegistry {
       url,
       { method: 'POST', path: '/v1/registration', body: { token, name: this.#options.workstationName ?? `${os.userInfo().username}@${os.hostname()}` } },
       registrationResponseSchema,
-    ).catch((e) => {
-      throw this.#apiError(e, url);
-    });
+    ).catch((e) => forUser(this.#apiError(e, url)));
     await this.#options.credentials.set(credentialAccount(id), registration.apiToken);
     this.#save(this.#stored().map((r) => (r.id === id && r.kind === 'remote' ? { ...r, clientId: registration.clientId } : r)));
     this.#health.set(id, emptyHealth('starting'));
