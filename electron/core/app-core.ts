@@ -125,7 +125,6 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     onChange: (list) => events.emit('runnersChanged', list),
     onLocalReady: () => void applyPolicy('local', localRunnerRef),
     policyRunners: policy?.runners ?? [],
-    onManagedRemoteReady: (id, policyId) => void applyPolicy(id, policyId),
   });
   runners.start();
 

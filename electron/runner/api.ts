@@ -164,10 +164,12 @@ const routes: Route<z.ZodType | undefined>[] = [
     method: 'PUT',
     path: '/v1/policy',
     auth: true,
-    modes: ['local', 'remote'],
+    // Only the workstation's own runner takes the policy from the app. A runner on a server
+    // is shared by many workstations: its managed entries come from its own admin (serve --policy).
+    modes: ['local'],
     body: applyPolicyRequestSchema,
-    handle: ({ providers }, _caller, ctx) => {
-      const result = ctx.providers.applyPolicy(providers);
+    handle: async ({ providers }, _caller, ctx) => {
+      const result = await ctx.providers.applyPolicy(providers);
       ctx.logger.info('admin policy applied', { applied: result.applied, problems: result.problems.length });
       return { status: 200, body: result };
     },
@@ -187,7 +189,7 @@ const routes: Route<z.ZodType | undefined>[] = [
     modes: ['local', 'remote'],
     body: deleteProviderRequestSchema,
     handle: async ({ host }, _caller, ctx) => {
-      const { deletedTokens } = await providerCall(async () => ctx.providers.delete(host));
+      const { deletedTokens } = await providerCall(() => ctx.providers.delete(host));
       ctx.logger.info('provider deleted', { deletedTokens });
       return { status: 200, body: { ok: true, deletedTokens } };
     },

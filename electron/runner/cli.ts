@@ -29,11 +29,15 @@ Commands:
 
   serve --data-dir DIR --listen HOST:PORT [--public-url URL]
         [--tls-cert FILE --tls-key FILE] [--secret-store keychain|file]
+        [--policy FILE]
       Remote mode, on a server: HTTPS always. Without --tls-cert/--tls-key a
       key and a self-signed certificate are made on first start. Prints the
       SHA-256 fingerprint of the certificate's public key (SPKI) to compare in
       the app. --public-url is the https URL workstations use (default from
       --listen); the runner answers only to that name and IP addresses.
+      --policy FILE: the admin policy (docs/policy.md); its provider entries
+      for the runner whose runnerUid is this runner's id become managed here
+      (secrets pre-sealed with "paddock seal"). Read at start.
 
   registration create --data-dir DIR [--expires 24h] [--json]
       Makes a one-time registration token for one workstation (256 random
@@ -169,6 +173,7 @@ async function commandServe(values: Record<string, string | boolean | undefined>
         ...(values['ca-file'] ? { caFile: path.resolve(String(values['ca-file'])) } : {}),
         proxy: values.proxy ? { url: String(values.proxy), ...(values['no-proxy'] ? { noProxy: String(values['no-proxy']) } : {}) } : 'env',
       },
+      ...(values.policy ? { policyFile: path.resolve(String(values.policy)) } : {}),
       ...devEndpoints(),
       print: (line) => process.stdout.write(`${line}\n`),
     });
@@ -308,6 +313,7 @@ export async function main(argv: string[]): Promise<void> {
           'tls-key': { type: 'string' },
           'secret-store': { type: 'string' },
           'ca-file': { type: 'string' },
+          policy: { type: 'string' },
           proxy: { type: 'string' },
           'no-proxy': { type: 'string' },
           expires: { type: 'string' },

@@ -62,14 +62,43 @@ export interface ProviderServiceOptions {
  * of the catalogue, the sealed secret's binding, validation, managed
  * entries, and the purge of users' tokens that a change makes invalid.
  */
+/**
+ * The same server, however its URL is spelled: host and port without the
+ * scheme (an http entry must not shadow an https one), and the path compared
+ * without case or percent-encoding (IIS and Bitbucket paths ignore case).
+ */
+export function serverIdentity(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    path = url.pathname;
+  }
+  return `${url.host}${path.replace(/\/+$/, '')}`.toLowerCase();
+}
+
 export class ProviderService {
+  /** Saves, deletes and policy updates run one at a time: each reads, checks and writes without another in between. */
+  #queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly options: ProviderServiceOptions) {}
+
+  #exclusive<T>(run: () => Promise<T> | T): Promise<T> {
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
 
   list(): ProviderView[] {
     return this.options.store.list();
   }
 
-  async save(request: SaveProviderRequest) {
+  save(request: SaveProviderRequest) {
+    return this.#exclusive(() => this.#save(request));
+  }
+
+  async #save(request: SaveProviderRequest) {
     const { store } = this.options;
     const input = request.provider;
     const validation: ProviderValidation = { host: [], oauth: [], pat: [] };
@@ -89,10 +118,13 @@ export class ProviderService {
       throw new ProviderServiceError(404, 'not-found', `This runner has no entry for ${request.previousHost}; it may have been removed.`);
     }
     if (previous?.managed) throw new ProviderServiceError(403, 'forbidden', `${previous.host} is managed by the admin policy; it cannot be changed here.`);
-    const existing = store.get(host);
-    if (existing && existing.host !== previous?.host) {
-      if (existing.managed) throw new ProviderServiceError(403, 'forbidden', `${host} is managed by the admin policy; it cannot be changed here.`);
-      validation.host.push(error('duplicate-host', `This runner already has an entry for ${host}. Edit that one instead.`));
+    const identity = serverIdentity(host);
+    const existing = store.list().find((p) => serverIdentity(p.host) === identity && p.host !== previous?.host);
+    if (existing) {
+      if (existing.managed) throw new ProviderServiceError(403, 'forbidden', `${existing.host} is managed by the admin policy; it cannot be changed here, and no other entry may stand for the same server.`);
+      validation.host.push(
+        error('duplicate-host', existing.host === host ? `This runner already has an entry for ${host}. Edit that one instead.` : `This runner already has an entry for the same server (${existing.host}). Edit that one instead.`),
+      );
       return refuse();
     }
 
@@ -189,10 +221,15 @@ export class ProviderService {
    * the policy no longer names stop being managed. Invalid entries are
    * reported and skipped; the rest apply.
    */
-  applyPolicy(providers: readonly ManagedProvider[]): { applied: number; problems: { host: string; message: string }[] } {
+  applyPolicy(providers: readonly ManagedProvider[]): Promise<{ applied: number; problems: { host: string; message: string }[] }> {
+    return this.#exclusive(() => this.#applyPolicy(providers));
+  }
+
+  #applyPolicy(providers: readonly ManagedProvider[]): { applied: number; problems: { host: string; message: string }[] } {
     const { store } = this.options;
     const problems: { host: string; message: string }[] = [];
     const managedHosts = new Set<string>();
+    let applied = 0;
     for (const provider of providers) {
       const normalized = normalizeHost(provider.kind, provider.host);
       if (!normalized.ok) {
@@ -211,6 +248,8 @@ export class ProviderService {
         });
         if (!opened.ok) {
           problems.push({ host, message: opened.message });
+          // A refused update leaves the managed entry as it was, still managed.
+          managedHosts.add(host);
           continue;
         }
         secret = opened.envelope.secret;
@@ -237,14 +276,19 @@ export class ProviderService {
       store.put(view, null);
       if (previous) this.purgeFor(previous, view);
       managedHosts.add(host);
+      applied++;
     }
     for (const entry of store.list()) {
       if (entry.managed && !managedHosts.has(entry.host)) store.put({ ...entry, managed: false }, null);
     }
-    return { applied: managedHosts.size, problems };
+    return { applied, problems };
   }
 
-  delete(host: string): { deletedTokens: number } {
+  delete(host: string): Promise<{ deletedTokens: number }> {
+    return this.#exclusive(() => this.#delete(host));
+  }
+
+  #delete(host: string): { deletedTokens: number } {
     const { store } = this.options;
     const existing = store.get(host);
     if (!existing) throw new ProviderServiceError(404, 'not-found', `This runner has no entry for ${host}.`);

@@ -12,6 +12,7 @@ import {
 import { PADDOCK_VERSION } from '../common/version';
 import { createRunnerApi, type RunnerApiContext } from './api';
 import { loadOrCreateIdentity, updateRunnerFile } from './identity';
+import { managedProvidersFromPolicyFile } from './policy';
 import { ProviderService } from './provider-service';
 import { discoverTenant } from './providers/discover';
 import type { HttpClientOptions } from './providers/http';
@@ -45,6 +46,8 @@ export interface ServeOptions {
   parent?: ParentChannel;
   /** Outbound requests to providers: extra CA certificates and proxy (default: HTTPS_PROXY / NO_PROXY). */
   http?: HttpClientOptions;
+  /** Remote mode: the admin policy file whose entries for this runner are managed here. */
+  policyFile?: string;
   /** Development and test builds only: real provider origins moved onto simulators. */
   devEndpoints?: Readonly<Record<string, string>>;
   /** Printed lines for the admin (remote mode start-up). */
@@ -100,6 +103,15 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     store: new ProviderStore(dataDir, vault, path.join(dataDir, 'vault')),
     networkCheck: (entry) => validateProvider(entry, { http: options.http ?? { proxy: 'env' }, endpoints: options.devEndpoints ?? {} }),
   });
+  if (options.policyFile) {
+    const { providers: managed, problems } = managedProvidersFromPolicyFile(options.policyFile, identity.file.runnerId);
+    const result = await providers.applyPolicy(managed);
+    for (const problem of [...problems, ...result.problems.map((p) => `${p.host}: ${p.message}`)]) {
+      logger.warn('admin policy problem', { problem });
+      options.print?.(`Policy: ${problem}`);
+    }
+    options.print?.(`Policy: ${result.applied} managed provider entr${result.applied === 1 ? 'y' : 'ies'} from ${options.policyFile}.`);
+  }
   const discover = (organization: string) => discoverTenant(organization, { http: options.http ?? { proxy: 'env' }, endpoints: options.devEndpoints ?? {} });
   const startedAt = new Date();
   const remote = options.listen !== undefined;

@@ -114,25 +114,34 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('admin policy: a man
     const { startRemoteRunner } = await import('../helpers/remote-runner');
     const { sealClientSecret } = await import('../../electron/common/provider-config');
     const { keychainCredentialStore } = await import('../../electron/core/credentials');
-    const remote = await startRemoteRunner({ extraArgs: ['--ca-file', simulators.caFile] });
+    // The runner's identity exists after its first start; the admin then writes the policy and restarts it with --policy.
+    const net = await import('node:net');
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const first = await startRemoteRunner({ listen: `127.0.0.1:${port}` });
+    await first.stop();
+    const runnerUid = JSON.parse(fs.readFileSync(path.join(first.dataDir, 'runner.json'), 'utf8')).runnerId as string;
+    const canary = `canary-sealed-policy-${randomUUID()}`;
+    // The admin seals the GitHub Enterprise secret to the runner's key, bound to its entry (docs/policy.md).
+    const sealed = sealClientSecret(
+      { runnerId: runnerUid, kind: 'github', host: 'https://ghe.example.test', clientId: 'Iv1.policy', tenant: null, secret: canary },
+      first.publicKey,
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-policy-remote-'));
+    const policyFile = path.join(dir, 'policy.json');
+    fs.writeFileSync(
+      policyFile,
+      JSON.stringify({
+        version: 1,
+        runners: [{ id: 'build', name: 'Build server', url: first.url, spki: first.spki, publicKey: first.publicKey, runnerUid }],
+        providers: [{ runner: 'build', kind: 'github', host: 'https://ghe.example.test', oauth: { clientId: 'Iv1.policy', sealedClientSecret: sealed }, pat: { enabled: true } }],
+      }),
+    );
+    const remote = await startRemoteRunner({ dataDir: first.dataDir, listen: `127.0.0.1:${port}`, extraArgs: ['--ca-file', simulators.caFile, '--policy', policyFile] });
+    expect(remote.output()).toMatch(/Policy: 1 managed provider entry/);
     try {
-      const runnerUid = JSON.parse(fs.readFileSync(path.join(remote.dataDir, 'runner.json'), 'utf8')).runnerId as string;
-      const canary = `canary-sealed-policy-${randomUUID()}`;
-      // The admin seals the GitHub Enterprise secret to the runner's key, bound to its entry (docs/policy.md).
-      const sealed = sealClientSecret(
-        { runnerId: runnerUid, kind: 'github', host: 'https://ghe.example.test', clientId: 'Iv1.policy', tenant: null, secret: canary },
-        remote.publicKey,
-      );
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-policy-remote-'));
-      const policyFile = path.join(dir, 'policy.json');
-      fs.writeFileSync(
-        policyFile,
-        JSON.stringify({
-          version: 1,
-          runners: [{ id: 'build', name: 'Build server', url: remote.url, spki: remote.spki, publicKey: remote.publicKey, runnerUid }],
-          providers: [{ runner: 'build', kind: 'github', host: 'https://ghe.example.test', oauth: { clientId: 'Iv1.policy', sealedClientSecret: sealed }, pat: { enabled: true } }],
-        }),
-      );
       const policy = await loadPolicy({ platform: process.platform, env: { PADDOCK_POLICY_FILE: policyFile }, isDevelopmentBuild: true, readFile: (f) => fs.readFileSync(f, 'utf8') });
       expect(policy.problems).toEqual([]);
       const appDir = path.join(dir, 'app');

@@ -122,6 +122,12 @@ describe('runner API rules (remote mode, file secret store)', () => {
     expect(version.body.error).toMatchObject({ code: 'incompatible-api', message: expect.stringMatching(/v1.*v2|v2.*v1/) });
   });
 
+  it('does not let a workstation set what is managed on a shared runner (PUT /v1/policy is local-only)', async () => {
+    const { apiToken } = await register(runner, 'sneaky');
+    const result = await raw(runner, { method: 'PUT', path: '/v1/policy', headers: { Authorization: `Bearer ${apiToken}` }, body: json({ providers: [] }) });
+    expect(result.status).toBe(404);
+  });
+
   it('keeps serving after a burst of bad requests', async () => {
     const bad = [
       raw(runner, { method: 'POST', path: '/v1/registration', body: '\u0000\u0001' }),

@@ -50,8 +50,6 @@ export interface RunnerRegistryOptions {
   onLocalReady?: () => void;
   /** Runners on servers that the admin policy provisions (S7). */
   policyRunners?: readonly PolicyRunner[];
-  /** Called when a managed remote runner first answers in this session (its policy entries are applied then). */
-  onManagedRemoteReady?: (id: string, policyId: string) => void;
 }
 
 const credentialAccount = (id: string) => `runner:${id}`;
@@ -84,7 +82,6 @@ export class RunnerRegistry {
   #supervisor: LocalRunnerSupervisor | null = null;
   #timer: NodeJS.Timeout | null = null;
   #lastPublished = '';
-  readonly #managedReady = new Set<string>();
 
   constructor(options: RunnerRegistryOptions) {
     this.#options = options;
@@ -288,10 +285,6 @@ export class RunnerRegistry {
         this.#setHealth(id, { ...seen, state: 'degraded', message: status.warnings.join(' ') });
       } else {
         this.#setHealth(id, { ...seen, state: 'online', message: null });
-      }
-      if (runner.kind === 'remote' && runner.policyId && !this.#managedReady.has(id)) {
-        this.#managedReady.add(id);
-        this.#options.onManagedRemoteReady?.(id, runner.policyId);
       }
     } finally {
       this.#checking.delete(id);

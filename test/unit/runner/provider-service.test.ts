@@ -19,7 +19,7 @@ const ghe = { kind: 'github' as const, host: 'https://ghe.example.test', organiz
 describe('ProviderService and managed entries', () => {
   it('refuses to change or remove a managed entry, whatever the request says', async () => {
     const providers = service();
-    expect(providers.applyPolicy([{ ...ghe, oauth: null }])).toEqual({ applied: 1, problems: [] });
+    expect(await providers.applyPolicy([{ ...ghe, oauth: null }])).toEqual({ applied: 1, problems: [] });
     await expect(
       providers.save({
         provider: { ...ghe, oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } }, pat: { enabled: false } },
@@ -27,16 +27,71 @@ describe('ProviderService and managed entries', () => {
         confirmWarnings: true,
       }),
     ).rejects.toBeInstanceOf(ProviderServiceError);
-    expect(() => providers.delete('https://ghe.example.test')).toThrow(/managed by the admin policy/);
+    await expect(providers.delete('https://ghe.example.test')).rejects.toThrow(/managed by the admin policy/);
+    // Another spelling of the same server cannot stand beside it (an http entry shadowing https, another case).
+    for (const host of ['https://GHE.example.test/', 'https://ghe.example.test:443']) {
+      await expect(
+        providers.save({
+          provider: { ...ghe, host, oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } } },
+          previousHost: null,
+          confirmWarnings: true,
+        }),
+      ).rejects.toThrow(/managed by the admin policy/);
+    }
     // When the policy no longer names it, it is the admin's to edit again.
-    providers.applyPolicy([]);
+    await providers.applyPolicy([]);
     expect(providers.list()[0]?.managed).toBe(false);
-    expect(providers.delete('https://ghe.example.test')).toEqual({ deletedTokens: 0 });
+    expect(await providers.delete('https://ghe.example.test')).toEqual({ deletedTokens: 0 });
   });
 
-  it('reports a policy entry whose sealed secret was sealed for something else, and applies the rest', () => {
+  it('refuses an http entry for the same Azure DevOps Server as a managed https one, whatever the path case', async () => {
     const providers = service();
-    const result = providers.applyPolicy([
+    const tfs = { kind: 'azure-devops-server' as const, organizations: [], collections: [{ name: 'DefaultCollection' }], pat: { enabled: true } };
+    await providers.applyPolicy([{ ...tfs, host: 'https://tfs.example.test/tfs', oauth: null }]);
+    for (const host of ['http://tfs.example.test/tfs', 'https://tfs.example.test/TFS', 'https://tfs.example.test/t%66s']) {
+      await expect(
+        providers.save({ provider: { ...tfs, host, oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } } }, previousHost: null, confirmWarnings: true }),
+      ).rejects.toThrow(/same server/);
+    }
+  });
+
+  it('keeps a managed entry managed (and unchanged) when a policy update for it is refused', async () => {
+    const providers = service();
+    await providers.applyPolicy([{ ...ghe, oauth: null }]);
+    const result = await providers.applyPolicy([{ ...ghe, oauth: { clientId: 'rotated', tenant: null, clientSecret: { type: 'sealed', sealed: 'A'.repeat(80) } } }]);
+    expect(result.problems).toHaveLength(1);
+    expect(providers.list()).toEqual([expect.objectContaining({ host: 'https://ghe.example.test', managed: true, oauth: expect.objectContaining({ enabled: false }) })]);
+  });
+
+  it('runs saves and policy updates one at a time: a save cannot overwrite an entry that became managed meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-providers-'));
+    const vault = new Vault(path.join(dir, 'vault'), new Uint8Array(32).fill(3));
+    const providers = new ProviderService({
+      runnerId: 'r_test1234',
+      keys: nacl.box.keyPair(),
+      store: new ProviderStore(dir, vault, path.join(dir, 'vault')),
+      networkCheck: async () => {
+        await gate;
+        return { host: [], oauth: [], pat: [] };
+      },
+    });
+    const save = providers.save({
+      provider: { ...ghe, oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } } },
+      previousHost: null,
+      confirmWarnings: true,
+    });
+    const policy = providers.applyPolicy([{ ...ghe, oauth: null, pat: { enabled: false } }]);
+    release();
+    await save;
+    await policy;
+    expect(providers.list()).toEqual([expect.objectContaining({ managed: true, pat: { enabled: false } })]);
+  });
+
+  it('reports a policy entry whose sealed secret was sealed for something else, and applies the rest', async () => {
+    const providers = service();
+    const result = await providers.applyPolicy([
       { ...ghe, oauth: { clientId: 'x', tenant: null, clientSecret: { type: 'sealed', sealed: 'A'.repeat(80) } } },
       { ...ghe, host: 'https://ghe2.example.test', oauth: null },
     ]);
