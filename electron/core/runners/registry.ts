@@ -479,6 +479,9 @@ export class RunnerRegistry {
       { method: 'POST', path: '/v1/registration', body: { token, name: this.#options.workstationName ?? `${os.userInfo().username}@${os.hostname()}` } },
       registrationResponseSchema,
     ).catch((e) => forUser(this.#apiError(e, url)));
+    if (runner.publicKey && registration.publicKey !== runner.publicKey) {
+      throw new PaddockError('forbidden', `The runner at ${url.origin} answered the registration with another public key than the admin policy names. Tell your admin.`);
+    }
     await this.#options.credentials.set(credentialAccount(id), registration.apiToken);
     this.#save(this.#stored().map((r) => (r.id === id && r.kind === 'remote' ? { ...r, clientId: registration.clientId } : r)));
     this.#health.set(id, emptyHealth('starting'));
