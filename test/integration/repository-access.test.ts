@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -86,8 +87,21 @@ function filesUnder(dir: string): string[] {
 }
 
 describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('repository access: the sealed client secret (S3)', () => {
-  it('reaches only the runner: no plaintext in the store, logs, API messages, or any runner file', async () => {
+  it('reaches only the runner: no plaintext in the store, logs, API messages, runner-API traffic, or any runner file', async () => {
     const app = await appWithLocalRunner();
+    // Every byte the core sends to and receives from the runner API (its socket connections).
+    const runnerTraffic: Buffer[] = [];
+    const connect = net.connect;
+    (net as { connect: unknown }).connect = (...args: Parameters<typeof net.connect>) => {
+      const socket = connect(...args);
+      const write = socket.write.bind(socket) as (...a: unknown[]) => boolean;
+      socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+        runnerTraffic.push(Buffer.from(chunk as string));
+        return write(chunk, ...rest);
+      }) as typeof socket.write;
+      socket.on('data', (data: Buffer) => runnerTraffic.push(Buffer.from(data)));
+      return socket;
+    };
     const canary = `canary-client-secret-${randomUUID()}`;
     const sealed = sealClientSecret(
       { runnerId: app.local.runnerUid!, kind: 'azure-devops', host: 'https://dev.azure.com', clientId: '11111111-2222-3333-4444-555555555555', tenant: TENANT, secret: canary },
@@ -99,7 +113,11 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('repository access: 
       previousHost: null,
       confirmWarnings: true,
     });
+    (net as { connect: unknown }).connect = connect;
     expect(result).toMatchObject({ ok: true, value: { saved: true, provider: { host: 'https://dev.azure.com', oauth: { secretSet: true } } } });
+    const traffic = Buffer.concat(runnerTraffic).toString('latin1');
+    expect(traffic).toContain('PUT /v1/providers');
+    expect(traffic).toContain(sealed.slice(0, 40));
     // The runner validated the entry against the (simulated) provider: its tenant and the Entra configuration.
     const validation = (result as { value: { validation: { host: { level: string; message: string }[]; oauth: { level: string; code: string }[] } } }).value.validation;
     expect(validation.host.filter((c) => c.level === 'ok').map((c) => c.message).join('\n')).toMatch(/contoso/);
@@ -113,6 +131,7 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('repository access: 
       'app log': app.logs.join(''),
       'runner log': app.runnerLogs.join('\n'),
       'API messages': app.messages.join('\n'),
+      'runner-API traffic': Buffer.concat(runnerTraffic).toString('latin1'),
       ...Object.fromEntries(filesUnder(app.runnerDir).map((f) => [f, fs.readFileSync(f).toString('latin1')])),
     };
     for (const [where, text] of Object.entries(haystacks)) {
