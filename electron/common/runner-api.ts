@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { base64UrlToBytes } from './encoding';
 
 /**
  * The runner API (HTTP/JSON under /v1), shared by the runner and the app's
@@ -92,6 +93,20 @@ export const okResponseSchema = z.object({ ok: z.literal(true) }).strict();
 /** Registration tokens: `prt1_` + base64url(expiry as 8-byte big-endian ms ‖ 32 random bytes). */
 export const REGISTRATION_TOKEN_PREFIX = 'prt1_';
 export const REGISTRATION_TOKEN_PATTERN = /^prt1_[A-Za-z0-9_-]{54}$/;
+
+/** The expiry written inside a registration token, or null if it is not one. */
+export function registrationTokenExpiry(token: string): Date | null {
+  if (!REGISTRATION_TOKEN_PATTERN.test(token)) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = base64UrlToBytes(token.slice(REGISTRATION_TOKEN_PREFIX.length));
+  } catch {
+    return null;
+  }
+  if (bytes.length !== 40) return null;
+  const ms = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0));
+  return Number.isSafeInteger(ms) ? new Date(ms) : null;
+}
 
 /** Messages between the app and a local runner over the process channel (parentPort / IPC). */
 export const runnerParentMessageSchema = z.discriminatedUnion('type', [

@@ -1,7 +1,9 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { REGISTRATION_TOKEN_PATTERN, REGISTRATION_TOKEN_PREFIX } from '../common/runner-api';
+import { REGISTRATION_TOKEN_PREFIX } from '../common/runner-api';
+
+export { registrationTokenExpiry } from '../common/runner-api';
 import { readJsonFile, withFileLock, writeJsonFile } from './files';
 
 /**
@@ -36,14 +38,6 @@ export type Client = z.infer<typeof clientSchema>;
 
 export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 export const tokenIdOf = (token: string) => sha256Hex(token).slice(0, 16);
-
-/** The expiry written inside a registration token, or null if it is not one. */
-export function registrationTokenExpiry(token: string): Date | null {
-  if (!REGISTRATION_TOKEN_PATTERN.test(token)) return null;
-  const bytes = Buffer.from(token.slice(REGISTRATION_TOKEN_PREFIX.length), 'base64url');
-  if (bytes.length !== 40) return null;
-  return new Date(Number(bytes.readBigUInt64BE(0)));
-}
 
 /** HMAC-SHA256 keyed with SHA-256(token) over nonce ‖ spki ‖ publicKey (each as UTF-8 of its text form). */
 export function registrationProof(tokenHashHex: string, nonce: string, spki: string, publicKey: string): string {

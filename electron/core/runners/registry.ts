@@ -10,8 +10,8 @@ import {
   challengeResponseSchema,
   healthResponseSchema,
   okResponseSchema,
-  REGISTRATION_TOKEN_PATTERN,
   REGISTRATION_TOKEN_PREFIX,
+  registrationTokenExpiry,
   registrationResponseSchema,
   RUNNER_API_VERSION,
   runnerStatusSchema,
@@ -61,12 +61,6 @@ const emptyHealth = (state: RunnerHealth['state'], message: string | null = null
   apiVersion: null,
   lastSeen: null,
 });
-
-function tokenExpiry(token: string): Date | null {
-  if (!REGISTRATION_TOKEN_PATTERN.test(token)) return null;
-  const bytes = Buffer.from(token.slice(REGISTRATION_TOKEN_PREFIX.length), 'base64url');
-  return bytes.length === 40 ? new Date(Number(bytes.readBigUInt64BE(0))) : null;
-}
 
 const fieldError = (path: string, message: string) => new PaddockError('invalid-argument', message, [{ path, message }]);
 
@@ -345,7 +339,7 @@ export class RunnerRegistry {
         `The runner at ${url.origin} speaks runner API v${health.apiVersion}; this app speaks v${RUNNER_API_VERSION}. Update the older of the two, then try again.`,
       );
     }
-    return { url: url.origin, spki, publicKey: seen.publicKey, version: health.version, apiVersion: health.apiVersion, tokenExpiresAt: tokenExpiry(token)!.toISOString() };
+    return { url: url.origin, spki, publicKey: seen.publicKey, version: health.version, apiVersion: health.apiVersion, tokenExpiresAt: registrationTokenExpiry(token)!.toISOString() };
   }
 
   /** Registers this workstation with a runner whose fingerprint the admin confirmed, and pins it. */
@@ -395,7 +389,7 @@ export class RunnerRegistry {
       throw fieldError('url', (error as Error).message);
     }
     const token = input.token.trim();
-    const expiry = tokenExpiry(token);
+    const expiry = registrationTokenExpiry(token);
     if (!expiry) throw fieldError('token', `That is not a registration token: tokens start with ${REGISTRATION_TOKEN_PREFIX} and come from \`registration create\` on the runner.`);
     if (expiry.getTime() <= Date.now()) {
       throw fieldError('token', `This registration token expired at ${expiry.toISOString()}. Create a new one on the runner.`);
@@ -456,7 +450,7 @@ export class RunnerRegistry {
     if (runner.clientId !== null) throw new PaddockError('invalid-argument', 'This workstation is already registered with that runner.');
     const url = new URL(runner.url);
     const token = tokenInput.trim();
-    const expiry = tokenExpiry(token);
+    const expiry = registrationTokenExpiry(token);
     if (!expiry) throw fieldError('token', `That is not a registration token: tokens start with ${REGISTRATION_TOKEN_PREFIX} and come from \`registration create\` on the runner.`);
     if (expiry.getTime() <= Date.now()) throw fieldError('token', `This registration token expired at ${expiry.toISOString()}. Ask your admin for a new one.`);
     const { socket } = await this.#connect(url, { spki: runner.spki });
