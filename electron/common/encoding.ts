@@ -58,7 +58,7 @@ function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
 }
 
 function invalid(label: string, reason: string): PaddockError {
-  return new PaddockError('invalid-argument', `${label} is not valid ${reason}`);
+  return new PaddockError('invalid-input', `${label} is not valid ${reason}`);
 }
 
 function describeChar(text: string, index: number): string {
@@ -130,7 +130,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
 
 /**
  * Decodes standard base64 with its '=' padding. Refuses, with a
- * PaddockError 'invalid-argument' whose message starts with `label`:
+ * PaddockError 'invalid-input' whose message starts with `label`:
  * characters outside the alphabet (base64url's '-' and '_', whitespace and
  * line breaks included), a length that is not a multiple of 4, misplaced or
  * missing padding, and non-canonical text (non-zero bits after the last byte).
@@ -171,7 +171,7 @@ export function utf8Encode(text: string, label = 'The text'): Uint8Array {
       const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
       if (code > 0xdbff || next < 0xdc00 || next > 0xdfff) {
         throw new PaddockError(
-          'invalid-argument',
+          'invalid-input',
           `${label} cannot be encoded as UTF-8: it has an unpaired surrogate (U+${code.toString(16).toUpperCase()}) at position ${i + 1}.`,
         );
       }
@@ -194,13 +194,13 @@ export function utf8Encode(text: string, label = 'The text'): Uint8Array {
  * Text of UTF-8 `bytes`. Strict like `new TextDecoder('utf-8', { fatal: true,
  * ignoreBOM: true })`: truncated or invalid sequences, overlong forms,
  * encoded surrogates and code points above U+10FFFF are refused with a
- * PaddockError 'invalid-argument' naming the byte; a byte order mark is kept.
+ * PaddockError 'invalid-input' naming the byte; a byte order mark is kept.
  */
 export function utf8Decode(bytes: Uint8Array, label = 'The data'): string {
   const codes = new Uint16Array(bytes.length);
   let n = 0;
   const bad = (at: number) =>
-    new PaddockError('invalid-argument', `${label} is not valid UTF-8 text: the sequence at byte ${at + 1} is invalid or incomplete.`);
+    new PaddockError('invalid-input', `${label} is not valid UTF-8 text: the sequence at byte ${at + 1} is invalid or incomplete.`);
   for (let i = 0; i < bytes.length; ) {
     const lead = bytes[i]!;
     if (lead < 0x80) {

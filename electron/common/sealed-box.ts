@@ -24,11 +24,11 @@ const NONCE_BYTES = nacl.secretbox.nonceLength;
 
 function checkKey(key: Uint8Array, expected: number, what: string): void {
   if (!(key instanceof Uint8Array)) {
-    throw new PaddockError('invalid-argument', `${what} must be bytes (a Uint8Array).`);
+    throw new PaddockError('invalid-input', `${what} must be bytes (a Uint8Array).`);
   }
   if (key.length !== expected) {
     throw new PaddockError(
-      'invalid-argument',
+      'invalid-input',
       `${what} must be ${expected} bytes (an X25519 key), but it is ${key.length} bytes. Copy the runner's public key again, whole.`,
     );
   }
@@ -68,12 +68,12 @@ function sharedKey(publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array | n
  * can open it (libsodium's crypto_box_seal). The result is
  * `message.length + SEALBYTES` bytes and differs at every call.
  *
- * Throws a PaddockError 'invalid-argument' when the public key is not 32
+ * Throws a PaddockError 'invalid-input' when the public key is not 32
  * bytes, or is a point of small order that libsodium would refuse too.
  */
 export function sealBox(message: Uint8Array, recipientPublicKey: Uint8Array): Uint8Array {
   checkKey(recipientPublicKey, PUBLIC_KEY_BYTES, "The recipient's public key");
-  if (!(message instanceof Uint8Array)) throw new PaddockError('invalid-argument', 'The message to seal must be bytes (a Uint8Array).');
+  if (!(message instanceof Uint8Array)) throw new PaddockError('invalid-input', 'The message to seal must be bytes (a Uint8Array).');
   const ephemeral = nacl.box.keyPair();
   let key: Uint8Array | null;
   try {
@@ -83,7 +83,7 @@ export function sealBox(message: Uint8Array, recipientPublicKey: Uint8Array): Ui
   }
   if (!key) {
     throw new PaddockError(
-      'invalid-argument',
+      'invalid-input',
       "The recipient's public key is not a usable X25519 key (it is a point of small order, which would let anyone read the box). Copy the runner's public key again.",
     );
   }
@@ -104,12 +104,12 @@ export function sealBox(message: Uint8Array, recipientPublicKey: Uint8Array): Ui
  * another key, changed in any byte, shorter than SEALBYTES, or made with an
  * ephemeral key of small order.
  *
- * Throws a PaddockError 'invalid-argument' only for keys of the wrong length.
+ * Throws a PaddockError 'invalid-input' only for keys of the wrong length.
  */
 export function openSealedBox(sealed: Uint8Array, recipientPublicKey: Uint8Array, recipientSecretKey: Uint8Array): Uint8Array | null {
   checkKey(recipientPublicKey, PUBLIC_KEY_BYTES, "The recipient's public key");
   checkKey(recipientSecretKey, SECRET_KEY_BYTES, "The recipient's secret key");
-  if (!(sealed instanceof Uint8Array)) throw new PaddockError('invalid-argument', 'The sealed box must be bytes (a Uint8Array).');
+  if (!(sealed instanceof Uint8Array)) throw new PaddockError('invalid-input', 'The sealed box must be bytes (a Uint8Array).');
   if (sealed.length < SEALBYTES) return null;
   const ephemeralPublicKey = sealed.subarray(0, PUBLIC_KEY_BYTES);
   const key = sharedKey(ephemeralPublicKey, recipientSecretKey);
@@ -123,7 +123,7 @@ export function openSealedBox(sealed: Uint8Array, recipientPublicKey: Uint8Array
 
 /**
  * A public key from its base64 text (as the runner and its API show it).
- * Throws a PaddockError 'invalid-argument' naming what is wrong.
+ * Throws a PaddockError 'invalid-input' naming what is wrong.
  */
 export function publicKeyFromBase64(publicKeyBase64: string): Uint8Array {
   const key = base64ToBytes(publicKeyBase64, 'The public key');
@@ -149,7 +149,7 @@ export function sealToBase64(text: string, publicKeyBase64: string): string {
 /**
  * Opens a base64 sealed box made by {@link sealToBase64} (or by libsodium
  * from UTF-8 text) and returns its text; null when it does not open.
- * Throws a PaddockError 'invalid-argument' when `sealedBase64` is not
+ * Throws a PaddockError 'invalid-input' when `sealedBase64` is not
  * base64, or when the box opens but does not hold UTF-8 text.
  */
 export function openFromBase64(sealedBase64: string, recipientPublicKey: Uint8Array, recipientSecretKey: Uint8Array): string | null {

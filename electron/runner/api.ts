@@ -1,25 +1,30 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import type { z } from 'zod';
+import { errorStatusOf, PaddockError, type ErrorCode, type ErrorDetail } from '../common/errors';
 import {
-  challengeRequestSchema,
-  helloRequestSchema,
-  registrationRequestSchema,
+  JOB_PING_MS,
+  matchRoutePath,
   RUNNER_API_VERSION,
   RUNNER_API_VERSION_HEADER,
   RUNNER_MAX_BODY_BYTES,
-  type RunnerErrorBody,
+  runnerRoutes,
+  type ClientRole,
+  type JobEvent,
+  type RouteAccess,
+  type RunnerRouteName,
+  type RunnerRoutes,
   type RunnerStatus,
 } from '../common/runner-api';
 import { PADDOCK_VERSION } from '../common/version';
-import { applyPolicyRequestSchema } from '../common/provider-config';
+import type { z } from 'zod';
 import type { RunnerIdentity } from './identity';
-import { discoverTenantRequestSchema } from './providers/discover';
-import { deleteProviderRequestSchema, ProviderServiceError, saveProviderRequestSchema, type ProviderService } from './provider-service';
+import type { JobManager } from './jobs';
+import type { ProviderService } from './provider-service';
 import type { RunnerLogger } from './logger';
-import { RegistrationError, registrationProof, type RegistrationBook } from './registrations';
+import { registrationProof, type RegistrationBook } from './registrations';
 import type { SecretStore } from './secret-store';
+import type { TokenStore } from './tokens';
 import type { Vault } from './vault';
 
 export interface RunnerApiContext {
@@ -39,6 +44,9 @@ export interface RunnerApiContext {
   hostNames: string[];
   /** Repository access entries (issue 4). */
   providers: ProviderService;
+  /** Users' tokens, per workstation. */
+  tokens: TokenStore;
+  jobs: JobManager;
   discoverTenant: (organization: string) => Promise<{ tenant: string | null; message: string }>;
   /** Local mode: deletes the runner's keys and data (throws if it cannot). */
   purge?: () => Promise<void>;
@@ -46,196 +54,151 @@ export interface RunnerApiContext {
   stop?: () => Promise<void>;
 }
 
+/** Who is calling: the local app (the runner's admin) or a registered workstation with its role. */
+export interface Caller {
+  clientId: string;
+  role: ClientRole;
+}
+
 type Json = Record<string, unknown>;
 interface Reply {
-  status: number;
+  status?: number;
   body: Json;
   after?: () => void;
 }
+/** A streamed answer: NDJSON lines until `end` is called or the client goes away. */
+interface StreamReply {
+  stream: (write: (event: JobEvent) => void, end: () => void, closed: AbortSignal) => (() => void) | void;
+}
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: RunnerErrorBody['error']['code'],
-    message: string,
-  ) {
-    super(message);
+type Input<K extends RunnerRouteName> = {
+  body: RunnerRoutes[K] extends { body: infer B extends z.ZodType } ? z.output<B> : undefined;
+  params: RunnerRoutes[K] extends { params: infer P extends z.ZodType } ? z.output<P> : undefined;
+};
+type Handler<K extends RunnerRouteName> = (
+  input: Input<K>,
+  // Public routes have no caller; every other route is reached only with one.
+  caller: RunnerRoutes[K]['access'] extends 'public' ? null : Caller,
+  ctx: RunnerApiContext,
+) => Promise<Reply | StreamReply> | Reply | StreamReply;
+
+class HttpError extends PaddockError {
+  readonly status: number;
+  constructor(code: ErrorCode, message: string, detail?: ErrorDetail, status?: number) {
+    super(code, message, undefined, detail);
+    this.status = status ?? errorStatusOf(code);
   }
 }
 
-interface Caller {
-  clientId: string;
-}
+const localOnly = (ctx: RunnerApiContext) => ctx.registrations!;
 
-interface Route<S extends z.ZodType | undefined> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  auth: boolean;
-  modes: readonly ('local' | 'remote')[];
-  body?: S;
-  handle(input: S extends z.ZodType ? z.output<S> : undefined, caller: Caller | null, ctx: RunnerApiContext): Promise<Reply> | Reply;
-}
+/** What each route does; which routes exist, who may call them and what they take is in the contract (electron/common/runner-api/routes.ts). */
+const handlers: { [K in RunnerRouteName]: Handler<K> } = {
+  health: () => ({ body: { status: 'ok', version: PADDOCK_VERSION, apiVersion: RUNNER_API_VERSION } }),
+  hello: ({ body: { nonce } }, _caller, ctx) => ({
+    body: { proof: createHmac('sha256', ctx.localToken!.token).update(`paddock-hello-v1\n${nonce}`).digest('base64') },
+  }),
+  registrationChallenge: ({ body: { nonce, tokenId } }, _caller, ctx) => {
+    const hash = localOnly(ctx).hashForChallenge(tokenId);
+    const publicKey = ctx.identity.file.publicKey;
+    return { body: { proof: registrationProof(hash, nonce, ctx.spki!, publicKey), publicKey, spki: ctx.spki } };
+  },
+  register: ({ body: { token, name } }, _caller, ctx) => {
+    const { clientId, apiToken, role } = localOnly(ctx).register(token, name);
+    ctx.logger.info('workstation registered', { clientId, name, role });
+    return { body: { clientId, apiToken, publicKey: ctx.identity.file.publicKey, role } };
+  },
+  status: (_input, caller, ctx) => {
+    const status: RunnerStatus = {
+      runnerId: ctx.identity.file.runnerId,
+      version: PADDOCK_VERSION,
+      apiVersion: RUNNER_API_VERSION,
+      mode: ctx.mode,
+      publicKey: ctx.identity.file.publicKey,
+      spki: ctx.spki,
+      secretStore: ctx.secretStore.kind,
+      startedAt: ctx.startedAt.toISOString(),
+      warnings: ctx.warnings,
+      client: { id: caller.clientId, role: caller.role },
+    };
+    return { body: status };
+  },
+  deleteSelf: async (_input, caller, ctx) => {
+    await ctx.jobs.forget(caller.clientId);
+    ctx.vault.deleteClient(caller.clientId);
+    localOnly(ctx).removeClient(caller.clientId);
+    ctx.logger.info('workstation removed itself', { clientId: caller.clientId });
+    return { body: { ok: true } };
+  },
+  listClients: (_input, caller, ctx) => ({
+    body: {
+      clients: localOnly(ctx)
+        .clients()
+        .map((c) => ({ id: c.clientId, name: c.name, role: c.role, createdAt: c.createdAt, self: c.clientId === caller.clientId })),
+    },
+  }),
+  createRegistration: ({ body: { role, expiresInMinutes } }, caller, ctx) => {
+    const { token, expiresAt } = localOnly(ctx).create(expiresInMinutes * 60_000, role);
+    ctx.logger.info('registration token created through the API', { by: caller.clientId, role, expiresAt: expiresAt.toISOString() });
+    return { status: 201, body: { token, expiresAt: expiresAt.toISOString(), role } };
+  },
+  deleteClientTokens: ({ params: { clientId }, body }, caller, ctx) => {
+    if (!localOnly(ctx).clients().some((c) => c.clientId === clientId)) {
+      throw new HttpError('not-found', 'No workstation with that id is registered with this runner.');
+    }
+    const deleted = ctx.tokens.delete(clientId, body);
+    ctx.logger.info('tokens deleted for another workstation', { by: caller.clientId, clientId, deleted });
+    return { body: { deleted } };
+  },
+  listProviders: (_input, _caller, ctx) => ({ body: { providers: ctx.providers.list() } }),
+  saveProvider: async ({ body }, _caller, ctx) => {
+    const result = await ctx.providers.save(body);
+    if (result.saved) ctx.logger.info('provider saved', { kind: body.provider.kind, deletedTokens: result.deletedTokens });
+    return { body: result as unknown as Json };
+  },
+  deleteProvider: async ({ body: { host } }, _caller, ctx) => {
+    const { deletedTokens } = await ctx.providers.delete(host);
+    ctx.logger.info('provider deleted', { deletedTokens });
+    return { body: { ok: true, deletedTokens } };
+  },
+  discoverTenant: async ({ body: { organization } }, _caller, ctx) => ({ body: await ctx.discoverTenant(organization) }),
+  applyPolicy: async ({ body: { providers } }, _caller, ctx) => {
+    const result = await ctx.providers.applyPolicy(providers);
+    ctx.logger.info('admin policy applied', { applied: result.applied, problems: result.problems.length });
+    return { body: result };
+  },
+  listTokens: (_input, caller, ctx) => ({ body: { tokens: ctx.tokens.list(caller.clientId) } }),
+  deleteTokens: ({ body }, caller, ctx) => {
+    const deleted = ctx.tokens.delete(caller.clientId, body);
+    ctx.logger.info('tokens deleted', { clientId: caller.clientId, deleted });
+    return { body: { deleted } };
+  },
+  startJob: ({ body }, caller, ctx) => ({ status: 202, body: { job: ctx.jobs.start(body, caller.clientId) } }),
+  getJob: ({ params: { id } }, caller, ctx) => ({ body: { job: ctx.jobs.get(id, caller.clientId) } }),
+  jobEvents: ({ params: { id } }, caller, ctx) => {
+    // Not found is answered as an error before the stream starts.
+    ctx.jobs.get(id, caller.clientId);
+    return {
+      stream: (write, end) =>
+        ctx.jobs.watch(id, caller.clientId, (event) => {
+          write(event);
+          if (event.type === 'end' || (event.type === 'state' && event.job.state !== 'running')) end();
+        }),
+    };
+  },
+  cancelJob: async ({ params: { id } }, caller, ctx) => ({ body: { job: await ctx.jobs.cancel(id, caller.clientId) } }),
+  purge: async (_input, _caller, ctx) => {
+    // Delete first: the app is told "ok" only when the keys and data are gone.
+    await ctx.jobs.dispose();
+    await ctx.purge!();
+    return { body: { ok: true }, after: () => void ctx.stop?.() };
+  },
+};
 
-const route = <S extends z.ZodType | undefined = undefined>(r: Route<S>) => r as unknown as Route<z.ZodType | undefined>;
+const routeNames = Object.keys(runnerRoutes) as RunnerRouteName[];
 
-const routes: Route<z.ZodType | undefined>[] = [
-  route({
-    method: 'GET',
-    path: '/v1/health',
-    auth: false,
-    modes: ['local', 'remote'],
-    handle: () => ({ status: 200, body: { status: 'ok', version: PADDOCK_VERSION, apiVersion: RUNNER_API_VERSION } }),
-  }),
-  route({
-    method: 'POST',
-    path: '/v1/hello',
-    auth: false,
-    modes: ['local'],
-    body: helloRequestSchema,
-    handle: ({ nonce }, _caller, ctx) => ({
-      status: 200,
-      body: { proof: createHmac('sha256', ctx.localToken!.token).update(`paddock-hello-v1\n${nonce}`).digest('base64') },
-    }),
-  }),
-  route({
-    method: 'POST',
-    path: '/v1/registration/challenge',
-    auth: false,
-    modes: ['remote'],
-    body: challengeRequestSchema,
-    handle: ({ nonce, tokenId }, _caller, ctx) => {
-      const hash = registrationCall(() => ctx.registrations!.hashForChallenge(tokenId));
-      const publicKey = ctx.identity.file.publicKey;
-      return { status: 200, body: { proof: registrationProof(hash, nonce, ctx.spki!, publicKey), publicKey, spki: ctx.spki } };
-    },
-  }),
-  route({
-    method: 'POST',
-    path: '/v1/registration',
-    auth: false,
-    modes: ['remote'],
-    body: registrationRequestSchema,
-    handle: ({ token, name }, _caller, ctx) => {
-      const { clientId, apiToken } = registrationCall(() => ctx.registrations!.register(token, name));
-      ctx.logger.info('workstation registered', { clientId, name });
-      return { status: 201, body: { clientId, apiToken, publicKey: ctx.identity.file.publicKey } };
-    },
-  }),
-  route({
-    method: 'GET',
-    path: '/v1/status',
-    auth: true,
-    modes: ['local', 'remote'],
-    handle: (_input, _caller, ctx) => {
-      const status: RunnerStatus = {
-        runnerId: ctx.identity.file.runnerId,
-        version: PADDOCK_VERSION,
-        apiVersion: RUNNER_API_VERSION,
-        mode: ctx.mode,
-        publicKey: ctx.identity.file.publicKey,
-        spki: ctx.spki,
-        secretStore: ctx.secretStore.kind,
-        startedAt: ctx.startedAt.toISOString(),
-        warnings: ctx.warnings,
-      };
-      return { status: 200, body: status };
-    },
-  }),
-  route({
-    method: 'GET',
-    path: '/v1/providers',
-    auth: true,
-    modes: ['local', 'remote'],
-    handle: (_input, _caller, ctx) => ({ status: 200, body: { providers: ctx.providers.list() } }),
-  }),
-  route({
-    method: 'PUT',
-    path: '/v1/providers',
-    auth: true,
-    modes: ['local', 'remote'],
-    body: saveProviderRequestSchema,
-    handle: async (input, _caller, ctx) => {
-      const result = await providerCall(() => ctx.providers.save(input));
-      if (result.saved) ctx.logger.info('provider saved', { kind: input.provider.kind, deletedTokens: result.deletedTokens });
-      return { status: 200, body: result as unknown as Json };
-    },
-  }),
-  route({
-    method: 'PUT',
-    path: '/v1/policy',
-    auth: true,
-    // Only the workstation's own runner takes the policy from the app. A runner on a server
-    // is shared by many workstations: its managed entries come from its own admin (serve --policy).
-    modes: ['local'],
-    body: applyPolicyRequestSchema,
-    handle: async ({ providers }, _caller, ctx) => {
-      const result = await ctx.providers.applyPolicy(providers);
-      ctx.logger.info('admin policy applied', { applied: result.applied, problems: result.problems.length });
-      return { status: 200, body: result };
-    },
-  }),
-  route({
-    method: 'POST',
-    path: '/v1/providers/discover-tenant',
-    auth: true,
-    modes: ['local', 'remote'],
-    body: discoverTenantRequestSchema,
-    handle: async ({ organization }, _caller, ctx) => ({ status: 200, body: await ctx.discoverTenant(organization) }),
-  }),
-  route({
-    method: 'DELETE',
-    path: '/v1/providers',
-    auth: true,
-    modes: ['local', 'remote'],
-    body: deleteProviderRequestSchema,
-    handle: async ({ host }, _caller, ctx) => {
-      const { deletedTokens } = await providerCall(() => ctx.providers.delete(host));
-      ctx.logger.info('provider deleted', { deletedTokens });
-      return { status: 200, body: { ok: true, deletedTokens } };
-    },
-  }),
-  route({
-    method: 'DELETE',
-    path: '/v1/clients/self',
-    auth: true,
-    modes: ['remote'],
-    handle: (_input, caller, ctx) => {
-      ctx.vault.deleteClient(caller!.clientId);
-      ctx.registrations!.removeClient(caller!.clientId);
-      ctx.logger.info('workstation removed itself', { clientId: caller!.clientId });
-      return { status: 200, body: { ok: true } };
-    },
-  }),
-  route({
-    method: 'POST',
-    path: '/v1/purge',
-    auth: true,
-    modes: ['local'],
-    handle: async (_input, _caller, ctx) => {
-      // Delete first: the app is told "ok" only when the keys and data are gone.
-      await ctx.purge!();
-      return { status: 200, body: { ok: true }, after: () => void ctx.stop?.() };
-    },
-  }),
-];
-
-async function providerCall<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ProviderServiceError) throw new HttpError(error.status, error.code, error.message);
-    throw error;
-  }
-}
-
-function registrationCall<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof RegistrationError) throw new HttpError(401, error.code, error.message);
-    throw error;
-  }
-}
+const ROLE_RANK: Record<ClientRole, number> = { user: 0, admin: 1 };
+const allowed = (access: RouteAccess, role: ClientRole) => access !== 'admin' || ROLE_RANK[role] >= ROLE_RANK.admin;
 
 /** Host header check against DNS rebinding: our own names, or an IP literal (which no rebinding can produce). */
 export function isAllowedHost(hostHeader: string | undefined, names: readonly string[]): boolean {
@@ -252,27 +215,26 @@ export function isAllowedHost(hostHeader: string | undefined, names: readonly st
   return names.some((name) => name.toLowerCase() === bare.toLowerCase());
 }
 
+const tooLarge = () => new HttpError('payload-too-large', `Request bodies are limited to ${RUNNER_MAX_BODY_BYTES} bytes.`);
+
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > RUNNER_MAX_BODY_BYTES) throw new HttpError(413, 'payload-too-large', `Request bodies are limited to ${RUNNER_MAX_BODY_BYTES} bytes.`);
+  if (declared > RUNNER_MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > RUNNER_MAX_BODY_BYTES) throw new HttpError(413, 'payload-too-large', `Request bodies are limited to ${RUNNER_MAX_BODY_BYTES} bytes.`);
+    if (size > RUNNER_MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }
 
+const HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
+
 function send(response: ServerResponse, status: number, body: Json) {
   const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-  });
+  response.writeHead(status, { ...HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   response.end(text);
 }
 
@@ -284,83 +246,145 @@ function authenticate(request: IncomingMessage, ctx: RunnerApiContext): Caller |
   if (ctx.mode === 'local') {
     // Hash first: equal lengths for timingSafeEqual whatever was presented.
     const presented = createHash('sha256').update(token).digest();
-    return ctx.localToken && timingSafeEqual(presented, ctx.localToken.hash) ? { clientId: 'local' } : null;
+    // The local runner's workstation is its admin (policy-managed entries stay locked by the provider service).
+    return ctx.localToken && timingSafeEqual(presented, ctx.localToken.hash) ? { clientId: 'local', role: 'admin' } : null;
   }
   const client = ctx.registrations?.authenticate(token);
-  return client ? { clientId: client.clientId } : null;
+  return client ? { clientId: client.clientId, role: client.role } : null;
 }
+
+const fieldOf = (issue: z.core.$ZodIssue | undefined, fallback: string) => (issue?.path.length ? issue.path.join('.') : fallback);
 
 /** The runner API as an HTTP request listener: the same rules in local and remote mode. */
 export function createRunnerApi(ctx: RunnerApiContext): RequestListener {
   return (request, response) => {
     const started = Date.now();
     const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+    const log = (status: number) => ctx.logger.info('request', { method: request.method, path: pathname.slice(0, 100), status, ms: Date.now() - started });
     const finish = (status: number, body: Json) => {
       send(response, status, body);
-      ctx.logger.info('request', { method: request.method, path: pathname.slice(0, 100), status, ms: Date.now() - started });
+      log(status);
     };
-    const fail = (error: HttpError) => {
+    const fail = (error: HttpError | PaddockError) => {
       // An unread body (too large, refused early) is not drained: close the connection.
       if (!request.readableEnded) response.setHeader('Connection', 'close');
-      finish(error.status, { error: { code: error.code, message: error.message } });
+      finish(error instanceof HttpError ? error.status : errorStatusOf(error.code), { error: error.toData() });
     };
 
     void (async () => {
       try {
         // A web page (CSRF, DNS rebinding) always sends Origin; the app never does.
-        if (request.headers.origin !== undefined) throw new HttpError(403, 'forbidden', 'Requests from web pages are refused.');
+        if (request.headers.origin !== undefined) throw new HttpError('forbidden', 'Requests from web pages are refused.');
         if (!isAllowedHost(request.headers.host, ctx.hostNames)) {
-          throw new HttpError(403, 'forbidden', `This runner does not answer to the host name ${JSON.stringify(String(request.headers.host ?? '')).slice(0, 120)}.`);
+          throw new HttpError('forbidden', `This runner does not answer to the host name ${JSON.stringify(String(request.headers.host ?? '')).slice(0, 120)}.`);
         }
         const wanted = request.headers[RUNNER_API_VERSION_HEADER];
         if (wanted !== undefined && wanted !== String(RUNNER_API_VERSION)) {
           throw new HttpError(
-            400,
             'incompatible-api',
             `This runner speaks runner API v${RUNNER_API_VERSION} (Paddock ${PADDOCK_VERSION}); the app asked for v${String(wanted).slice(0, 10)}. Update the older of the two so they match.`,
           );
         }
-        const candidates = routes.filter((r) => r.path === pathname && r.modes.includes(ctx.mode));
-        if (candidates.length === 0) throw new HttpError(404, 'not-found', `No such route: ${pathname.slice(0, 100)}.`);
-        const matched = candidates.find((r) => r.method === request.method);
-        if (!matched) {
-          response.setHeader('Allow', candidates.map((r) => r.method).join(', '));
-          throw new HttpError(405, 'method-not-allowed', `${pathname} does not take ${request.method}.`);
+        const candidates: { name: RunnerRouteName; params: Record<string, string> }[] = [];
+        for (const name of routeNames) {
+          const route = runnerRoutes[name];
+          if (!(route.modes as readonly string[]).includes(ctx.mode)) continue;
+          const params = matchRoutePath(route.path, pathname);
+          if (params) candidates.push({ name, params });
         }
-        const caller = matched.auth ? authenticate(request, ctx) : null;
-        if (matched.auth && !caller) throw new HttpError(401, 'unauthorized', 'Missing or wrong API token.');
+        const matched = candidates.find((c) => runnerRoutes[c.name].method === request.method);
+        const publicRoute = matched !== undefined && runnerRoutes[matched.name].access === 'public';
+        // Without a valid token, every route but the public ones answers 401, whether it exists or not:
+        // unauthenticated callers learn nothing about routes.
+        const caller = publicRoute ? null : authenticate(request, ctx);
+        if (!publicRoute && !caller) throw new HttpError('unauthorized', 'Missing or wrong API token.');
+        if (candidates.length === 0) throw new HttpError('not-found', `No such route: ${pathname.slice(0, 100)}.`);
+        if (!matched) {
+          response.setHeader('Allow', [...new Set(candidates.map((c) => runnerRoutes[c.name].method))].join(', '));
+          throw new HttpError('method-not-allowed', `${pathname.slice(0, 100)} does not take ${request.method}.`);
+        }
+        const route: (typeof runnerRoutes)[RunnerRouteName] = runnerRoutes[matched.name];
+        if (caller && !allowed(route.access, caller.role)) {
+          throw new HttpError(
+            'forbidden',
+            'Only workstations registered as admins of this runner can do this. Ask the runner’s admin, or register this workstation with an admin registration token.',
+          );
+        }
 
-        let input: unknown;
+        let params: unknown;
+        if ('params' in route) {
+          const parsed = route.params.safeParse(matched.params);
+          if (!parsed.success) {
+            throw new HttpError('invalid-input', `Invalid path: ${fieldOf(parsed.error.issues[0], '(path)')}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+          }
+          params = parsed.data;
+        }
+        let body: unknown;
         const raw = await readBody(request);
-        if (matched.body) {
+        if ('body' in route) {
           let json: unknown;
           try {
             json = JSON.parse(raw.toString('utf8'));
           } catch {
-            throw new HttpError(400, 'bad-request', 'The request body is not valid JSON.');
+            throw new HttpError('invalid-input', 'The request body is not valid JSON.');
           }
-          const parsed = matched.body.safeParse(json);
+          const parsed = (route.body as z.ZodType).safeParse(json);
           if (!parsed.success) {
             const issue = parsed.error.issues[0];
-            const field = issue?.path.length ? issue.path.join('.') : '(body)';
-            throw new HttpError(400, 'bad-request', `Invalid request body: ${field}: ${issue?.message ?? 'invalid'}.`);
+            throw new HttpError('invalid-input', `Invalid request body: ${fieldOf(issue, '(body)')}: ${issue?.message ?? 'invalid'}.`);
           }
-          input = parsed.data;
+          body = parsed.data;
         } else if (raw.length > 0) {
-          throw new HttpError(400, 'bad-request', `${pathname} takes no request body.`);
+          throw new HttpError('invalid-input', `${pathname.slice(0, 100)} takes no request body.`);
         }
-        const reply = await matched.handle(input as never, caller, ctx);
-        finish(reply.status, reply.body);
+        const handle = handlers[matched.name] as Handler<RunnerRouteName>;
+        const reply = await handle({ body, params } as never, caller as never, ctx);
+        if ('stream' in reply) return streamAnswer(reply, response, () => log(200));
+        finish(reply.status ?? route.status, reply.body);
         reply.after?.();
       } catch (error) {
-        if (error instanceof HttpError) return fail(error);
+        if (error instanceof PaddockError) return fail(error);
         if (request.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
           ctx.logger.info('request aborted by the client', { path: pathname.slice(0, 100) });
           return;
         }
         ctx.logger.error('request failed', { path: pathname.slice(0, 100), error });
-        fail(new HttpError(500, 'internal', 'The runner could not complete this request; details are in its log.'));
+        fail(new HttpError('internal', 'The runner could not complete this request; details are in its log.'));
       }
     })();
   };
+}
+
+/** Writes NDJSON lines, with a keep-alive line when quiet, until the stream ends or the client goes away. */
+function streamAnswer(reply: StreamReply, response: ServerResponse, logged: () => void) {
+  response.writeHead(200, { ...HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8' });
+  response.flushHeaders();
+  const closed = new AbortController();
+  let stop: (() => void) | void = undefined;
+  let ended = false;
+  const ping = setInterval(() => write({ type: 'ping' }), JOB_PING_MS);
+  ping.unref();
+  function write(event: JobEvent) {
+    if (!ended) response.write(`${JSON.stringify(event)}\n`);
+  }
+  function end() {
+    if (ended) return;
+    ended = true;
+    clearInterval(ping);
+    stop?.();
+    response.end();
+    logged();
+  }
+  response.on('close', () => {
+    closed.abort();
+    if (!ended) {
+      ended = true;
+      clearInterval(ping);
+      stop?.();
+      logged();
+    }
+  });
+  stop = reply.stream(write, end, closed.signal);
+  // The stream may have ended during the first (state) event, before `stop` was known.
+  if (ended) stop?.();
 }

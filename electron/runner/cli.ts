@@ -5,7 +5,7 @@ import https from 'node:https';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
-import { RUNNER_API_VERSION, RUNNER_EXIT, type RunnerChildMessage } from '../common/runner-api';
+import { clientRoleSchema, RUNNER_API_VERSION, RUNNER_EXIT, type RunnerChildMessage } from '../common/runner-api';
 import { z } from 'zod';
 import { PADDOCK_VERSION } from '../common/version';
 import { IdentityError, readRunnerFile } from './identity';
@@ -39,11 +39,15 @@ Commands:
       for the runner whose runnerUid is this runner's id become managed here
       (secrets pre-sealed with "paddock seal"). Read at start.
 
-  registration create --data-dir DIR [--expires 24h] [--json]
+  registration create --data-dir DIR [--role user|admin] [--expires 24h] [--json]
       Makes a one-time registration token for one workstation (256 random
       bits, expiry inside; at most 24h, default 24h; units m, h) and prints it
-      with the runner's URL and fingerprint. --json prints
-      {"token", "expiresAt", "spki"}. The runner keeps only the token's hash.
+      with the runner's URL and fingerprint. --role: what the workstation may
+      do (default user: connect its own accounts and create its own
+      environments; admin: also change repository access, see the other
+      workstations and make registration tokens). --json prints
+      {"token", "expiresAt", "spki", "role"}. The runner keeps only the
+      token's hash.
 
   Both modes also take:
       --ca-file FILE     extra CA certificates (PEM) for self-hosted providers,
@@ -209,10 +213,13 @@ function commandRegistrationCreate(values: Record<string, string | boolean | und
   } catch (error) {
     usage((error as Error).message);
   }
-  const { token, expiresAt } = new RegistrationBook(dataDir).create(lifetime);
+  const roleValue = String(values.role ?? 'user');
+  const parsedRole = clientRoleSchema.safeParse(roleValue);
+  if (!parsedRole.success) usage(`--role must be user or admin, not ${JSON.stringify(roleValue).slice(0, 40)}.`);
+  const { token, expiresAt, role } = new RegistrationBook(dataDir).create(lifetime, parsedRole.data);
   const spki = runnerSpki(dataDir);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ token, expiresAt: expiresAt.toISOString(), spki })}\n`);
+    process.stdout.write(`${JSON.stringify({ token, expiresAt: expiresAt.toISOString(), spki, role })}\n`);
     return;
   }
   const url = readRunnerFile(dataDir)?.remote?.publicUrl ?? '(start the runner with `serve --listen` to give it a URL)';
@@ -222,6 +229,7 @@ function commandRegistrationCreate(values: Record<string, string | boolean | und
       '',
       `  ${token}`,
       '',
+      `Role:        ${role}${role === 'admin' ? ' (may change repository access for every workstation)' : ''}`,
       `Expires:     ${expiresAt.toISOString()}`,
       `Runner URL:  ${url}`,
       `Fingerprint: ${spki}`,
@@ -252,7 +260,8 @@ async function commandStatus(values: Record<string, string | boolean | undefined
     url: file.remote?.publicUrl ?? null,
     spki,
     registrationsOutstanding: book.outstanding(),
-    workstations: book.clients().map((c) => ({ clientId: c.clientId, name: c.name, createdAt: c.createdAt })),
+    registrationsOutstandingByRole: book.outstandingByRole(),
+    workstations: book.clients().map((c) => ({ clientId: c.clientId, name: c.name, role: c.role, createdAt: c.createdAt })),
     server,
   };
   if (values.json) {
@@ -267,8 +276,8 @@ async function commandStatus(values: Record<string, string | boolean | undefined
       `URL:           ${status.url ?? '-'}`,
       `Fingerprint:   ${status.spki ?? '-'}`,
       `Server:        ${status.server}`,
-      `Unused registration tokens: ${status.registrationsOutstanding}`,
-      `Workstations:  ${status.workstations.length ? status.workstations.map((w) => `${printable(w.name)} (${w.clientId})`).join(', ') : 'none'}`,
+      `Unused registration tokens: ${status.registrationsOutstanding} (admin ${status.registrationsOutstandingByRole.admin}, user ${status.registrationsOutstandingByRole.user})`,
+      `Workstations:  ${status.workstations.length ? status.workstations.map((w) => `${printable(w.name)} (${w.clientId}, ${w.role})`).join(', ') : 'none'}`,
       '',
     ].join('\n'),
   );
@@ -317,6 +326,7 @@ export async function main(argv: string[]): Promise<void> {
           proxy: { type: 'string' },
           'no-proxy': { type: 'string' },
           expires: { type: 'string' },
+          role: { type: 'string' },
           json: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },

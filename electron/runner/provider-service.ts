@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import { PaddockError } from '../common/errors';
+import type { SaveProviderRequest } from '../common/runner-api';
 import {
   openClientSecret,
   type ManagedProvider,
-  providerInputSchema,
   type ProviderValidation,
   type ProviderView,
   type ValidationCheck,
@@ -10,42 +10,10 @@ import {
 import { catalogueEntry, normalizeHost } from '../common/providers';
 import type { ProviderStore, TokenMethod } from './provider-store';
 
-export const saveProviderRequestSchema = z
-  .object({
-    provider: providerInputSchema,
-    /** The entry's host before this edit; null for a new entry. */
-    previousHost: z.string().max(2048).nullable(),
-    /** The admin saw the warnings and saves anyway. */
-    confirmWarnings: z.boolean(),
-  })
-  .strict();
-export type SaveProviderRequest = z.infer<typeof saveProviderRequestSchema>;
-
-export const saveProviderResponseSchema = z
-  .object({
-    saved: z.boolean(),
-    /** True when only warnings stand in the way: saving again with confirmWarnings goes through. */
-    needsConfirmation: z.boolean(),
-    provider: z.unknown().nullable(),
-    validation: z.object({ host: z.array(z.unknown()), oauth: z.array(z.unknown()), pat: z.array(z.unknown()) }),
-    deletedTokens: z.number().int().nonnegative(),
-  })
-  .strict();
-
-export const deleteProviderRequestSchema = z.object({ host: z.string().min(1).max(2048) }).strict();
+export type { SaveProviderRequest } from '../common/runner-api';
 
 /** Network checks (S5), supplied by the runner's validation module. */
 export type ProviderNetworkCheck = (entry: ProviderView) => Promise<ProviderValidation>;
-
-export class ProviderServiceError extends Error {
-  constructor(
-    readonly status: 403 | 404,
-    readonly code: 'forbidden' | 'not-found',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const error = (code: string, message: string): ValidationCheck => ({ level: 'error', code, message });
 
@@ -115,13 +83,13 @@ export class ProviderService {
 
     const previous = request.previousHost === null ? undefined : store.get(request.previousHost);
     if (request.previousHost !== null && !previous) {
-      throw new ProviderServiceError(404, 'not-found', `This runner has no entry for ${request.previousHost}; it may have been removed.`);
+      throw new PaddockError('not-found', `This runner has no entry for ${request.previousHost}; it may have been removed.`);
     }
-    if (previous?.managed) throw new ProviderServiceError(403, 'forbidden', `${previous.host} is managed by the admin policy; it cannot be changed here.`);
+    if (previous?.managed) throw new PaddockError('forbidden', `${previous.host} is managed by the admin policy; it cannot be changed here.`);
     const identity = serverIdentity(host);
     const existing = store.list().find((p) => serverIdentity(p.host) === identity && p.host !== previous?.host);
     if (existing) {
-      if (existing.managed) throw new ProviderServiceError(403, 'forbidden', `${existing.host} is managed by the admin policy; it cannot be changed here, and no other entry may stand for the same server.`);
+      if (existing.managed) throw new PaddockError('forbidden', `${existing.host} is managed by the admin policy; it cannot be changed here, and no other entry may stand for the same server.`);
       validation.host.push(
         error('duplicate-host', existing.host === host ? `This runner already has an entry for ${host}. Edit that one instead.` : `This runner already has an entry for the same server (${existing.host}). Edit that one instead.`),
       );
@@ -291,8 +259,8 @@ export class ProviderService {
   #delete(host: string): { deletedTokens: number } {
     const { store } = this.options;
     const existing = store.get(host);
-    if (!existing) throw new ProviderServiceError(404, 'not-found', `This runner has no entry for ${host}.`);
-    if (existing.managed) throw new ProviderServiceError(403, 'forbidden', `${host} is managed by the admin policy; it cannot be removed here.`);
+    if (!existing) throw new PaddockError('not-found', `This runner has no entry for ${host}.`);
+    if (existing.managed) throw new PaddockError('forbidden', `${host} is managed by the admin policy; it cannot be removed here.`);
     const deletedTokens = store.purgeTokens(host, ['oauth', 'pat']);
     store.remove(host);
     return { deletedTokens };

@@ -82,8 +82,10 @@ export class ProviderStore {
       return 0;
     }
     for (const client of clients) {
-      for (const method of methods) {
-        if (this.vault.delete(client, tokenEntryName(host, method))) deleted++;
+      // Per host and, for Azure DevOps organizations, per organization: `token.<host key>[.<org key>].<method>`.
+      for (const name of this.vault.list(client)) {
+        const parts = name.split('.');
+        if (parts[0] === 'token' && parts[1] === hostKey(host) && methods.includes(parts.at(-1) as TokenMethod) && this.vault.delete(client, name)) deleted++;
       }
     }
     return deleted;

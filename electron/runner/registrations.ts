@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { REGISTRATION_TOKEN_PREFIX } from '../common/runner-api';
+import { PaddockError } from '../common/errors';
+import { clientRoleSchema, REGISTRATION_TOKEN_PREFIX, type ClientRole } from '../common/runner-api';
 
 export { registrationTokenExpiry } from '../common/runner-api';
 import { readJsonFile, withFileLock, writeJsonFile } from './files';
@@ -20,6 +21,8 @@ const registrationSchema = z
     createdAt: z.string(),
     usedAt: z.string().nullable(),
     usedBy: z.string().nullable(),
+    /** The role the workstation that uses it gets. Files from before roles existed: admin, as every client was. */
+    role: clientRoleSchema.default('admin'),
   })
   .strict();
 const registrationsFileSchema = z.object({ registrations: z.array(registrationSchema) }).strict();
@@ -31,6 +34,8 @@ const clientSchema = z
     name: z.string(),
     tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
     createdAt: z.string(),
+    /** Clients registered before roles existed could do everything: they stay admins. */
+    role: clientRoleSchema.default('admin'),
   })
   .strict();
 const clientsFileSchema = z.object({ clients: z.array(clientSchema) }).strict();
@@ -44,12 +49,10 @@ export function registrationProof(tokenHashHex: string, nonce: string, spki: str
   return createHmac('sha256', Buffer.from(tokenHashHex, 'hex')).update(`${nonce}\n${spki}\n${publicKey}`).digest('base64');
 }
 
-export class RegistrationError extends Error {
-  constructor(
-    readonly code: 'unauthorized' | 'token-expired' | 'token-used',
-    message: string,
-  ) {
-    super(message);
+/** A registration token the runner refuses: 'unauthorized' (unknown), 'token-used' or 'token-expired', with the admin's hint. */
+export class RegistrationError extends PaddockError {
+  constructor(code: 'unauthorized' | 'token-expired' | 'token-used', message: string) {
+    super(code, message);
   }
 }
 
@@ -72,7 +75,7 @@ export class RegistrationBook {
     return readJsonFile(this.clientsFile, clientsFileSchema, { clients: [] }).clients;
   }
 
-  create(lifetimeMs: number): { token: string; expiresAt: Date } {
+  create(lifetimeMs: number, role: ClientRole = 'user'): { token: string; expiresAt: Date; role: ClientRole } {
     const expiresAt = new Date(this.now().getTime() + lifetimeMs);
     const bytes = Buffer.alloc(40);
     bytes.writeBigUInt64BE(BigInt(expiresAt.getTime()), 0);
@@ -82,10 +85,10 @@ export class RegistrationBook {
     withFileLock(this.registrationsFile, () => {
       // Drop tokens that expired more than a week ago; keep recent ones so a reuse is reported as such.
       const keep = this.registrations().filter((r) => new Date(r.expiresAt).getTime() > now.getTime() - 7 * 24 * 3600 * 1000);
-      keep.push({ hash: sha256Hex(token), expiresAt: expiresAt.toISOString(), createdAt: now.toISOString(), usedAt: null, usedBy: null });
+      keep.push({ hash: sha256Hex(token), expiresAt: expiresAt.toISOString(), createdAt: now.toISOString(), usedAt: null, usedBy: null, role });
       writeJsonFile(this.registrationsFile, { registrations: keep });
     });
-    return { token, expiresAt };
+    return { token, expiresAt, role };
   }
 
   private usable(registration: Registration | undefined): Registration {
@@ -105,24 +108,26 @@ export class RegistrationBook {
   }
 
   /** Uses the token once and makes a client with its own API token. */
-  register(token: string, name: string): { clientId: string; apiToken: string } {
+  register(token: string, name: string): { clientId: string; apiToken: string; role: ClientRole } {
     const presented = Buffer.from(sha256Hex(token), 'hex');
     const clientId = `c_${randomBytes(12).toString('base64url')}`;
     const apiToken = `prk_${randomBytes(32).toString('base64url')}`;
+    let role: ClientRole = 'user';
     withFileLock(this.registrationsFile, () => {
       const registrations = this.registrations();
       const registration = this.usable(registrations.find((r) => timingSafeEqual(Buffer.from(r.hash, 'hex'), presented)));
       registration.usedAt = this.now().toISOString();
       registration.usedBy = clientId;
+      role = registration.role;
       // Mark the token used before the client exists: a crash in between loses a token, never reuses one.
       writeJsonFile(this.registrationsFile, { registrations });
     });
     withFileLock(this.clientsFile, () => {
       const clients = this.clients();
-      clients.push({ clientId, name, tokenHash: sha256Hex(apiToken), createdAt: this.now().toISOString() });
+      clients.push({ clientId, name, tokenHash: sha256Hex(apiToken), createdAt: this.now().toISOString(), role });
       writeJsonFile(this.clientsFile, { clients });
     });
-    return { clientId, apiToken };
+    return { clientId, apiToken, role };
   }
 
   /** The client whose API token this is, compared in constant time against every client. */
@@ -142,5 +147,13 @@ export class RegistrationBook {
   outstanding(): number {
     const now = this.now().getTime();
     return this.registrations().filter((r) => !r.usedAt && new Date(r.expiresAt).getTime() > now).length;
+  }
+
+  /** Outstanding (unused, unexpired) tokens per role. */
+  outstandingByRole(): Record<ClientRole, number> {
+    const now = this.now().getTime();
+    const counts: Record<ClientRole, number> = { admin: 0, user: 0 };
+    for (const r of this.registrations()) if (!r.usedAt && new Date(r.expiresAt).getTime() > now) counts[r.role]++;
+    return counts;
   }
 }

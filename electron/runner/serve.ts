@@ -23,6 +23,9 @@ import { RegistrationBook } from './registrations';
 import type { SecretStore } from './secret-store';
 import { loadTlsMaterial } from './tls';
 import { Vault } from './vault';
+import { JobManager, type JobRunner } from './jobs';
+import { TokenStore } from './tokens';
+import { PaddockError } from '../common/errors';
 
 /** How the runner talks to the app that started it (local mode). */
 export interface ParentChannel {
@@ -112,6 +115,22 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     }
     options.print?.(`Policy: ${result.applied} managed provider entr${result.applied === 1 ? 'y' : 'ies'} from ${options.policyFile}.`);
   }
+  const runJob: JobRunner = async (start, _owner, { signal, progress }) => {
+    switch (start.kind) {
+      case 'provider-check': {
+        const entry = providers.list().find((p) => p.host === start.host);
+        if (!entry) throw new PaddockError('not-found', `This runner has no entry for ${start.host}.`, undefined, { host: start.host });
+        const validation = await validateProvider(entry, {
+          http: options.http ?? { proxy: 'env' },
+          endpoints: options.devEndpoints ?? {},
+          signal,
+          onCheck: (group, check) => progress({ kind: 'provider-check', group, check }),
+        });
+        return { kind: 'provider-check', validation };
+      }
+    }
+  };
+  const jobs = new JobManager(runJob, logger);
   const discover = (organization: string) => discoverTenant(organization, { http: options.http ?? { proxy: 'env' }, endpoints: options.devEndpoints ?? {} });
   const startedAt = new Date();
   const remote = options.listen !== undefined;
@@ -136,6 +155,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     secretStore,
     vault,
     providers,
+    tokens: new TokenStore(vault),
+    jobs,
     discoverTenant: discover,
     logger,
     startedAt,
@@ -193,10 +214,16 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
-    (stopping ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }).then(() => {
+    (stopping ??= jobs
+      .dispose()
+      .then(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      )
+      .then(() => {
       cleanup();
       logger.info('runner stopped');
       stopResolve();

@@ -10,7 +10,7 @@ test('window.paddock rejects an invalid argument at arrival with a typed error',
       return { code, message, issues };
     }
   });
-  expect(error).toMatchObject({ code: 'invalid-argument', issues: [{ path: 'theme' }] });
+  expect(error).toMatchObject({ code: 'invalid-input', issues: [{ path: 'theme' }] });
   expect(error?.message).toContain('theme');
   expect(host.store.get('preferences')).toEqual({ theme: 'system' });
 });

@@ -15,8 +15,8 @@ export interface RemoteRunnerHandle {
   dataDir: string;
   /** Everything the runner printed (stdout) and logged (stderr) so far. */
   output(): string;
-  /** A fresh one-time registration token, from `registration create --json`. */
-  createToken(expires?: string): Promise<string>;
+  /** A fresh one-time registration token, from `registration create --json` (role: user unless asked, as the CLI's default). */
+  createToken(expires?: string, role?: 'admin' | 'user'): Promise<string>;
   stop(): Promise<number | null>;
 }
 
@@ -59,8 +59,8 @@ export async function startRemoteRunner(
     publicKey,
     dataDir,
     output: () => output,
-    createToken: async (expires = '24h') => {
-      const { stdout } = await runnerCli(['registration', 'create', '--data-dir', dataDir, '--expires', expires, '--json']);
+    createToken: async (expires = '24h', role = 'user') => {
+      const { stdout } = await runnerCli(['registration', 'create', '--data-dir', dataDir, '--expires', expires, '--role', role, '--json']);
       return (JSON.parse(stdout) as { token: string }).token;
     },
     stop: async () => {

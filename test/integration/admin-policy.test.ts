@@ -172,7 +172,7 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('admin policy: a man
           expect(isPaddockError(error) && error.code).toBe('forbidden');
         }
 
-        const registered = await core.registerManagedRunner({ id: 'managed-build', token: await remote.createToken() });
+        const registered = await core.registerManagedRunner({ id: 'managed-build', token: await remote.createToken('24h', 'admin') });
         expect(registered.managed).toBe(true);
         await until('online', async () => (await runner()).health.state === 'online');
         // Its policy entries were applied on the runner, the sealed secret opened there.

@@ -113,10 +113,29 @@ describe('runner API rules (remote mode, file secret store)', () => {
     expect(extra.body.error?.message).toMatch(/tokenId/);
   });
 
-  it('answers 404 and 405 for unknown routes and methods, and refuses a mismatched API version', async () => {
-    expect((await raw(runner, { path: '/v2/health' })).status).toBe(404);
-    expect((await raw(runner, { path: '/v1/hello', method: 'POST', body: json({ nonce: nonce() }) })).status).toBe(404); // local mode only
-    expect((await raw(runner, { method: 'DELETE', path: '/v1/health' })).status).toBe(405);
+  it('answers 401 to every route without a token, known or not, so unauthenticated callers learn nothing about routes', async () => {
+    for (const [method, path] of [
+      ['GET', '/v2/health'],
+      ['GET', '/v1/no-such-route'],
+      ['POST', '/v1/hello'], // local mode only
+      ['DELETE', '/v1/health'], // a public route, another method
+      ['GET', '/v1/providers'],
+      ['DELETE', '/v1/jobs/j_0123456789abcdef0123'],
+      ['GET', '/v1/clients'],
+    ] as const) {
+      const answer = await raw(runner, { method, path });
+      expect({ method, path, status: answer.status, code: answer.body.error?.code }).toEqual({ method, path, status: 401, code: 'unauthorized' });
+    }
+  });
+
+  it('answers 404 and 405 for unknown routes and methods once authenticated, and refuses a mismatched API version', async () => {
+    const { apiToken } = await register(runner, 'router');
+    const headers = { Authorization: `Bearer ${apiToken}` };
+    expect((await raw(runner, { path: '/v2/health', headers })).status).toBe(404);
+    expect((await raw(runner, { path: '/v1/hello', method: 'POST', headers, body: json({ nonce: nonce() }) })).status).toBe(404); // local mode only
+    const wrongMethod = await raw(runner, { method: 'DELETE', path: '/v1/health', headers });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.body.error?.code).toBe('method-not-allowed');
     const version = await raw(runner, { path: '/v1/health', headers: { 'Paddock-Api-Version': '2' } });
     expect(version.status).toBe(400);
     expect(version.body.error).toMatchObject({ code: 'incompatible-api', message: expect.stringMatching(/v1.*v2|v2.*v1/) });
@@ -213,7 +232,7 @@ describe('runner CLI', () => {
   it('registration create --json prints token, expiry and the fingerprint the server prints', async () => {
     const { stdout } = await runnerCli(['registration', 'create', '--data-dir', runner.dataDir, '--expires', '2h', '--json']);
     const created = JSON.parse(stdout);
-    expect(created).toEqual({ token: expect.stringMatching(/^prt1_[A-Za-z0-9_-]{54}$/), expiresAt: expect.any(String), spki: runner.spki });
+    expect(created).toEqual({ role: 'user', token: expect.stringMatching(/^prt1_[A-Za-z0-9_-]{54}$/), expiresAt: expect.any(String), spki: runner.spki });
     const hours = (new Date(created.expiresAt).getTime() - Date.now()) / 3600_000;
     expect(hours).toBeGreaterThan(1.9);
     expect(hours).toBeLessThanOrEqual(2);

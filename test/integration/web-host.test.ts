@@ -76,7 +76,7 @@ describe('web host', () => {
     await outcome(ws);
     const envelope = (await call(ws, 2, 'updatePreferences', { theme: 'purple' })) as { ok: boolean; error: { code: string; issues: { path: string }[] } };
     expect(envelope.ok).toBe(false);
-    expect(envelope.error.code).toBe('invalid-argument');
+    expect(envelope.error.code).toBe('invalid-input');
     expect(envelope.error.issues[0]?.path).toBe('theme');
     expect(host.store.get('preferences')).toEqual({ theme: 'system' });
     ws.close();

@@ -28,7 +28,7 @@ socket.addEventListener('message', (message) => {
 
 socket.addEventListener('close', () => {
   for (const resolve of pending.values()) {
-    resolve({ ok: false, error: { code: 'unavailable', message: 'The connection to the web host was closed.' } });
+    resolve({ ok: false, error: { code: 'runner-unavailable', message: 'The connection to the web host was closed.' } });
   }
   pending.clear();
 });

@@ -154,7 +154,7 @@ function publicKeyFlag(value: string | boolean | (string | boolean)[] | undefine
     sealBox(new Uint8Array(0), publicKey); // refuses keys of small order before stdin is read
     return publicKey;
   } catch (error) {
-    if (error instanceof PaddockError && error.code === 'invalid-argument') throw new UsageError(`--public-key: ${error.message}`);
+    if (error instanceof PaddockError && error.code === 'invalid-input') throw new UsageError(`--public-key: ${error.message}`);
     throw error;
   }
 }

@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { z } from 'zod';
+import { PaddockError, type ErrorCode, type PaddockErrorData } from '../../common/errors';
 import { RUNNER_API_VERSION, RUNNER_API_VERSION_HEADER, runnerErrorSchema, spkiSchema } from '../../common/runner-api';
 
-/** The runner answered with an error body. */
+/** The runner answered with an error body: its code comes from the one catalogue (electron/common/errors.ts). */
 export class RunnerRequestError extends Error {
   override readonly name = 'RunnerRequestError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
+    readonly data: PaddockErrorData = { code, message },
   ) {
     super(message);
   }
@@ -20,6 +23,12 @@ export class RunnerRequestError extends Error {
 /** The runner could not be reached (no socket, refused, timed out, TLS failed). */
 export class RunnerUnreachableError extends Error {
   override readonly name = 'RunnerUnreachableError';
+  constructor(
+    message: string,
+    readonly reason: 'unreachable' | 'timeout' = 'unreachable',
+  ) {
+    super(message);
+  }
 }
 
 /** The remote runner presented a key other than the pinned one. */
@@ -41,12 +50,22 @@ export interface RunnerRequest {
   path: string;
   body?: unknown;
   bearer?: string;
+  /** Aborts the call: the request is destroyed and the promise rejects with a 'cancelled' PaddockError. */
+  signal?: AbortSignal;
 }
 
-/** One way to reach a runner: a local socket, or TLS pinned to a key. */
+/** One way to reach a runner: a local socket, or TLS pinned to a key. Connections are kept alive between calls. */
 export interface RunnerConnection {
   readonly description: string;
   request<T>(request: RunnerRequest, schema: z.ZodType<T>): Promise<T>;
+  /**
+   * A streamed answer (NDJSON): each line, validated, goes to `onLine`;
+   * resolves when the runner ends the stream, rejects on an error answer,
+   * a broken or silent connection, or the signal.
+   */
+  stream<T>(request: RunnerRequest, lineSchema: z.ZodType<T>, onLine: (line: T) => void): Promise<void>;
+  /** Closes the kept-alive connections. */
+  close(): void;
 }
 
 /** SHA-256 of the peer certificate's SubjectPublicKeyInfo (DER), as `sha256/<base64>`. */
@@ -57,45 +76,73 @@ const spkiOfSocket = (socket: tls.TLSSocket): string | null => {
 };
 
 const TIMEOUT_MS = 10_000;
+/** A stream with no line (the runner pings every 15 s) for this long is taken as broken. */
+const STREAM_IDLE_MS = 45_000;
+const MAX_ANSWER_BYTES = 1024 * 1024;
+const MAX_LINE_BYTES = 256 * 1024;
 
-function exchange<T>(
-  socket: net.Socket,
-  host: string,
-  request: RunnerRequest,
-  schema: z.ZodType<T>,
-  description: string,
-): Promise<T> {
+const cancelled = (description: string) => new PaddockError('cancelled', `The request to ${description.charAt(0).toLowerCase()}${description.slice(1)} was cancelled.`);
+
+function headersFor(host: string, request: RunnerRequest, accept: string): { headers: http.OutgoingHttpHeaders; body: string | undefined } {
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const headers: http.OutgoingHttpHeaders = { Host: host, Accept: accept, [RUNNER_API_VERSION_HEADER]: String(RUNNER_API_VERSION) };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    headers['Content-Length'] = Buffer.byteLength(body);
+  }
+  if (request.bearer) headers.Authorization = `Bearer ${request.bearer}`;
+  return { headers, body };
+}
+
+function errorFromAnswer(status: number, text: string, description: string): Error {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return new RunnerUnreachableError(`${description} did not answer with JSON (HTTP ${status}); is it a Paddock runner?`);
+  }
+  const error = runnerErrorSchema.safeParse(json);
+  return error.success
+    ? new RunnerRequestError(status, error.data.error.code, error.data.error.message, error.data.error)
+    : new RunnerRequestError(status, 'internal', `${description} answered HTTP ${status}.`);
+}
+
+const networkError = (error: Error, description: string, signal: AbortSignal | undefined): Error => {
+  if (signal?.aborted) return cancelled(description);
+  if (error instanceof RunnerUnreachableError || error instanceof SpkiMismatchError || error instanceof PaddockError) return error;
+  return new RunnerUnreachableError(`${description}: ${error.message}`);
+};
+
+interface Transport {
+  readonly description: string;
+  readonly host: string;
+  /** Options for http.request: an agent and, locally, the socket path. */
+  readonly options: http.RequestOptions;
+}
+
+/** Sends one request and reads one JSON answer. A GET on a reused keep-alive socket that the runner had just closed is sent again once. */
+function exchange<T>(transport: Transport, request: RunnerRequest, schema: z.ZodType<T>, retried = false): Promise<T> {
+  const { description } = transport;
+  if (request.signal?.aborted) return Promise.reject(cancelled(description));
   return new Promise<T>((resolve, reject) => {
-    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const headers: http.OutgoingHttpHeaders = { Host: host, Accept: 'application/json', [RUNNER_API_VERSION_HEADER]: String(RUNNER_API_VERSION) };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(body);
-    }
-    if (request.bearer) headers.Authorization = `Bearer ${request.bearer}`;
-    const req = http.request({ createConnection: () => socket, method: request.method, path: request.path, headers, timeout: TIMEOUT_MS }, (response) => {
+    const { headers, body } = headersFor(transport.host, request, 'application/json');
+    const req = http.request({ ...transport.options, method: request.method, path: request.path, headers, timeout: TIMEOUT_MS, ...(request.signal ? { signal: request.signal } : {}) }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > 1024 * 1024) req.destroy(new RunnerUnreachableError(`${description} sent an oversized answer.`));
+        if (size > MAX_ANSWER_BYTES) req.destroy(new RunnerUnreachableError(`${description} sent an oversized answer.`));
         else chunks.push(chunk);
       });
       response.on('end', () => {
+        const status = response.statusCode ?? 0;
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (status >= 400) return reject(errorFromAnswer(status, text, description));
         let json: unknown;
         try {
-          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          json = JSON.parse(text);
         } catch {
-          return reject(new RunnerUnreachableError(`${description} did not answer with JSON (HTTP ${response.statusCode}); is it a Paddock runner?`));
-        }
-        const status = response.statusCode ?? 0;
-        if (status >= 400) {
-          const error = runnerErrorSchema.safeParse(json);
-          return reject(
-            error.success
-              ? new RunnerRequestError(status, error.data.error.code, error.data.error.message)
-              : new RunnerRequestError(status, 'internal', `${description} answered HTTP ${status}.`),
-          );
+          return reject(new RunnerUnreachableError(`${description} did not answer with JSON (HTTP ${status}); is it a Paddock runner?`));
         }
         const parsed = schema.safeParse(json);
         if (!parsed.success) {
@@ -104,29 +151,101 @@ function exchange<T>(
         }
         resolve(parsed.data);
       });
-      response.on('error', (error) => reject(new RunnerUnreachableError(`${description}: ${error.message}`)));
+      response.on('error', (error) => reject(networkError(error, description, request.signal)));
     });
-    req.on('timeout', () => req.destroy(new RunnerUnreachableError(`${description} did not answer within ${TIMEOUT_MS / 1000} seconds.`)));
+    req.on('timeout', () => req.destroy(new RunnerUnreachableError(`${description} did not answer within ${TIMEOUT_MS / 1000} seconds.`, 'timeout')));
     // An overall deadline too: a runner that trickles bytes must not hang a check or a removal.
-    const deadline = setTimeout(() => req.destroy(new RunnerUnreachableError(`${description} took longer than ${(3 * TIMEOUT_MS) / 1000} seconds to answer.`)), 3 * TIMEOUT_MS);
+    const deadline = setTimeout(
+      () => req.destroy(new RunnerUnreachableError(`${description} took longer than ${(3 * TIMEOUT_MS) / 1000} seconds to answer.`, 'timeout')),
+      3 * TIMEOUT_MS,
+    );
     req.on('close', () => clearTimeout(deadline));
-    req.on('error', (error) => reject(error instanceof RunnerUnreachableError ? error : new RunnerUnreachableError(`${description}: ${error.message}`)));
+    req.on('error', (error) => {
+      if (!retried && req.reusedSocket && request.method === 'GET' && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        exchange(transport, request, schema, true).then(resolve, reject);
+        return;
+      }
+      reject(networkError(error, description, request.signal));
+    });
     req.end(body);
   });
 }
 
-/** The local runner: HTTP over its Unix socket (Windows: named pipe). */
-export function localConnection(endpoint: string): RunnerConnection {
-  const description = 'The local runner';
+function streamExchange<T>(transport: Transport, request: RunnerRequest, lineSchema: z.ZodType<T>, onLine: (line: T) => void): Promise<void> {
+  const { description } = transport;
+  if (request.signal?.aborted) return Promise.reject(cancelled(description));
+  return new Promise<void>((resolve, reject) => {
+    const { headers, body } = headersFor(transport.host, request, 'application/x-ndjson');
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolve();
+    };
+    const req = http.request({ ...transport.options, method: request.method, path: request.path, headers, timeout: STREAM_IDLE_MS, ...(request.signal ? { signal: request.signal } : {}) }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (status >= 400) {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.length < 64 && chunks.push(chunk));
+        response.on('end', () => settle(errorFromAnswer(status, Buffer.concat(chunks).toString('utf8'), description)));
+        return;
+      }
+      let pending = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        pending += chunk;
+        if (pending.length > MAX_LINE_BYTES) return req.destroy(new RunnerUnreachableError(`${description} sent an oversized event.`));
+        let newline: number;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (!line) continue;
+          let json: unknown;
+          try {
+            json = JSON.parse(line);
+          } catch {
+            return req.destroy(new RunnerUnreachableError(`${description} sent an event that is not JSON.`));
+          }
+          const parsed = lineSchema.safeParse(json);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            return req.destroy(new RunnerUnreachableError(`${description} sent an event Paddock does not understand (${issue?.path.join('.')}: ${issue?.message}).`));
+          }
+          try {
+            onLine(parsed.data);
+          } catch (error) {
+            return req.destroy(error as Error);
+          }
+        }
+      });
+      response.on('end', () => settle());
+      response.on('aborted', () => settle(new RunnerUnreachableError(`${description} closed the event stream before it ended.`)));
+      response.on('error', (error) => settle(networkError(error, description, request.signal)));
+    });
+    req.on('timeout', () => req.destroy(new RunnerUnreachableError(`${description} sent nothing for ${STREAM_IDLE_MS / 1000} seconds.`, 'timeout')));
+    req.on('error', (error) => settle(networkError(error, description, request.signal)));
+    req.on('close', () => settle(request.signal?.aborted ? cancelled(description) : new RunnerUnreachableError(`${description} closed the event stream before it ended.`)));
+    req.end(body);
+  });
+}
+
+function connectionOf(transport: Transport, agent: http.Agent): RunnerConnection {
   return {
-    description,
-    request: (request, schema) =>
-      new Promise((resolve, reject) => {
-        const socket = net.connect(endpoint);
-        socket.once('connect', () => exchange(socket, 'localhost', request, schema, description).then(resolve, reject));
-        socket.once('error', (error) => reject(new RunnerUnreachableError(`${description} is not answering (${error.message}).`)));
-      }),
+    description: transport.description,
+    request: (request, schema) => exchange(transport, request, schema),
+    stream: (request, lineSchema, onLine) => streamExchange(transport, request, lineSchema, onLine),
+    close: () => agent.destroy(),
   };
+}
+
+const agentOptions: http.AgentOptions = { keepAlive: true, maxSockets: 8, maxFreeSockets: 4, scheduling: 'lifo' };
+
+/** The local runner: HTTP over its Unix socket (Windows: named pipe), kept alive. */
+export function localConnection(endpoint: string): RunnerConnection {
+  const agent = new http.Agent(agentOptions);
+  const description = 'The local runner';
+  return connectionOf({ description, host: 'localhost', options: { agent, socketPath: endpoint } }, agent);
 }
 
 /** A parsed https runner URL. */
@@ -176,26 +295,44 @@ export function connectTls(url: URL, pin: { spki: string } | 'probe'): Promise<{
         socket.destroy();
         return reject(new SpkiMismatchError(url.origin, spki, pinned));
       }
+      // The handshake's own timeout must not close a kept-alive connection later.
+      socket.setTimeout(0);
       resolve({ socket, spki });
     });
-    socket.once('timeout', () => socket.destroy(new Error('timed out')));
-    socket.once('error', (error) => reject(new RunnerUnreachableError(`Cannot reach the runner at ${url.origin} (${error.message}).`)));
+    socket.once('timeout', () => socket.destroy(new RunnerUnreachableError(`The runner at ${url.origin} did not complete the TLS handshake in time.`, 'timeout')));
+    socket.once('error', (error) => reject(error instanceof RunnerUnreachableError ? error : new RunnerUnreachableError(`Cannot reach the runner at ${url.origin} (${error.message}).`)));
   });
 }
 
-/** A remote runner over TLS, pinned to `spki`. */
+/**
+ * Keep-alive connections to a remote runner, each checked against the
+ * pinned key before it carries a request: the agent asks for a connection,
+ * and gets one only after its handshake showed the pinned SPKI.
+ */
+class PinnedAgent extends http.Agent {
+  constructor(
+    private readonly url: URL,
+    private readonly spki: string,
+  ) {
+    super(agentOptions);
+  }
+
+  override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
+    connectTls(this.url, { spki: this.spki }).then(
+      ({ socket }) => callback?.(null, socket),
+      (error: Error) => callback?.(error, undefined as unknown as Duplex),
+    );
+    return undefined;
+  }
+}
+
+/** A remote runner over TLS, pinned to `spki`, with keep-alive connections. */
 export function pinnedConnection(url: URL, spki: string): RunnerConnection {
-  const description = `The runner at ${url.origin}`;
-  return {
-    description,
-    request: async (request, schema) => {
-      const { socket } = await connectTls(url, { spki });
-      return exchange(socket, url.host, request, schema, description);
-    },
-  };
+  const agent = new PinnedAgent(url, spki);
+  return connectionOf({ description: `The runner at ${url.origin}`, host: url.host, options: { agent } }, agent);
 }
 
 /** Sends one request on an already-open TLS socket (registration, where the key is checked by proof). */
 export function requestOnSocket<T>(socket: tls.TLSSocket, url: URL, request: RunnerRequest, schema: z.ZodType<T>): Promise<T> {
-  return exchange(socket, url.host, request, schema, `The runner at ${url.origin}`);
+  return exchange({ description: `The runner at ${url.origin}`, host: url.host, options: { createConnection: () => socket, agent: false } }, request, schema);
 }

@@ -1,8 +1,5 @@
-import { z } from 'zod';
 import { tenantFromOrganizationHead } from '../../common/providers';
 import { createHttpClient, probe, type HttpClientOptions } from './http';
-
-export const discoverTenantRequestSchema = z.object({ organization: z.string().trim().min(1).max(256).regex(/^[^\s/\\?#%@:]+$/, 'must be an organization name') }).strict();
 
 /** Moves a real service's origin onto a simulator (tests and development builds only). */
 export function mapEndpoint(url: string, endpoints: Readonly<Record<string, string>>): string {

@@ -218,6 +218,8 @@ export interface ProbeRequest {
   readonly method: 'GET' | 'HEAD';
   readonly url: string;
   readonly accept?: string;
+  /** Aborts the request (a cancelled job). */
+  readonly signal?: AbortSignal;
 }
 
 const untrustedCodes = new Set([
@@ -369,7 +371,7 @@ async function classify(error: unknown, url: URL, client: HttpClient): Promise<N
  */
 export async function probe(client: HttpClient, req: ProbeRequest): Promise<ProbeOutcome> {
   const url = new URL(req.url);
-  const signal = AbortSignal.timeout(overallTimeoutMs);
+  const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(overallTimeoutMs)]) : AbortSignal.timeout(overallTimeoutMs);
   try {
     const response = await request(url, {
       method: req.method,

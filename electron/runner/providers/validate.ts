@@ -28,6 +28,10 @@ export interface ValidateProviderOptions {
    * URL requested and to the values answers are compared with.
    */
   readonly endpoints?: Readonly<Record<string, string>>;
+  /** Stops the checks: requests in flight are aborted, and no new one starts. */
+  readonly signal?: AbortSignal;
+  /** Called with each check as it is made (a job's progress). */
+  readonly onCheck?: (group: keyof ProviderValidation, check: ValidationCheck) => void;
 }
 
 export type Check = ValidationCheck;
@@ -57,7 +61,7 @@ const oauthErrorSchema = z.looseObject({ error: z.string().min(1), error_descrip
 
 class Context {
   readonly entry: CatalogueEntry;
-  readonly result: ProviderValidation = { host: [], oauth: [], pat: [] };
+  readonly result: ProviderValidation;
   /** Every answer received, by URL requested, for PAT checks that share a host probe's URL. */
   readonly answers = new Map<string, ProbeOutcome>();
 
@@ -65,8 +69,11 @@ class Context {
     readonly config: ProviderValidationConfig,
     readonly client: HttpClient,
     private readonly endpoints: Readonly<Record<string, string>>,
+    private readonly signal?: AbortSignal,
+    onCheck?: ValidateProviderOptions['onCheck'],
   ) {
     this.entry = catalogueEntry(config.kind);
+    this.result = { host: observed('host', onCheck), oauth: observed('oauth', onCheck), pat: observed('pat', onCheck) };
   }
 
   /** Moves a real service's URL onto its simulator (tests). */
@@ -83,10 +90,24 @@ class Context {
   }
 
   async request(method: 'GET' | 'HEAD', url: string): Promise<ProbeOutcome> {
-    const outcome = await probe(this.client, { method, url });
+    this.signal?.throwIfAborted();
+    const outcome = await probe(this.client, { method, url, ...(this.signal ? { signal: this.signal } : {}) });
+    this.signal?.throwIfAborted();
     this.answers.set(`${method} ${url}`, outcome);
     return outcome;
   }
+}
+
+/** A result list that reports each check as it is added. */
+function observed(group: keyof ProviderValidation, onCheck: ValidateProviderOptions['onCheck']): ValidationCheck[] {
+  const list: ValidationCheck[] = [];
+  if (!onCheck) return list;
+  const push = list.push.bind(list);
+  list.push = (...checks: ValidationCheck[]) => {
+    for (const check of checks) onCheck(group, check);
+    return push(...checks);
+  };
+  return list;
 }
 
 const hostOf = (url: string) => {
@@ -109,7 +130,7 @@ export async function validateProvider(config: ProviderValidationConfig, options
     if (config.oauth.enabled && options.secretCheck) result.oauth.push(options.secretCheck);
     return result;
   }
-  const context = new Context(config, client, options.endpoints ?? {});
+  const context = new Context(config, client, options.endpoints ?? {}, options.signal, options.onCheck);
   try {
     if (config.host.startsWith('http://') && context.entry.host.http.allowed) {
       context.result.host.push(warning('http', context.entry.host.http.warning));
@@ -119,6 +140,8 @@ export async function validateProvider(config: ProviderValidationConfig, options
     if (config.oauth.enabled) checkOAuthSecret(context, options.secretCheck ?? null);
     if (config.pat.enabled) checkPat(context);
   } catch (error) {
+    // Cancelled: the caller reports that; partial results are not a validation.
+    if (options.signal?.aborted) throw error;
     // A bug here must not lose the other results, nor block the admin silently.
     context.result.host.push(warning('validation-incomplete', `Validation stopped early (${error instanceof Error ? error.message : String(error)}); the results shown are partial.`));
   } finally {

@@ -40,14 +40,14 @@ describe('createApiClient', () => {
     const api = createApiClient({
       call: async () => ({
         ok: false as const,
-        error: { code: 'invalid-argument' as const, message: 'Invalid argument. theme: bad', issues: [{ path: 'theme', message: 'bad' }] },
+        error: { code: 'invalid-input' as const, message: 'Invalid argument. theme: bad', issues: [{ path: 'theme', message: 'bad' }] },
       }),
       subscribe: () => () => {},
     });
     const error = await api.updatePreferences({ theme: 'dark' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaddockError);
     expect(isPaddockError(error)).toBe(true);
-    expect((error as PaddockError).code).toBe('invalid-argument');
+    expect((error as PaddockError).code).toBe('invalid-input');
     expect((error as PaddockError).issues).toEqual([{ path: 'theme', message: 'bad' }]);
   });
 
@@ -69,7 +69,7 @@ describe('isPaddockError', () => {
         super(message);
       }
     }
-    expect(isPaddockError(new OtherCopy('invalid-argument', 'Bad.', [{ path: 'url', message: 'Bad.' }]))).toBe(true);
+    expect(isPaddockError(new OtherCopy('invalid-input', 'Bad.', [{ path: 'url', message: 'Bad.' }]))).toBe(true);
     expect(isPaddockError(new PaddockError('not-found', 'Gone.'))).toBe(true);
     expect(isPaddockError(null)).toBe(false);
   });

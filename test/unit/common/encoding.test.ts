@@ -100,7 +100,7 @@ describe('base64', () => {
     ['Zm\u0000v', 'control character U+0000'],
   ])('refuses base64 %j (%s)', (text, reason) => {
     const error = errorOf(() => base64ToBytes(text, 'The public key'));
-    expect(error.code).toBe('invalid-argument');
+    expect(error.code).toBe('invalid-input');
     expect(error.message).toMatch(/^The public key is not valid base64: /);
     expect(error.message).toContain(reason);
   });
@@ -116,7 +116,7 @@ describe('base64', () => {
     ['Zm8\t', 'a tab'],
   ])('refuses base64url %j (%s)', (text, reason) => {
     const error = errorOf(() => base64UrlToBytes(text));
-    expect(error.code).toBe('invalid-argument');
+    expect(error.code).toBe('invalid-input');
     expect(error.message).toMatch(/^The text is not valid base64url: /);
     expect(error.message).toContain(reason);
   });
@@ -173,7 +173,7 @@ describe('utf8', () => {
   it('refuses a lone surrogate instead of replacing it', () => {
     for (const text of ['\ud800', 'a\udc00b', '\udbff', '\udc00\ud800', 'x\ud83d']) {
       const error = errorOf(() => utf8Encode(text, 'The client secret'));
-      expect(error.code).toBe('invalid-argument');
+      expect(error.code).toBe('invalid-input');
       expect(error.message).toMatch(/^The client secret cannot be encoded as UTF-8: it has an unpaired surrogate/);
     }
   });
@@ -194,7 +194,7 @@ describe('utf8', () => {
     [[0xc3, 0x28], 1],
   ])('refuses invalid UTF-8 %j, naming byte %d', (bytes, at) => {
     const error = errorOf(() => utf8Decode(Uint8Array.from(bytes), 'The opened secret'));
-    expect(error.code).toBe('invalid-argument');
+    expect(error.code).toBe('invalid-input');
     expect(error.message).toBe(`The opened secret is not valid UTF-8 text: the sequence at byte ${at} is invalid or incomplete.`);
   });
 

@@ -213,7 +213,7 @@ describe('interoperability with libsodium', () => {
     for (const point of smallOrderPoints) {
       expect(() => sodium.crypto_box_seal(Uint8Array.of(1), point), toHex(point)).toThrow();
       const error = errorOf(() => sealBox(Uint8Array.of(1), point));
-      expect(error.code).toBe('invalid-argument');
+      expect(error.code).toBe('invalid-input');
       expect(error.message).toContain('small order');
     }
   });
@@ -294,7 +294,7 @@ describe('keys and text', () => {
   it.each([0, 31, 33, 64])('refuses a %d-byte public or secret key with a clear error', (length) => {
     const key = new Uint8Array(length);
     const sealError = errorOf(() => sealBox(Uint8Array.of(1), key));
-    expect(sealError.code).toBe('invalid-argument');
+    expect(sealError.code).toBe('invalid-input');
     expect(sealError.message).toBe(
       `The recipient's public key must be 32 bytes (an X25519 key), but it is ${length} bytes. Copy the runner's public key again, whole.`,
     );
@@ -304,9 +304,9 @@ describe('keys and text', () => {
   });
 
   it('refuses values that are not bytes', () => {
-    expect(errorOf(() => sealBox('text' as unknown as Uint8Array, recipient.publicKey)).code).toBe('invalid-argument');
-    expect(errorOf(() => sealBox(Uint8Array.of(1), [1, 2] as unknown as Uint8Array)).code).toBe('invalid-argument');
-    expect(errorOf(() => openSealedBox('x' as unknown as Uint8Array, recipient.publicKey, recipient.secretKey)).code).toBe('invalid-argument');
+    expect(errorOf(() => sealBox('text' as unknown as Uint8Array, recipient.publicKey)).code).toBe('invalid-input');
+    expect(errorOf(() => sealBox(Uint8Array.of(1), [1, 2] as unknown as Uint8Array)).code).toBe('invalid-input');
+    expect(errorOf(() => openSealedBox('x' as unknown as Uint8Array, recipient.publicKey, recipient.secretKey)).code).toBe('invalid-input');
   });
 
   it('round-trips text, including an empty string and all of Unicode', () => {
@@ -320,7 +320,7 @@ describe('keys and text', () => {
   it('reads a base64 public key and says what is wrong with a bad one', () => {
     expect(publicKeyFromBase64(bytesToBase64(recipient.publicKey))).toEqual(recipient.publicKey);
     const short = errorOf(() => sealToBase64('s', bytesToBase64(new Uint8Array(31))));
-    expect(short.code).toBe('invalid-argument');
+    expect(short.code).toBe('invalid-input');
     expect(short.message).toMatch(/^The public key must be 32 bytes \(an X25519 key\), but it is 31 bytes/);
     const notBase64 = errorOf(() => sealToBase64('s', `${bytesToBase64(recipient.publicKey)}\n`));
     expect(notBase64.message).toMatch(/^The public key is not valid base64: a line break at position 45/);

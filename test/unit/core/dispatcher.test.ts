@@ -17,13 +17,13 @@ describe('api dispatcher', () => {
     ['an unknown field', { theme: 'dark', evil: true }, '(value)'],
     ['a non-object', 'dark', '(value)'],
     ['null', null, '(value)'],
-  ])('rejects %s at arrival with invalid-argument', async (_name, input, path) => {
+  ])('rejects %s at arrival with invalid-input', async (_name, input, path) => {
     const { core, dispatcher } = createTestCore();
     const spy = vi.spyOn(core, 'updatePreferences');
     const result = await dispatcher.call('updatePreferences', input);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.code).toBe('invalid-argument');
+    expect(result.error.code).toBe('invalid-input');
     expect(result.error.issues?.[0]?.path).toBe(path);
     expect(spy).not.toHaveBeenCalled();
   });
@@ -31,7 +31,7 @@ describe('api dispatcher', () => {
   it('rejects input for a method that takes none', async () => {
     const { dispatcher } = createTestCore();
     const result = await dispatcher.call('listRunners', { sneaky: 1 });
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
   it.each(['nope', '__proto__', 'constructor', 'toString', 42, null])('refuses the unknown method %s', async (method) => {

@@ -64,7 +64,7 @@ describe('setupIpc', () => {
       error: { code: string; message: string; issues: { path: string }[] };
     };
     expect(result.ok).toBe(false);
-    expect(result.error.code).toBe('invalid-argument');
+    expect(result.error.code).toBe('invalid-input');
     expect(result.error.issues[0]?.path).toBe('theme');
     expect(result.error.message).toContain('theme');
     expect(spy).not.toHaveBeenCalled();

@@ -25,7 +25,7 @@ describe('preload', () => {
   });
 
   it('rejects with a plain error object that keeps its code across the context bridge', async () => {
-    const error = { code: 'invalid-argument', message: 'Invalid argument to updatePreferences. theme: Invalid option' };
+    const error = { code: 'invalid-input', message: 'Invalid argument to updatePreferences. theme: Invalid option' };
     electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error });
     await expect(api.updatePreferences!({ theme: 'purple' })).rejects.toEqual(error);
   });

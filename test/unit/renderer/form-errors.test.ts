@@ -7,19 +7,19 @@ const fields = ['url', 'token'] as const;
 
 describe('formErrors', () => {
   it('puts each issue next to the field its path names, and no general message when all are placed', () => {
-    const error = { code: 'invalid-argument', message: 'Invalid argument.', issues: [{ path: 'token', message: 'Paste the token.' }, { path: 'url', message: 'Enter the URL.' }] };
+    const error = { code: 'invalid-input', message: 'Invalid argument.', issues: [{ path: 'token', message: 'Paste the token.' }, { path: 'url', message: 'Enter the URL.' }] };
     const result = formErrors(error, fields);
     expect(result).toEqual({ fields: { url: 'Enter the URL.', token: 'Paste the token.' }, general: null });
     expect(firstInvalid(result, fields)).toBe('url');
   });
 
   it('keeps the first message for a field', () => {
-    const error = { code: 'invalid-argument', message: 'x', issues: [{ path: 'url', message: 'first' }, { path: 'url', message: 'second' }] };
+    const error = { code: 'invalid-input', message: 'x', issues: [{ path: 'url', message: 'first' }, { path: 'url', message: 'second' }] };
     expect(formErrors(error, fields).fields).toEqual({ url: 'first' });
   });
 
   it('adds the general message when an issue belongs to no field shown', () => {
-    const error = { code: 'invalid-argument', message: 'The name is too long.', issues: [{ path: 'url', message: 'Bad URL.' }, { path: 'name', message: 'Too long.' }] };
+    const error = { code: 'invalid-input', message: 'The name is too long.', issues: [{ path: 'url', message: 'Bad URL.' }, { path: 'name', message: 'Too long.' }] };
     expect(formErrors(error, fields)).toEqual({ fields: { url: 'Bad URL.' }, general: 'The name is too long.' });
   });
 
@@ -40,8 +40,8 @@ describe('formErrors', () => {
         super(message);
       }
     }
-    const error = new OtherPaddockError('invalid-argument', 'Invalid.', [{ path: 'token', message: 'Expired.' }]);
+    const error = new OtherPaddockError('invalid-input', 'Invalid.', [{ path: 'token', message: 'Expired.' }]);
     expect(formErrors(error, fields)).toEqual({ fields: { token: 'Expired.' }, general: null });
-    expect(paddockErrorData(new PaddockError('unavailable', 'Offline.'))).toEqual({ code: 'unavailable', message: 'Offline.' });
+    expect(paddockErrorData(new PaddockError('runner-unavailable', 'Offline.'))).toEqual({ code: 'runner-unavailable', message: 'Offline.' });
   });
 });

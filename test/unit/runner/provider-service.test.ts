@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
-import { ProviderService, ProviderServiceError } from '../../../electron/runner/provider-service';
+import { PaddockError } from '../../../electron/common/errors';
+import { ProviderService } from '../../../electron/runner/provider-service';
 import { ProviderStore } from '../../../electron/runner/provider-store';
 import { Vault } from '../../../electron/runner/vault';
 
@@ -26,7 +27,7 @@ describe('ProviderService and managed entries', () => {
         previousHost: 'https://ghe.example.test',
         confirmWarnings: true,
       }),
-    ).rejects.toBeInstanceOf(ProviderServiceError);
+    ).rejects.toBeInstanceOf(PaddockError);
     await expect(providers.delete('https://ghe.example.test')).rejects.toThrow(/managed by the admin policy/);
     // Another spelling of the same server cannot stand beside it (an http entry shadowing https, another case).
     for (const host of ['https://GHE.example.test/', 'https://ghe.example.test:443']) {

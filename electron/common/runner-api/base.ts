@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { base64UrlToBytes } from './encoding';
+import { base64UrlToBytes } from '../encoding';
+import { errorDataSchema } from '../errors';
 
 /**
  * The runner API (HTTP/JSON under /v1), shared by the runner and the app's
@@ -24,22 +25,14 @@ export const spkiSchema = z.string().regex(/^sha256\/[A-Za-z0-9+/]{43}=$/, 'must
 export const nonceSchema = base64(32);
 const proofSchema = base64(32);
 
-export const runnerErrorCodes = [
-  'bad-request',
-  'unauthorized',
-  'token-expired',
-  'token-used',
-  'forbidden',
-  'not-found',
-  'method-not-allowed',
-  'payload-too-large',
-  'incompatible-api',
-  'internal',
-] as const;
-export const runnerErrorSchema = z
-  .object({ error: z.object({ code: z.enum(runnerErrorCodes), message: z.string().max(2000) }).strict() })
-  .strict();
+/** The runner's error body: the app API's error data, codes from the one catalogue (electron/common/errors.ts). */
+export const runnerErrorSchema = z.object({ error: errorDataSchema }).strict();
 export type RunnerErrorBody = z.infer<typeof runnerErrorSchema>;
+
+/** A workstation's role on a runner (docs/runners.md, "Roles"). The local runner's workstation is its admin. */
+export const clientRoleSchema = z.enum(['admin', 'user']);
+export type ClientRole = z.infer<typeof clientRoleSchema>;
+export const clientIdSchema = z.string().regex(/^(c_[A-Za-z0-9_-]{16,64}|local)$/, 'must be a client id');
 
 export const healthResponseSchema = z
   .object({ status: z.literal('ok'), version: z.string().max(100), apiVersion: z.number().int().positive() })
@@ -69,7 +62,13 @@ export const registrationRequestSchema = z
   })
   .strict();
 export const registrationResponseSchema = z
-  .object({ clientId: z.string().regex(/^c_[A-Za-z0-9_-]{16,64}$/), apiToken: z.string().min(32).max(200), publicKey: publicKeySchema })
+  .object({
+    clientId: z.string().regex(/^c_[A-Za-z0-9_-]{16,64}$/),
+    apiToken: z.string().min(32).max(200),
+    publicKey: publicKeySchema,
+    /** The role the registration token gave this workstation. */
+    role: clientRoleSchema,
+  })
   .strict();
 
 export const runnerStatusSchema = z
@@ -84,6 +83,8 @@ export const runnerStatusSchema = z
     startedAt: z.iso.datetime(),
     /** Problems that leave the runner working but not as it should (shown as "degraded"). */
     warnings: z.array(z.string().max(500)).max(20),
+    /** Who is asking: this workstation's client id and role on the runner. */
+    client: z.object({ id: clientIdSchema, role: clientRoleSchema }).strict(),
   })
   .strict();
 export type RunnerStatus = z.infer<typeof runnerStatusSchema>;

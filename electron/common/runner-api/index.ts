@@ -1,0 +1,4 @@
+export * from './base';
+export * from './jobs';
+export * from './routes';
+export * from './tokens';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * A user's token for a host, as the runner reports it: never the token
+ * itself. Tokens are kept per workstation (client), per host and, for Azure
+ * DevOps Services, per organization (`organization` null elsewhere).
+ */
+/** An Azure DevOps Services organization's name, as in https://dev.azure.com/{organization}. */
+const organizationNameSchema = z.string().min(1).max(256).regex(/^[^\s/\\?#%@:]+$/, 'must be an organization name');
+
+export const tokenMethodSchema = z.enum(['oauth', 'pat']);
+export type TokenMethod = z.infer<typeof tokenMethodSchema>;
+
+/**
+ * connected: usable; expiring: usable, ends within EXPIRING_WITHIN_MS;
+ * reconnect-needed: a provider refused it or its refresh failed (or it has
+ * expired): the user connects again.
+ */
+export const tokenStateSchema = z.enum(['connected', 'expiring', 'reconnect-needed']);
+export type TokenState = z.infer<typeof tokenStateSchema>;
+export const EXPIRING_WITHIN_MS = 7 * 24 * 3600 * 1000;
+
+export const tokenViewSchema = z
+  .object({
+    host: z.string().min(1).max(2048),
+    organization: organizationNameSchema.nullable(),
+    method: tokenMethodSchema,
+    /** The provider's name for the account the token belongs to. */
+    account: z.string().max(200).nullable(),
+    obtainedAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().nullable(),
+    scopes: z.array(z.string().max(200)).max(50),
+    state: tokenStateSchema,
+  })
+  .strict();
+export type TokenView = z.infer<typeof tokenViewSchema>;
+
+/** Which tokens: a host, optionally one organization and one method. */
+export const tokenSelectorSchema = z
+  .object({
+    host: z.string().min(1).max(2048),
+    organization: organizationNameSchema.nullable().optional(),
+    method: tokenMethodSchema.optional(),
+  })
+  .strict();
+export type TokenSelector = z.infer<typeof tokenSelectorSchema>;
+
+/** The state a stored token is in now. */
+export function tokenStateAt(token: { expiresAt: string | null; rejected: boolean }, now: Date): TokenState {
+  if (token.rejected) return 'reconnect-needed';
+  if (token.expiresAt === null) return 'connected';
+  const left = new Date(token.expiresAt).getTime() - now.getTime();
+  if (left <= 0) return 'reconnect-needed';
+  return left <= EXPIRING_WITHIN_MS ? 'expiring' : 'connected';
+}

@@ -1,0 +1,187 @@
+// Roles on a shared runner (issue 8 point 3), over real TLS with registered workstations:
+// admins change repository access and manage other workstations' tokens; users read
+// providers and manage only their own tokens; clients from before roles stay admins.
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateIdentity } from '../../electron/runner/identity';
+import { fileStore } from '../../electron/runner/secret-store';
+import { TokenStore, type StoredToken } from '../../electron/runner/tokens';
+import { Vault } from '../../electron/runner/vault';
+import { runnerCli, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
+
+interface Answer {
+  status: number;
+  body: { error?: { code: string; message: string } } & Record<string, unknown>;
+}
+
+function call(runner: RemoteRunnerHandle, apiToken: string | null, method: string, path: string, body?: unknown): Promise<Answer> {
+  const url = new URL(runner.url);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        rejectUnauthorized: false,
+        headers: { Host: url.host, ...(apiToken ? { Authorization: `Bearer ${apiToken}` } : {}), ...(text ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } : {}) },
+      },
+      (response) => {
+        let data = '';
+        response.on('data', (chunk) => (data += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: data ? JSON.parse(data) : {} }));
+      },
+    );
+    request.on('error', reject);
+    request.end(text);
+  });
+}
+
+async function register(runner: RemoteRunnerHandle, role: 'admin' | 'user', name: string) {
+  const token = await runner.createToken('1h', role);
+  const answer = await call(runner, null, 'POST', '/v1/registration', { token, name });
+  expect(answer.status).toBe(201);
+  return answer.body as { clientId: string; apiToken: string; role: string };
+}
+
+const host = 'https://dev.azure.com';
+const token = (organization: string | null, method: 'oauth' | 'pat', secret: string): StoredToken => ({
+  host,
+  organization,
+  method,
+  token: secret,
+  refreshToken: null,
+  account: 'mona@contoso.example',
+  obtainedAt: new Date().toISOString(),
+  expiresAt: new Date(Date.now() + 30 * 24 * 3600_000).toISOString(),
+  scopes: ['vso.code'],
+  rejected: false,
+});
+
+let runner: RemoteRunnerHandle;
+let admin: { clientId: string; apiToken: string; role: string };
+let alice: { clientId: string; apiToken: string; role: string };
+let bob: { clientId: string; apiToken: string; role: string };
+let tokens: TokenStore;
+
+beforeAll(async () => {
+  runner = await startRemoteRunner();
+  admin = await register(runner, 'admin', 'admin-ws');
+  alice = await register(runner, 'user', 'alice-ws');
+  bob = await register(runner, 'user', 'bob-ws');
+  // Seed tokens the way the runner keeps them: encrypted with its data key, per client, host and organization.
+  const identity = await loadOrCreateIdentity(runner.dataDir, fileStore(runner.dataDir));
+  tokens = new TokenStore(new Vault(path.join(runner.dataDir, 'vault'), identity.dataKey));
+  tokens.put(alice.clientId, token('contoso', 'oauth', 'CANARY-alice-contoso'));
+  tokens.put(alice.clientId, token('fabrikam', 'pat', 'CANARY-alice-fabrikam'));
+  tokens.put(bob.clientId, token('contoso', 'oauth', 'CANARY-bob-contoso'));
+});
+afterAll(async () => {
+  await runner?.stop();
+});
+
+describe('roles on a shared runner', () => {
+  it('gives each workstation the role of its registration token, and says which in /v1/status', async () => {
+    expect([admin.role, alice.role, bob.role]).toEqual(['admin', 'user', 'user']);
+    const status = await call(runner, alice.apiToken, 'GET', '/v1/status');
+    expect(status.body.client).toEqual({ id: alice.clientId, role: 'user' });
+  });
+
+  it('refuses repository-access changes, the client list and registration tokens to a user, with a sentence that says who can', async () => {
+    const refusals = await Promise.all([
+      call(runner, alice.apiToken, 'DELETE', '/v1/providers', { host }),
+      call(runner, alice.apiToken, 'POST', '/v1/providers/discover-tenant', { organization: 'contoso' }),
+      call(runner, alice.apiToken, 'GET', '/v1/clients'),
+      call(runner, alice.apiToken, 'POST', '/v1/registrations', { role: 'admin', expiresInMinutes: 60 }),
+      call(runner, alice.apiToken, 'DELETE', `/v1/clients/${bob.clientId}/tokens`, { host }),
+    ]);
+    for (const refusal of refusals) {
+      expect(refusal.status).toBe(403);
+      expect(refusal.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/admins of this runner/) });
+    }
+    // A user still reads the entries.
+    const list = await call(runner, alice.apiToken, 'GET', '/v1/providers');
+    expect(list.status).toBe(200);
+  });
+
+  it('lets a user see and delete only its own tokens, per organization, never the token itself', async () => {
+    const seen = await call(runner, alice.apiToken, 'GET', '/v1/tokens');
+    expect(seen.status).toBe(200);
+    const views = seen.body.tokens as { organization: string; method: string; state: string; account: string }[];
+    expect(views.map((t) => `${t.organization}/${t.method}/${t.state}`)).toEqual(['contoso/oauth/connected', 'fabrikam/pat/connected']);
+    expect(JSON.stringify(seen.body)).not.toContain('CANARY');
+
+    const one = await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host, organization: 'fabrikam' });
+    expect(one.body).toEqual({ deleted: 1 });
+    expect(tokens.list(alice.clientId).map((t) => t.organization)).toEqual(['contoso']);
+    // Bob's token for the same host and organization is untouched.
+    expect(tokens.list(bob.clientId).map((t) => t.organization)).toEqual(['contoso']);
+  });
+
+  it('lets an admin list the workstations, delete another workstation’s tokens and make registration tokens', async () => {
+    const clients = await call(runner, admin.apiToken, 'GET', '/v1/clients');
+    expect(clients.status).toBe(200);
+    expect((clients.body.clients as { name: string; role: string; self: boolean }[]).map((c) => `${c.name}:${c.role}:${c.self}`)).toEqual([
+      'admin-ws:admin:true',
+      'alice-ws:user:false',
+      'bob-ws:user:false',
+    ]);
+    const deleted = await call(runner, admin.apiToken, 'DELETE', `/v1/clients/${bob.clientId}/tokens`, { host });
+    expect(deleted.body).toEqual({ deleted: 1 });
+    expect(tokens.list(bob.clientId)).toEqual([]);
+    const unknown = await call(runner, admin.apiToken, 'DELETE', '/v1/clients/c_nobody000000000000/tokens', { host });
+    expect(unknown.body.error?.code).toBe('not-found');
+
+    const made = await call(runner, admin.apiToken, 'POST', '/v1/registrations', { role: 'user', expiresInMinutes: 30 });
+    expect(made.status).toBe(201);
+    const registered = await call(runner, null, 'POST', '/v1/registration', { token: made.body.token, name: 'carol-ws' });
+    expect(registered.body.role).toBe('user');
+  });
+
+  it('lets an admin delete a provider entry that a user cannot', async () => {
+    // No entry yet: the admin gets not-found (the route is allowed), where the user got forbidden.
+    const answer = await call(runner, admin.apiToken, 'DELETE', '/v1/providers', { host });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error?.code).toBe('not-found');
+  });
+
+  it('shows roles in `status` and refuses an unknown --role with a usage error', async () => {
+    const { stdout } = await runnerCli(['status', '--data-dir', runner.dataDir, '--json']);
+    const status = JSON.parse(stdout) as { workstations: { name: string; role: string }[] };
+    expect(status.workstations.find((w) => w.name === 'alice-ws')?.role).toBe('user');
+    expect(status.workstations.find((w) => w.name === 'admin-ws')?.role).toBe('admin');
+    const human = (await runnerCli(['status', '--data-dir', runner.dataDir])).stdout;
+    expect(human).toMatch(/alice-ws \(c_[^,]+, user\)/);
+    const bad = await runnerCli(['registration', 'create', '--data-dir', runner.dataDir, '--role', 'root']).catch((error: { code: number; stderr: string }) => error);
+    expect(bad).toMatchObject({ code: 64, stderr: expect.stringMatching(/--role must be user or admin/) });
+  });
+});
+
+describe('workstations registered before roles existed', () => {
+  it('stay admins, so nothing that worked before breaks', async () => {
+    const old = await startRemoteRunner();
+    try {
+      const ws = await register(old, 'user', 'legacy');
+      await old.stop();
+      // Rewrite clients.json as an older runner wrote it: no role.
+      const file = path.join(old.dataDir, 'clients.json');
+      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { clients: Record<string, unknown>[] };
+      for (const client of data.clients) delete client.role;
+      fs.writeFileSync(file, JSON.stringify(data));
+      const again = await startRemoteRunner({ dataDir: old.dataDir, listen: new URL(old.url).host });
+      try {
+        const status = await call(again, ws.apiToken, 'GET', '/v1/status');
+        expect(status.body.client).toEqual({ id: ws.clientId, role: 'admin' });
+        const clients = await call(again, ws.apiToken, 'GET', '/v1/clients');
+        expect(clients.status).toBe(200);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await old.stop();
+    }
+  });
+});
