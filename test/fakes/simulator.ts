@@ -36,7 +36,9 @@ export type SimulatorFailure =
   /** Every request gets this status and a short text body (a server error, a maintenance page). */
   | { readonly type: 'status'; readonly status: number }
   /** Every request gets 200 and an HTML page (a proxy's login page, a wrong host): the wrong content. */
-  | { readonly type: 'html' };
+  | { readonly type: 'html' }
+  /** Every request is held open and never answered (a stuck server): for cancelling work in flight. */
+  | { readonly type: 'hang' };
 
 export interface Simulator {
   /** https://127.0.0.1:{port} */
@@ -47,6 +49,8 @@ export interface Simulator {
   readonly requests: SimulatorRequest[];
   /** Switches a failure on, or off with null. */
   fail(failure: SimulatorFailure | null): void;
+  /** Requests held open by the 'hang' failure whose connection the client has not closed yet. */
+  held(): number;
   /** Stops listening: connections are then refused. */
   close(): Promise<void>;
 }
@@ -88,11 +92,17 @@ export async function startSimulator(routes: readonly SimulatorRoute[]): Promise
   const requests: SimulatorRequest[] = [];
   let failure: SimulatorFailure | null = null;
   const sockets = new Set<Socket>();
+  const held = new Set<ServerResponse>();
 
   const server = https.createServer({ key, cert }, (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     requests.push({ method, path: request.url ?? '/', headers: request.headers });
     request.resume();
+    if (failure?.type === 'hang') {
+      held.add(response);
+      response.on('close', () => held.delete(response));
+      return;
+    }
     if (failure?.type === 'status') return send(response, { status: failure.status, text: 'Service Unavailable' }, method);
     if (failure?.type === 'html') return send(response, { status: 200, text: htmlPage, headers: { 'Content-Type': 'text/html; charset=utf-8' } }, method);
     const url = new URL(request.url ?? '/', 'https://127.0.0.1');
@@ -120,6 +130,7 @@ export async function startSimulator(routes: readonly SimulatorRoute[]): Promise
     origin: `https://127.0.0.1:${port}`,
     ca: cert,
     requests,
+    held: () => held.size,
     fail(next) {
       failure = next;
       if (next?.type === 'reset') for (const socket of sockets) socket.destroy();
@@ -155,4 +166,46 @@ export function prefixSegments(prefix: string): string[] {
 export function startsWith(segments: readonly string[], prefix: readonly string[], ignoreCase = false): boolean {
   const same = (a: string | undefined, b: string) => (ignoreCase ? a?.toLowerCase() === b.toLowerCase() : a === b);
   return prefix.length <= segments.length && prefix.every((segment, index) => same(segments[index], segment));
+}
+
+/** The one person a simulator knows. */
+export interface SimulatedUser {
+  /** The provider's user name (GitHub login, GitLab and Bitbucket user name). */
+  readonly username: string;
+  readonly displayName: string;
+  /** The account's email (Bitbucket Cloud's REST calls, Azure DevOps' account name). */
+  readonly email: string;
+}
+
+/** That person and the one personal access token the simulator accepts for them; any other token is refused. */
+export interface SimulatedAccount {
+  readonly user: SimulatedUser;
+  readonly personalAccessToken: string;
+}
+
+/** A request header as one string, or null when absent. */
+export function header(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name.toLowerCase()];
+  return typeof value === 'string' ? value : null;
+}
+
+/** The token of `Authorization: <scheme> <token>` for one of `schemes` (compared without case), else null. */
+export function authorizationToken(headers: IncomingHttpHeaders, schemes: readonly string[]): string | null {
+  const match = /^(\S+) +(\S+)$/.exec(header(headers, 'authorization') ?? '');
+  if (!match || !schemes.some((scheme) => scheme.toLowerCase() === match[1]!.toLowerCase())) return null;
+  return match[2]!;
+}
+
+/** User and password of `Authorization: Basic base64(user:password)`, else null. */
+export function basicCredentials(headers: IncomingHttpHeaders): { user: string; password: string } | null {
+  const encoded = authorizationToken(headers, ['Basic']);
+  if (encoded === null) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** Whether `presented` is the account's token (no account: no token is). */
+export function acceptsToken(account: SimulatedAccount | undefined, presented: string | null): account is SimulatedAccount {
+  return account !== undefined && presented !== null && presented === account.personalAccessToken;
 }

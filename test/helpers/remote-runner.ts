@@ -27,11 +27,11 @@ export function runnerCli(args: string[], options: { env?: NodeJS.ProcessEnv } =
 
 /** Starts a real runner in remote mode (TLS on 127.0.0.1, a free port) and waits until it prints its fingerprint. */
 export async function startRemoteRunner(
-  options: { secretStore?: 'keychain' | 'file'; dataDir?: string; listen?: string; extraArgs?: string[] } = {},
+  options: { secretStore?: 'keychain' | 'file'; dataDir?: string; listen?: string; extraArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RemoteRunnerHandle> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-remote-'));
   const args = ['serve', '--data-dir', dataDir, '--listen', options.listen ?? '127.0.0.1:0', '--secret-store', options.secretStore ?? 'file', ...(options.extraArgs ?? [])];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
