@@ -1,3 +1,4 @@
 export * from './contract';
 export * from './schemas';
 export * from './client';
+export * from './hosts';

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { providerKindSchema } from '../provider-kind';
+import { tokenMethodSchema } from '../runner-api/tokens';
+
+/**
+ * The hosts model: for every host some runner has repository access to,
+ * which runner, which ways to connect, and — for this workstation's user,
+ * per Azure DevOps organization — whether a token exists and in what state.
+ * It is what Connect, Reconnect, the tray's per-host login and environment
+ * creation read.
+ */
+export const connectionStateSchema = z.enum(['connected', 'expiring', 'reconnect-needed', 'none']);
+export type ConnectionState = z.infer<typeof connectionStateSchema>;
+
+export const hostConnectionSchema = z
+  .object({
+    /** The Azure DevOps Services organization; null for every other kind. */
+    organization: z.string().max(256).nullable(),
+    state: connectionStateSchema,
+    /** How the token was obtained; null when there is none. */
+    source: tokenMethodSchema.nullable(),
+    account: z.string().max(200).nullable(),
+    expiresAt: z.iso.datetime().nullable(),
+  })
+  .strict();
+export type HostConnection = z.infer<typeof hostConnectionSchema>;
+
+export const hostAccessSchema = z
+  .object({
+    host: z.string().max(2048),
+    kind: providerKindSchema,
+    runnerId: z.string().min(1).max(200),
+    runnerName: z.string().max(200),
+    methods: z.object({ oauth: z.boolean(), pat: z.boolean() }).strict(),
+    /** Set up by the admin policy. */
+    managed: z.boolean(),
+    connections: z.array(hostConnectionSchema).max(500),
+  })
+  .strict();
+export type HostAccess = z.infer<typeof hostAccessSchema>;

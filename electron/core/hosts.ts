@@ -1,0 +1,111 @@
+import type { ConnectionState, HostAccess, HostConnection } from '../common/api/hosts';
+import type { ProviderView } from '../common/provider-config';
+import type { TokenView } from '../common/runner-api';
+import type { Logger } from './logger';
+
+export interface HostsModelOptions {
+  /** The runners that can be asked now (online or degraded), with their names. */
+  runners: () => { id: string; name: string }[];
+  listProviders: (runnerId: string) => Promise<ProviderView[]>;
+  /** This workstation's tokens on that runner. */
+  listTokens: (runnerId: string) => Promise<TokenView[]>;
+  onChange: (hosts: HostAccess[]) => void;
+  logger: Logger;
+}
+
+/** What a token's state means for the user: a connection to show. */
+const connectionOf = (organization: string | null, token: TokenView | undefined): HostConnection =>
+  token
+    ? { organization, state: token.state as ConnectionState, source: token.method, account: token.account, expiresAt: token.expiresAt }
+    : { organization, state: 'none', source: null, account: null, expiresAt: null };
+
+/** The better of two tokens for one organization: a usable one over one that needs reconnecting, then the later expiry. */
+const rank: Record<TokenView['state'], number> = { connected: 2, expiring: 1, 'reconnect-needed': 0 };
+const better = (a: TokenView | undefined, b: TokenView) => {
+  if (!a) return b;
+  if (rank[a.state] !== rank[b.state]) return rank[a.state] > rank[b.state] ? a : b;
+  return (b.expiresAt ?? '9999') > (a.expiresAt ?? '9999') ? b : a;
+};
+
+/** The access entries of one runner, joined with this workstation's tokens there. */
+export function hostAccessFor(runner: { id: string; name: string }, providers: ProviderView[], tokens: TokenView[]): HostAccess[] {
+  return providers
+    .filter((p) => p.oauth.enabled || p.pat.enabled)
+    .map((provider) => {
+      const mine = tokens.filter((t) => t.host === provider.host);
+      const byOrganization = new Map<string | null, TokenView>();
+      for (const token of mine) byOrganization.set(token.organization?.toLowerCase() ?? null, better(byOrganization.get(token.organization?.toLowerCase() ?? null), token));
+      let connections: HostConnection[];
+      if (provider.kind === 'azure-devops') {
+        // One connection per organization the entry names, and any other organization this user has a token for.
+        const names = provider.organizations.map((o) => o.name);
+        for (const token of mine) if (token.organization && !names.some((n) => n.toLowerCase() === token.organization!.toLowerCase())) names.push(token.organization);
+        connections = names.map((name) => connectionOf(name, byOrganization.get(name.toLowerCase())));
+      } else {
+        connections = [connectionOf(null, byOrganization.get(null))];
+      }
+      return {
+        host: provider.host,
+        kind: provider.kind,
+        runnerId: runner.id,
+        runnerName: runner.name,
+        methods: { oauth: provider.oauth.enabled, pat: provider.pat.enabled },
+        managed: provider.managed,
+        connections,
+      };
+    });
+}
+
+/**
+ * The hosts model, kept per runner: refreshed when a runner comes online,
+ * after repository access or tokens change, and on a slow timer (a token
+ * becomes "expiring" with time alone). Listeners hear only real changes.
+ */
+export class HostsModel {
+  readonly #byRunner = new Map<string, HostAccess[]>();
+  readonly #pending = new Map<string, Promise<void>>();
+  #last = '[]';
+
+  constructor(private readonly options: HostsModelOptions) {}
+
+  list(): HostAccess[] {
+    return [...this.#byRunner.values()].flat().sort((a, b) => a.host.localeCompare(b.host) || a.runnerName.localeCompare(b.runnerName));
+  }
+
+  /** Asks one runner (or every reachable one) again. A runner that cannot answer keeps what it last said, until it is forgotten. */
+  async refresh(runnerId?: string): Promise<HostAccess[]> {
+    const runners = this.options.runners().filter((r) => runnerId === undefined || r.id === runnerId);
+    await Promise.all(runners.map((runner) => this.#refreshOne(runner)));
+    this.#publish();
+    return this.list();
+  }
+
+  #refreshOne(runner: { id: string; name: string }): Promise<void> {
+    // Calls for the same runner are joined, so a burst of changes asks once.
+    const pending = this.#pending.get(runner.id);
+    if (pending) return pending;
+    const next = (async () => {
+      try {
+        const [providers, tokens] = await Promise.all([this.options.listProviders(runner.id), this.options.listTokens(runner.id)]);
+        this.#byRunner.set(runner.id, hostAccessFor(runner, providers, tokens));
+      } catch (error) {
+        this.options.logger.warn('hosts: a runner did not answer', { runnerId: runner.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    })().finally(() => this.#pending.delete(runner.id));
+    this.#pending.set(runner.id, next);
+    return next;
+  }
+
+  /** A runner was removed: its hosts go. */
+  forget(runnerId: string): void {
+    if (this.#byRunner.delete(runnerId)) this.#publish();
+  }
+
+  #publish() {
+    const hosts = this.list();
+    const text = JSON.stringify(hosts);
+    if (text === this.#last) return;
+    this.#last = text;
+    this.options.onChange(hosts);
+  }
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ProviderView } from '../../../electron/common/provider-config';
+import type { TokenView } from '../../../electron/common/runner-api';
+import { HostsModel, hostAccessFor } from '../../../electron/core/hosts';
+import { silentLogger } from '../../../electron/core/logger';
+
+const at = '2026-12-01T00:00:00.000Z';
+const ado = (organizations: string[], overrides: Partial<ProviderView> = {}): ProviderView => ({
+  kind: 'azure-devops',
+  host: 'https://dev.azure.com',
+  organizations: organizations.map((name) => ({ name, tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47', tenantOrigin: 'discovered' as const })),
+  collections: [],
+  oauth: { enabled: true, clientId: 'client', tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47', secretSet: false },
+  pat: { enabled: true },
+  managed: false,
+  updatedAt: at,
+  ...overrides,
+});
+const ghes: ProviderView = {
+  kind: 'github',
+  host: 'https://ghe.example.test',
+  organizations: [],
+  collections: [],
+  oauth: { enabled: false, clientId: null, tenant: null, secretSet: false },
+  pat: { enabled: true },
+  managed: true,
+  updatedAt: at,
+};
+const token = (host: string, organization: string | null, state: TokenView['state'], method: TokenView['method'] = 'oauth', expiresAt: string | null = null): TokenView => ({
+  host,
+  organization,
+  method,
+  account: 'mona',
+  obtainedAt: at,
+  expiresAt,
+  scopes: [],
+  state,
+});
+const runner = { id: 'local', name: 'This computer' };
+
+describe('hostAccessFor', () => {
+  it('gives each Azure DevOps organization its own connection, and an organization with a token that the entry does not name too', () => {
+    const hosts = hostAccessFor(runner, [ado(['contoso', 'fabrikam'])], [token('https://dev.azure.com', 'Contoso', 'expiring', 'pat', '2026-12-05T00:00:00.000Z'), token('https://dev.azure.com', 'tailspin', 'reconnect-needed')]);
+    expect(hosts).toHaveLength(1);
+    expect(hosts[0]!.methods).toEqual({ oauth: true, pat: true });
+    expect(hosts[0]!.connections).toEqual([
+      { organization: 'contoso', state: 'expiring', source: 'pat', account: 'mona', expiresAt: '2026-12-05T00:00:00.000Z' },
+      { organization: 'fabrikam', state: 'none', source: null, account: null, expiresAt: null },
+      { organization: 'tailspin', state: 'reconnect-needed', source: 'oauth', account: 'mona', expiresAt: null },
+    ]);
+  });
+
+  it('prefers a usable token over one that needs reconnecting for the same place', () => {
+    const [host] = hostAccessFor(runner, [ghes], [token(ghes.host, null, 'reconnect-needed', 'oauth'), token(ghes.host, null, 'connected', 'pat')]);
+    expect(host!.connections).toEqual([{ organization: null, state: 'connected', source: 'pat', account: 'mona', expiresAt: null }]);
+    expect(host!.managed).toBe(true);
+  });
+
+  it('leaves out entries with no way to connect, and tokens for other hosts', () => {
+    const off = { ...ghes, pat: { enabled: false } };
+    expect(hostAccessFor(runner, [off], [])).toEqual([]);
+    expect(hostAccessFor(runner, [ado(['contoso'])], [token('https://other.example', null, 'connected')])[0]!.connections[0]!.state).toBe('none');
+  });
+});
+
+describe('HostsModel', () => {
+  it('publishes only real changes, keeps what a silent runner last said, and forgets removed runners', async () => {
+    const onChange = vi.fn();
+    let tokens: TokenView[] = [];
+    let fail = false;
+    const listProviders = vi.fn(async () => {
+      if (fail) throw new Error('offline');
+      return [ghes];
+    });
+    const model = new HostsModel({ runners: () => [runner], listProviders, listTokens: async () => tokens, onChange, logger: silentLogger });
+    await model.refresh();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    await model.refresh();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    tokens = [token(ghes.host, null, 'connected')];
+    await model.refresh('local');
+    expect(onChange).toHaveBeenCalledTimes(2);
+    expect(model.list()[0]!.connections[0]!.state).toBe('connected');
+    fail = true;
+    await model.refresh();
+    expect(model.list()).toHaveLength(1);
+    model.forget('local');
+    expect(model.list()).toEqual([]);
+    expect(onChange).toHaveBeenLastCalledWith([]);
+  });
+
+  it('asks a runner once for a burst of refreshes', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const listProviders = vi.fn(async () => {
+      await gate;
+      return [ghes];
+    });
+    const model = new HostsModel({ runners: () => [runner], listProviders, listTokens: async () => [], onChange: () => {}, logger: silentLogger });
+    const burst = Promise.all([model.refresh(), model.refresh(), model.refresh('local')]);
+    release();
+    await burst;
+    expect(listProviders).toHaveBeenCalledTimes(1);
+  });
+});
