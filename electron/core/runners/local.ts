@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PaddockError } from '../../common/errors';
+import type { Logger } from '../logger';
+import { RunnerUnreachableError, type RunnerConnection } from './connection';
+import type { RunnerHealthMonitor } from './health';
+import { LocalRunnerSupervisor, type LocalRunnerOptions as SupervisorOptions, type LocalRunnerState, type RunnerLauncher } from './local-runner';
+import { LOCAL_RUNNER_ID, type RunnerRecords } from './records';
+
+/** How this app runs its local runner. */
+export interface LocalRunnerConfig {
+  dataDir: string;
+  launch: RunnerLauncher;
+  args?: string[];
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+/** The part of LocalRunnerSupervisor this file uses (a test gives a fake). */
+export type Supervisor = Pick<LocalRunnerSupervisor, 'session' | 'start' | 'stop' | 'restart' | 'purge'>;
+
+export interface LocalRunnerOptions {
+  /** Null when this app runs no local runner (unit tests of other parts). */
+  config: LocalRunnerConfig | null;
+  records: RunnerRecords;
+  health: RunnerHealthMonitor;
+  logger: Logger;
+  /** Called each time the local runner (re)starts and has proved itself (the admin policy is applied then). */
+  onReady?: () => void;
+  supervise?: (options: SupervisorOptions) => Supervisor;
+}
+
+/**
+ * The local runner as the app keeps it: its record (made on first start,
+ * R1), its process (LocalRunnerSupervisor) and the health its process state
+ * gives, and what removing it deletes.
+ */
+export class LocalRunner {
+  readonly #options: LocalRunnerOptions;
+  #supervisor: Supervisor | null = null;
+
+  constructor(options: LocalRunnerOptions) {
+    this.#options = options;
+  }
+
+  /** The connection and token while it runs and has proved itself. */
+  get session(): { connection: RunnerConnection; token: string } | null {
+    return this.#supervisor?.session ?? null;
+  }
+
+  /** At app start: makes its record unless the user removed it, and starts it. */
+  start(): void {
+    const { config, records } = this.#options;
+    if (!config) return;
+    if (!records.localRemoved && !records.hasLocal()) records.addLocal();
+    if (records.hasLocal()) this.#run(config);
+  }
+
+  /** Sets it up again after the user removed it (or starts it if it stopped). */
+  setUp(): void {
+    const { config, records, health } = this.#options;
+    if (!config) throw new PaddockError('runner-unavailable', 'This app has no local runner.');
+    records.localRemoved = false;
+    if (!records.hasLocal()) records.addLocal();
+    health.reset(LOCAL_RUNNER_ID);
+    this.#run(config);
+  }
+
+  async restart(): Promise<void> {
+    const { config } = this.#options;
+    if (!config) throw new PaddockError('runner-unavailable', 'This app has no local runner.');
+    if (!this.#supervisor) this.#run(config);
+    else await this.#supervisor.restart();
+  }
+
+  /** Asks it to delete its keys and data; without `force` it must be running to do so. */
+  async purge(force: boolean): Promise<void> {
+    if (this.#supervisor?.session) await this.#supervisor.purge();
+    else if (!force) throw new RunnerUnreachableError('The local runner is not running, so it cannot delete its keys and data.');
+  }
+
+  /** After its record goes: stops it, and is not made again at the next start. */
+  async removed(force: boolean): Promise<void> {
+    await this.#supervisor?.stop();
+    this.#supervisor = null;
+    // Forced while it could not purge itself: its files (encrypted, or public) go too,
+    // so setting it up again starts clean. A keychain entry it could not reach may remain.
+    const dataDir = this.#options.config?.dataDir;
+    if (force && dataDir && fs.existsSync(dataDir)) {
+      for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    }
+    this.#options.records.localRemoved = true;
+  }
+
+  async dispose(): Promise<void> {
+    await this.#supervisor?.stop();
+  }
+
+  #run(config: LocalRunnerConfig) {
+    const supervise = this.#options.supervise ?? ((options) => new LocalRunnerSupervisor(options));
+    this.#supervisor ??= supervise({
+      dataDir: config.dataDir,
+      launch: config.launch,
+      ...(config.args ? { args: config.args } : {}),
+      logger: this.#options.logger,
+      ...(config.backoff ? { backoff: config.backoff } : {}),
+      onChange: (state) => this.#onState(state),
+    });
+    this.#supervisor.start();
+  }
+
+  #onState(state: LocalRunnerState) {
+    const { records, health } = this.#options;
+    if (!records.hasLocal()) return;
+    if (state.publicKey) records.remember(LOCAL_RUNNER_ID, state.publicKey, state.runnerUid);
+    if (state.phase === 'running') {
+      health.set(LOCAL_RUNNER_ID, {
+        state: 'online',
+        message: null,
+        version: state.version,
+        apiVersion: state.apiVersion,
+        lastSeen: new Date().toISOString(),
+      });
+      void health.check(LOCAL_RUNNER_ID);
+      this.#options.onReady?.();
+    } else {
+      const previous = health.get(LOCAL_RUNNER_ID);
+      health.set(LOCAL_RUNNER_ID, {
+        state: state.phase === 'failed' ? 'failed' : state.phase === 'starting' ? 'starting' : 'offline',
+        message: state.message,
+        version: previous.version,
+        apiVersion: previous.apiVersion,
+        lastSeen: previous.lastSeen,
+      });
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { PaddockError } from '../../../../electron/common/errors';
+import { LocalNotRunning, MissingCredential, RunnerCalls, toAppError } from '../../../../electron/core/runners/calls';
+import { RunnerRequestError, RunnerUnreachableError, SpkiMismatchError, type RunnerRequest } from '../../../../electron/core/runners/connection';
+import { fakeConnection, localRecord, recordsWith, remoteRecord, spkiOf } from './fakes';
+
+const echo = z.object({ bearer: z.string(), path: z.string() }).strict();
+const answerWithBearer = (request: RunnerRequest) => ({ bearer: request.bearer ?? '', path: request.path });
+
+function expectAppError(error: unknown, code: string, message: string) {
+  expect(error).toBeInstanceOf(PaddockError);
+  expect(error).toMatchObject({ code, message });
+}
+
+function setup(options: { running?: boolean; healthMessage?: string | null } = {}) {
+  const { records, credentials } = recordsWith([localRecord(), remoteRecord(), remoteRecord({ id: 'remote-2', url: 'https://two.example.test', spki: spkiOf('two') })]);
+  const local = fakeConnection(answerWithBearer, 'The local runner');
+  const made: { url: string; spki: string; connection: ReturnType<typeof fakeConnection> }[] = [];
+  let answer: (request: RunnerRequest) => unknown = answerWithBearer;
+  const calls = new RunnerCalls({
+    records,
+    localSession: () => (options.running === false ? null : { connection: local, token: 'local-session-token' }),
+    healthMessage: () => options.healthMessage ?? null,
+    remote: (url, spki) => {
+      const connection = fakeConnection((request) => answer(request));
+      made.push({ url: url.origin, spki, connection });
+      return connection;
+    },
+  });
+  return { calls, records, credentials, local, made, answerWith: (next: typeof answer) => (answer = next) };
+}
+
+describe('runner calls', () => {
+  it('calls the local runner with its session token', async () => {
+    const { calls, local } = setup();
+    expect(await calls.call('local', { method: 'GET', path: '/v1/providers' }, echo)).toEqual({ bearer: 'local-session-token', path: '/v1/providers' });
+    expect(local.requests).toEqual([{ method: 'GET', path: '/v1/providers', bearer: 'local-session-token' }]);
+  });
+
+  it('calls a remote runner with this workstation’s credential from the keychain, pinned to its fingerprint', async () => {
+    const { calls, credentials, made } = setup();
+    await credentials.set('runner:remote-1', 'prk_one');
+    expect(await calls.call('remote-1', { method: 'GET', path: '/v1/status' }, echo)).toEqual({ bearer: 'prk_one', path: '/v1/status' });
+    expect(made.map(({ url, spki }) => ({ url, spki }))).toEqual([{ url: 'https://runner.example.test:8443', spki: spkiOf('runner') }]);
+  });
+
+  it('keeps one connection per remote runner while its address and fingerprint stay, and closes it when they change or it goes', async () => {
+    const { calls, credentials, made, records } = setup();
+    await credentials.set('runner:remote-1', 'prk_one');
+    await credentials.set('runner:remote-2', 'prk_two');
+    await calls.call('remote-1', { method: 'GET', path: '/v1/status' }, echo);
+    await calls.call('remote-1', { method: 'GET', path: '/v1/providers' }, echo);
+    await calls.call('remote-2', { method: 'GET', path: '/v1/status' }, echo);
+    expect(made).toHaveLength(2);
+    expect(made[0]!.connection.requests).toHaveLength(2);
+
+    // The admin policy moved it: a new connection for the new pin, the old one closed.
+    records.delete('remote-1');
+    records.add(remoteRecord({ spki: spkiOf('reinstalled') }));
+    await calls.call('remote-1', { method: 'GET', path: '/v1/status' }, echo);
+    expect(made).toHaveLength(3);
+    expect(made[2]!.spki).toBe(spkiOf('reinstalled'));
+    expect(made[0]!.connection.closed).toBe(true);
+
+    calls.close('remote-2');
+    expect(made[1]!.connection.closed).toBe(true);
+    expect(made[2]!.connection.closed).toBe(false);
+    calls.close();
+    expect(made[2]!.connection.closed).toBe(true);
+  });
+
+  it('says a local runner that is not running cannot be reached, and why', async () => {
+    const { calls } = setup({ running: false, healthMessage: 'The OS keychain is locked.' });
+    const error = await calls.call('local', { method: 'GET', path: '/v1/providers' }, echo).catch((e: unknown) => e);
+    expectAppError(error, 'runner-unavailable', 'Local runner cannot be reached: Local runner is not running: The OS keychain is locked.');
+    const starting = await setup({ running: false }).calls.request(localRecord(), { method: 'GET', path: '/v1/status' }, echo).catch((e: unknown) => e);
+    expect(starting).toBeInstanceOf(LocalNotRunning);
+    expect((starting as Error).message).toBe('Local runner is not running: it is starting.');
+  });
+
+  it('says a remote runner without a credential cannot be reached, without calling it', async () => {
+    const { calls, made } = setup();
+    const error = await calls.call('remote-1', { method: 'GET', path: '/v1/providers' }, echo).catch((e: unknown) => e);
+    expectAppError(error, 'runner-unavailable', "Build server cannot be reached: this workstation's credential for it is missing from the OS keychain.");
+    expect(made).toEqual([]);
+  });
+
+  it('maps the runner’s refusals to app errors', async () => {
+    const { calls, credentials, answerWith } = setup();
+    await credentials.set('runner:remote-1', 'prk_one');
+    answerWith(() => {
+      throw new RunnerRequestError(403, 'forbidden', 'https://ghe.example.test is managed by the admin policy.');
+    });
+    const error = await calls.call('remote-1', { method: 'DELETE', path: '/v1/providers' }, echo).catch((e: unknown) => e);
+    expectAppError(error, 'forbidden', 'https://ghe.example.test is managed by the admin policy.');
+  });
+
+  it('does not know the runner: an unknown one is not found', async () => {
+    const { calls } = setup();
+    await expect(calls.call('gone', { method: 'GET', path: '/v1/status' }, echo)).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('toAppError', () => {
+  const runner = { name: 'Build server' };
+  it.each([
+    [403, 'forbidden'],
+    [404, 'not-found'],
+    [400, 'invalid-input'],
+    [401, 'runner-unavailable'],
+    [409, 'runner-unavailable'],
+    [500, 'runner-unavailable'],
+  ] as const)('HTTP %i from the runner is %s, with the runner’s message', (status, code) => {
+    expectAppError(toAppError(runner, new RunnerRequestError(status, 'internal', 'What the runner said.')), code, 'What the runner said.');
+  });
+
+  it.each([
+    ['unreachable', new RunnerUnreachableError('Cannot reach it (ECONNREFUSED).')],
+    ['another key', new SpkiMismatchError('https://runner.example.test:8443', 'sha256/seen', 'sha256/pinned')],
+    ['no credential', new MissingCredential('the credential is missing.')],
+  ])('%s: the runner cannot be reached, and why', (_what, error) => {
+    const mapped = toAppError(runner, error);
+    expect(mapped).toBeInstanceOf(PaddockError);
+    expect(mapped).toMatchObject({ code: 'runner-unavailable', message: `Build server cannot be reached: ${error.message}` });
+  });
+
+  it('passes on what it does not know, for the dispatcher to log', () => {
+    const error = new TypeError('boom');
+    expect(toAppError(runner, error)).toBe(error);
+    const already = new PaddockError('cancelled', 'Cancelled.');
+    expect(toAppError(runner, already)).toBe(already);
+  });
+});
