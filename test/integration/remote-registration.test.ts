@@ -177,7 +177,7 @@ describe.runIf(inSession)('adding a remote runner from the app', () => {
     expect(health.lastSeen).not.toBeNull();
     expect(health.message).toMatch(/Cannot reach|not answering|ECONNREFUSED/);
     const refused = await rejection(core.removeRunner({ id: added.id }));
-    expect(refused.code).toBe('unavailable');
+    expect(refused.code).toBe('runner-unavailable');
     expect(await core.removeRunner({ id: added.id, force: true })).toEqual([]);
   });
 
@@ -207,7 +207,7 @@ describe.runIf(inSession)('adding a remote runner from the app', () => {
     const url = `https://127.0.0.1:${(future.address() as net.AddressInfo).port}`;
     const { core } = appCore();
     const error = await rejection(core.probeRemoteRunner({ url, token }));
-    expect(error.code).toBe('unavailable');
+    expect(error.code).toBe('incompatible-api');
     expect(error.message).toMatch(/speaks runner API v2; this app speaks v1/);
     future.close();
   });
