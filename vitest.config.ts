@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
+          // The renderer's component tests (test/unit/renderer/components/) ask for a DOM
+          // per file with `// @vitest-environment happy-dom`; everything else runs under Node.
           environment: 'node',
           // Property tests run hundreds of pure-JS X25519 operations; on a loaded 2-core machine 5 s is too tight.
           testTimeout: 30_000,

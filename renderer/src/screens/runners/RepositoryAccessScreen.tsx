@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import type { PaddockApi, Runner, SaveProviderResult } from '../../../../electron/common/api';
 import type { ProviderValidation, ProviderView } from '../../../../electron/common/provider-config';
 import { catalogueEntry } from '../../../../electron/common/providers';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { BackLink, EmptyState, LoadError, Screen } from '../../components/Screen';
 import { errorMessage, useFocusAfterRender, useRunners, type Loadable } from '../../hooks';
 import { deletedTokensSentence } from '../../provider-form';
@@ -65,7 +66,7 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const outcomeHeading = useRef<HTMLHeadingElement>(null);
-  /** Where focus goes back to when a dialog closes without a change. */
+  /** Where focus goes back to when the provider dialog closes without a change. */
   const opener = useRef<HTMLElement | null>(null);
   const focusAfterRender = useFocusAfterRender();
 
@@ -108,13 +109,11 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
       validation: null,
       host: view.host,
     });
-    opener.current = null;
     focusAfterRender(() => outcomeHeading.current);
   };
 
   const dialogClosed = () => {
     setEditing(null);
-    setRemoving(null);
     const back = opener.current;
     if (back) focusAfterRender(() => (back.isConnected ? back : addButton.current));
   };
@@ -158,10 +157,7 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
               key={view.host}
               view={view}
               onEdit={() => openDialog({ mode: 'edit', view })}
-              onRemove={() => {
-                opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-                setRemoving(view);
-              }}
+              onRemove={() => setRemoving(view)}
             />
           ))}
         </ul>
@@ -177,7 +173,16 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
       {editing && (
         <ProviderDialog api={api} runner={runner} view={editing.mode === 'edit' ? editing.view : null} onClose={dialogClosed} onSaved={saved} />
       )}
-      {removing && <RemoveProviderDialog api={api} runner={runner} view={removing} onClose={dialogClosed} onRemoved={removed} />}
+      {removing && (
+        <RemoveProviderDialog
+          api={api}
+          runner={runner}
+          view={removing}
+          onClose={() => setRemoving(null)}
+          onRemoved={removed}
+          fallbackFocus={() => addButton.current}
+        />
+      )}
     </>
   );
 }
@@ -265,79 +270,33 @@ function RemoveProviderDialog({
   view,
   onClose,
   onRemoved,
+  fallbackFocus,
 }: {
   api: PaddockApi;
   runner: Runner;
   view: ProviderView;
   onClose: () => void;
   onRemoved: (view: ProviderView, deletedTokens: number, rest: ProviderView[]) => void;
+  fallbackFocus: () => HTMLElement | null;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const cancel = useRef<HTMLButtonElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const entry = catalogueEntry(view.kind);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) {
-      element.showModal();
-      // Start on Cancel, the safe choice.
-      cancel.current?.focus();
-    }
-  }, []);
-
-  const remove = () => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    api.deleteProvider({ runnerId: runner.id, host: view.host }).then(
-      (result) => {
-        onRemoved(view, result.deletedTokens, result.providers);
-        dialog.current?.close();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(errorMessage(e));
-      },
-    );
-  };
-
   const ways = [view.oauth.enabled ? 'OAuth' : null, view.pat.enabled ? 'a Personal Access Token' : null].filter(Boolean).join(' or ');
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby="remove-provider-title"
-      aria-describedby="remove-provider-description"
-      onCancel={(event) => {
-        if (busy) event.preventDefault();
+    <ConfirmDialog
+      title={`Remove ${entry.displayName} (${view.host})?`}
+      confirm={{
+        label: 'Remove provider',
+        busyLabel: 'Removing…',
+        run: () => api.deleteProvider({ runnerId: runner.id, host: view.host }).then((result) => onRemoved(view, result.deletedTokens, result.providers)),
       }}
       onClose={onClose}
+      fallbackFocus={fallbackFocus}
     >
-      <h2 id="remove-provider-title">
-        Remove {entry.displayName} ({view.host})?
-      </h2>
-      <div id="remove-provider-description">
-        <p>
-          <strong>The tokens users obtained {ways ? `with ${ways} ` : ''}for {view.host} will be deleted from this runner.</strong> Users will not
-          reach these repositories through {runner.name} until the provider is added again and they connect again.
-        </p>
-        {view.oauth.secretSet && <p>The OAuth app’s client secret is deleted too.</p>}
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" className="button-danger" onClick={remove} aria-disabled={busy || undefined}>
-          {busy ? 'Removing…' : 'Remove provider'}
-        </button>
-        <button type="button" ref={cancel} onClick={() => !busy && dialog.current?.close()} aria-disabled={busy || undefined}>
-          Cancel
-        </button>
-      </div>
-    </dialog>
+      <p>
+        <strong>The tokens users obtained {ways ? `with ${ways} ` : ''}for {view.host} will be deleted from this runner.</strong> Users will not
+        reach these repositories through {runner.name} until the provider is added again and they connect again.
+      </p>
+      {view.oauth.secretSet && <p>The OAuth app’s client secret is deleted too.</p>}
+    </ConfirmDialog>
   );
 }

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { PaddockApi, Runner } from '../../../../electron/common/api';
 import type { Navigate } from '../../App';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
 import { Fingerprint } from '../../components/Fingerprint';
@@ -10,7 +11,7 @@ import { BackLink, LoadError, Screen } from '../../components/Screen';
 import { paddockErrorData } from '../../../../electron/common/errors';
 import { exactTime } from '../../format';
 import { formErrors, noFormErrors, type FormErrors } from '../../form-errors';
-import { errorMessage, useFocusAfterRender, useNow, useRunners, type Loadable } from '../../hooks';
+import { useFocusAfterRender, useNow, useRunners, type Loadable } from '../../hooks';
 import { hashOf } from '../../routes';
 import { RestartButton, useStateAnnouncement } from './runner-actions';
 
@@ -327,51 +328,24 @@ function RegisterManagedRunner({ api, runner, onRegistered }: { api: PaddockApi;
 }
 
 /**
- * "Remove runner…" and its confirmation: a modal <dialog> that says what is
- * deleted. A runner that cannot be reached can still be removed from
- * Paddock, after the user is told what stays behind.
+ * "Remove runner…" and its confirmation, which says what is deleted. A
+ * runner that cannot be reached can still be removed from Paddock, after
+ * the user is told what stays behind.
  */
 function RemoveRunner({ api, runner, navigate }: { api: PaddockApi; runner: Runner; navigate: Navigate }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const opener = useRef<HTMLButtonElement>(null);
-  const cancel = useRef<HTMLButtonElement>(null);
-  const removed = useRef(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [canForce, setCanForce] = useState(false);
+  const [confirming, setConfirming] = useState(false);
 
-  const open = () => {
-    setError(null);
-    setCanForce(false);
-    dialog.current?.showModal();
-    // Start on Cancel, the safe choice.
-    cancel.current?.focus();
-  };
-
-  const remove = (force: boolean) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    api.removeRunner(force ? { id: runner.id, force: true } : { id: runner.id }).then(
-      () => {
-        removed.current = true;
-        dialog.current?.close();
-        navigate(
-          { screen: 'runners', page: 'list' },
-          !force
-            ? `${runner.name} was removed, with the tokens and keys it stored for this workstation.`
-            : runner.kind === 'local'
-              ? `${runner.name} was removed and its files deleted. It was not running, so its keys may remain in the OS keychain.`
-              : `${runner.name} was removed from Paddock. The runner could not be reached, so what it keeps for this workstation is still on the server.`,
-        );
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(errorMessage(e));
-        setCanForce(paddockErrorData(e)?.code === 'unavailable');
-      },
-    );
-  };
+  const remove = (force: boolean) =>
+    api.removeRunner(force ? { id: runner.id, force: true } : { id: runner.id }).then(() => {
+      navigate(
+        { screen: 'runners', page: 'list' },
+        !force
+          ? `${runner.name} was removed, with the tokens and keys it stored for this workstation.`
+          : runner.kind === 'local'
+            ? `${runner.name} was removed and its files deleted. It was not running, so its keys may remain in the OS keychain.`
+            : `${runner.name} was removed from Paddock. The runner could not be reached, so what it keeps for this workstation is still on the server.`,
+      );
+    });
 
   const description =
     runner.kind === 'local'
@@ -382,50 +356,29 @@ function RemoveRunner({ api, runner, navigate }: { api: PaddockApi; runner: Runn
     <>
       <p>Removing a runner deletes the tokens and keys it stores for this workstation.</p>
       <div className="actions">
-        <button type="button" className="button-danger" ref={opener} onClick={open}>
+        <button type="button" className="button-danger" onClick={() => setConfirming(true)}>
           Remove runner…
         </button>
       </div>
-      <dialog
-        ref={dialog}
-        className="dialog"
-        aria-labelledby="remove-dialog-title"
-        aria-describedby="remove-dialog-description"
-        onCancel={(event) => {
-          // Escape cancels, but not while the runner is being removed.
-          if (busy) event.preventDefault();
-        }}
-        onClose={() => {
-          setBusy(false);
-          if (!removed.current) opener.current?.focus();
-        }}
-      >
-        <h2 id="remove-dialog-title">Remove {runner.name}?</h2>
-        <div id="remove-dialog-description">
+      {confirming && (
+        <ConfirmDialog
+          title={`Remove ${runner.name}?`}
+          confirm={{ label: 'Remove runner', busyLabel: 'Removing…', run: () => remove(false) }}
+          fallback={{
+            label: 'Remove from Paddock anyway',
+            busyLabel: 'Removing…',
+            run: () => remove(true),
+            // Only a runner that could not be reached: anything else would fail the same way.
+            offerAfter: (error) => paddockErrorData(error)?.code === 'runner-unavailable',
+          }}
+          onClose={() => setConfirming(false)}
+        >
           <p>
             <strong>The runner’s stored tokens and keys for this workstation will be deleted.</strong> {description}
           </p>
           <p>This cannot be undone.</p>
-        </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" className="button-danger" onClick={() => remove(false)} aria-disabled={busy || undefined}>
-            {busy ? 'Removing…' : 'Remove runner'}
-          </button>
-          {canForce && (
-            <button type="button" onClick={() => remove(true)} aria-disabled={busy || undefined}>
-              Remove from Paddock anyway
-            </button>
-          )}
-          <button type="button" ref={cancel} onClick={() => !busy && dialog.current?.close()} aria-disabled={busy || undefined}>
-            Cancel
-          </button>
-        </div>
-      </dialog>
+        </ConfirmDialog>
+      )}
     </>
   );
 }
