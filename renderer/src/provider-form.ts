@@ -115,10 +115,6 @@ export function secretBinding(form: ProviderForm, runner: Pick<Runner, 'runnerUi
   return { runnerId: runner.runnerUid, kind: form.kind, host, clientId, tenant: oauthTenant(form) };
 }
 
-export function sameBinding(a: SecretBinding, b: SecretBinding): boolean {
-  return a.runnerId === b.runnerId && a.kind === b.kind && a.host === b.host && a.clientId === b.clientId && a.tenant === b.tenant;
-}
-
 function oauthTenant(form: ProviderForm): string | null {
   if (form.kind !== 'azure-devops') return null;
   return form.tenant.trim() || null;
@@ -228,6 +224,36 @@ export function providerInput(form: ProviderForm, clientSecret: ClientSecretChan
     },
     pat: { enabled: form.patEnabled },
   };
+}
+
+/**
+ * The field an API error's issue belongs to, from its path: relative to the
+ * entry ("host", "organizations.0.name") or to the saveProvider call
+ * ("provider.host"). Rows are counted as providerInput sends them (empty
+ * rows dropped). Null for an issue no field shows.
+ */
+export function issueField(path: string, form: ProviderForm): FormField | null {
+  const parts = path.split('.');
+  if (parts[0] === 'provider') parts.shift();
+  const [first, second, third] = parts;
+  const row = <R extends { key: string; name: string }>(rows: readonly R[]) =>
+    second !== undefined && /^\d+$/.test(second) ? rows.filter((r) => r.name.trim() !== '')[Number(second)] : undefined;
+  if (first === 'host' && second === undefined) return 'host';
+  if (first === 'organizations') {
+    const found = row(form.organizations);
+    if (!found) return null;
+    return third === 'tenant' || third === 'tenantOrigin' ? `tenant-${found.key}` : `organization-${found.key}`;
+  }
+  if (first === 'collections') {
+    const found = row(form.collections);
+    return found ? `collection-${found.key}` : null;
+  }
+  if (first === 'oauth') {
+    if (second === 'clientId') return 'clientId';
+    if (second === 'tenant') return 'tenant';
+    if (second === 'clientSecret') return 'clientSecret';
+  }
+  return null;
 }
 
 export type TokenLoss = 'oauth' | 'pat';

@@ -5,6 +5,7 @@ import {
   deletedTokensSentence,
   formFromView,
   formProblems,
+  issueField,
   newProviderForm,
   providerInput,
   secretBinding,
@@ -161,5 +162,29 @@ describe('tokensLost', () => {
     expect(deletedTokensSentence(0)).toBe('No user tokens were deleted.');
     expect(deletedTokensSentence(1)).toBe('1 user token was deleted.');
     expect(deletedTokensSentence(3)).toBe('3 user tokens were deleted.');
+  });
+});
+
+describe('issueField', () => {
+  it('places an API issue on the field it is about, counting rows as providerInput sends them', () => {
+    const form: ProviderForm = {
+      ...newProviderForm('azure-devops'),
+      organizations: [
+        { key: 'a', name: 'contoso', tenant: '', tenantOrigin: 'default' },
+        { key: 'empty', name: ' ', tenant: '', tenantOrigin: 'default' },
+        { key: 'b', name: 'fabrikam', tenant: '', tenantOrigin: 'default' },
+      ],
+    };
+    expect(issueField('provider.host', form)).toBe('host');
+    expect(issueField('host', form)).toBe('host');
+    expect(issueField('provider.organizations.1.name', form)).toBe('organization-b');
+    expect(issueField('organizations.0.tenant', form)).toBe('tenant-a');
+    expect(issueField('provider.organizations.2.name', form)).toBeNull();
+    expect(issueField('provider.oauth.clientId', form)).toBe('clientId');
+    expect(issueField('provider.oauth.clientSecret.sealed', form)).toBe('clientSecret');
+    expect(issueField('provider.pat.enabled', form)).toBeNull();
+    expect(issueField('runnerId', form)).toBeNull();
+    const server: ProviderForm = { ...newProviderForm('azure-devops-server'), collections: [{ key: 'c', name: 'DefaultCollection' }] };
+    expect(issueField('provider.collections.0.name', server)).toBe('collection-c');
   });
 });

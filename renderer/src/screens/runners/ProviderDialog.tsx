@@ -1,10 +1,20 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { PaddockApi, Runner, SaveProviderResult } from '../../../../electron/common/api';
 import { sealClientSecret, type ClientSecretChange, type ProviderView } from '../../../../electron/common/provider-config';
 import { providerKinds, type ProviderKind } from '../../../../electron/common/provider-kind';
 import { callbackOptions, catalogueEntry, normalizeHost } from '../../../../electron/common/providers';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
+import { ListEditor, type ListColumn } from '../../components/ListEditor';
+import {
+  SealedSecretField,
+  sameBinding,
+  type SealedSecretFieldHandle,
+  type SealedValue,
+  type StoredSecretMode,
+} from '../../components/SealedSecretField';
+import { paddockErrorData } from '../../../../electron/common/errors';
+import { formErrors } from '../../form-errors';
 import { errorMessage, useFocusAfterRender } from '../../hooks';
 import {
   changeKind,
@@ -12,9 +22,9 @@ import {
   emptyOrganization,
   formFromView,
   formProblems,
+  issueField,
   newProviderForm,
   providerInput,
-  sameBinding,
   secretBinding,
   secretChecks,
   secretNeededAgain,
@@ -22,22 +32,21 @@ import {
   tokenLossSentence,
   tokensLost,
   type FormField,
+  type CollectionRow,
   type FormProblems,
+  type OrganizationRow,
   type ProviderForm,
   type SecretBinding,
 } from '../../provider-form';
 import { ValidationGroups } from './provider-checks';
-
-/** How the save treats the secret the runner keeps: keep it, type a new one, or remove it. */
-type SecretMode = 'keep' | 'enter' | 'none';
 
 type Phase = { step: 'editing' } | { step: 'confirm-loss' } | { step: 'saving' };
 
 /**
  * "Add a new provider" and editing an entry (S1–S6), in a modal <dialog>.
  * The client secret is read from its field only when the form is sent,
- * sealed to the runner's key, and the field cleared: the plaintext is never
- * React state and never leaves the page.
+ * sealed to the runner's key, and the field cleared (SealedSecretField): the
+ * plaintext is never React state and never leaves the page.
  */
 export function ProviderDialog({
   api,
@@ -55,24 +64,25 @@ export function ProviderDialog({
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const form = useRef<HTMLFormElement>(null);
-  const secretInput = useRef<HTMLInputElement>(null);
+  const secretField = useRef<SealedSecretFieldHandle<SecretBinding>>(null);
   const confirmHeading = useRef<HTMLHeadingElement>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const generalError = useRef<HTMLParagraphElement>(null);
-  /** The last sealed secret and what it is bound to, so "Save anyway" and a retry send the same box. */
   const focusAfterRender = useFocusAfterRender();
   const titleId = useId();
 
   const [values, setValues] = useState<ProviderForm>(() => (view ? formFromView(view) : newProviderForm('azure-devops')));
-  const [secretMode, setSecretMode] = useState<SecretMode>(view?.oauth.secretSet ? 'keep' : 'enter');
+  /** What the save does with the secret the runner keeps, when it keeps one. */
+  const [secretMode, setSecretMode] = useState<StoredSecretMode>('keep');
   /** The last sealed secret (ciphertext only) and what it is bound to, so "Save anyway" and a retry send the same box. */
-  const [sealed, setSealed] = useState<{ box: string; binding: SecretBinding } | null>(null);
+  const [sealed, setSealed] = useState<SealedValue<SecretBinding> | null>(null);
   /** Whether the Client Secret field holds something (never what). */
   const [secretTyped, setSecretTyped] = useState(false);
   const [showProblems, setShowProblems] = useState(false);
   const [phase, setPhase] = useState<Phase>({ step: 'editing' });
   const [result, setResult] = useState<{ value: SaveProviderResult; form: ProviderForm } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [apiProblems, setApiProblems] = useState<{ fields: FormProblems; form: ProviderForm } | null>(null);
   const [tenantStatus, setTenantStatus] = useState<Record<string, string>>({});
 
   useEffect(() => {
@@ -86,11 +96,13 @@ export function ProviderDialog({
   const currentBinding = secretBinding(values, runner);
   /** A sealed secret that still fits the entry; one sealed for other values must be entered again. */
   const secretSealed = sealed !== null && currentBinding !== null && sameBinding(sealed.binding, currentBinding);
-  const sealedStale = sealed !== null && !secretSealed;
   const neededAgain = secretNeededAgain(view, values);
-  const secretKept = secretMode === 'keep' && view?.oauth.secretSet === true && neededAgain === null;
+  /** The secret the runner keeps, while it still fits the entry; an empty field in "replace" keeps it too. */
+  const storedSecret = view?.oauth.secretSet === true && neededAgain === null;
+  const secretKept = storedSecret && secretMode !== 'remove';
   const problems = formProblems(values, { entered: secretSealed || secretTyped, kept: secretKept, requirement });
-  const shown: FormProblems = showProblems ? problems : {};
+  /** Problems found here, once Save was pressed, before those the API named (for the form as it was sent). */
+  const shown: FormProblems = { ...(apiProblems?.form === values ? apiProblems.fields : {}), ...(showProblems ? problems : {}) };
   const busy = phase.step === 'saving';
   const lost = tokensLost(view, values);
   const runnerSecretChecks = result && result.form === values ? secretChecks(result.value.validation.oauth) : [];
@@ -105,35 +117,16 @@ export function ProviderDialog({
     dialog.current?.close();
   };
 
-  /** Seals what the Client Secret field holds, then clears the field. */
-  const secretChange = (): { ok: true; change: ClientSecretChange } | { ok: false; message: string } => {
-    if (!values.oauthEnabled || !entry.oauth.supported) return { ok: true, change: { action: 'none' } };
-    const typed = secretInput.current?.value ?? '';
-    const binding = secretBinding(values, runner);
-    if (typed !== '') {
-      if (!canSeal || !runner.publicKey) return { ok: false, message: 'The runner’s key is not known yet, so the secret cannot be sealed to it.' };
-      if (!binding) return { ok: false, message: 'Enter the host and Client ID first: the secret is sealed for them.' };
-      let box: string;
-      try {
-        box = sealClientSecret({ ...binding, secret: typed }, runner.publicKey);
-      } catch {
-        return { ok: false, message: 'This secret cannot be sealed: it is longer than 4,096 characters.' };
-      } finally {
-        // The plaintext leaves the page only sealed: clear the field at once.
-        if (secretInput.current) secretInput.current.value = '';
-        setSecretTyped(false);
-      }
-      setSealed({ box, binding });
-      return { ok: true, change: { action: 'replace', sealed: box } };
-    }
-    if (sealed && secretSealed) return { ok: true, change: { action: 'replace', sealed: sealed.box } };
-    if (sealedStale) {
-      // Sealed for other values: the runner would refuse it, and dropping it silently would lose the secret.
-      return { ok: false, message: 'The host, Client ID or tenant changed since the secret was sealed: enter the Client Secret again.' };
-    }
-    if (secretMode === 'none') return { ok: true, change: { action: 'none' } };
-    if (view?.oauth.secretSet) return { ok: true, change: { action: 'keep' } };
-    return { ok: true, change: { action: 'none' } };
+  /** What the save does with the client secret: the field seals what it holds (and clears itself), or gives the box sealed before. */
+  const secretChange = (): ClientSecretChange | null => {
+    if (!values.oauthEnabled || !entry.oauth.supported) return { action: 'none' };
+    const outcome = secretField.current?.seal() ?? { state: 'empty' };
+    // The field says why next to itself.
+    if (outcome.state === 'failed') return null;
+    if (outcome.state === 'sealed') return { action: 'replace', sealed: outcome.value.box };
+    if (view?.oauth.secretSet && secretMode === 'remove') return { action: 'none' };
+    if (view?.oauth.secretSet) return { action: 'keep' };
+    return { action: 'none' };
   };
 
   const focusField = (field: FormField) => {
@@ -143,6 +136,7 @@ export function ProviderDialog({
   const save = (confirmWarnings: boolean, lossConfirmed: boolean) => {
     if (busy) return;
     setError(null);
+    setApiProblems(null);
     setShowProblems(true);
     const order = Object.keys(problems) as FormField[];
     const first = order[0];
@@ -156,15 +150,14 @@ export function ProviderDialog({
       return;
     }
     const secret = secretChange();
-    if (!secret.ok) {
-      setError(secret.message);
+    if (!secret) {
       focusField('clientSecret');
       return;
     }
     const sentForm = values;
     setPhase({ step: 'saving' });
     api
-      .saveProvider({ runnerId: runner.id, provider: providerInput(sentForm, secret.change), previousHost: view?.host ?? null, confirmWarnings })
+      .saveProvider({ runnerId: runner.id, provider: providerInput(sentForm, secret), previousHost: view?.host ?? null, confirmWarnings })
       .then(
         (saved) => {
           if (saved.saved) {
@@ -180,8 +173,16 @@ export function ProviderDialog({
         },
         (e: unknown) => {
           setPhase({ step: 'editing' });
-          setError(errorMessage(e));
-          focusAfterRender(() => generalError.current);
+          // Issues the API names by path go next to their fields; the rest is said above the buttons.
+          const data = paddockErrorData(e);
+          const fields = (data?.issues ?? []).flatMap((issue) => issueField(issue.path, sentForm) ?? []);
+          const issues = (data?.issues ?? []).map((issue) => ({ ...issue, path: issueField(issue.path, sentForm) ?? issue.path }));
+          const placed = formErrors(data ? { ...data, issues } : e, fields);
+          setApiProblems({ fields: placed.fields, form: sentForm });
+          setError(placed.general);
+          const first = Object.keys(placed.fields)[0] as FormField | undefined;
+          if (first) focusField(first);
+          else focusAfterRender(() => generalError.current);
         },
       );
   };
@@ -225,6 +226,12 @@ export function ProviderDialog({
   const hostResult = normalizeHost(values.kind, values.host);
   const callbacks = callbackOptions(values.kind, runner);
   const kindLabel = entry.displayName;
+  const secretHint =
+    requirement === 'required'
+      ? `${kindLabel} needs it with this callback.`
+      : runner.kind === 'local'
+        ? 'Optional. Recommended for this runner: leave it empty and register a public client (PKCE, no secret).'
+        : 'Optional: only for a confidential app.';
 
   return (
     <dialog
@@ -290,122 +297,46 @@ export function ProviderDialog({
         )}
 
         {values.kind === 'azure-devops' && (
-          <fieldset className="units">
-            <legend>Organizations</legend>
-            <p className="field-hint">
-              Each organization, as in https://dev.azure.com/<var>organization</var>, with the Microsoft Entra tenant it belongs to. Find it
-              through the runner, or enter it.
-            </p>
-            <ul className="unit-list">
-              {values.organizations.map((row, index) => (
-                <li key={row.key} className="unit-row">
-                  <Field
-                    label={`Organization ${index + 1}`}
-                    data-field={`organization-${row.key}`}
-                    value={row.name}
-                    autoComplete="off"
-                    spellCheck={false}
-                    onChange={(event) =>
-                      update((current) => ({
-                        ...current,
-                        organizations: current.organizations.map((r) => (r.key === row.key ? { ...r, name: event.target.value } : r)),
-                      }))
-                    }
-                    error={shown[`organization-${row.key}`]}
-                  />
-                  <Field
-                    label={`Tenant of organization ${index + 1}`}
-                    data-field={`tenant-${row.key}`}
-                    value={row.tenant}
-                    placeholder="organizations"
-                    autoComplete="off"
-                    spellCheck={false}
-                    hint={row.tenantOrigin === 'discovered' ? 'Found by the runner.' : 'A tenant ID, or “organizations” (the default when left empty).'}
-                    onChange={(event) =>
-                      update((current) => ({
-                        ...current,
-                        organizations: current.organizations.map((r) => (r.key === row.key ? { ...r, tenant: event.target.value, tenantOrigin: 'entered' } : r)),
-                      }))
-                    }
-                    error={shown[`tenant-${row.key}`]}
-                  />
-                  <div className="actions unit-actions">
-                    <button type="button" onClick={() => findTenant(row.key, row.name)}>
-                      Find tenant<span className="visually-hidden"> of organization {index + 1}</span>
-                    </button>
-                    {values.organizations.length > 1 && (
-                      <button
-                        type="button"
-                        onClick={() => update((current) => ({ ...current, organizations: current.organizations.filter((r) => r.key !== row.key) }))}
-                      >
-                        Remove<span className="visually-hidden"> organization {index + 1}</span>
-                      </button>
-                    )}
-                    <span role="status" className="muted">
-                      {tenantStatus[row.key]}
-                    </span>
-                  </div>
-                </li>
-              ))}
-            </ul>
-            <button
-              type="button"
-              onClick={() => {
-                const row = emptyOrganization();
-                update((current) => ({ ...current, organizations: [...current.organizations, row] }));
-                focusField(`organization-${row.key}`);
-              }}
-            >
-              Add an organization
-            </button>
-          </fieldset>
+          <ListEditor<OrganizationRow>
+            legend="Organizations"
+            hint={
+              <>
+                Each organization, as in https://dev.azure.com/<var>organization</var>, with the Microsoft Entra tenant it belongs to. Find it
+                through the runner, or enter it.
+              </>
+            }
+            items={values.organizations}
+            onChange={(change) => update((current) => ({ ...current, organizations: change(current.organizations) }))}
+            create={emptyOrganization}
+            columns={organizationColumns}
+            errors={shown}
+            noun="organization"
+            addLabel="Add an organization"
+            actions={(row, position) => (
+              <button type="button" onClick={() => findTenant(row.key, row.name)}>
+                Find tenant<span className="visually-hidden"> of organization {position}</span>
+              </button>
+            )}
+            status={(row) => (
+              <span role="status" className="muted">
+                {tenantStatus[row.key]}
+              </span>
+            )}
+          />
         )}
 
         {values.kind === 'azure-devops-server' && (
-          <fieldset className="units">
-            <legend>Collections</legend>
-            <p className="field-hint">The collections users work in, for example DefaultCollection.</p>
-            <ul className="unit-list">
-              {values.collections.map((row, index) => (
-                <li key={row.key} className="unit-row">
-                  <Field
-                    label={`Collection ${index + 1}`}
-                    data-field={`collection-${row.key}`}
-                    value={row.name}
-                    autoComplete="off"
-                    spellCheck={false}
-                    onChange={(event) =>
-                      update((current) => ({
-                        ...current,
-                        collections: current.collections.map((r) => (r.key === row.key ? { ...r, name: event.target.value } : r)),
-                      }))
-                    }
-                    error={shown[`collection-${row.key}`]}
-                  />
-                  {values.collections.length > 1 && (
-                    <div className="actions unit-actions">
-                      <button
-                        type="button"
-                        onClick={() => update((current) => ({ ...current, collections: current.collections.filter((r) => r.key !== row.key) }))}
-                      >
-                        Remove<span className="visually-hidden"> collection {index + 1}</span>
-                      </button>
-                    </div>
-                  )}
-                </li>
-              ))}
-            </ul>
-            <button
-              type="button"
-              onClick={() => {
-                const row = emptyCollection();
-                update((current) => ({ ...current, collections: [...current.collections, row] }));
-                focusField(`collection-${row.key}`);
-              }}
-            >
-              Add a collection
-            </button>
-          </fieldset>
+          <ListEditor<CollectionRow>
+            legend="Collections"
+            hint="The collections users work in, for example DefaultCollection."
+            items={values.collections}
+            onChange={(change) => update((current) => ({ ...current, collections: change(current.collections) }))}
+            create={emptyCollection}
+            columns={collectionColumns}
+            errors={shown}
+            noun="collection"
+            addLabel="Add a collection"
+          />
         )}
 
         <fieldset className="methods">
@@ -496,23 +427,35 @@ export function ProviderDialog({
                   error={shown.tenant}
                 />
               )}
-              <ClientSecret
-                view={view}
-                mode={secretMode}
-                setMode={setSecretMode}
-                canSeal={canSeal}
-                requirement={requirement}
-                kindLabel={kindLabel}
-                local={runner.kind === 'local'}
-                neededAgain={neededAgain}
-                sealedNow={secretSealed}
-                sealedStale={sealedStale}
-                inputRef={secretInput}
+              <SealedSecretField
+                ref={secretField}
+                label="Client Secret"
+                field="clientSecret"
+                publicKey={canSeal ? runner.publicKey : null}
+                binding={currentBinding}
+                bindingLabels={{ host: 'host', clientId: 'Client ID', tenant: 'tenant' }}
+                seal={(secret, binding, publicKey) => sealClientSecret({ ...binding, secret }, publicKey)}
+                value={sealed}
+                onChange={setSealed}
+                onTyped={setSecretTyped}
+                unboundMessage="Enter the host and Client ID first: the secret is sealed for them."
+                staleHint="The host, Client ID or tenant changed since the secret was sealed: enter it again."
+                hint={neededAgain ?? secretHint}
+                stored={
+                  storedSecret
+                    ? {
+                        mode: secretMode,
+                        onModeChange: (mode) => {
+                          setSecretMode(mode);
+                          // Keeping or removing the runner's secret drops one entered meanwhile.
+                          if (mode !== 'replace') setSealed(null);
+                        },
+                        removable: requirement === 'optional',
+                        removedNote: 'Removed when you save: the app is then a public client.',
+                      }
+                    : null
+                }
                 error={shown.clientSecret ?? runnerSecretChecks.find((check) => check.level === 'error')?.message}
-                onTyped={(hasValue) => {
-                  setSecretTyped(hasValue);
-                  if (hasValue) setSealed(null);
-                }}
               />
             </div>
           )}
@@ -597,6 +540,23 @@ export function ProviderDialog({
   );
 }
 
+/** An organization's fields; data-field names as formProblems reports them (`organization-…`, `tenant-…`). */
+const organizationColumns: [ListColumn<OrganizationRow>, ...ListColumn<OrganizationRow>[]] = [
+  { id: 'organization', label: (n) => `Organization ${n}`, value: (row) => row.name, set: (row, name) => ({ ...row, name }) },
+  {
+    id: 'tenant',
+    label: (n) => `Tenant of organization ${n}`,
+    value: (row) => row.tenant,
+    set: (row, tenant) => ({ ...row, tenant, tenantOrigin: 'entered' }),
+    placeholder: 'organizations',
+    hint: (row) => (row.tenantOrigin === 'discovered' ? 'Found by the runner.' : 'A tenant ID, or “organizations” (the default when left empty).'),
+  },
+];
+
+const collectionColumns: [ListColumn<CollectionRow>] = [
+  { id: 'collection', label: (n) => `Collection ${n}`, value: (row) => row.name, set: (row, name) => ({ ...row, name }) },
+];
+
 function KindChoice({ kind, onChange }: { kind: ProviderKind; onChange: (kind: ProviderKind) => void }) {
   const id = useId();
   return (
@@ -635,130 +595,6 @@ function Switch({
       <span className="switch-track" aria-hidden="true" />
       <span>{label}</span>
     </label>
-  );
-}
-
-function ClientSecret({
-  view,
-  mode,
-  setMode,
-  canSeal,
-  requirement,
-  kindLabel,
-  local,
-  neededAgain,
-  sealedNow,
-  sealedStale,
-  inputRef,
-  error,
-  onTyped,
-}: {
-  view: ProviderView | null;
-  mode: SecretMode;
-  setMode: (mode: SecretMode) => void;
-  canSeal: boolean;
-  requirement: 'required' | 'optional';
-  kindLabel: string;
-  local: boolean;
-  neededAgain: string | null;
-  sealedNow: boolean;
-  sealedStale: boolean;
-  inputRef: RefObject<HTMLInputElement | null>;
-  error: string | undefined;
-  onTyped: (hasValue: boolean) => void;
-}) {
-  const id = useId();
-  const secretSet = view?.oauth.secretSet === true;
-  const hint: ReactNode =
-    requirement === 'required'
-      ? `${kindLabel} needs it with this callback.`
-      : local
-        ? 'Optional. Recommended for this runner: leave it empty and register a public client (PKCE, no secret).'
-        : 'Optional: only for a confidential app.';
-
-  if (!canSeal) {
-    return (
-      <div className="field">
-        <span className="label-like">Client Secret</span>
-        <p className="field-hint">
-          {secretSet ? 'Client Secret: set. ' : ''}
-          The runner has not been reached yet, so its key is not known and a secret cannot be sealed to it. Start the runner, then come back.
-        </p>
-      </div>
-    );
-  }
-
-  if (secretSet && mode === 'keep' && neededAgain === null) {
-    return (
-      <div className="field" data-field="clientSecret" tabIndex={-1}>
-        <span className="label-like" id={`${id}-label`}>
-          Client Secret
-        </span>
-        <span className="with-action">
-          <span>
-            <span aria-hidden="true">●●●● </span>set — replace
-          </span>
-          <button type="button" onClick={() => setMode('enter')} aria-describedby={`${id}-label`}>
-            Replace<span className="visually-hidden"> the client secret</span>
-          </button>
-          {requirement === 'optional' && (
-            <button type="button" onClick={() => setMode('none')}>
-              Remove<span className="visually-hidden"> the client secret</span>
-            </button>
-          )}
-        </span>
-        <p className="field-hint">The secret is kept by the runner, sealed; it is never shown.</p>
-        {error && (
-          <p className="field-error">
-            <span aria-hidden="true">✕ </span>
-            {error}
-          </p>
-        )}
-      </div>
-    );
-  }
-
-  if (secretSet && mode === 'none' && neededAgain === null) {
-    return (
-      <div className="field" data-field="clientSecret" tabIndex={-1}>
-        <span className="label-like">Client Secret</span>
-        <span className="with-action">
-          <span>Removed when you save: the app is then a public client.</span>
-          <button type="button" onClick={() => setMode('keep')}>
-            Keep the client secret
-          </button>
-        </span>
-      </div>
-    );
-  }
-
-  return (
-    <>
-      <Field
-        label="Client Secret"
-        data-field="clientSecret"
-        type="password"
-        autoComplete="off"
-        spellCheck={false}
-        inputRef={inputRef}
-        onChange={(event) => onTyped(event.target.value !== '')}
-        hint={
-          <>
-            {sealedStale ? 'The host, Client ID or tenant changed since the secret was sealed: enter it again.' : (neededAgain ?? hint)}
-            {sealedNow && ' Entered and sealed to this runner’s key; it is sent again when you save.'}
-            {!neededAgain && secretSet && ' Leave it empty to keep the current secret.'}
-          </>
-        }
-        error={error}
-      />
-      {secretSet && mode === 'enter' && !neededAgain && (
-        <div className="actions">
-          <button type="button" onClick={() => setMode('keep')}>
-            Keep the current secret
-          </button>
-        </div>
-      )}
-    </>
   );
 }
 

@@ -1,0 +1,180 @@
+// @vitest-environment happy-dom
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { SaveProviderResult } from '../../../../electron/common/api';
+import { PaddockError } from '../../../../electron/common/errors';
+import type { ProviderInput } from '../../../../electron/common/provider-config';
+import { ProviderDialog } from '../../../../renderer/src/screens/runners/ProviderDialog';
+import { descriptionOf } from './dom';
+import { fakeApi, localRunner, runnerKeys } from './fixtures';
+
+// The provider dialog's rules through the page, with the app API faked: what
+// test/unit/renderer/provider-form.test.ts checks as pure functions, here as
+// a person meets them (fields, errors next to them, focus, what is sent).
+
+const canary = 'canary-Secret-9a4f2c71-must-not-leak';
+const keys = runnerKeys();
+const runner = localRunner(keys.publicKey);
+const runnerId = runner.runnerUid ?? '';
+
+/** The runner could not reach the provider from here: only warnings, so "Save anyway" goes through. */
+const warned: SaveProviderResult = {
+  saved: false,
+  needsConfirmation: true,
+  provider: null,
+  validation: { host: [{ level: 'warning', code: 'unreachable', message: 'The runner could not reach https://dev.azure.com.' }], oauth: [], pat: [] },
+  deletedTokens: 0,
+};
+
+function setup(saveProvider = vi.fn(async (_input: { provider: ProviderInput }) => warned)) {
+  const user = userEvent.setup();
+  const api = fakeApi({ saveProvider, discoverTenant: vi.fn(async () => ({ tenant: null, message: 'Not found.' })) });
+  render(<ProviderDialog api={api} runner={runner} view={null} onClose={vi.fn()} onSaved={vi.fn()} />);
+  const dialog = screen.getByRole('dialog', { name: 'Add a new provider' });
+  const sent = (call: number) => {
+    const input = saveProvider.mock.calls[call]?.[0];
+    if (!input) throw new Error(`saveProvider was called ${saveProvider.mock.calls.length} times.`);
+    return input.provider;
+  };
+  const textbox = (name: string) => within(dialog).getByRole('textbox', { name }) as HTMLInputElement;
+  const secret = () => within(dialog).getByLabelText('Client Secret') as HTMLInputElement;
+  const save = () => user.click(within(dialog).getByRole('button', { name: 'Save' }));
+  return { user, dialog, saveProvider, sent, textbox, secret, save };
+}
+
+function expectNotInPage(text: string) {
+  expect(document.body.innerHTML).not.toContain(text);
+  for (const input of document.querySelectorAll('input')) expect(input.value).not.toContain(text);
+}
+
+describe('ProviderDialog', () => {
+  it('seals the client secret in the page, asks for it again when the Client ID changes, and never drops the sealed box', async () => {
+    const { user, dialog, saveProvider, sent, textbox, secret, save } = setup();
+    await user.type(textbox('Organization 1'), 'contoso');
+    await user.type(textbox('Client ID'), 'app-1');
+    await user.type(secret(), canary);
+    await save();
+
+    expect(saveProvider).toHaveBeenCalledTimes(1);
+    const change = sent(0).oauth.clientSecret;
+    expect(change.action).toBe('replace');
+    if (change.action !== 'replace') return;
+    const binding = { runnerId, kind: 'azure-devops' as const, host: 'https://dev.azure.com', clientId: 'app-1', tenant: 'organizations' };
+    const opened = keys.open(change.sealed, binding);
+    expect(opened.ok && opened.envelope.secret).toBe(canary);
+    expect(secret().value).toBe('');
+    expectNotInPage(canary);
+    expect(within(dialog).getByRole('button', { name: 'Save anyway' })).toBeTruthy();
+
+    // Another Client ID: the box no longer fits. Saving asks for the secret instead of sending none.
+    await user.clear(textbox('Client ID'));
+    await user.type(textbox('Client ID'), 'app-2');
+    expect(descriptionOf(secret())).toContain('changed since the secret was sealed: enter it again');
+    await save();
+    expect(saveProvider).toHaveBeenCalledTimes(1);
+    expect(document.activeElement).toBe(secret());
+    expect(descriptionOf(secret())).toContain('Enter the Client Secret again: it was sealed for other values.');
+
+    // Back to the values it was sealed for: the same box goes, sealed once.
+    await user.clear(textbox('Client ID'));
+    await user.type(textbox('Client ID'), 'app-1');
+    await save();
+    expect(saveProvider).toHaveBeenCalledTimes(2);
+    expect(sent(1).oauth.clientSecret).toEqual(change);
+
+    // A new secret for the new Client ID is sealed for it.
+    await user.clear(textbox('Client ID'));
+    await user.type(textbox('Client ID'), 'app-2');
+    await user.type(secret(), `${canary}-2`);
+    await save();
+    const second = sent(2).oauth.clientSecret;
+    if (second.action !== 'replace') throw new Error(`sent ${second.action}`);
+    expect(keys.open(second.sealed, { ...binding, clientId: 'app-2' })).toMatchObject({ ok: true, envelope: { secret: `${canary}-2` } });
+    expect(keys.open(second.sealed, binding).ok).toBe(false);
+    expectNotInPage(canary);
+  });
+
+  it('asks for a secret the provider requires, next to its field, before anything is sent', async () => {
+    const { user, dialog, saveProvider, textbox, secret, save } = setup();
+    await user.selectOptions(within(dialog).getByLabelText('Provider'), 'github');
+    await user.type(textbox('Client ID'), 'app-1');
+    await save();
+    expect(saveProvider).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(secret());
+    expect(secret().getAttribute('aria-invalid')).toBe('true');
+    expect(descriptionOf(secret())).toContain('GitHub needs the client secret of the OAuth app.');
+  });
+
+  it('needs OAuth, a PAT or both; with OAuth off it sends no OAuth settings', async () => {
+    const { user, dialog, saveProvider, sent, textbox, save } = setup();
+    await user.type(textbox('Organization 1'), 'contoso');
+    const oauth = within(dialog).getByRole('switch', { name: 'Enable OAuth' });
+    const pat = within(dialog).getByRole('switch', { name: 'Enable Personal Access Token' });
+    expect(within(dialog).getByText(/Users create a personal access token/i)).toBeTruthy();
+
+    await user.click(oauth);
+    expect(within(dialog).queryByRole('textbox', { name: 'Client ID' })).toBeNull();
+    expect(within(dialog).queryByLabelText('Client Secret')).toBeNull();
+    await user.click(pat);
+    expect(within(dialog).queryByText(/Users create a personal access token/i)).toBeNull();
+    const needed = within(dialog).getByText(/Enable OAuth, a Personal Access Token, or both/);
+    await save();
+    expect(saveProvider).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(needed);
+
+    await user.click(pat);
+    await save();
+    expect(sent(0).oauth).toEqual({ enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } });
+    expect(sent(0).pat).toEqual({ enabled: true });
+  });
+
+  it('shows the API’s issues next to their fields, counting rows as sent, and the rest above the buttons', async () => {
+    const saveProvider = vi.fn(async (_input: { provider: ProviderInput }): Promise<SaveProviderResult> => {
+      throw new PaddockError('invalid-input', 'Invalid argument to saveProvider.', [
+        // The second row sent: the empty row between is not sent.
+        { path: 'provider.organizations.1.name', message: 'This organization name is refused.' },
+        { path: 'provider.pat', message: 'Something no field shows.' },
+      ]);
+    });
+    const { user, dialog, textbox, save } = setup(saveProvider);
+    await user.click(within(dialog).getByRole('switch', { name: 'Enable OAuth' }));
+    await user.type(textbox('Organization 1'), 'contoso');
+    await user.click(within(dialog).getByRole('button', { name: 'Add an organization' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Add an organization' }));
+    expect(document.activeElement).toBe(textbox('Organization 3'));
+    await user.keyboard('fabrikam');
+    await save();
+
+    expect(saveProvider).toHaveBeenCalledTimes(1);
+    expect(saveProvider.mock.calls[0]?.[0].provider.organizations.map((o) => o.name)).toEqual(['contoso', 'fabrikam']);
+    expect(document.activeElement).toBe(textbox('Organization 3'));
+    expect(descriptionOf(textbox('Organization 3'))).toContain('This organization name is refused.');
+    expect(textbox('Organization 1').getAttribute('aria-invalid')).toBeNull();
+    expect(within(dialog).getByRole('alert').textContent).toBe('Invalid argument to saveProvider.');
+
+    // Changing the form retires the API's verdict on it.
+    await user.type(textbox('Organization 3'), 'x');
+    expect(textbox('Organization 3').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('checks each organization on its own and removes one from the keyboard', async () => {
+    const { user, dialog, saveProvider, textbox, save } = setup();
+    await user.click(within(dialog).getByRole('switch', { name: 'Enable OAuth' }));
+    await user.type(textbox('Organization 1'), 'contoso');
+    await user.click(within(dialog).getByRole('button', { name: 'Add an organization' }));
+    await user.keyboard('Contoso');
+    await save();
+    expect(saveProvider).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(textbox('Organization 2'));
+    expect(descriptionOf(textbox('Organization 2'))).toContain('The organization Contoso is listed twice.');
+    expect(textbox('Organization 1').getAttribute('aria-invalid')).toBeNull();
+
+    within(dialog).getByRole('button', { name: 'Remove organization 2' }).focus();
+    await user.keyboard('{Enter}');
+    expect(within(dialog).queryByRole('textbox', { name: 'Organization 2' })).toBeNull();
+    expect(document.activeElement).toBe(textbox('Organization 1'));
+    await save();
+    expect(saveProvider).toHaveBeenCalledTimes(1);
+  });
+});
