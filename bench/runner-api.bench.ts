@@ -1,0 +1,172 @@
+// GET /v1/status on a real runner in remote mode (its own process, TLS on
+// 127.0.0.1) at a fixed arrival rate over keep-alive connections, against a
+// plain node:https server (also its own process) with a key of the same type
+// answering the same body; and the runner's resident memory after start and
+// after each round of load. The runner is the bundle that ships (runner.cjs,
+// built here from the current sources); BENCH_RUNNER=source runs
+// electron/runner/runner.ts under tsx instead.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { RUNNER_API_VERSION, RUNNER_API_VERSION_HEADER } from '../electron/common/runner-api';
+import { loadOrCreateTlsKey, selfSignedCertificate } from '../electron/runner/tls';
+import type { BenchContext } from './index';
+import { call, keepAliveAgent, median, openLoop, quantile, residentMb, type LoadResult, type Reply, type Target } from './support/load';
+import { runNode, startServer, type Server } from './support/processes';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rate = Number(process.env.BENCH_RUNNER_API_RATE ?? 500);
+const measuredMs = Number(process.env.BENCH_RUNNER_API_MS ?? 8_000);
+const rounds = 3;
+/** The first round of each server also warms up its JIT; later ones only reopen connections. */
+const firstWarmUpMs = 5_000;
+const warmUpMs = 1_000;
+const sockets = 4;
+const fromSource = process.env.BENCH_RUNNER === 'source';
+
+/** Issue 8's goals. RSS "no growth" allows 2 MB between round 1 and round 3: heap and allocator pages move that much. */
+const goals = { ratio: 2, p99Ms: 2, rssMb: 80, growthMb: 2 };
+/** On an idle machine the pacer sends within a few tenths of a millisecond; later means other processes had the CPUs. */
+const busyLagMs = 0.5;
+
+const tokenSchema = z.object({ token: z.string().min(10) });
+const challengeSchema = z.object({ proof: z.string(), publicKey: z.string(), spki: z.string() });
+const registrationSchema = z.object({ apiToken: z.string().min(32) });
+const statusSchema = z.object({ runnerId: z.string(), mode: z.literal('remote') });
+
+interface Round {
+  runner: LoadResult;
+  baseline: LoadResult;
+  runnerRssMb: number | null;
+}
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const mb = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(1)} MB`);
+
+function parse<T>(reply: Reply, status: number, schema: z.ZodType<T>, what: string): T {
+  if (reply.status !== status) throw new Error(`${what}: HTTP ${reply.status}: ${reply.body.slice(0, 300)}`);
+  return schema.parse(JSON.parse(reply.body));
+}
+
+/** Registers a workstation as the app does (challenge, then the token): its API token. */
+async function register(agent: https.Agent, port: number, token: string): Promise<string> {
+  const headers = { [RUNNER_API_VERSION_HEADER]: String(RUNNER_API_VERSION) };
+  const tokenId = createHash('sha256').update(token).digest('hex').slice(0, 16);
+  const nonce = randomBytes(32).toString('base64');
+  // The proof is not checked: this runner is the child process started above, on loopback.
+  parse(await call(agent, { port, method: 'POST', path: '/v1/registration/challenge', headers, body: { nonce, tokenId } }), 200, challengeSchema, 'challenge');
+  const registration = await call(agent, { port, method: 'POST', path: '/v1/registration', headers, body: { token, name: 'runner-api benchmark' } });
+  return parse(registration, 201, registrationSchema, 'registration').apiToken;
+}
+
+function line(result: LoadResult): string {
+  const failed = result.failures ? `, ${result.failures} FAILED` : '';
+  return `p50 ${ms(quantile(result.latencies, 0.5)).padStart(8)}  p99 ${ms(quantile(result.latencies, 0.99)).padStart(8)}  max ${ms(quantile(result.latencies, 1)).padStart(9)}  (${result.latencies.length} answers${failed})`;
+}
+
+export async function run(bench: BenchContext): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-bench-runner-api-'));
+  const servers: Server[] = [];
+  const agents: https.Agent[] = [];
+  try {
+    let entry = ['--import', 'tsx', path.join(root, 'electron/runner/runner.ts')];
+    if (!fromSource) {
+      await runNode(['--import', 'tsx', path.join(root, 'bench/support/build-runner.ts'), path.join(work, 'build')], root);
+      entry = [path.join(work, 'build/runner.cjs')];
+    }
+    const dataDir = path.join(work, 'runner');
+    const runner = await startServer([...entry, 'serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--secret-store', 'file'], {
+      cwd: root,
+      ready: /fingerprint.*sha256\//,
+      logFile: path.join(work, 'runner.log'),
+    });
+    servers.push(runner);
+    const startRssMb = residentMb(runner.pid);
+    const runnerPort = Number(/listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(runner.output())?.[1]);
+
+    const token = tokenSchema.parse(JSON.parse(await runNode([...entry, 'registration', 'create', '--data-dir', dataDir, '--expires', '1h', '--json'], root))).token;
+    const setupAgent = keepAliveAgent(1);
+    agents.push(setupAgent);
+    const apiToken = await register(setupAgent, runnerPort, token);
+    const runnerTarget: Target = {
+      port: runnerPort,
+      path: '/v1/status',
+      headers: { Authorization: `Bearer ${apiToken}`, [RUNNER_API_VERSION_HEADER]: String(RUNNER_API_VERSION) },
+    };
+    const status = await call(setupAgent, runnerTarget);
+    parse(status, 200, statusSchema, 'GET /v1/status');
+
+    // The baseline: the runner's own key type (tls.ts makes an ECDSA P-256 key) and its status body.
+    const key = loadOrCreateTlsKey(path.join(work, 'baseline'));
+    fs.writeFileSync(path.join(work, 'baseline/cert.pem'), await selfSignedCertificate(key, ['127.0.0.1']));
+    fs.writeFileSync(path.join(work, 'baseline/body.json'), status.body);
+    const baseline = await startServer(
+      [path.join(root, 'bench/support/https-baseline.mjs'), ...['tls/key.pem', 'cert.pem', 'body.json'].map((file) => path.join(work, 'baseline', file))],
+      { cwd: root, ready: /listening on \d+/, logFile: path.join(work, 'baseline.log') },
+    );
+    servers.push(baseline);
+    const baselineStartRssMb = residentMb(baseline.pid);
+    const baselineTarget: Target = { ...runnerTarget, port: Number(/listening on (\d+)/.exec(baseline.output())?.[1]) };
+    const baselineStatus = await call(setupAgent, baselineTarget);
+    parse(baselineStatus, 200, statusSchema, 'baseline');
+
+    const what = fromSource ? 'electron/runner/runner.ts under tsx (BENCH_RUNNER=source)' : 'runner.cjs, the bundle that ships, built from the current sources';
+    bench.report(`runner: ${what}, remote mode; ${status.tls}, ECDSA P-256 key on both; ${Buffer.byteLength(status.body)}-byte JSON body on both`);
+    bench.report(
+      `load: GET /v1/status at ${rate} requests/s, open loop (latency from each request's due time), ${sockets} keep-alive TLS connections; ` +
+        `${rounds} rounds of ${measuredMs / 1000} s per server, alternating, after ${firstWarmUpMs / 1000} s warm-up (${warmUpMs / 1000} s before later rounds); ` +
+        `${os.cpus().length} CPUs`,
+    );
+    const loadAtStart = os.loadavg()[0]!;
+
+    const runnerAgent = keepAliveAgent(sockets);
+    const baselineAgent = keepAliveAgent(sockets);
+    agents.push(runnerAgent, baselineAgent);
+    const results: Round[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const warm = round === 0 ? firstWarmUpMs : warmUpMs;
+      await openLoop(baselineAgent, baselineTarget, rate, warm);
+      const baselineResult = await openLoop(baselineAgent, baselineTarget, rate, measuredMs);
+      await openLoop(runnerAgent, runnerTarget, rate, warm);
+      const runnerResult = await openLoop(runnerAgent, runnerTarget, rate, measuredMs);
+      results.push({ runner: runnerResult, baseline: baselineResult, runnerRssMb: residentMb(runner.pid) });
+      bench.report(`round ${round + 1}  runner    ${line(runnerResult)}`);
+      bench.report(`         baseline  ${line(baselineResult)}`);
+    }
+
+    const runnerP99 = median(results.map((r) => quantile(r.runner.latencies, 0.99)));
+    const baselineP99 = median(results.map((r) => quantile(r.baseline.latencies, 0.99)));
+    const ratio = runnerP99 / baselineP99;
+    const failures = results.reduce((sum, r) => sum + r.runner.failures + r.baseline.failures, 0);
+    const lag = median(results.flatMap((r) => [quantile(r.runner.sendLag, 0.99), quantile(r.baseline.sendLag, 0.99)]));
+    const latencyMet = ratio <= goals.ratio && runnerP99 <= goals.p99Ms && failures === 0;
+    bench.report(`p99, median of rounds  runner ${ms(runnerP99)}, baseline ${ms(baselineP99)}`);
+    bench.report(`generator              sent ${ms(lag)} late at p99 (median of rounds; counted in both); load average ${loadAtStart.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after`);
+    if (lag > busyLagMs) bench.report(`                       the generator itself was held up: the machine was busy, so these are not idle-machine figures`);
+    bench.report(`ratio                  ${ratio.toFixed(2)}× the baseline's p99  (goal ≤ ${goals.ratio}× and ≤ ${goals.p99Ms} ms: ${latencyMet ? 'met' : 'NOT met'})`);
+
+    const after = results.map((r) => r.runnerRssMb);
+    const first = after[0];
+    const last = after[after.length - 1];
+    if (startRssMb === null || first == null || last == null) {
+      bench.report('runner RSS             n/a (needs Linux /proc)');
+    } else {
+      const growth = last - first;
+      const peak = Math.max(startRssMb, ...after.map((value) => value ?? 0));
+      const memoryMet = peak <= goals.rssMb && growth <= goals.growthMb;
+      bench.report(
+        `runner RSS             ${mb(startRssMb)} after start; after rounds ${after.map(mb).join(', ')}; ` +
+          `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB from round 1 to ${rounds}  (goal ≤ ${goals.rssMb} MB, no growth: ${memoryMet ? 'met' : 'NOT met'})`,
+      );
+    }
+    bench.report(`baseline RSS           ${mb(baselineStartRssMb)} after start, ${mb(residentMb(baseline.pid))} after its rounds (plain Node and one https server, for scale)`);
+  } finally {
+    for (const agent of agents) agent.destroy();
+    await Promise.all(servers.map((server) => server.stop()));
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
