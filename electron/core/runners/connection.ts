@@ -334,5 +334,5 @@ export function pinnedConnection(url: URL, spki: string): RunnerConnection {
 
 /** Sends one request on an already-open TLS socket (registration, where the key is checked by proof). */
 export function requestOnSocket<T>(socket: tls.TLSSocket, url: URL, request: RunnerRequest, schema: z.ZodType<T>): Promise<T> {
-  return exchange({ description: `The runner at ${url.origin}`, host: url.host, options: { createConnection: () => socket, agent: false } }, request, schema);
+  return exchange({ description: `The runner at ${url.origin}`, host: url.host, options: { createConnection: () => socket } }, request, schema);
 }
