@@ -1,5 +1,6 @@
-import { startSimulator, segmentsOf } from './simulator';
-import type { Simulator } from './simulator';
+import type { IncomingHttpHeaders } from 'node:http';
+import { acceptsToken, basicCredentials, startSimulator, segmentsOf } from './simulator';
+import type { SimulatedAccount, SimulatedUser, SimulatorResponse, Simulator } from './simulator';
 
 // Azure DevOps Services simulator (dev.azure.com), SCM-PROTOCOLS §1.3
 // "Which tenant": an unauthenticated `HEAD https://dev.azure.com/{org}`
@@ -9,6 +10,34 @@ import type { Simulator } from './simulator';
 // spec does not give it, so it is configurable (401 by default, as GCM's
 // own tests use). Unknown organisations get 404 (the simulator's choice:
 // the spec does not say what the service answers).
+//
+// The token check of §1.4: `GET https://dev.azure.com/{org}/_apis/connectionData`
+// with `Authorization: Basic base64(":" + PAT)` (any user name is accepted,
+// as git's is) answers the `authenticatedUser`. That call is third-party
+// usage, not Microsoft's docs; the fields besides authenticatedUser
+// (authorizedUser, instanceId, the Account property) follow that usage.
+// Any other token, or none, gets 401 without a body (the simulator's
+// choice; the third-party code also treats an anonymous user as invalid,
+// which this simulator does not produce).
+
+/** The connectionData answer for a signed-in user (Azure DevOps and Azure DevOps Server). */
+export function connectionData(user: SimulatedUser): unknown {
+  const identity = {
+    id: '6a1f7c9e-2b4d-4e8f-9a0b-1c2d3e4f5a6b',
+    descriptor: `Microsoft.IdentityModel.Claims.ClaimsIdentity;${user.email}`,
+    providerDisplayName: user.displayName,
+    isActive: true,
+    properties: { Account: { $type: 'System.String', $value: user.email } },
+  };
+  return { authenticatedUser: identity, authorizedUser: identity, instanceId: '0c4b8b4e-8f5d-4a3c-9e1f-2d3c4b5a6978' };
+}
+
+/** The answer to connectionData for these request headers: the user for the account's PAT, else 401. */
+export function connectionDataAnswer(account: SimulatedAccount | undefined, headers: IncomingHttpHeaders): SimulatorResponse {
+  const credentials = basicCredentials(headers);
+  if (!acceptsToken(account, credentials?.password ?? null)) return { status: 401, text: '' };
+  return { status: 200, json: connectionData(account.user) };
+}
 
 export const emptyGuid = '00000000-0000-0000-0000-000000000000';
 
@@ -27,6 +56,8 @@ export interface AzureDevOpsSimulatorOptions {
   readonly authority?: string;
   /** The status of the answer for a known organisation (default 401). */
   readonly status?: number;
+  /** The account whose personal access token connectionData accepts, in every organisation; without one, every token is refused. */
+  readonly account?: SimulatedAccount;
 }
 
 export interface AzureDevOpsSimulator extends Simulator {
@@ -41,6 +72,12 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
   const authority = (options.authority ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
 
   const simulator = await startSimulator([
+    ({ method, url, headers }) => {
+      const segments = segmentsOf(url);
+      if (method !== 'GET' || !segments || segments.length !== 3 || segments[1] !== '_apis' || segments[2] !== 'connectionData') return null;
+      if (!organizations.has(segments[0]!.toLowerCase())) return { status: 404, text: 'Not Found' };
+      return connectionDataAnswer(options.account, headers);
+    },
     ({ method, url }) => {
       if (method !== 'HEAD' && method !== 'GET') return null;
       const segments = segmentsOf(url);

@@ -45,10 +45,10 @@ interface Answer {
   body: string;
 }
 
-/** One HTTPS request, trusting only `ca` (no ca: the system's CAs, which never include a simulator's). */
-function request(method: string, url: string, ca?: string): Promise<Answer> {
+/** One HTTPS request, trusting only `ca` (no ca: the system's CAs, which never include a simulator's), with extra headers. */
+function request(method: string, url: string, ca?: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, ca, agent: false, timeout: 5_000, headers: { Accept: 'application/json' } }, (res) => {
+    const req = https.request(url, { method, ca, agent: false, timeout: 5_000, headers: { Accept: 'application/json', ...headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -308,5 +308,95 @@ describe('GitHub, GitLab, Bitbucket and Azure DevOps Server simulators', () => {
     const url = expandUrl(probe.url, hostValues('azure-devops-server', server.origin, { collection: 'Coll' }));
     expect(url).toBe(`${server.origin}/Coll/_apis/connectionData`);
     expect(meetsProbe(probe, await request('GET', url, server.ca))).toBe(true);
+  });
+});
+
+describe('token checks: each simulator accepts exactly its account’s personal access token', () => {
+  const user = { username: 'sam', displayName: 'Sam Example', email: 'sam@example.test' };
+  const account = (personalAccessToken: string) => ({ user, personalAccessToken });
+  const basic = (userPart: string, password: string) => `Basic ${Buffer.from(`${userPart}:${password}`).toString('base64')}`;
+
+  it('GitHub: GET {apiBase}/user with Bearer or token answers the login and X-OAuth-Scopes; another token or none gets 401 (§2.2)', async () => {
+    const ghes = await track(startGitHubSimulator({ layout: 'enterprise-server', account: account('ghp_right') }));
+    const check = providerCatalogue.github.tokenCheck.pat;
+    const url = expandUrl(check.url, hostValues('github', ghes.origin));
+    expect(url).toBe(`${ghes.origin}/api/v3/user`);
+    for (const authorization of ['Bearer ghp_right', 'token ghp_right']) {
+      const answer = await request('GET', url, ghes.ca, { Authorization: authorization });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ login: 'sam', name: 'Sam Example' });
+      expect(answer.headers['x-oauth-scopes']).toBe('repo, workflow');
+    }
+    expect((await request('GET', url, ghes.ca, { Authorization: 'Bearer ghp_wrong' })).status).toBe(401);
+    expect((await request('GET', url, ghes.ca, { Authorization: 'Basic ghp_right' })).status).toBe(401);
+    expect((await request('GET', url, ghes.ca)).status).toBe(401);
+    // Without an account no token is accepted.
+    const none = await track(startGitHubSimulator({ layout: 'api' }));
+    expect((await request('GET', `${none.origin}/user`, none.ca, { Authorization: 'Bearer ghp_right' })).status).toBe(401);
+  });
+
+  it('GitLab: personal_access_tokens/self and /user with PRIVATE-TOKEN or Bearer; another token gets 401 (§3.2)', async () => {
+    const gitlab = await track(startGitLabSimulator({ relativeRoot: '/gitlab', account: account('glpat-right') }));
+    const check = providerCatalogue.gitlab.tokenCheck.pat;
+    const url = expandUrl(check.url, hostValues('gitlab', gitlab.baseUrl));
+    expect(url).toBe(`${gitlab.baseUrl}/api/v4/personal_access_tokens/self`);
+    for (const headers of [{ 'PRIVATE-TOKEN': 'glpat-right' }, { Authorization: 'Bearer glpat-right' }] as Record<string, string>[]) {
+      const answer = await request('GET', url, gitlab.ca, headers);
+      expect(answer.status).toBe(200);
+      const token = JSON.parse(answer.body) as { scopes: string[]; active: boolean; revoked: boolean; expires_at: string; user_id: number };
+      expect(token).toMatchObject({ scopes: ['write_repository', 'read_user'], active: true, revoked: false, user_id: 1 });
+      const days = (Date.parse(token.expires_at) - Date.now()) / 86_400_000;
+      expect(days > 300 && days <= 365).toBe(true);
+    }
+    const me = await request('GET', `${gitlab.baseUrl}/api/v4/user`, gitlab.ca, { 'PRIVATE-TOKEN': 'glpat-right' });
+    expect(JSON.parse(me.body)).toMatchObject({ id: 1, username: 'sam' });
+    expect((await request('GET', url, gitlab.ca, { 'PRIVATE-TOKEN': 'glpat-wrong' })).status).toBe(401);
+    expect((await request('GET', url, gitlab.ca)).status).toBe(401);
+    expect((await request('GET', `${gitlab.origin}/api/v4/user`, gitlab.ca, { 'PRIVATE-TOKEN': 'glpat-right' })).status).toBe(404);
+  });
+
+  it('Bitbucket Cloud: GET /2.0/user with Basic email:token answers the user; the user name instead of the email, or another token, gets 401 (§4.2)', async () => {
+    const bitbucket = await track(startBitbucketCloudSimulator({ account: account('ATATT-right') }));
+    const check = providerCatalogue['bitbucket-cloud'].tokenCheck.pat;
+    expect(check.auth).toBe('basic-email');
+    const url = onSimulator(expandUrl(check.url, hostValues('bitbucket-cloud', 'https://bitbucket.org')), 'https://api.bitbucket.org', bitbucket);
+    const answer = await request('GET', url, bitbucket.ca, { Authorization: basic('sam@example.test', 'ATATT-right') });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ username: 'sam', display_name: 'Sam Example' });
+    expect((await request('GET', url, bitbucket.ca, { Authorization: basic('sam', 'ATATT-right') })).status).toBe(401);
+    expect((await request('GET', url, bitbucket.ca, { Authorization: basic('sam@example.test', 'ATATT-wrong') })).status).toBe(401);
+    expect((await request('GET', url, bitbucket.ca, { Authorization: 'Bearer ATATT-right' })).status).toBe(401);
+  });
+
+  it('Bitbucket Data Center: application-properties names the token’s user in X-AUSERNAME; another token gets 401, none the properties alone (§4.3)', async () => {
+    const bitbucket = await track(startBitbucketDcSimulator({ account: account('BBDC-right') }));
+    const check = providerCatalogue['bitbucket-dc'].tokenCheck.pat;
+    const url = expandUrl(check.url, hostValues('bitbucket-dc', bitbucket.baseUrl));
+    const answer = await request('GET', url, bitbucket.ca, { Authorization: 'Bearer BBDC-right' });
+    expect([answer.status, answer.headers['x-ausername']]).toEqual([200, 'sam']);
+    expect(JSON.parse(answer.body)).toMatchObject({ displayName: 'Bitbucket' });
+    expect((await request('GET', url, bitbucket.ca, { Authorization: 'Bearer BBDC-wrong' })).status).toBe(401);
+    const anonymous = await request('GET', url, bitbucket.ca);
+    expect([anonymous.status, anonymous.headers['x-ausername']]).toEqual([200, undefined]);
+  });
+
+  it('Azure DevOps and Azure DevOps Server: connectionData with Basic ":" + PAT answers the authenticatedUser; another token or none gets 401 (§1.4)', async () => {
+    const ado = await track(startAzureDevOpsSimulator({ organizations: { contoso: { tenant } }, account: account('ado-right') }));
+    const services = onSimulator(expandUrl(providerCatalogue['azure-devops'].tokenCheck.pat.url, { organization: 'contoso' }), 'https://dev.azure.com', ado);
+    const server = await track(startAzureDevOpsServerSimulator({ virtualDirectory: '/tfs', collections: ['DefaultCollection'], account: account('tfs-right') }));
+    const onPremises = expandUrl(providerCatalogue['azure-devops-server'].tokenCheck.pat.url, hostValues('azure-devops-server', `${server.origin}/tfs`, { collection: 'DefaultCollection' }));
+    for (const [url, simulator, token] of [[services, ado, 'ado-right'], [onPremises, server, 'tfs-right']] as const) {
+      // Empty user name as Microsoft's samples send it; any other works too, as for git.
+      for (const userPart of ['', 'paddock']) {
+        const answer = await request('GET', url, simulator.ca, { Authorization: basic(userPart, token) });
+        expect(answer.status).toBe(200);
+        expect(JSON.parse(answer.body)).toMatchObject({ authenticatedUser: { providerDisplayName: 'Sam Example', properties: { Account: { $value: 'sam@example.test' } } } });
+      }
+      expect((await request('GET', url, simulator.ca, { Authorization: basic('', `${token}x`) })).status).toBe(401);
+      expect((await request('GET', url, simulator.ca)).status).toBe(401);
+    }
+    // Each accepts only its own account's token; an unknown organisation is 404.
+    expect((await request('GET', services, ado.ca, { Authorization: basic('', 'tfs-right') })).status).toBe(401);
+    expect((await request('GET', `${ado.origin}/nobody/_apis/connectionData`, ado.ca, { Authorization: basic('', 'ado-right') })).status).toBe(404);
   });
 });
