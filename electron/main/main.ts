@@ -73,7 +73,7 @@ if (setupSingleInstance(() => showMainWindow())) {
     const runnerLog = fs.createWriteStream(path.join(logDir, 'runner.log'), { flags: 'a', mode: 0o600 });
     const core = createCore({
       store,
-      appInfo: { name: app.getName(), version: app.getVersion(), shell: 'electron', platform: process.platform },
+      appInfo: { name: app.getName(), version: app.getVersion(), shell: 'electron', platform: process.platform, simulation: null },
       logger,
       credentials: keychainCredentialStore(),
       policy,

@@ -1,44 +1,193 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Simulation } from '../../electron/common/api';
 import { startAzureDevOpsSimulator } from '../fakes/azure-devops';
 import { startAzureDevOpsServerSimulator } from '../fakes/azure-devops-server';
+import { startBitbucketCloudSimulator } from '../fakes/bitbucket-cloud';
+import { startBitbucketDcSimulator } from '../fakes/bitbucket-dc';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator } from '../fakes/github';
+import { startGitLabSimulator } from '../fakes/gitlab';
+import type { SimulatedAccount, SimulatedUser } from '../fakes/simulator';
 
 export const SIMULATED_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
+/** The one person every simulated provider knows. */
+export const SIMULATED_USER: SimulatedUser = { username: 'sam', displayName: 'Sam Example', email: 'sam@example.test' };
+
 /**
- * The provider simulators a runner under test talks to instead of the real
- * services: Azure DevOps (organization "contoso" in SIMULATED_TENANT, and
- * "fabrikam"), Entra ID, a GitHub Enterprise Server at https://ghe.example.test
- * and an Azure DevOps Server at https://tfs.example.test/tfs with
- * DefaultCollection. Give the runner `runnerArgs` and `runnerEnv`.
+ * The personal access token each simulated provider accepts, one per
+ * provider so that a token pasted for the wrong one is refused. Made-up
+ * values, shaped loosely like each provider's own (never in a real token's
+ * exact format, so that no secret scanner mistakes them for one).
+ */
+export const SIMULATED_TOKENS = {
+  github: 'ghp_simulated_github_token',
+  githubEnterpriseServer: 'ghp_simulated_ghes_token',
+  gitlab: 'glpat-simulated-gitlab-token',
+  bitbucketCloud: 'ATATT-simulated-bitbucket-api-token',
+  bitbucketDc: 'BBDC-simulated-http-access-token',
+  azureDevOps: 'simulated-azure-devops-pat',
+  azureDevOpsServer: 'simulated-azure-devops-server-pat',
+} as const;
+
+/** Client IDs (and secrets) to enter for OAuth; the simulators do not check them yet (no sign-in flow). */
+const SIMULATED_OAUTH = {
+  github: { clientId: 'simulated-github-client', clientSecret: 'simulated-github-secret' },
+  gitlab: { clientId: 'simulated-gitlab-client' },
+  bitbucketCloud: { clientId: 'simulated-bitbucket-client', clientSecret: 'simulated-bitbucket-secret' },
+  bitbucketDc: { clientId: 'simulated-bitbucket-dc-client', clientSecret: 'simulated-bitbucket-dc-secret' },
+  azureDevOps: { clientId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+} as const;
+
+const account = (token: string): SimulatedAccount => ({ user: SIMULATED_USER, personalAccessToken: token });
+
+/**
+ * The provider simulators a runner under test (or the web host in simulate
+ * mode) talks to instead of the real services, one for each kind:
+ * api.github.com and a GitHub Enterprise Server at https://ghe.example.test,
+ * gitlab.com, Bitbucket Cloud (api.bitbucket.org), a Bitbucket Data Center
+ * at https://bitbucket.example.test, Azure DevOps (organization "contoso" in
+ * SIMULATED_TENANT, and "fabrikam") with Entra ID, and an Azure DevOps
+ * Server at https://tfs.example.test/tfs with DefaultCollection. Each knows
+ * SIMULATED_USER and accepts its token from SIMULATED_TOKENS.
+ *
+ * Give the runner `runnerArgs` and `runnerEnv`: the CA bundle that trusts
+ * the simulators, and PADDOCK_DEV_PROVIDER_ENDPOINTS, which moves the real
+ * origins onto them (only development builds of the runner read it).
+ * `simulation` says what a person enters to try each one.
  */
 export async function startProviderSimulators() {
   const entra = await startEntraSimulator({ tenants: [SIMULATED_TENANT] });
   const ado = await startAzureDevOpsSimulator({
     authority: entra.origin,
     organizations: { contoso: { tenant: SIMULATED_TENANT }, fabrikam: { tenant: SIMULATED_TENANT } },
+    account: account(SIMULATED_TOKENS.azureDevOps),
   });
-  const ghe = await startGitHubSimulator({ layout: 'enterprise-server' });
-  const tfs = await startAzureDevOpsServerSimulator({ virtualDirectory: '/tfs', collections: ['DefaultCollection'] });
+  const github = await startGitHubSimulator({ layout: 'api', account: account(SIMULATED_TOKENS.github) });
+  const ghe = await startGitHubSimulator({ layout: 'enterprise-server', account: account(SIMULATED_TOKENS.githubEnterpriseServer) });
+  const gitlab = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlab) });
+  const bitbucketCloud = await startBitbucketCloudSimulator({ account: account(SIMULATED_TOKENS.bitbucketCloud) });
+  const bitbucketDc = await startBitbucketDcSimulator({ account: account(SIMULATED_TOKENS.bitbucketDc) });
+  const tfs = await startAzureDevOpsServerSimulator({
+    virtualDirectory: '/tfs',
+    collections: ['DefaultCollection'],
+    account: account(SIMULATED_TOKENS.azureDevOpsServer),
+  });
+  const all = [entra, ado, github, ghe, gitlab, bitbucketCloud, bitbucketDc, tfs];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-sims-'));
   const caFile = path.join(dir, 'ca.pem');
   fs.writeFileSync(caFile, entra.ca);
+  // Real origins (what the catalogue and an admin's entry name) → simulator.
   const endpoints = {
+    'https://api.github.com': github.origin,
+    'https://ghe.example.test': ghe.origin,
+    'https://gitlab.com': gitlab.origin,
+    'https://api.bitbucket.org': bitbucketCloud.origin,
+    'https://bitbucket.example.test': bitbucketDc.origin,
     'https://dev.azure.com': ado.origin,
     'https://login.microsoftonline.com': entra.origin,
-    'https://ghe.example.test': ghe.origin,
     'https://tfs.example.test': tfs.origin,
   };
   return {
     caFile,
     endpoints,
+    simulation: simulationDescription(),
     runnerArgs: ['--ca-file', caFile],
     runnerEnv: { PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints) },
     close: async () => {
-      await Promise.all([entra, ado, ghe, tfs].map((s) => s.close()));
+      await Promise.all(all.map((s) => s.close()));
+      fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export type ProviderSimulators = Awaited<ReturnType<typeof startProviderSimulators>>;
+
+/** What a person enters in "Add a new provider" for each simulator, so that validation passes; shown by the web host's banner. */
+function simulationDescription(): Simulation {
+  const { username, email } = SIMULATED_USER;
+  return {
+    providers: [
+      {
+        kind: 'github',
+        name: 'GitHub',
+        fields: [
+          { label: 'Host', value: 'https://github.com' },
+          { label: 'Client ID', value: SIMULATED_OAUTH.github.clientId },
+          { label: 'Client Secret', value: SIMULATED_OAUTH.github.clientSecret },
+        ],
+        account: username,
+        personalAccessToken: SIMULATED_TOKENS.github,
+      },
+      {
+        kind: 'github',
+        name: 'GitHub Enterprise Server',
+        fields: [
+          { label: 'Host', value: 'https://ghe.example.test' },
+          { label: 'Client ID', value: SIMULATED_OAUTH.github.clientId },
+          { label: 'Client Secret', value: SIMULATED_OAUTH.github.clientSecret },
+        ],
+        account: username,
+        personalAccessToken: SIMULATED_TOKENS.githubEnterpriseServer,
+      },
+      {
+        kind: 'gitlab',
+        name: 'GitLab',
+        fields: [
+          { label: 'Host', value: 'https://gitlab.com' },
+          { label: 'Client ID', value: SIMULATED_OAUTH.gitlab.clientId },
+        ],
+        account: username,
+        personalAccessToken: SIMULATED_TOKENS.gitlab,
+      },
+      {
+        kind: 'bitbucket-cloud',
+        name: 'Bitbucket Cloud',
+        fields: [
+          { label: 'Host', value: 'https://bitbucket.org' },
+          { label: 'Client ID', value: SIMULATED_OAUTH.bitbucketCloud.clientId },
+          { label: 'Client Secret', value: SIMULATED_OAUTH.bitbucketCloud.clientSecret },
+        ],
+        // Bitbucket Cloud's API takes an API token with the account's email (§4.2).
+        account: email,
+        personalAccessToken: SIMULATED_TOKENS.bitbucketCloud,
+      },
+      {
+        kind: 'bitbucket-dc',
+        name: 'Bitbucket Data Center',
+        fields: [
+          { label: 'Host', value: 'https://bitbucket.example.test' },
+          { label: 'Client ID', value: SIMULATED_OAUTH.bitbucketDc.clientId },
+          { label: 'Client Secret', value: SIMULATED_OAUTH.bitbucketDc.clientSecret },
+        ],
+        account: username,
+        personalAccessToken: SIMULATED_TOKENS.bitbucketDc,
+      },
+      {
+        kind: 'azure-devops',
+        name: 'Azure DevOps',
+        fields: [
+          { label: 'Host', value: 'https://dev.azure.com' },
+          { label: 'Organization', value: 'contoso' },
+          { label: 'Tenant of the organization', value: SIMULATED_TENANT },
+          { label: 'Client ID', value: SIMULATED_OAUTH.azureDevOps.clientId },
+          { label: 'Tenant', value: SIMULATED_TENANT },
+        ],
+        account: email,
+        personalAccessToken: SIMULATED_TOKENS.azureDevOps,
+      },
+      {
+        kind: 'azure-devops-server',
+        name: 'Azure DevOps Server',
+        fields: [
+          { label: 'Host', value: 'https://tfs.example.test/tfs' },
+          { label: 'Collection', value: 'DefaultCollection' },
+        ],
+        account: username,
+        personalAccessToken: SIMULATED_TOKENS.azureDevOpsServer,
+      },
+    ],
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { providerInputSchema, providerValidationSchema, providerViewSchema } from '../provider-config';
+import { providerKindSchema } from '../provider-kind';
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;
@@ -14,6 +15,26 @@ export type Preferences = z.infer<typeof preferencesSchema>;
 export const preferencesPatchSchema = preferencesSchema.partial().strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
 
+/** One simulated provider: what a person enters to try it, and what it accepts. */
+export const simulatedProviderSchema = z
+  .object({
+    kind: providerKindSchema,
+    /** What the page calls it, e.g. "GitHub Enterprise Server". */
+    name: z.string().min(1).max(100),
+    /** What to enter in "Add a new provider", in the dialog's order, labelled as the dialog labels the field. */
+    fields: z.array(z.object({ label: z.string().min(1).max(100), value: z.string().min(1).max(2048) }).strict()).max(20),
+    /** The account the simulated provider says is signed in. */
+    account: z.string().min(1).max(200),
+    /** A personal access token the simulated provider accepts: a made-up value, shown on purpose. */
+    personalAccessToken: z.string().min(1).max(400),
+  })
+  .strict();
+export type SimulatedProvider = z.infer<typeof simulatedProviderSchema>;
+
+/** The web host's simulated providers (`npm run dev:web -- --simulate`, development only). */
+export const simulationSchema = z.object({ providers: z.array(simulatedProviderSchema).min(1).max(20) }).strict();
+export type Simulation = z.infer<typeof simulationSchema>;
+
 export const appInfoSchema = z
   .object({
     name: z.string(),
@@ -22,6 +43,8 @@ export const appInfoSchema = z
     /** 'electron' for the product, 'web' for the web host used in development and tests. */
     shell: z.enum(['electron', 'web']),
     platform: z.string(),
+    /** Set only by the web host in simulate mode; the app always sends null. */
+    simulation: simulationSchema.nullable().optional(),
   })
   .strict();
 export type AppInfo = z.infer<typeof appInfoSchema>;
