@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PaddockApi, Theme } from '../../electron/common/api';
 import { Notices } from './components/Notices';
+import { SimulationBanner } from './components/SimulationBanner';
 import { useApiValue } from './hooks';
 import { hashOf, routeFromHash, screens, type Route } from './routes';
 import { EnvironmentsScreen } from './screens/EnvironmentsScreen';
@@ -26,6 +27,8 @@ export function App({ api }: { api: PaddockApi }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
   const preferences = useApiValue(() => api.getPreferences(), (listener) => api.onPreferencesChanged(listener));
+  const appInfo = useApiValue(() => api.getAppInfo());
+  const simulation = appInfo.state === 'ready' ? appInfo.value.simulation : null;
   const routeKey = hashOf(route);
 
   useEffect(() => {
@@ -75,6 +78,7 @@ export function App({ api }: { api: PaddockApi }) {
         </ul>
       </nav>
       <main id="content" className="content">
+        {simulation && <SimulationBanner simulation={simulation} />}
         <Notices api={api} />
         {/* Always present, so that a message put in it is announced. */}
         <div role="status" className="flash-region">

@@ -12,6 +12,8 @@ interface Fixtures {
   seedFiles: Record<string, string>;
   /** Whether the web host starts a local runner, as the app does on first start (R1). */
   localRunner: boolean;
+  /** Simulate mode (`npm run dev:web -- --simulate`): the web host starts the provider simulators itself and the page shows them. */
+  simulate: boolean;
   host: WebHost;
   app: Page;
 }
@@ -20,15 +22,17 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   seedFiles: [{}, { option: true }],
   localRunner: [false, { option: true }],
-  host: async ({ seedFiles, localRunner }, use) => {
+  simulate: [false, { option: true }],
+  host: async ({ seedFiles, localRunner, simulate }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-'));
     for (const [name, content] of Object.entries(seedFiles)) fs.writeFileSync(path.join(dataDir, name), content);
     // The local runner validates provider entries against simulators, never the real services.
-    const simulators = localRunner ? await startProviderSimulators() : null;
+    const simulators = localRunner && !simulate ? await startProviderSimulators() : null;
     const host = await startWebHost({
       dataDir,
       logger: silentLogger,
       localRunner,
+      simulate,
       heartbeatMs: 1000,
       ...(simulators ? { runnerArgs: simulators.runnerArgs, runnerEnv: simulators.runnerEnv } : {}),
     });

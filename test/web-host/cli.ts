@@ -1,4 +1,4 @@
-// `npm run dev:web -- [--data-dir DIR] [--port N]`: the web host for UI work.
+// `npm run dev:web -- [--data-dir DIR] [--port N] [--simulate]`: the web host for UI work.
 import { parseArgs } from 'node:util';
 import { startWebHost } from './server';
 
@@ -6,16 +6,19 @@ const { values } = parseArgs({
   options: {
     'data-dir': { type: 'string' },
     port: { type: 'string' },
+    simulate: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run dev:web -- [--data-dir DIR] [--port N]\n\n' +
+    'Usage: npm run dev:web -- [--data-dir DIR] [--port N] [--simulate]\n\n' +
       'Serves the built renderer at http://127.0.0.1:N with window.paddock bridged to a real core.\n' +
       '  --data-dir DIR  where the core keeps its store (default: a fresh temporary directory)\n' +
-      '  --port N        the port to listen on (default: a free one)\n',
+      '  --port N        the port to listen on (default: a free one)\n' +
+      '  --simulate      start simulated providers on this machine and point the local runner at them\n' +
+      '                  instead of the real services; the page lists what to enter to try each one\n',
   );
   process.exit(0);
 }
@@ -26,8 +29,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(64);
 }
 
-const host = await startWebHost({ port, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) });
+const host = await startWebHost({ port, simulate: values.simulate === true, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) });
 process.stdout.write(`Paddock web host: ${host.url}\nData directory: ${host.dataDir}\n`);
+if (host.simulators) {
+  process.stdout.write('Simulated providers (the local runner reaches these instead of the real services):\n');
+  for (const [real, simulator] of Object.entries(host.simulators.endpoints)) process.stdout.write(`  ${real.padEnd(34)} → ${simulator}\n`);
+  process.stdout.write('The page lists the host, account and personal access token to try for each.\n');
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void host.close().then(() => process.exit(0));

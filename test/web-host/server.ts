@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../../electron/core/logger';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { loadPolicy } from '../../electron/core/policy/load';
 import { openStore, type AppStore } from '../../electron/core/store/store';
+import { startProviderSimulators, type ProviderSimulators } from '../helpers/provider-simulators';
 import {
   BRIDGE_PATH,
   BRIDGE_PROTOCOL_PREFIX,
@@ -45,6 +46,11 @@ export interface WebHostOptions {
   runnerEnv?: Record<string, string>;
   /** Receives the local runner's log lines (JSON, secrets redacted). */
   onRunnerLog?: (line: string) => void;
+  /**
+   * Start the provider simulators of test/fakes, point the local runner at
+   * them, and tell the page (AppInfo.simulation) what to enter to try them.
+   */
+  simulate?: boolean;
 }
 
 export interface WebHost {
@@ -53,6 +59,8 @@ export interface WebHost {
   readonly dataDir: string;
   readonly store: AppStore;
   readonly core: PaddockCore;
+  /** The provider simulators, in simulate mode; null otherwise. */
+  readonly simulators: ProviderSimulators | null;
   close(): Promise<void>;
 }
 
@@ -79,6 +87,14 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const dataDir = options.dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'paddock-web-')));
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const logger = options.logger ?? createLogger({ name: 'paddock-web-host' });
+  const simulators = options.simulate ? await startProviderSimulators() : null;
+  if (simulators) {
+    options = {
+      ...options,
+      runnerArgs: [...simulators.runnerArgs, ...(options.runnerArgs ?? [])],
+      runnerEnv: { ...simulators.runnerEnv, ...options.runnerEnv },
+    };
+  }
 
   const store = openStore({
     directory: dataDir,
@@ -93,7 +109,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const core = createCore({
     policy,
     store,
-    appInfo: { name: 'Paddock', version: packageVersion(), shell: 'web', platform: process.platform },
+    appInfo: { name: 'Paddock', version: packageVersion(), shell: 'web', platform: process.platform, simulation: simulators?.simulation ?? null },
     logger,
     credentials: keychainCredentialStore(),
     localRunner:
@@ -214,12 +230,14 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     dataDir,
     store,
     core,
+    simulators,
     async close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await core.dispose();
+      await simulators?.close();
     },
   };
 }
