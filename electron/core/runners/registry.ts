@@ -16,8 +16,6 @@ import type { LocalRunnerOptions as SupervisorOptions } from './local-runner';
 import { LOCAL_RUNNER_ID, RunnerRecords } from './records';
 import { checkRunnerUrl, checkToken, fieldError, RunnerRegistration, type RegistrationTransport } from './registration';
 
-export { LOCAL_RUNNER_ID } from './records';
-
 export interface RunnerRegistryOptions {
   store: AppStore;
   credentials: CredentialStore;
