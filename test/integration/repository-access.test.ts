@@ -89,18 +89,21 @@ function filesUnder(dir: string): string[] {
 describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('repository access: the sealed client secret (S3)', () => {
   it('reaches only the runner: no plaintext in the store, logs, API messages, runner-API traffic, or any runner file', async () => {
     const app = await appWithLocalRunner();
-    // Every byte the core sends to and receives from the runner API (its socket connections).
+    // Every byte the core sends to and receives from the runner API: its connections are kept alive
+    // (one may exist already), so every socket of this process is watched, not only new ones.
     const runnerTraffic: Buffer[] = [];
-    const connect = net.connect;
-    (net as { connect: unknown }).connect = (...args: Parameters<typeof net.connect>) => {
-      const socket = connect(...args);
-      const write = socket.write.bind(socket) as (...a: unknown[]) => boolean;
-      socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-        runnerTraffic.push(Buffer.from(chunk as string));
-        return write(chunk, ...rest);
-      }) as typeof socket.write;
-      socket.on('data', (data: Buffer) => runnerTraffic.push(Buffer.from(data)));
-      return socket;
+    const { write, push } = net.Socket.prototype;
+    net.Socket.prototype.write = function (this: net.Socket, chunk: unknown, ...rest: unknown[]) {
+      if (typeof chunk === 'string' || chunk instanceof Uint8Array) runnerTraffic.push(Buffer.from(chunk as string));
+      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as typeof write;
+    net.Socket.prototype.push = function (this: net.Socket, chunk: unknown, ...rest: unknown[]) {
+      if (chunk instanceof Uint8Array) runnerTraffic.push(Buffer.from(chunk));
+      return (push as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as typeof push;
+    const restore = () => {
+      net.Socket.prototype.write = write;
+      net.Socket.prototype.push = push;
     };
     const canary = `canary-client-secret-${randomUUID()}`;
     const sealed = sealClientSecret(
@@ -113,7 +116,7 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('repository access: 
       previousHost: null,
       confirmWarnings: true,
     });
-    (net as { connect: unknown }).connect = connect;
+    restore();
     expect(result).toMatchObject({ ok: true, value: { saved: true, provider: { host: 'https://dev.azure.com', oauth: { secretSet: true } } } });
     const traffic = Buffer.concat(runnerTraffic).toString('latin1');
     expect(traffic).toContain('PUT /v1/providers');
