@@ -5,22 +5,18 @@ import {
   type PaddockApi,
   type PreferencesPatch,
 } from '../common/api';
-import { discoverTenantResultSchema, saveProviderResultSchema } from '../common/api/schemas';
 import { PaddockError } from '../common/errors';
-import { applyPolicyResponseSchema, providerViewSchema } from '../common/provider-config';
 import { localRunnerRef } from '../common/policy';
 import type { ProviderKind } from '../common/provider-kind';
 import { normalizeHost } from '../common/providers';
 import type { LoadedPolicy } from './policy/load';
-import { z } from 'zod';
 import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
+import { HostsModel } from './hosts';
+import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
 import { RunnerRegistry, type RunnerRegistryOptions } from './runners/registry';
 import type { AppStore } from './store/store';
-
-const providerListSchema = z.object({ providers: z.array(providerViewSchema) }).strict();
-const providerDeleteSchema = z.object({ ok: z.literal(true), deletedTokens: z.number().int().nonnegative() }).strict();
 
 export interface CoreOptions {
   store: AppStore;
@@ -36,11 +32,28 @@ export interface CoreOptions {
   policy?: LoadedPolicy;
 }
 
-/** The core: the app's management logic, and the one implementation of `PaddockApi`. */
-export interface PaddockCore extends PaddockApi {
-  /** Stops timers and child processes; the core is unusable afterwards. */
+/**
+ * What only the main process may call: not part of `PaddockApi`, so neither
+ * IPC nor the web bridge can reach it (their dispatcher knows only the
+ * contract's methods). Issues 9–11 add the OAuth callback and the URLs that
+ * arrive from argv and deep links here.
+ */
+export interface MainSurface {
+  /** Asks every runner again for its repository access and this user's tokens (the window came back to the front, the network changed). */
+  refreshHosts(): Promise<void>;
+  /** Stops timers, job watchers and child processes; the core is unusable afterwards. */
   dispose(): Promise<void>;
 }
+
+/** The core: the app's management logic, the one implementation of `PaddockApi`, and the main process's own surface. */
+export interface PaddockCore extends PaddockApi {
+  readonly main: MainSurface;
+  /** The same as `main.dispose` (kept for the hosts and tests that stop the core). */
+  dispose(): Promise<void>;
+}
+
+/** How often the hosts model is asked again when nothing else changed (a token becomes "expiring" with time alone). */
+const HOSTS_REFRESH_MS = 5 * 60 * 1000;
 
 export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName, policy }: CoreOptions): PaddockCore {
   const events = new ApiEventHub();
@@ -77,24 +90,18 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
   };
   const applyPolicy = async (runnerId: string, ref: string) => {
     try {
-      const result = await runners.call(
-        runnerId,
-        {
-          method: 'PUT',
-          path: '/v1/policy',
-          body: {
-            providers: policyProvidersFor(ref).map((p) => ({
-              kind: p.kind,
-              host: p.host,
-              organizations: [...p.organizations],
-              collections: [...p.collections],
-              oauth: p.oauth ? { clientId: p.oauth.clientId, tenant: p.oauth.tenant, clientSecret: p.oauth.clientSecret } : null,
-              pat: { enabled: p.pat.enabled },
-            })),
-          },
+      const result = await runners.route(runnerId, 'applyPolicy', {
+        body: {
+          providers: policyProvidersFor(ref).map((p) => ({
+            kind: p.kind,
+            host: p.host,
+            organizations: [...p.organizations],
+            collections: [...p.collections],
+            oauth: p.oauth ? { clientId: p.oauth.clientId, tenant: p.oauth.tenant, clientSecret: p.oauth.clientSecret } : null,
+            pat: { enabled: p.pat.enabled },
+          })),
         },
-        applyPolicyResponseSchema,
-      );
+      });
       if (result.problems.length) {
         addNotices(
           result.problems.map((problem) => ({
@@ -122,11 +129,44 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     local: localRunner && networkArgs.length ? { ...localRunner, args: [...(localRunner.args ?? []), ...networkArgs] } : localRunner,
     ...(heartbeatMs ? { heartbeatMs } : {}),
     ...(workstationName ? { workstationName } : {}),
-    onChange: (list) => events.emit('runnersChanged', list),
-    onLocalReady: () => void applyPolicy('local', localRunnerRef),
+    onChange: (list) => {
+      events.emit('runnersChanged', list);
+      // A runner that came online (or went away) changes which hosts can be reached.
+      const reachable = new Set(list.filter((r) => r.health.state === 'online' || r.health.state === 'degraded').map((r) => r.id));
+      for (const id of reachable) if (!askedHosts.has(id)) void hosts.refresh(id);
+      for (const id of askedHosts) if (!list.some((r) => r.id === id)) hosts.forget(id);
+      askedHosts.clear();
+      for (const id of reachable) askedHosts.add(id);
+    },
+    onLocalReady: () => {
+      void applyPolicy('local', localRunnerRef).then(() => hosts.refresh('local'));
+    },
     policyRunners: policy?.runners ?? [],
   });
+  /** The runners the hosts model last asked (online or degraded). */
+  const askedHosts = new Set<string>();
+  const hosts = new HostsModel({
+    runners: () => runners.list().filter((r) => r.health.state === 'online' || r.health.state === 'degraded'),
+    listProviders: async (id) => (await runners.route(id, 'listProviders')).providers,
+    listTokens: async (id) => (await runners.route(id, 'listTokens')).tokens,
+    onChange: (list) => events.emit('hostsChanged', list),
+    logger,
+  });
+  const jobs = new CoreJobs({
+    call: (id, request, schema) => runners.call(id, request, schema),
+    stream: (id, request, schema, onLine) => runners.stream(id, request, schema, onLine),
+    emit: (event) => events.emit('jobEvent', event),
+    logger,
+  });
+  const hostsTimer = setInterval(() => void hosts.refresh(), HOSTS_REFRESH_MS);
+  hostsTimer.unref();
   runners.start();
+
+  const dispose = async () => {
+    clearInterval(hostsTimer);
+    jobs.dispose();
+    await runners.dispose();
+  };
 
   return {
     getAppInfo: async () => ({ ...appInfo, apiVersion: APP_API_VERSION }),
@@ -146,22 +186,33 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     addRemoteRunner: (input) => runners.addRemote(input),
     renameRunner: async ({ id, name }) => runners.rename(id, name),
     registerManagedRunner: ({ id, token }) => runners.registerManaged(id, token),
-    removeRunner: ({ id, force }) => runners.remove(id, force ?? false),
+    removeRunner: async ({ id, force }) => {
+      const left = await runners.remove(id, force ?? false);
+      jobs.dispose(id);
+      return left;
+    },
     restartRunner: ({ id }) => runners.restart(id),
     setUpLocalRunner: async () => runners.setUpLocal(),
-    listProviders: async ({ id }) => (await runners.call(id, { method: 'GET', path: '/v1/providers' }, providerListSchema)).providers,
+    listProviders: async ({ id }) => (await runners.route(id, 'listProviders')).providers,
     saveProvider: async ({ runnerId, ...body }) => {
       refuseManaged(runnerId, body.provider.kind, [body.provider.host, body.previousHost]);
-      return runners.call(runnerId, { method: 'PUT', path: '/v1/providers', body }, saveProviderResultSchema);
+      const result = await runners.route(runnerId, 'saveProvider', { body });
+      if (result.saved) void hosts.refresh(runnerId);
+      return result;
     },
-    discoverTenant: ({ runnerId, organization }) =>
-      runners.call(runnerId, { method: 'POST', path: '/v1/providers/discover-tenant', body: { organization } }, discoverTenantResultSchema),
+    discoverTenant: ({ runnerId, organization }) => runners.route(runnerId, 'discoverTenant', { body: { organization } }),
     deleteProvider: async ({ runnerId, host }) => {
       refuseManaged(runnerId, null, [host]);
-      const { deletedTokens } = await runners.call(runnerId, { method: 'DELETE', path: '/v1/providers', body: { host } }, providerDeleteSchema);
-      const { providers } = await runners.call(runnerId, { method: 'GET', path: '/v1/providers' }, providerListSchema);
+      const { deletedTokens } = await runners.route(runnerId, 'deleteProvider', { body: { host } });
+      const { providers } = await runners.route(runnerId, 'listProviders');
+      void hosts.refresh(runnerId);
       return { deletedTokens, providers };
     },
+
+    listHosts: async () => hosts.list(),
+    startJob: ({ runnerId, job }) => jobs.start(runnerId, job),
+    getJob: ({ runnerId, jobId }) => jobs.get(runnerId, jobId),
+    cancelJob: ({ runnerId, jobId }) => jobs.cancel(runnerId, jobId),
 
     listEnvironments: async () => store.get('environments'),
 
@@ -179,7 +230,15 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     onPreferencesChanged: (listener) => events.on('preferencesChanged', listener),
     onRunnersChanged: (listener) => events.on('runnersChanged', listener),
     onNoticesChanged: (listener) => events.on('noticesChanged', listener),
+    onHostsChanged: (listener) => events.on('hostsChanged', listener),
+    onJobEvent: (listener) => events.on('jobEvent', listener),
 
-    dispose: () => runners.dispose(),
+    main: {
+      refreshHosts: async () => {
+        await hosts.refresh();
+      },
+      dispose,
+    },
+    dispose,
   };
 }

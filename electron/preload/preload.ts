@@ -21,6 +21,10 @@ const methods = {
   saveProvider: true,
   deleteProvider: true,
   discoverTenant: true,
+  listHosts: true,
+  startJob: true,
+  getJob: true,
+  cancelJob: true,
   listEnvironments: true,
   listNotices: true,
   dismissNotice: true,
@@ -30,6 +34,8 @@ const events = {
   preferencesChanged: 'onPreferencesChanged',
   runnersChanged: 'onRunnersChanged',
   noticesChanged: 'onNoticesChanged',
+  hostsChanged: 'onHostsChanged',
+  jobEvent: 'onJobEvent',
 } as const satisfies { [K in ApiEventName]: `on${Capitalize<K>}` };
 
 const CALL: (typeof ipcChannels)['call'] = 'paddock:call';

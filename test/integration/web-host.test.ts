@@ -82,6 +82,21 @@ describe('web host', () => {
     ws.close();
   });
 
+  it('refuses the main process’s own surface: the core has it, the bridge cannot reach it', async () => {
+    expect(typeof host.core.main.refreshHosts).toBe('function');
+    expect(typeof host.core.main.dispose).toBe('function');
+    const ws = connect({ origin: `http://127.0.0.1:${host.port}` });
+    await outcome(ws);
+    let id = 10;
+    for (const method of ['main', 'refreshHosts', 'dispose', 'constructor', '__proto__', 'toString']) {
+      const envelope = (await call(ws, id++, method, null)) as { ok: boolean; error: { code: string } };
+      expect({ method, ok: envelope.ok, code: envelope.error.code }).toEqual({ method, ok: false, code: 'unknown-method' });
+    }
+    // The page still works, and the core was not stopped.
+    expect(await call(ws, id, 'getPreferences', null)).toEqual({ ok: true, value: { theme: 'system' } });
+    ws.close();
+  });
+
   it.each<[string, { origin?: string; token?: string; host?: string }, number]>([
     ['another origin', { origin: 'http://evil.example' }, 403],
     ['no origin (not a browser page)', {}, 403],

@@ -22,6 +22,20 @@ import {
   saveProviderResultSchema,
 } from './schemas';
 import { providerViewSchema } from '../provider-config';
+import { jobEventSchema, jobIdSchema, jobStartSchema, jobViewSchema } from '../runner-api';
+import { hostAccessSchema } from './hosts';
+
+const runnerIdSchema = z.string().min(1).max(200);
+const jobRefSchema = z.object({ runnerId: runnerIdSchema, jobId: jobIdSchema }).strict();
+
+/** One job's event, for the screen that shows that job (progress is never sent as a snapshot of every job). */
+export const appJobEventSchema = z
+  .object({
+    runnerId: runnerIdSchema,
+    jobId: jobIdSchema,
+    event: jobEventSchema.refine((event) => event.type !== 'ping', 'keep-alive lines stay between core and runner'),
+  })
+  .strict();
 
 /** Bumped whenever a method or event changes incompatibly. */
 export const APP_API_VERSION = 1;
@@ -80,6 +94,18 @@ export const apiMethods = {
     discoverTenantResultSchema,
     "Asks Azure DevOps (through the runner) which Entra tenant an organization belongs to; null when it cannot tell.",
   ),
+  listHosts: method(
+    noInput,
+    z.array(hostAccessSchema),
+    'Every host some runner has repository access to: which runner, the ways to connect, and this user’s connection per Azure DevOps organization.',
+  ),
+  startJob: method(
+    z.object({ runnerId: runnerIdSchema, job: jobStartSchema }).strict(),
+    jobViewSchema,
+    'Starts a job on a runner (a provider check; later a clone or an OAuth attempt) and answers at once; its events arrive as jobEvent.',
+  ),
+  getJob: method(jobRefSchema, jobViewSchema, 'A job’s state, latest progress and outcome.'),
+  cancelJob: method(jobRefSchema, jobViewSchema, 'Cancels a job; answers once the runner has stopped its work.'),
   listEnvironments: method(noInput, z.array(environmentSchema), 'The environments on all runners.'),
   listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
   dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),
@@ -90,6 +116,9 @@ export const apiEvents = {
   preferencesChanged: preferencesSchema,
   runnersChanged: z.array(runnerSchema),
   noticesChanged: z.array(noticeSchema),
+  hostsChanged: z.array(hostAccessSchema),
+  /** Per job: subscribers keep the events of the job they show (see `jobEventsFor`). */
+  jobEvent: appJobEventSchema,
 } as const;
 
 export type ApiMethods = typeof apiMethods;
@@ -122,6 +151,13 @@ export type PaddockApi = MethodFunctions & EventSubscribers;
 
 export function eventSubscriberName<K extends ApiEventName>(event: K): EventSubscriberName<K> {
   return `on${event.charAt(0).toUpperCase()}${event.slice(1)}` as EventSubscriberName<K>;
+}
+
+/** A listener for one job's events only, for `onJobEvent`. */
+export function jobEventsFor(runnerId: string, jobId: string, listener: (event: z.output<typeof appJobEventSchema>['event']) => void) {
+  return (payload: z.output<typeof appJobEventSchema>) => {
+    if (payload.runnerId === runnerId && payload.jobId === jobId) listener(payload.event);
+  };
 }
 
 export function isApiMethodName(name: unknown): name is ApiMethodName {

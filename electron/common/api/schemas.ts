@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { providerInputSchema, providerValidationSchema, providerViewSchema } from '../provider-config';
+import { providerInputSchema, providerViewSchema } from '../provider-config';
 import { providerKindSchema } from '../provider-kind';
+import { discoverTenantResponseSchema, saveProviderResponseSchema } from '../runner-api/routes';
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;
@@ -87,6 +88,11 @@ export const runnerSchema = z
     spki: z.string().max(100).nullable(),
     createdAt: z.iso.datetime(),
     health: runnerHealthSchema,
+    /**
+     * This workstation's role on the runner: 'admin' may change repository
+     * access, 'user' reads it; null until the runner first answered.
+     */
+    role: z.enum(['admin', 'user']).nullable(),
   })
   .strict();
 export type Runner = z.infer<typeof runnerSchema>;
@@ -168,16 +174,8 @@ export const saveProviderInputSchema = z
   })
   .strict();
 
-export const saveProviderResultSchema = z
-  .object({
-    saved: z.boolean(),
-    needsConfirmation: z.boolean(),
-    provider: providerViewSchema.nullable(),
-    validation: providerValidationSchema,
-    /** Users' tokens the runner deleted because of this change (S6). */
-    deletedTokens: z.number().int().nonnegative(),
-  })
-  .strict();
+/** The runner's answer, as the runner API contract defines it. */
+export const saveProviderResultSchema = saveProviderResponseSchema;
 export type SaveProviderResult = z.infer<typeof saveProviderResultSchema>;
 
 export const deleteProviderInputSchema = z.object({ runnerId: idSchema, host: z.string().min(1).max(2048) }).strict();
@@ -188,11 +186,5 @@ export const deleteProviderResultSchema = z
 export const discoverTenantInputSchema = z
   .object({ runnerId: idSchema, organization: z.string().trim().min(1).max(256) })
   .strict();
-/** What `HEAD https://dev.azure.com/{organization}` said about the organisation's Entra tenant. */
-export const discoverTenantResultSchema = z
-  .object({
-    /** The tenant id, or null when it could not be found (the admin enters it). */
-    tenant: z.string().max(200).nullable(),
-    message: z.string().max(2000),
-  })
-  .strict();
+/** What `HEAD https://dev.azure.com/{organization}` said about the organization's Entra tenant (runner API contract). */
+export const discoverTenantResultSchema = discoverTenantResponseSchema;

@@ -78,16 +78,48 @@ export class RunnerCalls {
       throw toAppError(runner, error);
     }
   }
+
+  /** A streamed runner API answer (a job's events) on behalf of the app, failing as `call` does. */
+  async stream<T>(id: string, request: RunnerRequest, schema: z.ZodType<T>, onLine: (line: T) => void): Promise<void> {
+    const runner = this.#options.records.get(id);
+    try {
+      if (runner.kind === 'local') {
+        const session = this.#options.localSession();
+        if (!session) throw new LocalNotRunning(`${runner.name} is not running: ${this.#options.healthMessage(runner.id) ?? 'it is starting.'}`);
+        return await session.connection.stream({ ...request, bearer: session.token }, schema, onLine);
+      }
+      const token = await this.#options.records.credential(runner.id);
+      if (!token) throw new MissingCredential("this workstation's credential for it is missing from the OS keychain.");
+      return await this.#remote(runner).stream({ ...request, bearer: token }, schema, onLine);
+    } catch (error) {
+      throw toAppError(runner, error);
+    }
+  }
 }
 
-/** What the app API reports for a failed runner call; anything it does not know is passed on as it is. */
-export function toAppError(runner: Pick<StoredRunner, 'name'>, error: unknown): unknown {
+/**
+ * What the app API reports for a failed runner call. The runner's own code
+ * (from the one catalogue) is kept with its message and detail; only a
+ * refused credential, which is about this workstation and not the request,
+ * becomes 'runner-unavailable'. Anything else is passed on as it is.
+ */
+export function toAppError(runner: Pick<StoredRunner, 'id' | 'name'>, error: unknown): unknown {
   if (error instanceof RunnerRequestError) {
-    const code = error.status === 403 ? 'forbidden' : error.status === 404 ? 'not-found' : error.status === 400 ? 'invalid-input' : 'runner-unavailable';
-    return new PaddockError(code, error.message);
+    if (error.code === 'unauthorized') {
+      return new PaddockError(
+        'runner-unavailable',
+        `${runner.name} no longer accepts this workstation (it may have been reset, or this workstation removed on it). Remove the runner and add it again with a new registration token.`,
+        undefined,
+        { runnerId: runner.id },
+      );
+    }
+    return new PaddockError(error.code, error.message, error.data.issues, { ...error.data.detail, runnerId: runner.id });
   }
-  if (error instanceof RunnerUnreachableError || error instanceof SpkiMismatchError || error instanceof MissingCredential) {
-    return new PaddockError('runner-unavailable', `${runner.name} cannot be reached: ${error.message}`);
+  if (error instanceof RunnerUnreachableError) {
+    return new PaddockError(error.reason === 'timeout' ? 'timeout' : 'runner-unavailable', `${runner.name} cannot be reached: ${error.message}`, undefined, { runnerId: runner.id });
+  }
+  if (error instanceof SpkiMismatchError || error instanceof MissingCredential) {
+    return new PaddockError('runner-unavailable', `${runner.name} cannot be reached: ${error.message}`, undefined, { runnerId: runner.id });
   }
   return error;
 }

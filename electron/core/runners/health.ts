@@ -31,6 +31,8 @@ export interface RunnerHealthOptions {
 export class RunnerHealthMonitor {
   readonly #options: RunnerHealthOptions;
   readonly #health = new Map<string, RunnerHealth>();
+  /** This workstation's role on each runner, from the runner's last status answer. */
+  readonly #roles = new Map<string, Runner['role']>();
   readonly #checking = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #lastPublished = '';
@@ -46,11 +48,11 @@ export class RunnerHealthMonitor {
 
   /** The runners as the app API lists them. */
   list(): Runner[] {
-    return this.#options.records.all().map((r) => runnerView(r, this.get(r.id)));
+    return this.#options.records.all().map((r) => runnerView(r, this.get(r.id), this.#roles.get(r.id) ?? null));
   }
 
   view(id: string): Runner {
-    return runnerView(this.#options.records.get(id), this.get(id));
+    return runnerView(this.#options.records.get(id), this.get(id), this.#roles.get(id) ?? null);
   }
 
   publish(): void {
@@ -74,6 +76,7 @@ export class RunnerHealthMonitor {
   /** Forgets a removed runner's health, published with the next change. */
   forget(id: string): void {
     this.#health.delete(id);
+    this.#roles.delete(id);
   }
 
   /** Starts the heartbeat, with a first check of every runner now. */
@@ -119,6 +122,7 @@ export class RunnerHealthMonitor {
         return;
       }
       const seen = { version: status.version, apiVersion: status.apiVersion, lastSeen: new Date().toISOString() };
+      this.#roles.set(id, status.client.role);
       const { records } = this.#options;
       if (runner.kind === 'local') records.remember(id, status.publicKey, status.runnerId);
       else if (runner.publicKey === status.publicKey && runner.runnerUid !== status.runnerId) records.remember(id, status.publicKey, status.runnerId);
@@ -144,7 +148,7 @@ export class RunnerHealthMonitor {
       return { state: 'failed', message: "This workstation's credential for the runner is missing from the OS keychain. Remove the runner and add it again with a new registration token." };
     }
     if (error instanceof RunnerRequestError) {
-      if (error.status === 401) {
+      if (error.code === 'unauthorized') {
         return {
           state: 'failed',
           message: 'The runner no longer accepts this workstation (it may have been reset, or this workstation removed on it). Remove the runner and add it again with a new registration token.',

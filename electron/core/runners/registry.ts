@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { RemoteRunnerProbe, Runner } from '../../common/api';
 import { PaddockError } from '../../common/errors';
 import type { PolicyRunner } from '../../common/policy';
-import { okResponseSchema, runnerStatusSchema } from '../../common/runner-api';
+import { okResponseSchema, runnerStatusSchema, type RouteResponse, type RunnerRouteName } from '../../common/runner-api';
+import { routeRequest, type RouteInput } from './routes';
 import type { CredentialStore } from '../credentials';
 import type { Logger } from '../logger';
 import type { StoredRunner } from '../store/schema';
@@ -220,6 +221,17 @@ export class RunnerRegistry {
   /** One runner API call on behalf of the app API, with the runner's answer mapped to app errors. */
   call<T>(id: string, request: RunnerRequest, schema: z.ZodType<T>): Promise<T> {
     return this.#calls.call(id, request, schema);
+  }
+
+  /** One call of a route of the runner API contract, its answer checked against the route's schema. */
+  route<K extends RunnerRouteName>(id: string, name: K, ...input: Record<never, never> extends RouteInput<K> ? [RouteInput<K>?] : [RouteInput<K>]): Promise<RouteResponse<K>> {
+    const { request, schema } = routeRequest(name, (input[0] ?? {}) as RouteInput<K>);
+    return this.#calls.call(id, request, schema);
+  }
+
+  /** A streamed answer (a job's events), failing as `call` does. */
+  stream<T>(id: string, request: RunnerRequest, schema: z.ZodType<T>, onLine: (line: T) => void): Promise<void> {
+    return this.#calls.stream(id, request, schema, onLine);
   }
 
   setUpLocal(): Runner {

@@ -103,16 +103,25 @@ describe('runner calls', () => {
 });
 
 describe('toAppError', () => {
-  const runner = { name: 'Build server' };
-  it.each([
-    [403, 'forbidden'],
-    [404, 'not-found'],
-    [400, 'invalid-input'],
-    [401, 'runner-unavailable'],
-    [409, 'runner-unavailable'],
-    [500, 'runner-unavailable'],
-  ] as const)('HTTP %i from the runner is %s, with the runner’s message', (status, code) => {
-    expectAppError(toAppError(runner, new RunnerRequestError(status, 'internal', 'What the runner said.')), code, 'What the runner said.');
+  const runner = { id: 'remote-1', name: 'Build server' };
+  it.each(['forbidden', 'not-found', 'invalid-input', 'policy-blocked', 'reconnect-needed', 'conflict', 'incompatible-api'] as const)(
+    'keeps the runner’s code %s, its message, issues and detail, and names the runner (never read from the HTTP status or the text)',
+    (code) => {
+      const data = { code, message: 'What the runner said.', issues: [{ path: 'host', message: 'Bad host.' }], detail: { host: 'https://dev.azure.com', providerCode: 'AADSTS65001' } };
+      // A status that disagrees with the code: the code wins.
+      const mapped = toAppError(runner, new RunnerRequestError(500, code, data.message, data));
+      expect(mapped).toBeInstanceOf(PaddockError);
+      expect((mapped as PaddockError).toData()).toEqual({ ...data, detail: { ...data.detail, runnerId: 'remote-1' } });
+    },
+  );
+
+  it('turns a refused credential into runner-unavailable with what to do', () => {
+    const mapped = toAppError(runner, new RunnerRequestError(401, 'unauthorized', 'Missing or wrong API token.'));
+    expect(mapped).toMatchObject({ code: 'runner-unavailable', message: expect.stringMatching(/Build server no longer accepts this workstation.*add it again/) });
+  });
+
+  it('says timeout for a runner that did not answer in time', () => {
+    expect(toAppError(runner, new RunnerUnreachableError('It did not answer within 10 seconds.', 'timeout'))).toMatchObject({ code: 'timeout' });
   });
 
   it.each([
