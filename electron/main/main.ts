@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
-import { createCore } from '../core/app-core';
-import { createApiDispatcher } from '../core/api/dispatcher';
 import { keychainCredentialStore } from '../core/credentials';
 import { createLogger } from '../core/logger';
-import { loadPolicy } from '../core/policy/load';
 import { StoreUnavailableError } from '../core/store/store';
+import { wireApp } from '../core/wiring';
 import { APP_ORIGIN, registerAppScheme, setupAppProtocol } from './app-protocol';
 import { setupIpc } from './ipc';
 import { utilityRunnerLauncher } from './runner-process';
@@ -61,34 +59,32 @@ if (setupSingleInstance(() => showMainWindow())) {
       }
       throw error;
     }
-    if (store.recovery) logger.warn('store recovered', { message: store.recovery.message });
-
-    const policy = await loadPolicy({
-      platform: process.platform,
-      env: process.env,
-      isDevelopmentBuild: __PADDOCK_DEV__,
-      readFile: (file) => fs.promises.readFile(file, 'utf8'),
-    });
-    if (policy.found) logger.info('admin policy loaded', { path: policy.path, problems: policy.problems.length });
     const runnerLog = fs.createWriteStream(path.join(logDir, 'runner.log'), { flags: 'a', mode: 0o600 });
-    const core = createCore({
+    const { core, dispatcher } = await wireApp({
       store,
-      appInfo: { name: app.getName(), version: app.getVersion(), shell: 'electron', platform: process.platform, simulation: null },
       logger,
       credentials: keychainCredentialStore(),
-      policy,
+      appInfo: { name: app.getName(), version: app.getVersion(), shell: 'electron', platform: process.platform, simulation: null },
+      policy: {
+        platform: process.platform,
+        env: process.env,
+        isDevelopmentBuild: __PADDOCK_DEV__,
+        readFile: (file) => fs.promises.readFile(file, 'utf8'),
+      },
       localRunner: {
         dataDir: path.join(app.getPath('userData'), 'runner'),
         // The runner logs JSON lines with secrets already redacted.
         launch: utilityRunnerLauncher(path.join(__dirname, 'runner.cjs'), (line) => runnerLog.write(`${line}\n`)),
       },
     });
-    setupIpc({ dispatcher: createApiDispatcher(core, logger), allowedOrigins, logger });
+    setupIpc({ dispatcher, allowedOrigins, logger });
     showMainWindow();
 
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) showMainWindow();
     });
+    // Back at the window: ask the runners again, so a token that expired meanwhile shows as such.
+    app.on('browser-window-focus', () => void core.main.refreshHosts());
     app.on('window-all-closed', () => {
       if (process.platform !== 'darwin') app.quit();
     });
@@ -98,7 +94,7 @@ if (setupSingleInstance(() => showMainWindow())) {
       if (disposed) return;
       event.preventDefault();
       disposed = true;
-      void core.dispose().finally(() => app.quit());
+      void core.main.dispose().finally(() => app.quit());
     });
   });
 }

@@ -9,12 +9,11 @@ import Conf from 'conf';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { apiEvents, type ApiEventName } from '../../electron/common/api';
 import { contentSecurityPolicy } from '../../electron/common/csp';
-import { createApiDispatcher } from '../../electron/core/api/dispatcher';
-import { createCore, type PaddockCore } from '../../electron/core/app-core';
+import type { PaddockCore } from '../../electron/core/app-core';
 import { keychainCredentialStore } from '../../electron/core/credentials';
 import { createLogger, type Logger } from '../../electron/core/logger';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
-import { loadPolicy } from '../../electron/core/policy/load';
+import { wireApp } from '../../electron/core/wiring';
 import { openStore, type AppStore } from '../../electron/core/store/store';
 import { startProviderSimulators, type ProviderSimulators } from '../helpers/provider-simulators';
 import {
@@ -100,18 +99,17 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     directory: dataDir,
     createBackend: (storeOptions) => new Conf(storeOptions) as never,
   });
-  const policy = await loadPolicy({
-    platform: process.platform,
-    env: { ...process.env, ...(options.policyFile ? { PADDOCK_POLICY_FILE: options.policyFile } : {}) },
-    isDevelopmentBuild: true,
-    readFile: (file) => fsp.readFile(file, 'utf8'),
-  });
-  const core = createCore({
-    policy,
+  const { core, dispatcher } = await wireApp({
     store,
-    appInfo: { name: 'Paddock', version: packageVersion(), shell: 'web', platform: process.platform, simulation: simulators?.simulation ?? null },
     logger,
     credentials: keychainCredentialStore(),
+    appInfo: { name: 'Paddock', version: packageVersion(), shell: 'web', platform: process.platform, simulation: simulators?.simulation ?? null },
+    policy: {
+      platform: process.platform,
+      env: { ...process.env, ...(options.policyFile ? { PADDOCK_POLICY_FILE: options.policyFile } : {}) },
+      isDevelopmentBuild: true,
+      readFile: (file) => fsp.readFile(file, 'utf8'),
+    },
     localRunner:
       options.localRunner === false
         ? null
@@ -122,7 +120,6 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
           },
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
-  const dispatcher = createApiDispatcher(core, logger);
 
   const token = randomBytes(32).toString('base64url');
   const tokenHash = createHash('sha256').update(token).digest();
