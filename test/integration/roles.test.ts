@@ -3,12 +3,15 @@
 // providers and manage only their own tokens; clients from before roles stay admins.
 import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateIdentity } from '../../electron/runner/identity';
 import { fileStore } from '../../electron/runner/secret-store';
 import { TokenStore, type StoredToken } from '../../electron/runner/tokens';
 import { Vault } from '../../electron/runner/vault';
+import { startGitHubSimulator } from '../fakes/github';
+import type { Simulator } from '../fakes/simulator';
 import { runnerCli, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 
 interface Answer {
@@ -66,9 +69,18 @@ let admin: { clientId: string; apiToken: string; role: string };
 let alice: { clientId: string; apiToken: string; role: string };
 let bob: { clientId: string; apiToken: string; role: string };
 let tokens: TokenStore;
+let ghes: Simulator;
+const ghesHost = 'https://ghe.example.test';
 
 beforeAll(async () => {
-  runner = await startRemoteRunner();
+  // A GitHub Enterprise Server simulator, so that an admin can save an entry that validates.
+  ghes = await startGitHubSimulator({ layout: 'enterprise-server' });
+  const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-roles-')), 'ca.pem');
+  fs.writeFileSync(caFile, ghes.ca);
+  runner = await startRemoteRunner({
+    extraArgs: ['--ca-file', caFile],
+    env: { ...process.env, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify({ [ghesHost]: ghes.origin }) },
+  });
   admin = await register(runner, 'admin', 'admin-ws');
   alice = await register(runner, 'user', 'alice-ws');
   bob = await register(runner, 'user', 'bob-ws');
@@ -80,7 +92,7 @@ beforeAll(async () => {
   tokens.put(bob.clientId, token('contoso', 'oauth', 'CANARY-bob-contoso'));
 });
 afterAll(async () => {
-  await runner?.stop();
+  await Promise.all([runner?.stop(), ghes?.close()]);
 });
 
 describe('roles on a shared runner', () => {
@@ -141,11 +153,27 @@ describe('roles on a shared runner', () => {
     expect(registered.body.role).toBe('user');
   });
 
-  it('lets an admin delete a provider entry that a user cannot', async () => {
-    // No entry yet: the admin gets not-found (the route is allowed), where the user got forbidden.
-    const answer = await call(runner, admin.apiToken, 'DELETE', '/v1/providers', { host });
-    expect(answer.status).toBe(404);
-    expect(answer.body.error?.code).toBe('not-found');
+  it('lets an admin add and delete a provider entry that a user can neither add nor delete; deleting it deletes every workstation’s tokens for it', async () => {
+    const entry = {
+      provider: { kind: 'github', host: ghesHost, organizations: [], collections: [], oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } }, pat: { enabled: true } },
+      previousHost: null,
+      confirmWarnings: true,
+    };
+    const refusedSave = await call(runner, bob.apiToken, 'PUT', '/v1/providers', entry);
+    expect(refusedSave.status).toBe(403);
+    const saved = await call(runner, admin.apiToken, 'PUT', '/v1/providers', entry);
+    expect(saved.body).toMatchObject({ saved: true, provider: { host: ghesHost } });
+    tokens.put(alice.clientId, { ...token(null, 'pat', 'CANARY-alice-ghes'), host: ghesHost });
+    tokens.put(bob.clientId, { ...token(null, 'pat', 'CANARY-bob-ghes'), host: ghesHost });
+
+    const refused = await call(runner, bob.apiToken, 'DELETE', '/v1/providers', { host: ghesHost });
+    expect(refused.body.error?.code).toBe('forbidden');
+    expect((await call(runner, bob.apiToken, 'GET', '/v1/providers')).body.providers).toEqual([expect.objectContaining({ host: ghesHost })]);
+
+    const deleted = await call(runner, admin.apiToken, 'DELETE', '/v1/providers', { host: ghesHost });
+    expect(deleted.body).toEqual({ ok: true, deletedTokens: 2 });
+    expect((await call(runner, bob.apiToken, 'GET', '/v1/providers')).body.providers).toEqual([]);
+    expect(tokens.list(alice.clientId).some((t) => t.host === ghesHost)).toBe(false);
   });
 
   it('shows roles in `status` and refuses an unknown --role with a usage error', async () => {
