@@ -1,4 +1,10 @@
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadOrCreateTlsKey, selfSignedCertificate, spkiOfPrivateKey } from '../../../electron/runner/tls';
 import { connectTls, parseRunnerUrl, pinnedConnection, SpkiMismatchError } from '../../../electron/core/runners/connection';
 import { okResponseSchema } from '../../../electron/common/runner-api';
 
@@ -19,4 +25,63 @@ describe('parseRunnerUrl', () => {
     ['https://runner.example.com/path', /without a path/],
     ['runner.example.com', /Enter the runner/],
   ])('refuses %s', (url, message) => expect(() => parseRunnerUrl(url)).toThrow(message));
+});
+
+describe('kept-alive pinned connections', () => {
+  async function tlsServer(port = 0) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-pin-'));
+    const key = loadOrCreateTlsKey(dir);
+    const cert = await selfSignedCertificate(key, ['127.0.0.1', 'localhost']);
+    const seen = { handshakes: 0, requests: 0 };
+    const server = https.createServer({ key, cert }, (request, response) => {
+      seen.requests++;
+      request.resume();
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ ok: true }));
+    });
+    server.on('secureConnection', () => seen.handshakes++);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    const address = server.address() as AddressInfo;
+    const close = () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    return { url: new URL(`https://127.0.0.1:${address.port}`), port: address.port, spki: spkiOfPrivateKey(key), seen, close };
+  }
+
+  it('reuses one TLS connection for calls in a row, and checks the pin on every new one before a byte of a request is sent', async () => {
+    const first = await tlsServer();
+    const connection = pinnedConnection(first.url, first.spki);
+    try {
+      for (let i = 0; i < 5; i++) await expect(connection.request({ method: 'GET', path: '/v1/status' }, okResponseSchema)).resolves.toEqual({ ok: true });
+      expect(first.seen).toEqual({ handshakes: 1, requests: 5 });
+      // Another server with another key takes the address: the next (new) connection is refused before any request.
+      await first.close();
+      const impostor = await tlsServer(first.port);
+      try {
+        await expect(connection.request({ method: 'GET', path: '/v1/status' }, okResponseSchema)).rejects.toBeInstanceOf(SpkiMismatchError);
+        expect(impostor.seen.handshakes).toBeGreaterThan(0);
+        expect(impostor.seen.requests).toBe(0);
+      } finally {
+        await impostor.close();
+      }
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('rejects a call whose signal is aborted with a cancelled error, and one already aborted without connecting', async () => {
+    const server = await tlsServer();
+    const connection = pinnedConnection(server.url, server.spki);
+    try {
+      const controller = new AbortController();
+      controller.abort();
+      await expect(connection.request({ method: 'GET', path: '/v1/status', signal: controller.signal }, okResponseSchema)).rejects.toMatchObject({ code: 'cancelled' });
+      expect(server.seen.handshakes).toBe(0);
+    } finally {
+      connection.close();
+      await server.close();
+    }
+  });
 });
