@@ -20,8 +20,18 @@ export function CheckItem({ check }: { check: ValidationCheck }) {
 /**
  * The runner's validation in three groups (S5): Host, OAuth, Personal
  * Access Token, each a region of its own so problems are never mixed.
+ * `empty` is what a group without checks says ("Not checked yet." while a
+ * check is still running).
  */
-export function ValidationGroups({ validation, idPrefix }: { validation: ProviderValidation; idPrefix: string }) {
+export function ValidationGroups({
+  validation,
+  idPrefix,
+  empty = 'Nothing to report.',
+}: {
+  validation: ProviderValidation;
+  idPrefix: string;
+  empty?: string;
+}) {
   return (
     <div className="check-groups">
       {(['host', 'oauth', 'pat'] as const satisfies readonly CheckGroup[]).map((group) => {
@@ -31,7 +41,7 @@ export function ValidationGroups({ validation, idPrefix }: { validation: Provide
           <section key={group} className="check-group" aria-labelledby={id}>
             <h4 id={id}>{checkGroupLabels[group]}</h4>
             {checks.length === 0 ? (
-              <p className="muted">Nothing to report.</p>
+              <p className="muted">{empty}</p>
             ) : (
               <ul className="check-list">
                 {checks.map((check, index) => (

@@ -1,5 +1,7 @@
 import nacl from 'tweetnacl';
-import type { PaddockApi, Runner } from '../../../../electron/common/api';
+import { act } from '@testing-library/react';
+import type { EventPayload, PaddockApi, Runner } from '../../../../electron/common/api';
+import type { JobView } from '../../../../electron/common/runner-api';
 import { bytesToBase64 } from '../../../../electron/common/encoding';
 import { openClientSecret, type SealedSecretEnvelope } from '../../../../electron/common/provider-config';
 
@@ -16,7 +18,6 @@ export function runnerKeys() {
 }
 
 export function localRunner(publicKey: string | null): Runner {
-  // `as`: a field the app API adds to runners later (their role, say) is not read by the dialogs tested here.
   return {
     id: 'local',
     name: 'Local runner',
@@ -28,7 +29,67 @@ export function localRunner(publicKey: string | null): Runner {
     spki: null,
     createdAt: '2025-01-01T00:00:00.000Z',
     health: { state: 'online', message: null, version: '0.1.0', apiVersion: 1, lastSeen: '2025-01-01T00:00:00.000Z' },
-  } as Runner;
+    role: 'admin',
+  };
+}
+
+/** A runner on a server, where this workstation has `role` (null: the runner has not answered yet). */
+export function remoteRunner(role: Runner['role'], publicKey: string | null = null): Runner {
+  return {
+    ...localRunner(publicKey),
+    id: 'remote-1',
+    name: 'Build server',
+    kind: 'remote',
+    url: 'https://runner.example.test:8443',
+    spki: 'sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    role,
+  };
+}
+
+/**
+ * onJobEvent and onRunnersChanged as the app API has them, with `emit…` to
+ * send an event (inside act, so the page has updated when it returns), and
+ * how many listeners are subscribed.
+ */
+export function eventHub() {
+  const jobs = new Set<(payload: EventPayload<'jobEvent'>) => void>();
+  const runners = new Set<(payload: Runner[]) => void>();
+  return {
+    onJobEvent: (listener: (payload: EventPayload<'jobEvent'>) => void) => {
+      jobs.add(listener);
+      return () => void jobs.delete(listener);
+    },
+    onRunnersChanged: (listener: (payload: Runner[]) => void) => {
+      runners.add(listener);
+      return () => void runners.delete(listener);
+    },
+    emitJob(payload: EventPayload<'jobEvent'>) {
+      act(() => {
+        for (const listener of [...jobs]) listener(payload);
+      });
+    },
+    emitRunners(payload: Runner[]) {
+      act(() => {
+        for (const listener of [...runners]) listener(payload);
+      });
+    },
+    jobListeners: () => jobs.size,
+  };
+}
+
+/** A job's view as the runner sends it; `progress` and `outcome` as given. */
+export function jobView(id: string, overrides: Partial<JobView> = {}): JobView {
+  return {
+    id,
+    kind: 'provider-check',
+    state: 'running',
+    startedAt: '2025-01-01T00:00:00.000Z',
+    endedAt: null,
+    progress: [],
+    dropped: 0,
+    outcome: null,
+    ...overrides,
+  };
 }
 
 /** The app API with only the methods a test gives; any other call fails the test loudly. */
