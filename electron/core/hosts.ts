@@ -1,4 +1,5 @@
-import type { ConnectionState, HostAccess, HostConnection } from '../common/api/hosts';
+import { z } from 'zod';
+import { hostAccessSchema, type ConnectionState, type HostAccess, type HostConnection } from '../common/api/hosts';
 import type { ProviderView } from '../common/provider-config';
 import type { TokenView } from '../common/runner-api';
 import type { Logger } from './logger';
@@ -12,6 +13,8 @@ export interface HostsModelOptions {
   onChange: (hosts: HostAccess[]) => void;
   logger: Logger;
 }
+
+const MAX_CONNECTIONS_PER_HOST = 500;
 
 /** What a token's state means for the user: a connection to show. */
 const connectionOf = (organization: string | null, token: TokenView | undefined): HostConnection =>
@@ -40,7 +43,8 @@ export function hostAccessFor(runner: { id: string; name: string }, providers: P
         // One connection per organization the entry names, and any other organization this user has a token for.
         const names = provider.organizations.map((o) => o.name);
         for (const token of mine) if (token.organization && !names.some((n) => n.toLowerCase() === token.organization!.toLowerCase())) names.push(token.organization);
-        connections = names.map((name) => connectionOf(name, byOrganization.get(name.toLowerCase())));
+        // At most what the app API carries for one host: a runner that reports more cannot blank the list.
+        connections = names.slice(0, MAX_CONNECTIONS_PER_HOST).map((name) => connectionOf(name, byOrganization.get(name.toLowerCase())));
       } else {
         connections = [connectionOf(null, byOrganization.get(null))];
       }
@@ -87,7 +91,10 @@ export class HostsModel {
     const next = (async () => {
       try {
         const [providers, tokens] = await Promise.all([this.options.listProviders(runner.id), this.options.listTokens(runner.id)]);
-        this.#byRunner.set(runner.id, hostAccessFor(runner, providers, tokens));
+        // Checked per runner: one runner's odd answer is left out, the others' hosts stay.
+        const access = z.array(hostAccessSchema).safeParse(hostAccessFor(runner, providers, tokens));
+        if (!access.success) throw new Error(`its answer does not fit the hosts model (${access.error.issues[0]?.path.join('.')})`);
+        this.#byRunner.set(runner.id, access.data);
       } catch (error) {
         this.options.logger.warn('hosts: a runner did not answer', { runnerId: runner.id, error: error instanceof Error ? error.message : String(error) });
       }

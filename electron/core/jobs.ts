@@ -68,7 +68,9 @@ export class CoreJobs {
               this.options.emit({ runnerId, jobId, event });
             },
           );
-          // The runner ends the stream only after the job's end.
+          // The runner ends the stream only after the job's end: a stream that ended without it
+          // (a proxy closing it cleanly) is broken, and waits like any other before asking again.
+          if (!ended) throw new Error('The event stream ended before the job did.');
         } catch (error) {
           if (controller.signal.aborted) break;
           if (error instanceof PaddockError && (error.code === 'not-found' || error.code === 'forbidden')) {

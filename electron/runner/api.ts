@@ -176,8 +176,8 @@ const handlers: { [K in RunnerRouteName]: Handler<K> } = {
   startJob: ({ body }, caller, ctx) => ({ status: 202, body: { job: ctx.jobs.start(body, caller.clientId) } }),
   getJob: ({ params: { id } }, caller, ctx) => ({ body: { job: ctx.jobs.get(id, caller.clientId) } }),
   jobEvents: ({ params: { id } }, caller, ctx) => {
-    // Not found is answered as an error before the stream starts.
-    ctx.jobs.get(id, caller.clientId);
+    // Not found, or too many watchers, is answered as an error before the stream starts.
+    ctx.jobs.admit(id, caller.clientId);
     return {
       stream: (write, end) =>
         ctx.jobs.watch(id, caller.clientId, (event) => {

@@ -35,6 +35,11 @@ interface Job {
 const KEEP_FINISHED_MS = 10 * 60 * 1000;
 /** Running jobs per workstation, so a runaway client cannot exhaust the runner. */
 const MAX_RUNNING_PER_OWNER = 16;
+/** Jobs kept per workstation, finished ones included: past this, its oldest finished job is forgotten first. */
+const MAX_KEPT_PER_OWNER = 100;
+/** Watchers of one job, and event streams of one workstation (each holds a connection). */
+export const MAX_WATCHERS_PER_JOB = 8;
+export const MAX_STREAMS_PER_OWNER = 16;
 
 /**
  * The runner's jobs: started by a workstation, watched by any number of its
@@ -44,6 +49,9 @@ const MAX_RUNNING_PER_OWNER = 16;
  */
 export class JobManager {
   readonly #jobs = new Map<string, Job>();
+  /** Each workstation's jobs in the order they started (running and finished). */
+  readonly #byOwner = new Map<string, Job[]>();
+  readonly #streams = new Map<string, number>();
   #timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -53,9 +61,17 @@ export class JobManager {
   ) {}
 
   start(start: JobStart, owner: string): JobView {
-    const running = [...this.#jobs.values()].filter((j) => j.owner === owner && j.view.state === 'running').length;
+    const owned = this.#byOwner.get(owner) ?? [];
+    const running = owned.filter((j) => j.view.state === 'running').length;
     if (running >= MAX_RUNNING_PER_OWNER) {
       throw new PaddockError('conflict', `This workstation already has ${running} jobs running on this runner. Wait for one to end, or cancel one.`);
+    }
+    // Forget the oldest finished jobs first, so one workstation cannot fill the runner's memory.
+    while (owned.length >= MAX_KEPT_PER_OWNER) {
+      const oldest = owned.findIndex((j) => j.view.state !== 'running');
+      if (oldest < 0) break;
+      this.#jobs.delete(owned[oldest]!.view.id);
+      owned.splice(oldest, 1);
     }
     const id = `j_${randomBytes(16).toString('base64url')}`;
     const controller = new AbortController();
@@ -68,6 +84,8 @@ export class JobManager {
       done: Promise.resolve(),
     };
     this.#jobs.set(id, job);
+    owned.push(job);
+    this.#byOwner.set(owner, owned);
     this.logger.info('job started', { jobId: id, kind: start.kind });
     const context: JobContext = {
       signal: controller.signal,
@@ -111,11 +129,20 @@ export class JobManager {
     this.#emit(job, { type: 'end', jobId: job.view.id, outcome });
     job.watchers.clear();
     const timer = setTimeout(() => {
-      this.#jobs.delete(job.view.id);
+      this.#remove(job);
       this.#timers.delete(timer);
     }, KEEP_FINISHED_MS);
     timer.unref();
     this.#timers.add(timer);
+  }
+
+  #remove(job: Job) {
+    this.#jobs.delete(job.view.id);
+    const owned = this.#byOwner.get(job.owner);
+    if (!owned) return;
+    const at = owned.indexOf(job);
+    if (at >= 0) owned.splice(at, 1);
+    if (owned.length === 0) this.#byOwner.delete(job.owner);
   }
 
   #emit(job: Job, event: JobEvent) {
@@ -143,12 +170,37 @@ export class JobManager {
    * Watches a job: `listener` gets its current state at once, then each
    * event, until it ends (the end is the last event) or `unwatch` is called.
    */
+  /** Throws what `watch` would (not found, too many watchers), so a stream can be refused before it starts. */
+  admit(id: string, owner: string): void {
+    this.#admit(this.#own(id, owner), owner);
+  }
+
+  #admit(job: Job, owner: string) {
+    if (job.view.state === 'running') {
+      // Each watcher holds a connection: a workstation may not take all of the runner's.
+      if (job.watchers.size >= MAX_WATCHERS_PER_JOB) throw new PaddockError('conflict', `This job already has ${MAX_WATCHERS_PER_JOB} watchers. Close one of them first.`);
+      if ((this.#streams.get(owner) ?? 0) >= MAX_STREAMS_PER_OWNER) {
+        throw new PaddockError('conflict', `This workstation already watches ${MAX_STREAMS_PER_OWNER} jobs on this runner. Close one of them first.`);
+      }
+    }
+  }
+
   watch(id: string, owner: string, listener: Watcher): () => void {
     const job = this.#own(id, owner);
+    this.#admit(job, owner);
     listener({ type: 'state', job: structuredClone(job.view) });
     if (job.view.state !== 'running') return () => {};
     job.watchers.add(listener);
-    return () => job.watchers.delete(listener);
+    this.#streams.set(owner, (this.#streams.get(owner) ?? 0) + 1);
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      job.watchers.delete(listener);
+      const left = (this.#streams.get(owner) ?? 1) - 1;
+      if (left > 0) this.#streams.set(owner, left);
+      else this.#streams.delete(owner);
+    };
   }
 
   /** Cancels a running job and waits until its work has stopped; a job that already ended is returned as it is. */
@@ -167,7 +219,7 @@ export class JobManager {
     const jobs = [...this.#jobs.values()].filter((j) => j.owner === owner);
     for (const job of jobs) job.controller.abort();
     await Promise.all(jobs.map((j) => j.done));
-    for (const job of jobs) this.#jobs.delete(job.view.id);
+    for (const job of jobs) this.#remove(job);
   }
 
   /** Cancels all running jobs (the runner is stopping). */

@@ -21,8 +21,13 @@ const registrationSchema = z
     createdAt: z.string(),
     usedAt: z.string().nullable(),
     usedBy: z.string().nullable(),
-    /** The role the workstation that uses it gets. Files from before roles existed: admin, as every client was. */
-    role: clientRoleSchema.default('admin'),
+    /**
+     * The role the workstation that uses it gets. A token made before roles
+     * existed and not used yet gives the least: user (the admin makes an
+     * admin token with --role admin); workstations already registered stay
+     * admins (clients below).
+     */
+    role: clientRoleSchema.default('user'),
   })
   .strict();
 const registrationsFileSchema = z.object({ registrations: z.array(registrationSchema) }).strict();

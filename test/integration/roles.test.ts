@@ -147,6 +147,9 @@ describe('roles on a shared runner', () => {
     const unknown = await call(runner, admin.apiToken, 'DELETE', '/v1/clients/c_nobody000000000000/tokens', { host });
     expect(unknown.body.error?.code).toBe('not-found');
 
+    // At most 24 hours, as `registration create` allows.
+    const tooLong = await call(runner, admin.apiToken, 'POST', '/v1/registrations', { role: 'admin', expiresInMinutes: 24 * 60 + 1 });
+    expect(tooLong.body.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/expiresInMinutes/) });
     const made = await call(runner, admin.apiToken, 'POST', '/v1/registrations', { role: 'user', expiresInMinutes: 30 });
     expect(made.status).toBe(201);
     const registered = await call(runner, null, 'POST', '/v1/registration', { token: made.body.token, name: 'carol-ws' });

@@ -111,8 +111,8 @@ export type ClientView = z.infer<typeof clientViewSchema>;
 export const createRegistrationRequestSchema = z
   .object({
     role: clientRoleSchema,
-    /** Minutes until the token expires: 5 minutes to 30 days. */
-    expiresInMinutes: z.number().int().min(5).max(30 * 24 * 60),
+    /** Minutes until the token expires: 5 minutes to 24 hours, as `registration create` allows (R2). */
+    expiresInMinutes: z.number().int().min(5).max(24 * 60),
   })
   .strict();
 export const createRegistrationResponseSchema = z

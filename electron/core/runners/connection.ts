@@ -285,7 +285,18 @@ export function connectTls(url: URL, pin: { spki: string } | 'probe'): Promise<{
       ALPNProtocols: ['http/1.1'],
       timeout: TIMEOUT_MS,
     });
+    // Handshake-only handlers: removed once it is done, so a kept-alive connection's later
+    // timeout or error is reported by the request it belongs to.
+    const onTimeout = () => socket.destroy(new RunnerUnreachableError(`The runner at ${url.origin} did not complete the TLS handshake in time.`, 'timeout'));
+    const onError = (error: Error) => reject(error instanceof RunnerUnreachableError ? error : new RunnerUnreachableError(`Cannot reach the runner at ${url.origin} (${error.message}).`));
+    socket.once('timeout', onTimeout);
+    socket.once('error', onError);
     socket.once('secureConnect', () => {
+      socket.off('timeout', onTimeout);
+      socket.off('error', onError);
+      // Until a request takes the socket (and between requests) an error must not go unheard; the
+      // request's own listener still gets it.
+      socket.on('error', () => {});
       const spki = spkiOfSocket(socket);
       if (!spki) {
         socket.destroy();
@@ -295,12 +306,9 @@ export function connectTls(url: URL, pin: { spki: string } | 'probe'): Promise<{
         socket.destroy();
         return reject(new SpkiMismatchError(url.origin, spki, pinned));
       }
-      // The handshake's own timeout must not close a kept-alive connection later.
       socket.setTimeout(0);
       resolve({ socket, spki });
     });
-    socket.once('timeout', () => socket.destroy(new RunnerUnreachableError(`The runner at ${url.origin} did not complete the TLS handshake in time.`, 'timeout')));
-    socket.once('error', (error) => reject(error instanceof RunnerUnreachableError ? error : new RunnerUnreachableError(`Cannot reach the runner at ${url.origin} (${error.message}).`)));
   });
 }
 

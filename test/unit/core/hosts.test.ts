@@ -89,6 +89,21 @@ describe('HostsModel', () => {
     expect(onChange).toHaveBeenLastCalledWith([]);
   });
 
+  it('caps what one host carries, and leaves out only the runner whose answer does not fit', async () => {
+    const many = Array.from({ length: 700 }, (_, i) => token('https://dev.azure.com', `org${i}`, 'connected'));
+    expect(hostAccessFor(runner, [ado([])], many)[0]!.connections).toHaveLength(500);
+    const other = { id: 'remote-1', name: 'Build' };
+    const model = new HostsModel({
+      runners: () => [runner, other],
+      listProviders: async (id) => (id === 'local' ? [ghes] : [{ ...ghes, host: 'x'.repeat(3000) }]),
+      listTokens: async () => [],
+      onChange: () => {},
+      logger: silentLogger,
+    });
+    const hosts = await model.refresh();
+    expect(hosts.map((h) => h.runnerId)).toEqual(['local']);
+  });
+
   it('asks a runner once for a burst of refreshes', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

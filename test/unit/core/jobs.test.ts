@@ -95,6 +95,26 @@ describe('CoreJobs', () => {
     await until('the abort', () => aborted);
   });
 
+  it('waits before asking again when a stream ends without the job’s end (a proxy closing it cleanly)', async () => {
+    const calls: number[] = [];
+    const jobs = new CoreJobs({
+      call: async (_r, _request, schema) => schema.parse({ job: view('running') }),
+      stream: async (_r, _request, schema, onLine) => {
+        calls.push(Date.now());
+        onLine(schema.parse({ type: 'state', job: view('running') }));
+      },
+      emit: () => {},
+      logger: silentLogger,
+      backoff: { initialMs: 20, maxMs: 40 },
+    });
+    await jobs.start('local', { kind: 'provider-check', host: 'https://ghe.example.test' });
+    await new Promise((r) => setTimeout(r, 120));
+    jobs.dispose();
+    // Without the backoff this loop runs thousands of times in 120 ms.
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.length).toBeLessThanOrEqual(6);
+  });
+
   it('passes a failed start on as it is', async () => {
     const jobs = new CoreJobs({
       call: vi.fn(async () => Promise.reject(new PaddockError('forbidden', 'Only admins.'))),

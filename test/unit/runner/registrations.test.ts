@@ -78,3 +78,31 @@ describe('Vault', () => {
     expect(vault.list('c_alice')).toEqual([]);
   });
 });
+
+describe('roles in the registration book', () => {
+  it('gives a workstation the role of its token, user by default', () => {
+    const book = new RegistrationBook(dir());
+    const admin = book.register(book.create(3600_000, 'admin').token, 'admin-ws');
+    const user = book.register(book.create(3600_000).token, 'user-ws');
+    expect([admin.role, user.role]).toEqual(['admin', 'user']);
+    expect(book.authenticate(admin.apiToken)?.role).toBe('admin');
+    expect(book.authenticate(user.apiToken)?.role).toBe('user');
+    expect(book.outstandingByRole()).toEqual({ admin: 0, user: 0 });
+  });
+
+  it('reads files from before roles: registered workstations stay admins, an unused old token gives the least (user)', () => {
+    const data = dir();
+    const book = new RegistrationBook(data);
+    const old = book.register(book.create(3600_000, 'admin').token, 'old-ws');
+    const { token } = book.create(3600_000, 'admin');
+    for (const [file, list] of [['clients.json', 'clients'], ['registrations.json', 'registrations']] as const) {
+      const json = JSON.parse(fs.readFileSync(path.join(data, file), 'utf8')) as Record<string, Record<string, unknown>[]>;
+      for (const entry of json[list]!) delete entry.role;
+      fs.writeFileSync(path.join(data, file), JSON.stringify(json));
+    }
+    const again = new RegistrationBook(data);
+    expect(again.authenticate(old.apiToken)?.role).toBe('admin');
+    expect(again.outstandingByRole()).toEqual({ admin: 0, user: 1 });
+    expect(again.register(token, 'new-ws').role).toBe('user');
+  });
+});
