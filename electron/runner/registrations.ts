@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PaddockError } from '../common/errors';
@@ -76,8 +77,31 @@ export class RegistrationBook {
     return readJsonFile(this.registrationsFile, registrationsFileSchema, { registrations: [] }).registrations;
   }
 
-  clients(): Client[] {
+  /** The clients as the file holds them now, for a change made under the file's lock. */
+  private readClients(): Client[] {
     return readJsonFile(this.clientsFile, clientsFileSchema, { clients: [] }).clients;
+  }
+
+  #cache: { key: string; clients: readonly Client[] } | null = null;
+
+  /**
+   * The registered clients, read again only when the file changed (its
+   * inode, time or size: every write replaces it), since every
+   * authenticated request asks. Read-only: changes go through the file.
+   */
+  clients(): readonly Client[] {
+    let key: string;
+    try {
+      const stat = fs.statSync(this.clientsFile);
+      key = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    if (this.#cache?.key === key) return this.#cache.clients;
+    const clients = Object.freeze(this.readClients().map((c) => Object.freeze(c)));
+    this.#cache = { key, clients };
+    return clients;
   }
 
   create(lifetimeMs: number, role: ClientRole = 'user'): { token: string; expiresAt: Date; role: ClientRole } {
@@ -128,7 +152,7 @@ export class RegistrationBook {
       writeJsonFile(this.registrationsFile, { registrations });
     });
     withFileLock(this.clientsFile, () => {
-      const clients = this.clients();
+      const clients = this.readClients();
       clients.push({ clientId, name, tokenHash: sha256Hex(apiToken), createdAt: this.now().toISOString(), role });
       writeJsonFile(this.clientsFile, { clients });
     });
@@ -146,7 +170,7 @@ export class RegistrationBook {
   }
 
   removeClient(clientId: string): void {
-    withFileLock(this.clientsFile, () => writeJsonFile(this.clientsFile, { clients: this.clients().filter((c) => c.clientId !== clientId) }));
+    withFileLock(this.clientsFile, () => writeJsonFile(this.clientsFile, { clients: this.readClients().filter((c) => c.clientId !== clientId) }));
   }
 
   outstanding(): number {

@@ -106,3 +106,18 @@ describe('roles in the registration book', () => {
     expect(again.register(token, 'new-ws').role).toBe('user');
   });
 });
+
+describe('clients kept in memory', () => {
+  it('notices a change made by another process: a removed workstation is refused at once', () => {
+    const data = dir();
+    const serving = new RegistrationBook(data);
+    const { apiToken, clientId } = serving.register(serving.create(3600_000).token, 'ws');
+    expect(serving.authenticate(apiToken)?.clientId).toBe(clientId);
+    new RegistrationBook(data).removeClient(clientId);
+    expect(serving.authenticate(apiToken)).toBeNull();
+    // And one registered elsewhere is accepted without a restart.
+    const other = new RegistrationBook(data);
+    const added = other.register(other.create(3600_000).token, 'ws-2');
+    expect(serving.authenticate(added.apiToken)?.clientId).toBe(added.clientId);
+  });
+});
