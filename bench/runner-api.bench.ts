@@ -19,8 +19,14 @@ import { call, cpuMs, keepAliveAgent, machineCpuMs, median, openLoop, quantile, 
 import { runNode, startServer, type Server } from './support/processes';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const rate = Number(process.env.BENCH_RUNNER_API_RATE ?? 500);
-const measuredMs = Number(process.env.BENCH_RUNNER_API_MS ?? 8_000);
+function positive(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${JSON.stringify(process.env[name])}.`);
+  return value;
+}
+
+const rate = positive('BENCH_RUNNER_API_RATE', 500);
+const measuredMs = positive('BENCH_RUNNER_API_MS', 8_000);
 const rounds = 3;
 /** The first round of each server also warms up its JIT; later ones only reopen connections. */
 const firstWarmUpMs = 5_000;
@@ -161,6 +167,10 @@ export async function run(bench: BenchContext): Promise<void> {
       const baselineResult = await measure(baselineAgent, baselineTarget, baseline.pid);
       await openLoop(runnerAgent, runnerTarget, rate, warm);
       const runnerResult = await measure(runnerAgent, runnerTarget, runner.pid);
+      for (const [name, server] of [['runner', runner], ['baseline', baseline]] as const) {
+        const ended = server.ended();
+        if (ended) throw new Error(`The ${name} stopped during round ${round + 1} (${ended}). The end of its log:\n${server.logTail()}`);
+      }
       results.push({ runner: runnerResult, baseline: baselineResult, runnerRssMb: residentMb(runner.pid) });
       bench.report(`round ${round + 1}  runner    ${line(runnerResult)}`);
       bench.report(`         baseline  ${line(baselineResult)}`);
@@ -196,7 +206,13 @@ export async function run(bench: BenchContext): Promise<void> {
     }
     const failures = results.reduce((sum, r) => sum + r.runner.failures + r.baseline.failures, 0);
     const met = ratio <= goals.ratio && quietRunner.p99 <= goals.p99Ms && failures === 0;
-    const verdict = !judged ? 'not judged: other processes were busy in every round of a server, repeat on an idle machine' : met ? 'met' : 'NOT met';
+    const verdict = failures
+      ? `NOT met: ${failures} requests failed`
+      : !judged
+        ? 'not judged: other processes were busy in every round of a server, repeat on an idle machine'
+        : met
+          ? 'met'
+          : 'NOT met';
     bench.report(`latency goal           ≤ ${goals.ratio}× the baseline's p99 and ≤ ${goals.p99Ms} ms, on quiet rounds: ${verdict}`);
     const lag = median(results.flatMap((r) => [lagP99(r.runner), lagP99(r.baseline)]));
     bench.report(`machine                load average ${loadAtStart.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after; the generator sent ${ms(lag)} late at p99 (median of rounds, in both)`);

@@ -6,6 +6,10 @@ export interface Server {
   pid: number;
   /** What it printed on stdout so far. */
   output(): string;
+  /** Null while it runs; then how it ended ("exit code 1", "signal SIGKILL"). */
+  ended(): string | null;
+  /** The last lines of its log (stderr). */
+  logTail(): string;
   /** SIGTERM, then SIGKILL if it has not exited after 5 s. */
   stop(): Promise<void>;
 }
@@ -50,7 +54,13 @@ export async function startServer(args: string[], options: { cwd: string; ready:
     await stop();
     throw error;
   }
-  return { pid: child.pid!, output: () => output, stop };
+  return {
+    pid: child.pid!,
+    output: () => output,
+    ended: () => (child.signalCode !== null ? `signal ${child.signalCode}` : child.exitCode !== null ? `exit code ${child.exitCode}` : null),
+    logTail: () => tail(options.logFile),
+    stop,
+  };
 }
 
 /** Runs `node args…` to completion; its stdout. */
