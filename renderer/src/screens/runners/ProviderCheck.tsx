@@ -181,6 +181,9 @@ function CheckResult({
   const ended = watch?.outcome ?? null;
   const validation = watch ? checksOf(watch) : null;
   const endedAt = ended && watch?.endedAt ? watch.endedAt : null;
+  /** Cancelled or failed: a group without checks was not checked, rather than found fine. */
+  const stopped = ended !== null && ended.state !== 'succeeded';
+  const checked = validation ? validation.host.length + validation.oauth.length + validation.pat.length : 0;
 
   let summary = '';
   if (started) {
@@ -209,9 +212,13 @@ function CheckResult({
       {startError && <ErrorNotice error={startError} />}
       {cancelError && <ErrorNotice error={cancelError} />}
       {ended?.state === 'failed' && <ErrorNotice error={errorView(ended.error)} />}
-      {validation && (
+      {validation && (!stopped || checked > 0) && (
         <div aria-live="polite" className="check-live">
-          <ValidationGroups validation={validation} idPrefix={idPrefix} empty={ended ? 'Nothing to report.' : 'Not checked yet.'} />
+          <ValidationGroups
+            validation={validation}
+            idPrefix={idPrefix}
+            empty={!ended ? 'Not checked yet.' : stopped ? 'Not checked.' : 'Nothing to report.'}
+          />
         </div>
       )}
     </div>

@@ -14,6 +14,7 @@ import {
   type StoredSecretMode,
 } from '../../components/SealedSecretField';
 import { paddockErrorData } from '../../../../electron/common/errors';
+import { errorView, type ErrorView } from '../../errors';
 import { formErrors } from '../../form-errors';
 import { errorMessage, useFocusAfterRender } from '../../hooks';
 import {
@@ -54,6 +55,7 @@ export function ProviderDialog({
   view,
   onClose,
   onSaved,
+  onError,
 }: {
   api: PaddockApi;
   runner: Runner;
@@ -61,6 +63,8 @@ export function ProviderDialog({
   view: ProviderView | null;
   onClose: () => void;
   onSaved: (result: SaveProviderResult, previous: ProviderView | null) => void;
+  /** The save failed (its message shows in the dialog): for the screen to act on the code (a refusal, a list out of date). */
+  onError?: (error: ErrorView) => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -183,6 +187,7 @@ export function ProviderDialog({
           const first = Object.keys(placed.fields)[0] as FormField | undefined;
           if (first) focusField(first);
           else focusAfterRender(() => generalError.current);
+          onError?.(errorView(e));
         },
       );
   };

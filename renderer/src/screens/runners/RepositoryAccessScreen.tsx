@@ -3,11 +3,14 @@ import type { PaddockApi, Runner, SaveProviderResult } from '../../../../electro
 import type { ProviderValidation, ProviderView } from '../../../../electron/common/provider-config';
 import { catalogueEntry } from '../../../../electron/common/providers';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { BackLink, EmptyState, LoadError, Screen } from '../../components/Screen';
-import { errorMessage, useFocusAfterRender, useRunners, type Loadable } from '../../hooks';
+import { errorView, type ErrorView } from '../../errors';
+import { useFocusAfterRender, useRunners } from '../../hooks';
 import { deletedTokensSentence } from '../../provider-form';
 import { hashOf } from '../../routes';
 import { ValidationGroups } from './provider-checks';
+import { ProviderCheck } from './ProviderCheck';
 import { ProviderDialog } from './ProviderDialog';
 
 /** What the last save or removal did, shown above the list until the next one. */
@@ -19,10 +22,32 @@ interface Outcome {
 
 type Editing = { mode: 'add' } | { mode: 'edit'; view: ProviderView } | null;
 
+type ProviderList = { state: 'loading' } | { state: 'ready'; value: ProviderView[] } | { state: 'failed'; error: ErrorView };
+
+/**
+ * Whether this workstation may change the runner's repository access: only
+ * as its admin. While the role is not known yet (the runner has not
+ * answered since the app started), the entries show without Add, Edit and
+ * Remove: a button that might vanish a moment later, or fail with
+ * "forbidden" when pressed, is worse than one that appears once the runner
+ * has said (a heartbeat, usually within seconds; and a runner that has not
+ * answered cannot list its entries either).
+ */
+export function canChangeAccess(runner: Runner): boolean {
+  return runner.role === 'admin';
+}
+
+/** The screen's title: a workstation that cannot change the access only sees it. */
+export function repositoryAccessTitle(runner: Runner | undefined): string {
+  return runner?.role === 'user' ? 'Repository access' : 'Configure repository access';
+}
+
 /**
  * "Configure repository access" for one runner (S1–S7): its provider
- * entries, "Add a new provider", editing and removing entries. Where both
- * the create-runner flows and runner settings lead (R3, R4).
+ * entries, "Add a new provider", editing and removing entries, and "Check
+ * again" on each. Where both the create-runner flows and runner settings
+ * lead (R3, R4). A workstation that uses the runner as a user sees the
+ * entries read-only, and can check them.
  */
 export function RepositoryAccessScreen({ api, headingRef, runnerId }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null>; runnerId: string }) {
   const runners = useRunners(api);
@@ -31,7 +56,7 @@ export function RepositoryAccessScreen({ api, headingRef, runnerId }: { api: Pad
   const listHref = hashOf({ screen: 'runners', page: 'list' });
   return (
     <Screen
-      title="Configure repository access"
+      title={repositoryAccessTitle(runner)}
       headingRef={headingRef}
       before={runner ? <BackLink href={settingsHref}>{runner.name}</BackLink> : <BackLink href={listHref}>Runners</BackLink>}
     >
@@ -44,7 +69,7 @@ export function RepositoryAccessScreen({ api, headingRef, runnerId }: { api: Pad
             Which source-control providers {runner.name} can reach, and how users connect to them: OAuth, a Personal Access Token, or
             both.
           </p>
-          <Providers api={api} runner={runner} />
+          <Providers api={api} runner={runner} headingRef={headingRef} />
           <p className="muted">
             Users connect their own accounts to these providers when they use an environment; that comes in the next release of Paddock.
           </p>
@@ -59,29 +84,76 @@ export function RepositoryAccessScreen({ api, headingRef, runnerId }: { api: Pad
   );
 }
 
-function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
-  const [providers, setProviders] = useState<Loadable<ProviderView[]>>({ state: 'loading' });
+function Providers({ api, runner, headingRef }: { api: PaddockApi; runner: Runner; headingRef: RefObject<HTMLHeadingElement | null> }) {
+  const [providers, setProviders] = useState<ProviderList>({ state: 'loading' });
+  const [retrying, setRetrying] = useState(false);
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<ProviderView | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  /** The last "ask your admin" refusal of a change, shown on the page once the screen has turned read-only. */
+  const [refusal, setRefusal] = useState<ErrorView | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const outcomeHeading = useRef<HTMLHeadingElement>(null);
   /** Where focus goes back to when the provider dialog closes without a change. */
   const opener = useRef<HTMLElement | null>(null);
   const focusAfterRender = useFocusAfterRender();
+  const canChange = canChangeAccess(runner);
 
-  const load = useCallback(() => {
-    api.listProviders({ id: runner.id }).then(
-      (value) => setProviders({ state: 'ready', value }),
-      (e: unknown) => setProviders({ state: 'failed', message: `Could not read this runner’s repository access: ${errorMessage(e)}` }),
-    );
-  }, [api, runner.id]);
+  /** Reads the entries; resolves to whether that worked. */
+  const load = useCallback(
+    () =>
+      api.listProviders({ id: runner.id }).then(
+        (value) => {
+          setProviders({ state: 'ready', value });
+          return true;
+        },
+        (e: unknown) => {
+          const error = errorView(e);
+          setProviders({ state: 'failed', error: { ...error, message: `Could not read this runner’s repository access: ${error.message}` } });
+          return false;
+        },
+      ),
+    [api, runner.id],
+  );
 
   // Again when the runner comes online: it answers only then.
   const online = runner.health.state === 'online';
   useEffect(() => {
-    load();
+    void load();
   }, [load, online]);
+
+  /** "Try again" after a failed load: the list comes back in place, and focus goes to the page's heading above it. */
+  const retry = () => {
+    if (retrying) return;
+    setRetrying(true);
+    void load().then((loaded) => {
+      setRetrying(false);
+      if (loaded) focusAfterRender(() => headingRef.current);
+    });
+  };
+
+  // The role changed under an open dialog (the runner refused a change): the dialog goes, and focus to the sentence that says why.
+  // Adjusted while rendering, as React documents for "storing information from previous renders".
+  const [couldChange, setCouldChange] = useState(canChange);
+  if (couldChange !== canChange) {
+    setCouldChange(canChange);
+    if (!canChange && (editing !== null || removing !== null)) {
+      setEditing(null);
+      setRemoving(null);
+      // By id: a ref is not to be read while rendering, even in a callback made then.
+      focusAfterRender(() => document.getElementById('role-note'));
+    }
+  }
+
+  /** A change the runner refused or that found the list out of date: act on the error's code. */
+  const changeFailed = (error: ErrorView) => {
+    if (error.action === 'refresh') void load();
+    if (error.action === 'ask-admin') {
+      setRefusal(error);
+      // The runner may say this workstation is only a user now: ask it again, so the page follows (the local runner's workstation is always its admin).
+      if (runner.kind === 'remote') api.restartRunner({ id: runner.id }).catch(() => {});
+    }
+  };
 
   const openDialog = (next: Editing) => {
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -99,7 +171,7 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
     });
     opener.current = null;
     focusAfterRender(() => outcomeHeading.current);
-    load();
+    void load();
   };
 
   const removed = (view: ProviderView, deletedTokens: number, rest: ProviderView[]) => {
@@ -120,7 +192,16 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
 
   return (
     <>
-      {outcome && (
+      {runner.role === 'user' && (
+        <div className="role-note">
+          {refusal && <ErrorNotice error={refusal} />}
+          <p id="role-note" tabIndex={-1}>
+            This workstation uses {runner.name} as a user: you can see and check its repository access, and the runner’s admins change it.
+          </p>
+        </div>
+      )}
+
+      {canChange && outcome && (
           <section className="panel outcome" aria-labelledby="provider-outcome">
             <h2 id="provider-outcome" ref={outcomeHeading} tabIndex={-1}>
               {outcome.message}
@@ -137,17 +218,16 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
       {providers.state === 'loading' && <p aria-busy="true">Loading this runner’s providers…</p>}
       {providers.state === 'failed' && (
         <div className="panel">
-          <LoadError message={providers.message} />
-          <div className="actions">
-            <button type="button" onClick={load}>
-              Try again
-            </button>
-          </div>
+          <ErrorNotice error={providers.error} retry={retry} refresh={retry} busy={retrying} />
         </div>
       )}
       {providers.state === 'ready' && providers.value.length === 0 && (
         <EmptyState title="No providers yet">
-          <p>Add GitHub, GitLab, Bitbucket or Azure DevOps — in the cloud or on your own servers — so that users can work on their repositories.</p>
+          {canChange || runner.role === null ? (
+            <p>Add GitHub, GitLab, Bitbucket or Azure DevOps — in the cloud or on your own servers — so that users can work on their repositories.</p>
+          ) : (
+            <p>The runner’s admins have not added any source-control providers to it yet.</p>
+          )}
         </EmptyState>
       )}
       {providers.state === 'ready' && providers.value.length > 0 && (
@@ -155,14 +235,17 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
           {providers.value.map((view) => (
             <ProviderItem
               key={view.host}
+              api={api}
+              runner={runner}
               view={view}
+              canChange={canChange}
               onEdit={() => openDialog({ mode: 'edit', view })}
               onRemove={() => setRemoving(view)}
             />
           ))}
         </ul>
       )}
-      {providers.state === 'ready' && (
+      {providers.state === 'ready' && canChange && (
         <div className="actions">
           <button type="button" className="button-primary" ref={addButton} onClick={() => openDialog({ mode: 'add' })}>
             Add a new provider
@@ -170,16 +253,24 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
         </div>
       )}
 
-      {editing && (
-        <ProviderDialog api={api} runner={runner} view={editing.mode === 'edit' ? editing.view : null} onClose={dialogClosed} onSaved={saved} />
+      {canChange && editing && (
+        <ProviderDialog
+          api={api}
+          runner={runner}
+          view={editing.mode === 'edit' ? editing.view : null}
+          onClose={dialogClosed}
+          onSaved={saved}
+          onError={changeFailed}
+        />
       )}
-      {removing && (
+      {canChange && removing && (
         <RemoveProviderDialog
           api={api}
           runner={runner}
           view={removing}
           onClose={() => setRemoving(null)}
           onRemoved={removed}
+          onError={changeFailed}
           fallbackFocus={() => addButton.current}
         />
       )}
@@ -187,7 +278,21 @@ function Providers({ api, runner }: { api: PaddockApi; runner: Runner }) {
   );
 }
 
-function ProviderItem({ view, onEdit, onRemove }: { view: ProviderView; onEdit: () => void; onRemove: () => void }) {
+function ProviderItem({
+  api,
+  runner,
+  view,
+  canChange,
+  onEdit,
+  onRemove,
+}: {
+  api: PaddockApi;
+  runner: Runner;
+  view: ProviderView;
+  canChange: boolean;
+  onEdit: () => void;
+  onRemove: () => void;
+}) {
   const entry = catalogueEntry(view.kind);
   const headingId = `provider-${view.host.replace(/[^a-zA-Z0-9]/g, '-')}`;
   const label = `${entry.displayName} ${view.host}`;
@@ -235,30 +340,40 @@ function ProviderItem({ view, onEdit, onRemove }: { view: ProviderView; onEdit: 
           <dd>{view.pat.enabled ? 'On' : 'Off'}</dd>
         </div>
       </dl>
-      {view.managed ? (
-        <>
-          <p className="field-hint" id={`${headingId}-managed`}>
-            Set by the admin policy on this workstation: it cannot be changed or removed here.
-          </p>
-          <div className="actions">
-            <button type="button" disabled aria-describedby={`${headingId}-managed`}>
-              Edit<span className="visually-hidden"> {label}</span>
-            </button>
-            <button type="button" disabled aria-describedby={`${headingId}-managed`}>
-              Remove<span className="visually-hidden"> {label}</span>
-            </button>
-          </div>
-        </>
-      ) : (
-        <div className="actions">
-          <button type="button" onClick={onEdit}>
-            Edit<span className="visually-hidden"> {label}</span>
-          </button>
-          <button type="button" onClick={onRemove}>
-            Remove<span className="visually-hidden"> {label}</span>
-          </button>
-        </div>
+      {canChange && view.managed && (
+        <p className="field-hint" id={`${headingId}-managed`}>
+          Set by the admin policy on this workstation: it cannot be changed or removed here.
+        </p>
       )}
+      <ProviderCheck
+        api={api}
+        runnerId={runner.id}
+        host={view.host}
+        label={label}
+        idPrefix={`${headingId}-check`}
+        actions={
+          canChange &&
+          (view.managed ? (
+            <>
+              <button type="button" disabled aria-describedby={`${headingId}-managed`}>
+                Edit<span className="visually-hidden"> {label}</span>
+              </button>
+              <button type="button" disabled aria-describedby={`${headingId}-managed`}>
+                Remove<span className="visually-hidden"> {label}</span>
+              </button>
+            </>
+          ) : (
+            <>
+              <button type="button" onClick={onEdit}>
+                Edit<span className="visually-hidden"> {label}</span>
+              </button>
+              <button type="button" onClick={onRemove}>
+                Remove<span className="visually-hidden"> {label}</span>
+              </button>
+            </>
+          ))
+        }
+      />
     </li>
   );
 }
@@ -270,6 +385,7 @@ function RemoveProviderDialog({
   view,
   onClose,
   onRemoved,
+  onError,
   fallbackFocus,
 }: {
   api: PaddockApi;
@@ -277,6 +393,8 @@ function RemoveProviderDialog({
   view: ProviderView;
   onClose: () => void;
   onRemoved: (view: ProviderView, deletedTokens: number, rest: ProviderView[]) => void;
+  /** The removal failed (its message shows in the dialog): for the screen to act on the code. */
+  onError: (error: ErrorView) => void;
   fallbackFocus: () => HTMLElement | null;
 }) {
   const entry = catalogueEntry(view.kind);
@@ -287,7 +405,14 @@ function RemoveProviderDialog({
       confirm={{
         label: 'Remove provider',
         busyLabel: 'Removing…',
-        run: () => api.deleteProvider({ runnerId: runner.id, host: view.host }).then((result) => onRemoved(view, result.deletedTokens, result.providers)),
+        run: () =>
+          api.deleteProvider({ runnerId: runner.id, host: view.host }).then(
+            (result) => onRemoved(view, result.deletedTokens, result.providers),
+            (error: unknown) => {
+              onError(errorView(error));
+              throw error;
+            },
+          ),
       }}
       onClose={onClose}
       fallbackFocus={fallbackFocus}

@@ -71,6 +71,8 @@ export function RunnerSettingsScreen({
               </dd>
               <dt>Kind</dt>
               <dd>{runner.kind === 'local' ? 'Local runner on this workstation' : 'Runner on a server'}</dd>
+              <dt>This workstation’s role</dt>
+              <dd>{roleWords(runner)}</dd>
               {runner.kind === 'remote' && (
                 <>
                   <dt>URL</dt>
@@ -137,10 +139,13 @@ export function RunnerSettingsScreen({
 
           <section className="panel" aria-labelledby="runner-access">
             <h2 id="runner-access">Repository access</h2>
-            <p>Which source-control providers this runner can reach, and how users sign in to them.</p>
+            <p>
+              Which source-control providers this runner can reach, and how users sign in to them.
+              {runner.role === 'user' && ' The runner’s admins change them; this workstation can see and check them.'}
+            </p>
             <div className="actions">
               <a className="button" href={hashOf({ screen: 'runners', page: 'access', runnerId: runner.id })}>
-                Configure repository access
+                {runner.role === 'user' ? 'See repository access' : 'Configure repository access'}
               </a>
             </div>
           </section>
@@ -158,6 +163,14 @@ export function RunnerSettingsScreen({
       </p>
     </Screen>
   );
+}
+
+/** What this workstation may do on the runner, in words. */
+function roleWords(runner: Runner): string {
+  if (runner.kind === 'local') return 'Admin: it is this workstation’s own runner.';
+  if (runner.role === 'admin') return 'Admin: it can change the runner’s repository access.';
+  if (runner.role === 'user') return 'User: it uses the runner; the runner’s admins change its repository access.';
+  return 'Not known yet: the runner has not answered.';
 }
 
 /** The name, with an inline form to rename it; the API's validation shows next to the field. */

@@ -114,8 +114,9 @@ describe('ProviderCheck', () => {
     send({ type: 'end', jobId, outcome: { state: 'cancelled' } });
     expect(status()).toBe('Cancelled.');
     expect(screen.getByText(/Stopped/).textContent).toMatch(/Stopped just now\./);
-    // What was checked before it stopped stays.
+    // What was checked before it stopped stays; the rest was not checked (rather than found fine).
     expect(checksIn('Host')).toEqual(['✓ Passed: Reached.']);
+    expect(within(screen.getByRole('region', { name: 'OAuth' })).getByText('Not checked.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: /^Cancel/ })).toBeNull();
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: `Check again ${label}` })));
   });
@@ -132,6 +133,8 @@ describe('ProviderCheck', () => {
     send({ type: 'end', jobId, outcome: { state: 'failed', error: { code: 'not-found', message: 'The runner restarted and no longer knows this check.' } } });
     expect(status()).toBe('The check could not finish.');
     expect(screen.getByRole('alert').textContent).toBe('The runner restarted and no longer knows this check.');
+    // Nothing was checked: no groups that would read as if all were fine.
+    expect(screen.queryByRole('region')).toBeNull();
   });
 
   it('stops listening when it leaves the page', async () => {
