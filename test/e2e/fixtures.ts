@@ -4,6 +4,8 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 import { silentLogger } from '../../electron/core/logger';
+import { startGitHubSimulator } from '../fakes/github';
+import type { Simulator } from '../fakes/simulator';
 import { startProviderSimulators } from '../helpers/provider-simulators';
 import { startWebHost, type WebHost } from '../web-host/server';
 
@@ -14,27 +16,64 @@ interface Fixtures {
   localRunner: boolean;
   /** Simulate mode (`npm run dev:web -- --simulate`): the web host starts the provider simulators itself and the page shows them. */
   simulate: boolean;
+  /** How often the core checks its runners (ms); long, so that only the page reloads what a test expects it to. */
+  heartbeatMs: number;
+  /** With the local runner (not in simulate mode): a GitHub Enterprise Server simulator of the test's own, which it can make fail. */
+  withTestProvider: boolean;
+  /** That simulator, at `host` for the runners (a host name that leads only to it); null without `withTestProvider`. */
+  testProvider: TestProvider | null;
   host: WebHost;
   app: Page;
 }
+
+export interface TestProvider {
+  host: string;
+  simulator: Simulator;
+  /** A CA bundle that trusts it, and the environment that maps `host` onto it: for a runner the test starts (`--ca-file`). */
+  caFile: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const testProviderHost = 'https://ghe-under-test.example.test';
 
 /** Each test gets its own web host (real core, fresh data directory) and a page on it. */
 export const test = base.extend<Fixtures>({
   seedFiles: [{}, { option: true }],
   localRunner: [false, { option: true }],
   simulate: [false, { option: true }],
-  host: async ({ seedFiles, localRunner, simulate }, use) => {
+  heartbeatMs: [1000, { option: true }],
+  withTestProvider: [false, { option: true }],
+  testProvider: async ({ withTestProvider }, use) => {
+    if (!withTestProvider) return use(null);
+    const simulator = await startGitHubSimulator({ layout: 'enterprise-server' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-provider-'));
+    const caFile = path.join(dir, 'ca.pem');
+    fs.writeFileSync(caFile, simulator.ca);
+    await use({
+      host: testProviderHost,
+      simulator,
+      caFile,
+      env: { ...process.env, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify({ [testProviderHost]: simulator.origin }) },
+    });
+    await simulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  host: async ({ seedFiles, localRunner, simulate, heartbeatMs, testProvider }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-'));
     for (const [name, content] of Object.entries(seedFiles)) fs.writeFileSync(path.join(dataDir, name), content);
     // The local runner validates provider entries against simulators, never the real services.
     const simulators = localRunner && !simulate ? await startProviderSimulators() : null;
+    // The test's own provider joins them (the simulators of one test process share one certificate).
+    const endpoints = { ...simulators?.endpoints, ...(testProvider ? { [testProvider.host]: testProvider.simulator.origin } : {}) };
     const host = await startWebHost({
       dataDir,
       logger: silentLogger,
       localRunner,
       simulate,
-      heartbeatMs: 1000,
-      ...(simulators ? { runnerArgs: simulators.runnerArgs, runnerEnv: simulators.runnerEnv } : {}),
+      heartbeatMs,
+      ...(simulators
+        ? { runnerArgs: simulators.runnerArgs, runnerEnv: { ...simulators.runnerEnv, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints) } }
+        : {}),
     });
     await use(host);
     await host.close();

@@ -87,8 +87,8 @@ test.describe('with a runner on a server', () => {
     await app.getByRole('textbox', { name: 'Name' }).fill('Build server');
     await app.getByRole('button', { name: 'Add runner' }).click();
 
-    // Step 4 (R4): on to repository access.
-    await expect(heading(app, 'Configure repository access')).toBeFocused();
+    // Step 4 (R4): on to repository access, to see it: the token made this workstation a user of the runner.
+    await expect(heading(app, /^Repository access$/)).toBeFocused();
     await expect(app.getByRole('status').filter({ hasText: 'Build server was added.' })).toBeVisible();
     await expect(app.getByText(/comes in the next release/)).toBeVisible();
     await expectAccessibleInBothSchemes(app);
