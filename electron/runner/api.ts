@@ -344,7 +344,8 @@ export function createRunnerApi(ctx: RunnerApiContext): RequestListener {
         reply.after?.();
       } catch (error) {
         if (error instanceof PaddockError) return fail(error);
-        if (request.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        // The client went away (a request that was read completely is destroyed too, so ask the socket).
+        if (response.destroyed || request.socket.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
           ctx.logger.info('request aborted by the client', { path: pathname.slice(0, 100) });
           return;
         }

@@ -175,6 +175,13 @@ describe.each(['remote runner over pinned TLS', 'local runner over its socket'])
       [...validation.host.map((c) => `host:${c.code}`), ...validation.oauth.map((c) => `oauth:${c.code}`), ...validation.pat.map((c) => `pat:${c.code}`)].sort(),
     );
     expect(validation.host.some((c) => c.level === 'ok')).toBe(true);
+
+    // After its end: the job is read, and a watcher that joins late gets the final state, the result included.
+    const read = await connection.request({ method: 'GET', path: `/v1/jobs/${job.id}`, bearer }, jobAnswerSchema);
+    expect(read.job).toMatchObject({ state: 'succeeded', outcome: { state: 'succeeded', result: { validation } } });
+    const late: JobEvent[] = [];
+    await connection.stream({ method: 'GET', path: `/v1/jobs/${job.id}/events`, bearer }, jobEventSchema, (event) => late.push(event));
+    expect(late).toEqual([{ type: 'state', job: read.job }]);
   });
 
   it('does not show one workstation’s job to another, and names a job that is not there as not found', async () => {

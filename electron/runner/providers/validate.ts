@@ -147,7 +147,9 @@ export async function validateProvider(config: ProviderValidationConfig, options
   } finally {
     await client.close().catch(() => undefined);
   }
-  return context.result;
+  // Plain arrays: the observed ones carry their own push, which must not travel (structuredClone refuses functions).
+  const { host, oauth, pat } = context.result;
+  return { host: [...host], oauth: [...oauth], pat: [...pat] };
 }
 
 // ---------------------------------------------------------------- host probes
