@@ -102,6 +102,9 @@ describe('Azure DevOps Services', () => {
     expect(result.oauth[0]?.code).toBe('sealed-secret');
     expect(find(result.oauth, 'tenant-openid-configuration')?.message).toContain(tenant);
     expect(find(result.pat, 'pat-token-check')?.level).toBe('ok');
+    // Messages name the host as the admin knows it, not where a test moved it.
+    expect(find(result.pat, 'pat-token-check')?.message).toContain('dev.azure.com/contoso');
+    expect(find(result.pat, 'pat-token-check')?.message).not.toContain('127.0.0.1');
     const seen = ado.requests.slice(before);
     expect(seen.map((request) => `${request.method} ${request.path}`)).toEqual(['HEAD /contoso']);
     expect(seen[0]?.headers.authorization).toBeUndefined();

@@ -86,7 +86,12 @@ class Context {
   }
 
   expand(template: string, extra: Omit<TemplateValues, 'baseUrl' | 'apiBase'> = {}): string {
-    return this.rewrite(expandUrl(template, hostValues(this.config.kind, this.config.host, extra)));
+    return this.rewrite(this.expandAsEntered(template, extra));
+  }
+
+  /** The URL as the entry names it (before tests move it onto a simulator), for messages. */
+  expandAsEntered(template: string, extra: Omit<TemplateValues, 'baseUrl' | 'apiBase'> = {}): string {
+    return expandUrl(template, hostValues(this.config.kind, this.config.host, extra));
   }
 
   async request(method: 'GET' | 'HEAD', url: string): Promise<ProbeOutcome> {
@@ -433,14 +438,17 @@ function checkPat(context: Context): void {
   const check = entry.tokenCheck.pat;
   const unit = entry.pat.page.needs === 'organization' ? { organization: config.organizations[0]?.name } : { collection: config.collections[0]?.name };
   let url: string;
+  let shown: string;
+  const values = Object.fromEntries(Object.entries(unit).filter(([, value]) => value !== undefined));
   try {
-    url = context.expand(check.url, Object.fromEntries(Object.entries(unit).filter(([, value]) => value !== undefined)));
+    url = context.expand(check.url, values);
+    shown = context.expandAsEntered(check.url, values);
   } catch {
-    url = check.url;
+    url = shown = check.url;
   }
   // Where a host probe already asked the same URL, its answer tells whether the endpoint exists.
   const answered = context.answers.get(`${check.method} ${url}`);
-  const endpoint = `${check.method} ${url.replace(/^https?:\/\//, '')}`;
+  const endpoint = `${check.method} ${shown.replace(/^https?:\/\//, '')}`;
   if (answered?.ok && answered.status !== 404 && answered.status < 500) {
     context.result.pat.push(ok('pat-token-check', `Users’ tokens will be checked with ${endpoint}, which answers (${answered.status} without a token).`));
     return;
