@@ -7,6 +7,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     port: { type: 'string' },
     simulate: { type: 'boolean' },
+    'secret-store': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -18,7 +19,11 @@ if (values.help) {
       '  --data-dir DIR  where the core keeps its store (default: a fresh temporary directory)\n' +
       '  --port N        the port to listen on (default: a free one)\n' +
       '  --simulate      start simulated providers on this machine and point the local runner at them\n' +
-      '                  instead of the real services; the page lists what to enter to try each one\n',
+      '                  instead of the real services; the page lists what to enter to try each one\n' +
+      '  --secret-store file\n' +
+      '                  keep the local runner\'s keys in a 0600 file in the data directory instead of the\n' +
+      '                  OS keychain (for machines without one; the default with --simulate when no\n' +
+      '                  keychain session is running)\n',
   );
   process.exit(0);
 }
@@ -29,8 +34,23 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(64);
 }
 
-const host = await startWebHost({ port, simulate: values.simulate === true, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) });
+const store = values['secret-store'];
+if (store !== undefined && store !== 'file' && store !== 'keychain') {
+  process.stderr.write(`--secret-store must be file or keychain, not ${JSON.stringify(store)}.\n`);
+  process.exit(64);
+}
+// Trying Paddock with simulated providers should work on a machine with no keychain (a container, a
+// headless server): there the local runner keeps its keys in a file in the (temporary) data directory.
+const noKeychain = process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS;
+const fileStore = store === 'file' || (store === undefined && values.simulate === true && noKeychain);
+const host = await startWebHost({
+  port,
+  simulate: values.simulate === true,
+  ...(fileStore ? { runnerArgs: ['--secret-store', 'file'] } : {}),
+  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+});
 process.stdout.write(`Paddock web host: ${host.url}\nData directory: ${host.dataDir}\n`);
+if (fileStore) process.stdout.write('The local runner keeps its keys in a file in the data directory (--secret-store file), not in an OS keychain.\n');
 if (host.simulators) {
   process.stdout.write('Simulated providers (the local runner reaches these instead of the real services):\n');
   for (const [real, simulator] of Object.entries(host.simulators.endpoints)) process.stdout.write(`  ${real.padEnd(34)} → ${simulator}\n`);

@@ -115,6 +115,8 @@ export function toAppError(runner: Pick<StoredRunner, 'id' | 'name'>, error: unk
     }
     return new PaddockError(error.code, error.message, error.data.issues, { ...error.data.detail, runnerId: runner.id });
   }
+  // Its message already names the runner and says why ("… is not running: …").
+  if (error instanceof LocalNotRunning) return new PaddockError('runner-unavailable', error.message, undefined, { runnerId: runner.id });
   if (error instanceof RunnerUnreachableError) {
     return new PaddockError(error.reason === 'timeout' ? 'timeout' : 'runner-unavailable', `${runner.name} cannot be reached: ${error.message}`, undefined, { runnerId: runner.id });
   }

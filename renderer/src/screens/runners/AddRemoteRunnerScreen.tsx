@@ -81,7 +81,9 @@ export function AddRemoteRunnerScreen({ api, headingRef, navigate }: { api: Padd
               <li>
                 <p>
                   In another terminal, create a registration token for this workstation. It prints a one-time token that is valid
-                  for 24 hours. Create one for each workstation.
+                  for 24 hours. With <code>--role admin</code> this workstation can set up the runner’s repository access; other
+                  workstations each get their own token, without <code>--role admin</code>, to connect their accounts and create
+                  environments.
                 </p>
                 <Command text={registrationCommand} what="the command that creates a registration token" />
               </li>

@@ -73,7 +73,7 @@ describe('runner calls', () => {
   it('says a local runner that is not running cannot be reached, and why', async () => {
     const { calls } = setup({ running: false, healthMessage: 'The OS keychain is locked.' });
     const error = await calls.call('local', { method: 'GET', path: '/v1/providers' }, echo).catch((e: unknown) => e);
-    expectAppError(error, 'runner-unavailable', 'Local runner cannot be reached: Local runner is not running: The OS keychain is locked.');
+    expectAppError(error, 'runner-unavailable', 'Local runner is not running: The OS keychain is locked.');
     const starting = await setup({ running: false }).calls.request(localRecord(), { method: 'GET', path: '/v1/status' }, echo).catch((e: unknown) => e);
     expect(starting).toBeInstanceOf(LocalNotRunning);
     expect((starting as Error).message).toBe('Local runner is not running: it is starting.');
