@@ -5,6 +5,7 @@ import {
   type PaddockApi,
   type PreferencesPatch,
 } from '../common/api';
+import { deepLinkActionSchema, type DeepLinkAction, type DeepLinkOutcome } from '../common/deep-link';
 import { PaddockError } from '../common/errors';
 import { localRunnerRef } from '../common/policy';
 import type { ProviderKind } from '../common/provider-kind';
@@ -43,6 +44,13 @@ export interface MainSurface {
   refreshHosts(): Promise<void>;
   /** Stops timers, job watchers and child processes; the core is unusable afterwards. */
   dispose(): Promise<void>;
+  /**
+   * Acts on a paddock:// link the main process received and parsed
+   * (electron/core/deep-links.ts). An OAuth callback whose state is no attempt
+   * in progress is ignored with a log line, never ending another attempt; no
+   * attempt is kept here yet, so every callback is such a one.
+   */
+  handleDeepLink(action: DeepLinkAction): Promise<DeepLinkOutcome>;
 }
 
 /** The core: the app's management logic, the one implementation of `PaddockApi`, and the main process's own surface. */
@@ -210,6 +218,16 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     },
 
     listHosts: async () => hosts.list(),
+    connectWithPat: async ({ runnerId, ...body }) => {
+      const token = await runners.route(runnerId, 'connectPat', { body });
+      await hosts.refresh(runnerId);
+      return token;
+    },
+    logOut: async ({ runnerId, host, organization }) => {
+      const result = await runners.route(runnerId, 'deleteTokens', { body: { host, ...(organization === undefined ? {} : { organization }) } });
+      await hosts.refresh(runnerId);
+      return result;
+    },
     startJob: ({ runnerId, job }) => jobs.start(runnerId, job),
     getJob: ({ runnerId, jobId }) => jobs.get(runnerId, jobId),
     cancelJob: ({ runnerId, jobId }) => jobs.cancel(runnerId, jobId),
@@ -238,6 +256,22 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
         await hosts.refresh();
       },
       dispose,
+      handleDeepLink: async (action) => {
+        // It crossed from the main process's event handlers: check it again rather than trust its type.
+        const parsed = deepLinkActionSchema.safeParse(action);
+        if (!parsed.success) {
+          logger.warn('deep link ignored', { reason: 'invalid-action' });
+          return { handled: false, reason: 'invalid-action' };
+        }
+        if (parsed.data.type === 'open') {
+          // Creating an environment from a link needs the in-app confirmation (issue 10); the address is not logged.
+          logger.warn('deep link ignored', { reason: 'not-available', action: 'open', length: parsed.data.url.length });
+          return { handled: false, reason: 'not-available' };
+        }
+        // The state's value is a secret and is never logged; its length says enough to tell callbacks apart.
+        logger.warn('OAuth callback ignored', { reason: 'unknown-state', action: parsed.data.type, stateLength: parsed.data.state.length });
+        return { handled: false, reason: 'unknown-state' };
+      },
     },
     dispose,
   };

@@ -22,6 +22,8 @@ const methods = {
   deleteProvider: true,
   discoverTenant: true,
   listHosts: true,
+  connectWithPat: true,
+  logOut: true,
   startJob: true,
   getJob: true,
   cancelJob: true,

@@ -20,6 +20,7 @@ import { PADDOCK_VERSION } from '../common/version';
 import type { z } from 'zod';
 import type { RunnerIdentity } from './identity';
 import type { JobManager } from './jobs';
+import { connectPat, type PatChecker } from './pat';
 import type { ProviderService } from './provider-service';
 import type { RunnerLogger } from './logger';
 import { registrationProof, type RegistrationBook } from './registrations';
@@ -48,6 +49,8 @@ export interface RunnerApiContext {
   tokens: TokenStore;
   jobs: JobManager;
   discoverTenant: (organization: string) => Promise<{ tenant: string | null; message: string }>;
+  /** Checks a pasted personal access token against its provider (pat.ts checkPat with the runner's network settings). */
+  checkPat: PatChecker;
   /** Local mode: deletes the runner's keys and data (throws if it cannot). */
   purge?: () => Promise<void>;
   /** Stops the server (after the answer is sent). */
@@ -172,6 +175,17 @@ const handlers: { [K in RunnerRouteName]: Handler<K> } = {
     const deleted = ctx.tokens.delete(caller.clientId, body);
     ctx.logger.info('tokens deleted', { clientId: caller.clientId, deleted });
     return { body: { deleted } };
+  },
+  connectPat: async ({ body }, caller, ctx) => {
+    const token = await connectPat(body, caller.clientId, {
+      runnerId: ctx.identity.file.runnerId,
+      keys: { publicKey: ctx.identity.keyPair.publicKey, secretKey: ctx.identity.keyPair.secretKey },
+      providers: () => ctx.providers.list(),
+      tokens: ctx.tokens,
+      check: ctx.checkPat,
+    });
+    ctx.logger.info('personal access token checked and stored', { clientId: caller.clientId, host: token.host, organization: token.organization, account: token.account });
+    return { body: token };
   },
   startJob: ({ body }, caller, ctx) => ({ status: 202, body: { job: ctx.jobs.start(body, caller.clientId) } }),
   getJob: ({ params: { id } }, caller, ctx) => ({ body: { job: ctx.jobs.get(id, caller.clientId) } }),

@@ -32,11 +32,40 @@ export function connectionData(user: SimulatedUser): unknown {
   return { authenticatedUser: identity, authorizedUser: identity, instanceId: '0c4b8b4e-8f5d-4a3c-9e1f-2d3c4b5a6978' };
 }
 
-/** The answer to connectionData for these request headers: the user for the account's PAT, else 401. */
-export function connectionDataAnswer(account: SimulatedAccount | undefined, headers: IncomingHttpHeaders): SimulatorResponse {
+/**
+ * The answer to connectionData for these request headers: the user for the
+ * account's PAT, else 401. With `policyViolation`, the account's PAT is
+ * refused by an organisation PAT policy instead (see below).
+ */
+export function connectionDataAnswer(account: SimulatedAccount | undefined, headers: IncomingHttpHeaders, policyViolation: string | null = null): SimulatorResponse {
   const credentials = basicCredentials(headers);
   if (!acceptsToken(account, credentials?.password ?? null)) return { status: 401, text: '' };
+  if (policyViolation !== null) return policyViolationAnswer(policyViolation);
   return { status: 200, json: connectionData(account.user) };
+}
+
+/**
+ * A PAT refused by an organisation policy. The codes are the spec's
+ * (GIT-AND-DESKTOP.md §3.5/§3.7: DisablePatCreationPolicyViolation from
+ * GCM#2344; globalPatPolicyViolation, fullScopePatPolicyViolation,
+ * patLifespanPolicyViolation from generated clients). How connectionData
+ * carries one is not in the spec: the simulator's choice is 401 with
+ * Azure DevOps' usual error body (message, typeName, typeKey), the code in
+ * typeKey and in the message.
+ */
+export function policyViolationAnswer(code: string): SimulatorResponse {
+  return {
+    status: 401,
+    json: {
+      $id: '1',
+      innerException: null,
+      message: `${code}: The organization's policy does not allow this personal access token.`,
+      typeName: `Microsoft.VisualStudio.Services.DelegatedAuthorization.${code}Exception, Microsoft.VisualStudio.Services.WebApi`,
+      typeKey: code,
+      errorCode: 0,
+      eventId: 3000,
+    },
+  };
 }
 
 export const emptyGuid = '00000000-0000-0000-0000-000000000000';
@@ -61,6 +90,8 @@ export interface AzureDevOpsSimulatorOptions {
 }
 
 export interface AzureDevOpsSimulator extends Simulator {
+  /** Refuses the account's PAT with this `*PolicyViolation` code (see policyViolationAnswer); null switches it off. */
+  failPatPolicy(code: string | null): void;
   /** Adds or changes an organisation. */
   setOrganization(name: string, setup: AzureDevOpsOrganizationSetup): void;
   removeOrganization(name: string): void;
@@ -70,13 +101,14 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
   // Organisation names compare without case, as the service's URLs do.
   const organizations = new Map(Object.entries(options.organizations).map(([name, setup]) => [name.toLowerCase(), setup]));
   const authority = (options.authority ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+  let policyViolation: string | null = null;
 
   const simulator = await startSimulator([
     ({ method, url, headers }) => {
       const segments = segmentsOf(url);
       if (method !== 'GET' || !segments || segments.length !== 3 || segments[1] !== '_apis' || segments[2] !== 'connectionData') return null;
       if (!organizations.has(segments[0]!.toLowerCase())) return { status: 404, text: 'Not Found' };
-      return connectionDataAnswer(options.account, headers);
+      return connectionDataAnswer(options.account, headers, policyViolation);
     },
     ({ method, url }) => {
       if (method !== 'HEAD' && method !== 'GET') return null;
@@ -99,6 +131,9 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
 
   return {
     ...simulator,
+    failPatPolicy(code) {
+      policyViolation = code;
+    },
     setOrganization(name, setup) {
       organizations.set(name.toLowerCase(), setup);
     },

@@ -28,9 +28,22 @@ export interface GitHubSimulatorOptions {
   readonly scopes?: readonly string[];
 }
 
-export async function startGitHubSimulator(options: GitHubSimulatorOptions): Promise<Simulator> {
+export interface GitHubSimulator extends Simulator {
+  /**
+   * Changes the scopes X-OAuth-Scopes reports for the account's token (a
+   * classic token made without one of Paddock's scopes); null drops the
+   * header, as for a fine-grained token (§2.2, unverified).
+   */
+  setScopes(scopes: readonly string[] | null): void;
+  /** Sends GitHub-Authentication-Token-Expiration with this value (§2.2, e.g. "2024-06-01 00:00:00 UTC"); null for a token without expiry. */
+  setTokenExpiration(value: string | null): void;
+}
+
+export async function startGitHubSimulator(options: GitHubSimulatorOptions): Promise<GitHubSimulator> {
   const apiBase = options.layout === 'enterprise-server' ? '/api/v3' : '';
-  return startSimulator([
+  let scopes: readonly string[] | null = options.scopes ?? ['repo', 'workflow'];
+  let expiration: string | null = null;
+  const simulator = await startSimulator([
     ({ method, url, headers }) => {
       if (method !== 'GET' || url.pathname !== `${apiBase}/meta`) return null;
       if (options.privateMode && !headers.authorization) return { status: 401, json: { message: 'Requires authentication' } };
@@ -50,9 +63,21 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
       const { user } = options.account;
       return {
         status: 200,
-        headers: { 'X-OAuth-Scopes': (options.scopes ?? ['repo', 'workflow']).join(', ') },
+        headers: {
+          ...(scopes === null ? {} : { 'X-OAuth-Scopes': scopes.join(', ') }),
+          ...(expiration === null ? {} : { 'GitHub-Authentication-Token-Expiration': expiration }),
+        },
         json: { login: user.username, id: 1, type: 'User', name: user.displayName, email: user.email },
       };
     },
   ]);
+  return {
+    ...simulator,
+    setScopes(next) {
+      scopes = next;
+    },
+    setTokenExpiration(value) {
+      expiration = value;
+    },
+  };
 }

@@ -22,7 +22,7 @@ import {
   saveProviderResultSchema,
 } from './schemas';
 import { providerViewSchema } from '../provider-config';
-import { jobEventSchema, jobIdSchema, jobStartSchema, jobViewSchema } from '../runner-api';
+import { connectPatRequestSchema, deletedCountSchema, jobEventSchema, jobIdSchema, jobStartSchema, jobViewSchema, tokenSelectorSchema, tokenViewSchema } from '../runner-api';
 import { hostAccessSchema } from './hosts';
 
 const runnerIdSchema = z.string().min(1).max(200);
@@ -98,6 +98,16 @@ export const apiMethods = {
     noInput,
     z.array(hostAccessSchema),
     'Every host some runner has repository access to: which runner, the ways to connect, and this user’s connection per Azure DevOps organization.',
+  ),
+  connectWithPat: method(
+    connectPatRequestSchema.extend({ runnerId: runnerIdSchema }).strict(),
+    tokenViewSchema,
+    'Gives a runner a pasted personal access token, sealed in the page to the runner’s key for that host (and Azure DevOps organization); the runner checks it with the provider and keeps it only if it passes.',
+  ),
+  logOut: method(
+    tokenSelectorSchema.omit({ method: true }).extend({ runnerId: runnerIdSchema }).strict(),
+    deletedCountSchema,
+    'Deletes this user’s tokens for a host on a runner (only that Azure DevOps organization’s when one is named); returns how many.',
   ),
   startJob: method(
     z.object({ runnerId: runnerIdSchema, job: jobStartSchema }).strict(),

@@ -20,7 +20,7 @@ import {
   runnerStatusSchema,
 } from './base';
 import { jobAnswerSchema, jobEventSchema, jobIdSchema, jobStartSchema } from './jobs';
-import { tokenSelectorSchema, tokenViewSchema } from './tokens';
+import { connectPatRequestSchema, tokenSelectorSchema, tokenViewSchema } from './tokens';
 
 /**
  * The runner API's routes: the one place where each route's method, path,
@@ -263,6 +263,17 @@ export const runnerRoutes = {
     response: z.object({ tokens: z.array(tokenViewSchema) }).strict(),
     status: 200,
     summary: 'this workstation’s tokens: host, organization, method, account, expiry, state (never the token)',
+  }),
+  connectPat: spec({
+    method: 'PUT',
+    path: '/v1/tokens/pat',
+    access: 'user',
+    modes: both,
+    body: connectPatRequestSchema,
+    response: tokenViewSchema,
+    status: 200,
+    summary:
+      'a pasted personal access token, sealed to the runner’s key and bound to `{runnerId, host, organization, purpose}`: checked against the provider (identity, scopes and expiry where reported) and kept for this workstation only if it passes',
   }),
   deleteTokens: spec({
     method: 'DELETE',

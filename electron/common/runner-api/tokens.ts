@@ -53,3 +53,18 @@ export function tokenStateAt(token: { expiresAt: string | null; rejected: boolea
   if (left <= 0) return 'reconnect-needed';
   return left <= EXPIRING_WITHIN_MS ? 'expiring' : 'connected';
 }
+
+/**
+ * A pasted personal access token (PRODUCT A3), sealed to the runner's key
+ * and bound to `{runnerId, host, organization, purpose: 'pat'}` (common/pat.ts).
+ */
+export const connectPatRequestSchema = z
+  .object({
+    /** The entry's host, as the runner reports it (ProviderView.host). */
+    host: z.string().min(1).max(2048),
+    /** Azure DevOps Services: the organization the token is for (required there); null elsewhere. */
+    organization: organizationNameSchema.nullable(),
+    sealed: z.string().min(60).max(12_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+  })
+  .strict();
+export type ConnectPatRequest = z.infer<typeof connectPatRequestSchema>;

@@ -218,6 +218,12 @@ export interface ProbeRequest {
   readonly method: 'GET' | 'HEAD';
   readonly url: string;
   readonly accept?: string;
+  /**
+   * A user's token check (PRODUCT A3): the Authorization header to send, or
+   * custom header name and value (GitLab's PRIVATE-TOKEN). Nothing here logs
+   * or names headers in messages, so the token goes only to the provider.
+   */
+  readonly credential?: { readonly header: string; readonly value: string };
   /** Aborts the request (a cancelled job). */
   readonly signal?: AbortSignal;
 }
@@ -366,7 +372,7 @@ async function classify(error: unknown, url: URL, client: HttpClient): Promise<N
 }
 
 /**
- * One unauthenticated request: the answer (any status; redirects not
+ * One request, unauthenticated unless `credential` is given: the answer (any status; redirects not
  * followed), or a typed network error. Never throws for network problems.
  */
 export async function probe(client: HttpClient, req: ProbeRequest): Promise<ProbeOutcome> {
@@ -376,7 +382,11 @@ export async function probe(client: HttpClient, req: ProbeRequest): Promise<Prob
     const response = await request(url, {
       method: req.method,
       dispatcher: client.dispatcher,
-      headers: { accept: req.accept ?? 'application/json', 'user-agent': 'Paddock-runner (provider validation)' },
+      headers: {
+        accept: req.accept ?? 'application/json',
+        'user-agent': 'Paddock-runner (provider validation)',
+        ...(req.credential ? { [req.credential.header.toLowerCase()]: req.credential.value } : {}),
+      },
       signal,
     });
     const headers: Record<string, string> = {};
