@@ -1,0 +1,292 @@
+// Personal access tokens (PRODUCT A3, issue 9 point 4) through a real runner on a server
+// (TLS, registered workstations) against the provider simulators: each kind's token check,
+// refusals that store nothing, a missing scope, an Azure DevOps PAT policy, log out, and a
+// canary token that reaches nothing but the runner's vault.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealPat } from '../../electron/common/pat';
+import type { ProviderInput } from '../../electron/common/provider-config';
+import { createLogger } from '../../electron/core/logger';
+import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../fakes/azure-devops';
+import { startEntraSimulator } from '../fakes/entra';
+import { startGitHubSimulator, type GitHubSimulator } from '../fakes/github';
+import { startGitLabSimulator, type GitLabSimulator } from '../fakes/gitlab';
+import type { Simulator, SimulatedUser } from '../fakes/simulator';
+import { createTestCore } from '../helpers/core';
+import { startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
+
+interface Answer {
+  status: number;
+  body: { error?: { code: string; message: string; issues?: { path: string; message: string }[]; detail?: Record<string, string> } } & Record<string, unknown>;
+}
+
+function call(runner: RemoteRunnerHandle, apiToken: string | null, method: string, urlPath: string, body?: unknown): Promise<Answer> {
+  const url = new URL(runner.url);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: urlPath,
+        rejectUnauthorized: false,
+        headers: { Host: url.host, ...(apiToken ? { Authorization: `Bearer ${apiToken}` } : {}), ...(text ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } : {}) },
+      },
+      (response) => {
+        let data = '';
+        response.on('data', (chunk) => (data += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: data ? JSON.parse(data) : {} }));
+      },
+    );
+    request.on('error', reject);
+    request.end(text);
+  });
+}
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const user: SimulatedUser = { username: 'sam', displayName: 'Sam Example', email: 'sam@example.test' };
+// The canary is the Azure DevOps simulator's one good token: it must be stored, and appear nowhere else.
+const canary = `canary-pat-${randomUUID()}`;
+const TOKENS = { ghes: 'ghp_simulated_ghes_pat', gitlab: 'glpat-simulated-self-managed' };
+const ADO = 'https://dev.azure.com';
+const GHES = 'https://ghe.example.test';
+const GITLAB = 'https://gitlab.example.test';
+
+let entra: Simulator;
+let ado: AzureDevOpsSimulator;
+let ghes: GitHubSimulator;
+let gitlab: GitLabSimulator;
+let runner: RemoteRunnerHandle;
+let publicKey: string;
+let runnerId: string;
+let alice: { clientId: string; apiToken: string };
+let test: ReturnType<typeof createTestCore>;
+let coreRunnerId: string;
+const appLogs: string[] = [];
+const messages: string[] = [];
+
+const providers: ProviderInput[] = [
+  {
+    kind: 'azure-devops',
+    host: ADO,
+    organizations: [{ name: 'contoso', tenant: TENANT, tenantOrigin: 'entered' }],
+    collections: [],
+    oauth: { enabled: true, clientId: '11111111-2222-3333-4444-555555555555', tenant: TENANT, clientSecret: { action: 'none' } },
+    pat: { enabled: true },
+  },
+  { kind: 'github', host: GHES, organizations: [], collections: [], oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } }, pat: { enabled: true } },
+  { kind: 'gitlab', host: GITLAB, organizations: [], collections: [], oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } }, pat: { enabled: true } },
+];
+
+const seal = (host: string, organization: string | null, token: string) => sealPat({ runnerId, host, organization }, token, publicKey);
+const connect = (host: string, organization: string | null, token: string) => call(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host, organization, sealed: seal(host, organization, token) });
+const listed = async () => (await call(runner, alice.apiToken, 'GET', '/v1/tokens')).body.tokens as { host: string; organization: string | null; method: string; account: string | null; scopes: string[]; expiresAt: string | null; state: string }[];
+
+/** An app API call as a transport carries it, with both directions kept for the canary check. */
+async function app(method: string, input: unknown) {
+  messages.push(JSON.stringify(input));
+  const envelope = await test.dispatcher.call(method, input);
+  messages.push(JSON.stringify(envelope));
+  return envelope as { ok: true; value: never } | { ok: false; error: { code: string; message: string; detail?: Record<string, string> } };
+}
+
+function filesUnder(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
+}
+
+beforeAll(async () => {
+  entra = await startEntraSimulator({ tenants: [TENANT] });
+  ado = await startAzureDevOpsSimulator({ authority: entra.origin, organizations: { contoso: { tenant: TENANT } }, account: { user, personalAccessToken: canary } });
+  ghes = await startGitHubSimulator({ layout: 'enterprise-server', account: { user, personalAccessToken: TOKENS.ghes } });
+  gitlab = await startGitLabSimulator({ account: { user, personalAccessToken: TOKENS.gitlab } });
+  const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-pat-')), 'ca.pem');
+  fs.writeFileSync(caFile, entra.ca);
+  const endpoints = { [ADO]: ado.origin, 'https://login.microsoftonline.com': entra.origin, [GHES]: ghes.origin, [GITLAB]: gitlab.origin };
+  runner = await startRemoteRunner({ extraArgs: ['--ca-file', caFile], env: { ...process.env, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints) } });
+  publicKey = runner.publicKey;
+
+  // The app: a core registered as the runner's admin saves the three entries.
+  const logger = createLogger({
+    name: 'test',
+    destination: new Writable({
+      write(chunk, _e, cb) {
+        appLogs.push(String(chunk));
+        cb();
+      },
+    }) as never,
+  });
+  test = createTestCore({ logger });
+  const added = await test.core.addRemoteRunner({ url: runner.url, token: await runner.createToken('1h', 'admin'), name: 'Build server', spki: runner.spki });
+  coreRunnerId = added.id;
+  runnerId = added.runnerUid!;
+  for (let i = 0; i < 100 && (await test.core.getRunner({ id: coreRunnerId })).health.state !== 'online'; i++) await new Promise((r) => setTimeout(r, 100));
+  for (const provider of providers) {
+    const saved = await test.core.saveProvider({ runnerId: coreRunnerId, provider, previousHost: null, confirmWarnings: true });
+    expect(saved.saved, JSON.stringify(saved.validation)).toBe(true);
+  }
+
+  // A workstation registered as a user, calling the runner API itself.
+  const registration = await call(runner, null, 'POST', '/v1/registration', { token: await runner.createToken('1h', 'user'), name: 'alice-ws' });
+  alice = registration.body as unknown as { clientId: string; apiToken: string };
+}, 60_000);
+
+afterAll(async () => {
+  await test?.core.dispose();
+  await Promise.all([runner?.stop(), entra?.close(), ado?.close(), ghes?.close(), gitlab?.close()]);
+});
+
+describe('PUT /v1/tokens/pat', () => {
+  it('keeps the simulated PAT of Azure DevOps (one organization), GitHub Enterprise Server and GitLab self-managed, with the account', async () => {
+    const answers = [await connect(ADO, 'contoso', canary), await connect(GHES, null, TOKENS.ghes), await connect(GITLAB, null, TOKENS.gitlab)];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers[0]!.body).toMatchObject({ host: ADO, organization: 'contoso', method: 'pat', account: user.email, expiresAt: null, state: 'connected' });
+    expect(answers[1]!.body).toMatchObject({ host: GHES, organization: null, method: 'pat', account: 'sam', scopes: ['repo', 'workflow'], state: 'connected' });
+    // GitLab reports the token's scopes and its expiry (in 364 days, so not yet "expiring").
+    expect(answers[2]!.body).toMatchObject({ host: GITLAB, account: 'sam', scopes: ['write_repository', 'read_user'], state: 'connected' });
+    expect(new Date(String(answers[2]!.body.expiresAt)).getTime()).toBeGreaterThan(Date.now() + 300 * 24 * 3600_000);
+
+    const tokens = await listed();
+    expect(tokens.map((t) => [t.host, t.organization, t.method, t.account])).toEqual([
+      [ADO, 'contoso', 'pat', user.email],
+      [GHES, null, 'pat', 'sam'],
+      [GITLAB, null, 'pat', 'sam'],
+    ]);
+    // The check sent each token as its provider expects (Basic with an empty user name for Azure DevOps, Bearer for the others).
+    expect(ado.requests.some((r) => r.path === '/contoso/_apis/connectionData' && r.headers.authorization === `Basic ${Buffer.from(`:${canary}`).toString('base64')}`)).toBe(true);
+    expect(ghes.requests.some((r) => r.path === '/api/v3/user' && r.headers.authorization === `Bearer ${TOKENS.ghes}`)).toBe(true);
+    await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GHES });
+    await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GITLAB });
+  });
+
+  it('reads GitHub’s token expiry when it reports one', async () => {
+    ghes.setTokenExpiration('2099-06-01 09:00:00 +0900');
+    try {
+      const answer = await connect(GHES, null, TOKENS.ghes);
+      expect(answer.body).toMatchObject({ account: 'sam', expiresAt: '2099-06-01T00:00:00.000Z', state: 'connected' });
+    } finally {
+      ghes.setTokenExpiration(null);
+      await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GHES });
+    }
+  });
+
+  it('refuses a wrong token as refused by the provider, on the field token, and stores nothing', async () => {
+    const before = await listed();
+    for (const [host, organization] of [
+      [GHES, null],
+      [GITLAB, null],
+      [ADO, 'contoso'],
+    ] as const) {
+      const wrong = `wrong-token-${randomUUID()}`;
+      const answer = await connect(host, organization, wrong);
+      expect(answer.status, host).toBe(400);
+      expect(answer.body.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/refused this token \(401\)/), issues: [{ path: 'token' }] });
+      expect(JSON.stringify(answer.body)).not.toContain(wrong);
+      expect(runner.output()).not.toContain(wrong);
+    }
+    expect(await listed()).toEqual(before);
+  });
+
+  it('names the scope a GitHub token lacks, and stores nothing', async () => {
+    ghes.setScopes(['repo']);
+    try {
+      const answer = await connect(GHES, null, TOKENS.ghes);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/lacks the scope workflow/), issues: [{ path: 'token' }] });
+      expect((await listed()).filter((t) => t.host === GHES)).toEqual([]);
+    } finally {
+      ghes.setScopes(['repo', 'workflow']);
+    }
+  });
+
+  it('says which Azure DevOps policy refuses the token and where it is set (policy-blocked), and stores nothing', async () => {
+    await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: ADO });
+    ado.failPatPolicy('DisablePatCreationPolicyViolation');
+    try {
+      const answer = await connect(ADO, 'contoso', canary);
+      expect(answer.status).toBe(403);
+      expect(answer.body.error).toMatchObject({
+        code: 'policy-blocked',
+        message: expect.stringMatching(/contoso.*Restrict personal access token \(PAT\) creation.*Organization settings → Security → Policies.*OAuth/),
+        detail: {
+          host: ADO,
+          organization: 'contoso',
+          providerCode: 'DisablePatCreationPolicyViolation',
+          setting: 'Organization settings → Security → Policies → Restrict personal access token (PAT) creation',
+          settingUrl: 'https://dev.azure.com/contoso/_settings/organizationPolicy',
+        },
+      });
+      ado.failPatPolicy('patLifespanPolicyViolation');
+      const lifespan = await connect(ADO, 'contoso', canary);
+      expect(lifespan.body.error).toMatchObject({ code: 'policy-blocked', detail: { providerCode: 'patLifespanPolicyViolation', setting: expect.stringMatching(/Enforce maximum personal access token lifespan/) } });
+      expect((await listed()).filter((t) => t.host === ADO)).toEqual([]);
+    } finally {
+      ado.failPatPolicy(null);
+    }
+  });
+
+  it('says a provider that cannot be reached is unreachable, naming the host', async () => {
+    ghes.fail({ type: 'reset' });
+    try {
+      const answer = await connect(GHES, null, TOKENS.ghes);
+      expect(answer.status).toBe(502);
+      expect(answer.body.error).toMatchObject({ code: 'unreachable', detail: { host: GHES } });
+    } finally {
+      ghes.fail(null);
+    }
+  });
+
+  it('refuses a box sealed for another host or organization, an organization the entry lacks, and an unknown host', async () => {
+    const forGhes = seal(GHES, null, TOKENS.ghes);
+    const replayed = await call(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host: GITLAB, organization: null, sealed: forGhes });
+    expect(replayed.body.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/sealed for another host/), issues: [{ path: 'sealed' }] });
+    const otherOrg = await call(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host: ADO, organization: 'contoso', sealed: seal(ADO, 'fabrikam', canary) });
+    expect(otherOrg.body.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/another organization/) });
+    expect((await connect(ADO, 'fabrikam', canary)).body.error).toMatchObject({ code: 'invalid-input', issues: [{ path: 'organization' }] });
+    expect((await connect(ADO, null, canary)).body.error).toMatchObject({ code: 'invalid-input', issues: [{ path: 'organization' }] });
+    expect((await connect('https://nowhere.example.test', null, 'x')).body.error).toMatchObject({ code: 'not-found' });
+    expect(JSON.stringify([replayed.body, otherOrg.body])).not.toContain(canary);
+    expect(await listed()).toEqual([]);
+  });
+});
+
+describe('the app: connectWithPat and logOut', () => {
+  it('connects through the core, shows the account in the hosts model, and logs out', async () => {
+    const sealed = seal(ADO, 'contoso', canary);
+    const connected = await app('connectWithPat', { runnerId: coreRunnerId, host: ADO, organization: 'contoso', sealed });
+    expect(connected).toEqual({ ok: true, value: expect.objectContaining({ host: ADO, organization: 'contoso', method: 'pat', account: user.email, state: 'connected' }) });
+    const hosts = (await app('listHosts', null)) as { ok: true; value: { host: string; connections: unknown[] }[] };
+    expect(hosts.value.find((h) => h.host === ADO)?.connections).toEqual([{ organization: 'contoso', state: 'connected', source: 'pat', account: user.email, expiresAt: null }]);
+
+    const refused = await app('connectWithPat', { runnerId: coreRunnerId, host: GHES, organization: null, sealed: seal(GHES, null, 'not-the-token') });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+
+    // The canary reached the runner's vault, encrypted, and nothing else: no runner file in plaintext, no log
+    // line (runner or app), no app store, no app-API message but the sealed box.
+    const vaultFiles = filesUnder(path.join(runner.dataDir, 'vault')).filter((f) => path.basename(f).startsWith('token.'));
+    expect(vaultFiles).toHaveLength(1);
+    const haystacks: Record<string, string> = {
+      'runner log': runner.output(),
+      'app log': appLogs.join(''),
+      'API messages': messages.join('\n'),
+      ...Object.fromEntries(filesUnder(runner.dataDir).map((f) => [f, fs.readFileSync(f).toString('latin1')])),
+      ...Object.fromEntries(filesUnder(test.directory).map((f) => [f, fs.readFileSync(f).toString('latin1')])),
+    };
+    expect(messages.join('\n')).toContain(sealed);
+    for (const [where, text] of Object.entries(haystacks)) {
+      expect(text.includes(canary), `the canary token is in ${where}`).toBe(false);
+      expect(text.includes(canary.slice(11)), `part of the canary token is in ${where}`).toBe(false);
+    }
+
+    const out = await app('logOut', { runnerId: coreRunnerId, host: ADO, organization: 'contoso' });
+    expect(out).toEqual({ ok: true, value: { deleted: 1 } });
+    const after = (await app('listHosts', null)) as { ok: true; value: { host: string; connections: { state: string }[] }[] };
+    expect(after.value.find((h) => h.host === ADO)?.connections).toEqual([{ organization: 'contoso', state: 'none', source: null, account: null, expiresAt: null }]);
+    expect(filesUnder(path.join(runner.dataDir, 'vault')).filter((f) => path.basename(f).startsWith('token.'))).toEqual([]);
+  });
+});
