@@ -10,9 +10,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealPat } from '../../electron/common/pat';
-import type { ProviderInput } from '../../electron/common/provider-config';
+import type { ProviderInput, ProviderView } from '../../electron/common/provider-config';
 import { createLogger } from '../../electron/core/logger';
+import { checkPat } from '../../electron/runner/pat';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../fakes/azure-devops';
+import { startAzureDevOpsServerSimulator } from '../fakes/azure-devops-server';
+import { startBitbucketDcSimulator } from '../fakes/bitbucket-dc';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator, type GitHubSimulator } from '../fakes/github';
 import { startGitLabSimulator, type GitLabSimulator } from '../fakes/gitlab';
@@ -288,5 +291,39 @@ describe('the app: connectWithPat and logOut', () => {
     const after = (await app('listHosts', null)) as { ok: true; value: { host: string; connections: { state: string }[] }[] };
     expect(after.value.find((h) => h.host === ADO)?.connections).toEqual([{ organization: 'contoso', state: 'none', source: null, account: null, expiresAt: null }]);
     expect(filesUnder(path.join(runner.dataDir, 'vault')).filter((f) => path.basename(f).startsWith('token.'))).toEqual([]);
+  });
+});
+
+describe('checkPat for the other self-hosted kinds', () => {
+  const view = (kind: ProviderView['kind'], host: string, collections: ProviderView['collections'] = []): ProviderView => ({
+    kind,
+    host,
+    organizations: [],
+    collections,
+    oauth: { enabled: false, clientId: null, tenant: null, secretSet: false },
+    pat: { enabled: true },
+    managed: false,
+    updatedAt: new Date().toISOString(),
+  });
+
+  it('reads the account from Bitbucket Data Center’s X-AUSERNAME and Azure DevOps Server’s connectionData, and refuses other tokens', async () => {
+    const bitbucket = await startBitbucketDcSimulator({ account: { user, personalAccessToken: 'bbdc-good' } });
+    const tfs = await startAzureDevOpsServerSimulator({ virtualDirectory: '/tfs', collections: ['DefaultCollection'], account: { user, personalAccessToken: 'tfs-good' } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-pat-check-'));
+    const caFile = path.join(dir, 'ca.pem');
+    fs.writeFileSync(caFile, bitbucket.ca);
+    try {
+      const options = { http: { caFile }, endpoints: { 'https://bitbucket.example.test': bitbucket.origin, 'https://tfs.example.test': tfs.origin } };
+      const bbdc = view('bitbucket-dc', 'https://bitbucket.example.test');
+      const server = view('azure-devops-server', 'https://tfs.example.test/tfs', [{ name: 'DefaultCollection' }]);
+      expect(await checkPat(bbdc, null, 'bbdc-good', options)).toEqual({ account: 'sam', scopes: [], expiresAt: null });
+      expect(await checkPat(server, null, 'tfs-good', options)).toEqual({ account: user.email, scopes: [], expiresAt: null });
+      // Bitbucket answers the properties without a valid token too: only the missing X-AUSERNAME tells.
+      await expect(checkPat(bbdc, null, 'bbdc-wrong', options)).rejects.toMatchObject({ code: 'invalid-input', issues: [{ path: 'token' }] });
+      await expect(checkPat(server, null, 'tfs-wrong', options)).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/refused this token \(401\)/) });
+    } finally {
+      await Promise.all([bitbucket.close(), tfs.close()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
