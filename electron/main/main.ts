@@ -6,6 +6,7 @@ import { createLogger } from '../core/logger';
 import { StoreUnavailableError } from '../core/store/store';
 import { wireApp } from '../core/wiring';
 import { APP_ORIGIN, registerAppScheme, setupAppProtocol } from './app-protocol';
+import { setupDeepLinks } from './deep-links';
 import { setupIpc } from './ipc';
 import { utilityRunnerLauncher } from './runner-process';
 import { setupSecurity } from './security';
@@ -34,7 +35,10 @@ function showMainWindow(): void {
   mainWindow.focus();
 }
 
-if (setupSingleInstance(() => showMainWindow())) {
+// Before 'ready': macOS sends the link that launched the app as 'open-url' right away.
+const deepLinks = setupDeepLinks(process.argv);
+
+if (setupSingleInstance(() => showMainWindow(), deepLinks.receiveArgv)) {
   registerAppScheme();
 
   void app.whenReady().then(async () => {
@@ -79,6 +83,7 @@ if (setupSingleInstance(() => showMainWindow())) {
     });
     setupIpc({ dispatcher, allowedOrigins, logger });
     showMainWindow();
+    deepLinks.deliverTo(core, logger);
 
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) showMainWindow();

@@ -85,10 +85,11 @@ describe('web host', () => {
   it('refuses the main process’s own surface: the core has it, the bridge cannot reach it', async () => {
     expect(typeof host.core.main.refreshHosts).toBe('function');
     expect(typeof host.core.main.dispose).toBe('function');
+    expect(typeof host.core.main.handleDeepLink).toBe('function');
     const ws = connect({ origin: `http://127.0.0.1:${host.port}` });
     await outcome(ws);
     let id = 10;
-    for (const method of ['main', 'refreshHosts', 'dispose', 'constructor', '__proto__', 'toString']) {
+    for (const method of ['main', 'refreshHosts', 'dispose', 'handleDeepLink', 'constructor', '__proto__', 'toString']) {
       const envelope = (await call(ws, id++, method, null)) as { ok: boolean; error: { code: string } };
       expect({ method, ok: envelope.ok, code: envelope.error.code }).toEqual({ method, ok: false, code: 'unknown-method' });
     }

@@ -11,6 +11,7 @@ import { apiEvents, type ApiEventName } from '../../electron/common/api';
 import { contentSecurityPolicy } from '../../electron/common/csp';
 import type { PaddockCore } from '../../electron/core/app-core';
 import { keychainCredentialStore } from '../../electron/core/credentials';
+import { receiveDeepLink, type DeepLinkReceipt } from '../../electron/core/deep-links';
 import { createLogger, type Logger } from '../../electron/core/logger';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { wireApp } from '../../electron/core/wiring';
@@ -60,6 +61,13 @@ export interface WebHost {
   readonly core: PaddockCore;
   /** The provider simulators, in simulate mode; null otherwise. */
   readonly simulators: ProviderSimulators | null;
+  /**
+   * The operating system's hand-off of a paddock:// link (macOS 'open-url'),
+   * or of a second launch's command line (Windows, Linux), at the function
+   * the Electron main process calls with it (electron/core/deep-links.ts).
+   */
+  openDeepLink(link: string): Promise<DeepLinkReceipt>;
+  openDeepLinkArgv(argv: readonly string[]): Promise<DeepLinkReceipt>;
   close(): Promise<void>;
 }
 
@@ -228,6 +236,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     store,
     core,
     simulators,
+    openDeepLink: (link) => receiveDeepLink(core, logger, { link }, 'web-host'),
+    openDeepLinkArgv: (argv) => receiveDeepLink(core, logger, { argv }, 'web-host'),
     async close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const ws of sockets) ws.terminate();

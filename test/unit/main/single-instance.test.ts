@@ -26,4 +26,13 @@ describe('setupSingleInstance', () => {
     electron.app.emit('second-instance', {}, ['paddock', 'paddock://open?url=x'], '/home/user');
     expect(onSecond).toHaveBeenCalledWith(['paddock', 'paddock://open?url=x'], '/home/user');
   });
+
+  it('hands the same argv on to look for a link, after the window was shown', () => {
+    const calls: string[] = [];
+    const onArgv = vi.fn(() => calls.push('argv'));
+    expect(setupSingleInstance(() => calls.push('window'), onArgv)).toBe(true);
+    electron.app.emit('second-instance', {}, ['paddock', '--allow-file-access-from-files', 'paddock://open?url=x'], '/home/user');
+    expect(onArgv).toHaveBeenCalledWith(['paddock', '--allow-file-access-from-files', 'paddock://open?url=x']);
+    expect(calls).toEqual(['window', 'argv']);
+  });
 });
