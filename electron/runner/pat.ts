@@ -28,6 +28,13 @@ export interface PatCheckOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * How long a token check may take: less than the app's 10 s for a runner's
+ * answer, so that the user hears `timeout` naming the provider (and no token
+ * is stored after the app gave up) rather than that the runner did not answer.
+ */
+export const PAT_CHECK_TIMEOUT_MS = 8_000;
+
 export type PatChecker = (entry: ProviderView, organization: string | null, token: string) => Promise<PatIdentity>;
 
 const refusedToken = (message: string) => new PaddockError('invalid-input', message, [{ path: 'token', message }]);

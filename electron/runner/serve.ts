@@ -14,7 +14,7 @@ import { createRunnerApi, type RunnerApiContext } from './api';
 import { loadOrCreateIdentity, updateRunnerFile } from './identity';
 import { managedProvidersFromPolicyFile } from './policy';
 import { ProviderService } from './provider-service';
-import { checkPat } from './pat';
+import { checkPat, PAT_CHECK_TIMEOUT_MS } from './pat';
 import { discoverTenant } from './providers/discover';
 import type { HttpClientOptions } from './providers/http';
 import { validateProvider } from './providers/validate';
@@ -159,7 +159,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     tokens: new TokenStore(vault),
     jobs,
     discoverTenant: discover,
-    checkPat: (entry, organization, token) => checkPat(entry, organization, token, { http: options.http ?? { proxy: 'env' }, endpoints: options.devEndpoints ?? {} }),
+    checkPat: (entry, organization, token) =>
+      checkPat(entry, organization, token, { http: options.http ?? { proxy: 'env' }, endpoints: options.devEndpoints ?? {}, signal: AbortSignal.timeout(PAT_CHECK_TIMEOUT_MS) }),
     logger,
     startedAt,
     warnings,

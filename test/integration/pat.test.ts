@@ -244,6 +244,21 @@ describe('PUT /v1/tokens/pat', () => {
     }
   });
 
+  it('gives up on a provider that does not answer before the app would, as timeout naming the host, and stores nothing', async () => {
+    ghes.fail({ type: 'hang' });
+    const started = Date.now();
+    try {
+      const answer = await connect(GHES, null, TOKENS.ghes);
+      expect(answer.status).toBe(504);
+      expect(answer.body.error).toMatchObject({ code: 'timeout', detail: { host: GHES } });
+      // Within the app's 10 s for a runner's answer.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect((await listed()).filter((t) => t.host === GHES)).toEqual([]);
+    } finally {
+      ghes.fail(null);
+    }
+  }, 20_000);
+
   it('refuses a box sealed for another host or organization, an organization the entry lacks, and an unknown host', async () => {
     const forGhes = seal(GHES, null, TOKENS.ghes);
     const replayed = await call(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host: GITLAB, organization: null, sealed: forGhes });
