@@ -86,6 +86,14 @@ describe('deep links through the web host', () => {
     expect(lines.map(fields)).toEqual([{ msg: 'deep link ignored', level: 40, reason: 'not-available', action: 'open', length: url.length }]);
   });
 
+  it('checks what reaches handleDeepLink again rather than trust its type', async () => {
+    const forged = { type: 'oauth-callback', state: STATE, code: `${CODE}\u0000`, extra: true } as unknown as Parameters<WebHost['core']['main']['handleDeepLink']>[0];
+    let outcome;
+    const lines = await linesDuring(async () => (outcome = await host.core.main.handleDeepLink(forged)));
+    expect(outcome).toEqual({ handled: false, reason: 'invalid-action' });
+    expect(lines.map(fields)).toEqual([{ msg: 'deep link ignored', level: 40, reason: 'invalid-action' }]);
+  });
+
   it('leaves no code, state or address in the app’s or the runner’s log', () => {
     expect(appLog.length).toBeGreaterThan(0);
     for (const line of [...appLog, ...runnerLog]) {
