@@ -173,8 +173,9 @@ describe('parseDeepLink: refusals', () => {
   });
 
   it('refuses a huge input at once, before reading it', () => {
+    const huge = `paddock://open?url=${'%'.repeat(10_000_000)}`;
     const started = performance.now();
-    expect(refused(`paddock://open?url=${'%'.repeat(10_000_000)}`).code).toBe('too-long');
+    expect(refused(huge).code).toBe('too-long');
     expect(performance.now() - started).toBeLessThan(50);
   });
 
