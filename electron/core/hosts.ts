@@ -68,6 +68,7 @@ export function hostAccessFor(runner: { id: string; name: string }, providers: P
 export class HostsModel {
   readonly #byRunner = new Map<string, HostAccess[]>();
   readonly #pending = new Map<string, Promise<void>>();
+  readonly #again = new Map<string, Promise<void>>();
   #last = '[]';
 
   constructor(private readonly options: HostsModelOptions) {}
@@ -85,9 +86,20 @@ export class HostsModel {
   }
 
   #refreshOne(runner: { id: string; name: string }): Promise<void> {
-    // Calls for the same runner are joined, so a burst of changes asks once.
     const pending = this.#pending.get(runner.id);
-    if (pending) return pending;
+    if (pending) {
+      // That one may have asked before the change that prompts this call: ask once more when it is
+      // done. Later calls join that second one, so a burst of changes asks twice at most.
+      let again = this.#again.get(runner.id);
+      if (!again) {
+        again = pending.then(() => {
+          this.#again.delete(runner.id);
+          return this.#refreshOne(runner);
+        });
+        this.#again.set(runner.id, again);
+      }
+      return again;
+    }
     const next = (async () => {
       try {
         const [providers, tokens] = await Promise.all([this.options.listProviders(runner.id), this.options.listTokens(runner.id)]);

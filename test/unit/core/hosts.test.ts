@@ -104,17 +104,26 @@ describe('HostsModel', () => {
     expect(hosts.map((h) => h.runnerId)).toEqual(['local']);
   });
 
-  it('asks a runner once for a burst of refreshes', async () => {
+  it('asks a runner at most twice for a burst of refreshes, and a refresh after a change sees the change', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const listProviders = vi.fn(async () => {
+    let gate = new Promise<void>((resolve) => (release = resolve));
+    let tokens: TokenView[] = [];
+    const listProviders = vi.fn(async () => [ghes]);
+    const listTokens = vi.fn(async () => {
+      const seen = tokens;
       await gate;
-      return [ghes];
+      return seen;
     });
-    const model = new HostsModel({ runners: () => [runner], listProviders, listTokens: async () => [], onChange: () => {}, logger: silentLogger });
-    const burst = Promise.all([model.refresh(), model.refresh(), model.refresh('local')]);
+    const model = new HostsModel({ runners: () => [runner], listProviders, listTokens, onChange: () => {}, logger: silentLogger });
+    const first = model.refresh();
+    // A token is stored while the first refresh is on its way: the next refresh must not answer with the old list.
+    tokens = [token(ghes.host, null, 'connected')];
+    const burst = Promise.all([model.refresh('local'), model.refresh(), model.refresh()]);
     release();
-    await burst;
-    expect(listProviders).toHaveBeenCalledTimes(1);
+    await first;
+    gate = Promise.resolve();
+    const [afterChange] = await burst;
+    expect(listProviders).toHaveBeenCalledTimes(2);
+    expect(afterChange[0]!.connections[0]!.state).toBe('connected');
   });
 });
