@@ -172,11 +172,10 @@ describe('parseDeepLink: refusals', () => {
     expect(error.message).not.toContain(STATE);
   });
 
-  it('refuses a huge input at once, before reading it', () => {
-    const huge = `paddock://open?url=${'%'.repeat(10_000_000)}`;
-    const started = performance.now();
-    expect(refused(huge).code).toBe('too-long');
-    expect(performance.now() - started).toBeLessThan(50);
+  it('refuses a huge input by its length, whatever it holds', () => {
+    // Ten million characters of invalid percent-encoding: refused as too long, not as malformed,
+    // because the length is checked before anything is decoded (how fast is a benchmark's question).
+    expect(refused(`paddock://open?url=${'%'.repeat(10_000_000)}`).code).toBe('too-long');
   });
 
   it('names an unknown parameter, but not one whose name could be anything', () => {
