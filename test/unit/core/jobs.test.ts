@@ -108,11 +108,12 @@ describe('CoreJobs', () => {
       backoff: { initialMs: 20, maxMs: 40 },
     });
     await jobs.start('local', { kind: 'provider-check', host: 'https://ghe.example.test' });
-    await new Promise((r) => setTimeout(r, 120));
+    await until('a second attempt', () => calls.length >= 3);
     jobs.dispose();
-    // Without the backoff this loop runs thousands of times in 120 ms.
-    expect(calls.length).toBeGreaterThanOrEqual(2);
-    expect(calls.length).toBeLessThanOrEqual(6);
+    // Without the backoff the next attempt follows at once (thousands in these milliseconds); with it,
+    // each waits at least its delay (a busy machine only makes the gaps longer).
+    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(15);
+    expect(calls[2]! - calls[1]!).toBeGreaterThanOrEqual(15);
   });
 
   it('passes a failed start on as it is', async () => {
