@@ -4,6 +4,7 @@ import { Notices } from './components/Notices';
 import { SimulationBanner } from './components/SimulationBanner';
 import { useApiValue } from './hooks';
 import { hashOf, routeFromHash, screens, type Route } from './routes';
+import { AccountsScreen } from './screens/AccountsScreen';
 import { EnvironmentsScreen } from './screens/EnvironmentsScreen';
 import { AddRemoteRunnerScreen } from './screens/runners/AddRemoteRunnerScreen';
 import { RepositoryAccessScreen } from './screens/runners/RepositoryAccessScreen';
@@ -93,6 +94,7 @@ export function App({ api }: { api: PaddockApi }) {
           <RepositoryAccessScreen key={route.runnerId} api={api} headingRef={headingRef} runnerId={route.runnerId} />
         )}
         {route.screen === 'environments' && <EnvironmentsScreen api={api} headingRef={headingRef} />}
+        {route.screen === 'accounts' && <AccountsScreen api={api} headingRef={headingRef} />}
         {route.screen === 'settings' && <SettingsScreen api={api} headingRef={headingRef} preferences={preferences} />}
       </main>
     </div>

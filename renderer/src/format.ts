@@ -35,6 +35,20 @@ export function relativeTime(then: Date, now: Date): string {
   return 'just now';
 }
 
+/**
+ * A time before or after now, to the largest whole unit: "in 5 days",
+ * "in 3 hours", "2 days ago"; within a minute either way, "now".
+ */
+export function relativeToNow(then: Date, now: Date): string {
+  const seconds = Math.round((then.getTime() - now.getTime()) / 1000);
+  const size = Math.abs(seconds);
+  for (const unit of units) {
+    if (unit.unit === 'second') break;
+    if (size >= unit.seconds) return relative.format(Math.sign(seconds) * Math.floor(size / unit.seconds), unit.unit);
+  }
+  return 'now';
+}
+
 /** The exact time, for a title or the details page: "3 May 2025, 14:03:12" in the user's locale. */
 export function exactTime(date: Date, locale?: string): string {
   return date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'medium' });

@@ -1,6 +1,7 @@
 export const screens = [
   { id: 'runners', label: 'Runners' },
   { id: 'environments', label: 'Environments' },
+  { id: 'accounts', label: 'Accounts' },
   { id: 'settings', label: 'Settings' },
 ] as const;
 
@@ -13,6 +14,7 @@ export type Route =
   | { screen: 'runners'; page: 'settings'; runnerId: string }
   | { screen: 'runners'; page: 'access'; runnerId: string }
   | { screen: 'environments' }
+  | { screen: 'accounts' }
   | { screen: 'settings' };
 
 const runnersList: Route = { screen: 'runners', page: 'list' };
@@ -28,7 +30,8 @@ function decode(segment: string): string | null {
 
 /**
  * The route a location hash names: `#/runners`, `#/runners/add`,
- * `#/runners/<id>`, `#/runners/<id>/access`, `#/environments`, `#/settings`.
+ * `#/runners/<id>`, `#/runners/<id>/access`, `#/environments`, `#/accounts`,
+ * `#/settings`.
  * Anything else lands on the runners list.
  */
 export function routeFromHash(hash: string): Route {
@@ -38,6 +41,7 @@ export function routeFromHash(hash: string): Route {
     .filter((segment) => segment.length > 0);
   const [first, second, third, ...rest] = segments;
   if (first === 'environments' && segments.length === 1) return { screen: 'environments' };
+  if (first === 'accounts' && segments.length === 1) return { screen: 'accounts' };
   if (first === 'settings' && segments.length === 1) return { screen: 'settings' };
   if (first !== 'runners' || rest.length > 0) return runnersList;
   if (second === undefined) return runnersList;

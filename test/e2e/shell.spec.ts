@@ -3,6 +3,7 @@ import { expect, expectAccessible, test } from './fixtures';
 const screens = [
   { name: 'Runners', empty: 'No runners yet' },
   { name: 'Environments', empty: 'No environments yet' },
+  { name: 'Accounts', empty: 'No hosts yet' },
   { name: 'Settings', empty: null },
 ] as const;
 
@@ -20,7 +21,7 @@ test('navigates between screens with the mouse, and back with history', async ({
     if (screen.empty) await expect(app.getByRole('heading', { name: screen.empty })).toBeVisible();
   }
   await app.goBack();
-  await expect(app.getByRole('heading', { level: 1 })).toHaveText('Environments');
+  await expect(app.getByRole('heading', { level: 1 })).toHaveText('Accounts');
 });
 
 test('is fully usable from the keyboard', async ({ app }) => {

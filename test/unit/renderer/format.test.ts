@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRunnerName, fingerprintGroups, relativeTime } from '../../../renderer/src/format';
+import { defaultRunnerName, fingerprintGroups, relativeTime, relativeToNow } from '../../../renderer/src/format';
 
 describe('relativeTime', () => {
   const now = new Date('2025-05-03T12:00:00Z');
@@ -52,5 +52,19 @@ describe('defaultRunnerName', () => {
     ['not a url', 'Server runner'],
   ])('%s → %s', (url, name) => {
     expect(defaultRunnerName(url)).toBe(name);
+  });
+});
+
+describe('relativeToNow', () => {
+  const now = new Date('2026-12-02T12:00:00Z');
+  it.each([
+    ['2026-12-07T13:00:00Z', 'in 5 days'],
+    ['2026-12-02T15:30:00Z', 'in 3 hours'],
+    ['2026-11-30T11:00:00Z', '2 days ago'],
+    ['2027-02-01T12:00:00Z', 'in 2 months'],
+    ['2026-12-02T12:00:40Z', 'now'],
+    ['2026-12-02T11:59:30Z', 'now'],
+  ])('%s is %s', (then, text) => {
+    expect(relativeToNow(new Date(then), now)).toBe(text);
   });
 });

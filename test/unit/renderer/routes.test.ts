@@ -14,12 +14,13 @@ describe('routeFromHash', () => {
     ['#/runners/local/access', { screen: 'runners', page: 'access', runnerId: 'local' }],
     ['#/runners/a%20b', { screen: 'runners', page: 'settings', runnerId: 'a b' }],
     ['#/environments', { screen: 'environments' }],
+    ['#/accounts', { screen: 'accounts' }],
     ['#/settings', { screen: 'settings' }],
   ] as const)('%s', (hash, route) => {
     expect(routeFromHash(hash)).toEqual(route);
   });
 
-  it.each(['#/nowhere', '#/runners/add/more', '#/runners/local/other', '#/runners/local/access/x', '#/settings/x', '#/runners/%E0%A4%A', `#/runners/${'x'.repeat(201)}`])(
+  it.each(['#/nowhere', '#/runners/add/more', '#/runners/local/other', '#/runners/local/access/x', '#/settings/x', '#/accounts/x', '#/runners/%E0%A4%A', `#/runners/${'x'.repeat(201)}`])(
     'sends %s to the runners list',
     (hash) => {
       expect(routeFromHash(hash)).toEqual({ screen: 'runners', page: 'list' });
@@ -35,6 +36,7 @@ describe('hashOf', () => {
     { screen: 'runners', page: 'settings', runnerId: 'odd/id #?' },
     { screen: 'runners', page: 'access', runnerId: 'local' },
     { screen: 'environments' },
+    { screen: 'accounts' },
     { screen: 'settings' },
   ];
 

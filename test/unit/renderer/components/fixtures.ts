@@ -4,6 +4,7 @@ import type { EventPayload, PaddockApi, Runner } from '../../../../electron/comm
 import type { JobView } from '../../../../electron/common/runner-api';
 import { bytesToBase64 } from '../../../../electron/common/encoding';
 import { openClientSecret, type SealedSecretEnvelope } from '../../../../electron/common/provider-config';
+import { openPat, type PatBinding } from '../../../../electron/common/pat';
 
 /** A runner key pair, as the runner keeps it: the page gets only the public half. */
 export function runnerKeys() {
@@ -13,6 +14,10 @@ export function runnerKeys() {
     /** Opens a sealed client secret as the runner would, checking its binding. */
     open(sealed: string, expected: Omit<SealedSecretEnvelope, 'secret'>) {
       return openClientSecret(sealed, pair, expected);
+    },
+    /** Opens a sealed personal access token as the runner would, checking its binding. */
+    openPat(sealed: string, expected: PatBinding) {
+      return openPat(sealed, pair, expected);
     },
   };
 }

@@ -1,0 +1,246 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { HostAccess, PaddockApi, Runner } from '../../../../electron/common/api';
+import type { TokenView } from '../../../../electron/common/runner-api';
+import { catalogueEntry, patNewTokenUrl } from '../../../../electron/common/providers';
+import { sealPat, type PatBinding } from '../../../../electron/common/pat';
+import { CopyButton } from '../../components/CopyButton';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { SealedSecretField, type SealedSecretFieldHandle, type SealedValue } from '../../components/SealedSecretField';
+import { errorView, type ErrorView } from '../../errors';
+
+type Binding = PatBinding;
+
+/** Only an https page becomes a link (the host comes from a runner). */
+function safePage(url: string): string | null {
+  try {
+    return new URL(url).protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The runner's problem with the token itself (refused, a scope missing), shown next to the field. */
+function tokenIssue(view: ErrorView): string | null {
+  if (view.code !== 'invalid-input') return null;
+  return view.issues.find((issue) => issue.path === 'token' || issue.path === 'sealed')?.message ?? null;
+}
+
+/**
+ * "Provide a personal access token" (PRODUCT A3) for one host on one runner
+ * (and, for Azure DevOps, one organization), in a modal <dialog>: what the
+ * token is for, the provider's new-token page, what to choose there (each
+ * with Copy), then the token, sealed in the page to the runner's key
+ * (SealedSecretField) and checked by the runner with the provider. The
+ * runner keeps it only when the check passes; a box is sent once, so a
+ * failed check asks for the token again.
+ *
+ * Render it only while it is open; `onClose` is called once it has closed,
+ * with the token when one was connected.
+ */
+export function PatDialog({
+  api,
+  access,
+  organization,
+  runner,
+  onClose,
+  fallbackFocus,
+}: {
+  api: PaddockApi;
+  access: HostAccess;
+  /** Azure DevOps: the organization the token is for; null for every other kind. */
+  organization: string | null;
+  /** The runner that keeps the token, for its key; null while it is not known. */
+  runner: Runner | null;
+  onClose: (connected: TokenView | null) => void;
+  /** Where focus goes when the button that opened the dialog has left the page (it changes once connected). */
+  fallbackFocus?: () => HTMLElement | null;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
+  const field = useRef<SealedSecretFieldHandle<Binding>>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const live = useRef(true);
+  const titleId = useId();
+  const [sealed, setSealed] = useState<SealedValue<Binding> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<ErrorView | null>(null);
+  const [connected, setConnected] = useState<TokenView | null>(null);
+
+  useEffect(() => {
+    live.current = true;
+    const element = dialog.current;
+    if (element && !element.open) {
+      opener.current = document.activeElement;
+      element.showModal();
+    }
+    return () => {
+      live.current = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (connected) closeButton.current?.focus();
+  }, [connected]);
+
+  const entry = catalogueEntry(access.kind);
+  const provider = entry.displayName;
+  const where = organization ? `${organization} on ${access.host}` : access.host;
+  const tokenName = `Paddock (${access.runnerName})`;
+  const link = patNewTokenUrl(access.kind, access.host, { name: tokenName, ...(organization ? { organization } : {}) });
+  const page = link.ok ? safePage(link.url) : null;
+  const scopes = entry.pat.scopes;
+  const days = link.ok ? link.choose.days : 30;
+  const binding: Binding | null = runner?.runnerUid ? { runnerId: runner.runnerUid, host: access.host, organization } : null;
+
+  const close = () => {
+    if (!busy) dialog.current?.close();
+  };
+
+  const closed = () => {
+    // After a connection the screen's list changes under the opener; focus goes back to it while it is there.
+    const back = opener.current;
+    const target = back instanceof HTMLElement && back.isConnected ? back : (fallbackFocus?.() ?? null);
+    target?.focus();
+    onClose(connected);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(null);
+    setFieldError(null);
+    const outcome = field.current?.seal() ?? { state: 'empty' };
+    if (outcome.state === 'failed') return;
+    if (outcome.state === 'empty') {
+      setFieldError('Paste the token from the provider’s page first.');
+      return;
+    }
+    setBusy(true);
+    api.connectWithPat({ runnerId: access.runnerId, host: access.host, organization, sealed: outcome.value.box }).then(
+      (token) => {
+        if (!live.current) return;
+        setBusy(false);
+        setSealed(null);
+        setConnected(token);
+      },
+      (error: unknown) => {
+        if (!live.current) return;
+        setBusy(false);
+        // The runner kept nothing: the same box would be refused the same way, so the token is asked for again.
+        setSealed(null);
+        const view = errorView(error);
+        const issue = tokenIssue(view);
+        if (issue) setFieldError(issue);
+        else setFailure(view);
+      },
+    );
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog dialog-wide"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        if (busy) event.preventDefault();
+      }}
+      onClose={closed}
+    >
+      <h2 id={titleId}>Provide a personal access token</h2>
+      {connected ? (
+        <>
+          <p role="status">
+            {provider} is now connected{connected.account ? ` as ${connected.account}` : ''}
+            {organization ? ` for ${organization}` : ''}.
+          </p>
+          <div className="actions">
+            <button type="button" ref={closeButton} onClick={close}>
+              Close
+            </button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate aria-busy={busy || undefined}>
+          <p>
+            Paddock uses this token to clone, pull and push your repositories at {where}. The runner {access.runnerName} keeps it; it is not
+            shown again.
+          </p>
+          <h3 className="small-heading">1. Create the token</h3>
+          {page ? (
+            <p>
+              <a href={page} target="_blank" rel="noreferrer noopener">
+                Open {provider}’s new-token page<span className="visually-hidden"> (opens in your browser)</span>
+              </a>
+              {link.ok && link.prefilled.name && link.prefilled.scopes && ' — it fills in the name and scopes; check them against this list.'}
+            </p>
+          ) : (
+            <p>{link.ok ? `Open ${provider}’s page for new personal access tokens.` : link.message}</p>
+          )}
+          <p>Choose on that page:</p>
+          <dl className="facts pat-choices">
+            <dt>Name</dt>
+            <dd>
+              <code>{tokenName}</code> <CopyButton text={tokenName} what="the name" />
+            </dd>
+            {organization && (
+              <>
+                <dt>Organization</dt>
+                <dd>
+                  <code>{organization}</code> <CopyButton text={organization} what="the organization" />
+                  <p className="field-hint">Choose this one organization, not “All accessible organizations”.</p>
+                </dd>
+              </>
+            )}
+            <dt>Expiration</dt>
+            <dd>
+              {days} days <CopyButton text={String(days)} what="the number of days" />
+            </dd>
+            <dt>{scopes.length === 1 ? 'Scope' : 'Scopes'}</dt>
+            <dd>
+              <ul className="pat-scopes">
+                {scopes.map((scope) => (
+                  <li key={scope.scope}>
+                    <code>{scope.scope}</code> <CopyButton text={scope.scope} what={`the scope ${scope.scope}`} />
+                    <span className="field-hint"> {scope.reason}</span>
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </dl>
+          {link.ok &&
+            link.notes.map((note) => (
+              <p key={note} className="field-hint">
+                {note}
+              </p>
+            ))}
+          <h3 className="small-heading">2. Paste it here</h3>
+          <SealedSecretField<Binding>
+            ref={field}
+            label="Personal access token"
+            field="token"
+            hint={`Sealed in this window to ${access.runnerName}’s key before it is sent.`}
+            error={fieldError ?? undefined}
+            value={sealed}
+            onChange={setSealed}
+            onTyped={(typed) => typed && setFieldError(null)}
+            publicKey={runner?.publicKey ?? null}
+            binding={binding}
+            seal={(secret, values, publicKey) => sealPat(values, secret, publicKey)}
+            unboundMessage="The runner has not been reached yet, so the token cannot be sealed to it."
+            staleHint="Paste the token again: it was sealed for another host."
+          />
+          {failure && <ErrorNotice error={failure} />}
+          <div className="actions">
+            <button type="submit" className="button-primary" aria-disabled={busy || undefined}>
+              {busy ? 'Checking the token…' : 'Connect'}
+            </button>
+            <button type="button" onClick={close} aria-disabled={busy || undefined}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </dialog>
+  );
+}

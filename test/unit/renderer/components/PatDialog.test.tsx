@@ -1,0 +1,165 @@
+// @vitest-environment happy-dom
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { HostAccess, MethodInput } from '../../../../electron/common/api';
+import { PaddockError } from '../../../../electron/common/errors';
+import type { TokenView } from '../../../../electron/common/runner-api';
+import { PatDialog } from '../../../../renderer/src/screens/accounts/PatDialog';
+import { deferred, descriptionOf } from './dom';
+import { fakeApi, localRunner, runnerKeys } from './fixtures';
+
+const canary = 'canary-PAT-3b9d51e0-must-not-leak';
+const keys = runnerKeys();
+const runner = localRunner(keys.publicKey);
+const runnerUid = runner.runnerUid ?? '';
+
+const ghes: HostAccess = {
+  host: 'https://ghe.example.test',
+  kind: 'github',
+  runnerId: 'local',
+  runnerName: 'Local runner',
+  methods: { oauth: false, pat: true },
+  managed: false,
+  connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null }],
+};
+
+const azure: HostAccess = {
+  ...ghes,
+  host: 'https://dev.azure.com',
+  kind: 'azure-devops',
+  connections: [{ organization: 'contoso', state: 'none', source: null, account: null, expiresAt: null }],
+};
+
+const token = (overrides: Partial<TokenView> = {}): TokenView => ({
+  host: ghes.host,
+  organization: null,
+  method: 'pat',
+  account: 'octocat',
+  obtainedAt: '2026-12-02T07:00:00.000Z',
+  expiresAt: '2027-01-01T07:00:00.000Z',
+  scopes: ['repo', 'workflow'],
+  state: 'connected',
+  ...overrides,
+});
+
+type ConnectInput = MethodInput<'connectWithPat'>;
+
+function setup(access: HostAccess, organization: string | null, connectWithPat = vi.fn(async (_input: ConnectInput) => token())) {
+  const user = userEvent.setup();
+  const onClose = vi.fn();
+  render(<PatDialog api={fakeApi({ connectWithPat })} access={access} organization={organization} runner={runner} onClose={onClose} />);
+  const dialog = screen.getByRole('dialog', { name: 'Provide a personal access token' });
+  const field = () => within(dialog).getByLabelText('Personal access token') as HTMLInputElement;
+  const connect = () => user.click(within(dialog).getByRole('button', { name: /^Connect$|^Checking/ }));
+  return { user, dialog, field, connect, connectWithPat, onClose };
+}
+
+function expectNotInPage(text: string) {
+  expect(document.body.innerHTML).not.toContain(text);
+  for (const input of document.querySelectorAll('input')) expect(input.value).not.toContain(text);
+}
+
+describe('PatDialog', () => {
+  it('links to the pre-filled new-token page and lists name, scopes with reasons and the validity to copy', () => {
+    const { dialog } = setup(ghes, null);
+    const link = within(dialog).getByRole('link', { name: /new-token page/ }) as HTMLAnchorElement;
+    const url = new URL(link.href);
+    expect(url.origin + url.pathname).toBe('https://ghe.example.test/settings/tokens/new');
+    expect(url.searchParams.get('description')).toBe('Paddock (Local runner)');
+    expect(url.searchParams.get('scopes')?.split(',')).toContain('repo');
+    expect(within(dialog).getByRole('button', { name: 'Copy the name' })).toBeTruthy();
+    expect(within(dialog).getByRole('button', { name: 'Copy the scope repo' })).toBeTruthy();
+    expect(within(dialog).getByRole('button', { name: 'Copy the number of days' })).toBeTruthy();
+    expect(dialog.textContent).toContain('30 days');
+    expect(dialog.textContent).not.toContain('All accessible organizations');
+  });
+
+  it('for Azure DevOps names the one organization to choose, not all of them', () => {
+    const { dialog } = setup(azure, 'contoso');
+    const link = within(dialog).getByRole('link', { name: /new-token page/ }) as HTMLAnchorElement;
+    expect(link.href.startsWith('https://dev.azure.com/contoso/')).toBe(true);
+    expect(within(dialog).getByRole('button', { name: 'Copy the organization' })).toBeTruthy();
+    expect(dialog.textContent).toContain('Choose this one organization, not “All accessible organizations”.');
+  });
+
+  it('seals the pasted token for this runner, host and organization; the plaintext is gone from the page once sent', async () => {
+    const connectWithPat = vi.fn(async (_input: ConnectInput) => token({ host: azure.host, organization: 'contoso', account: 'alice@contoso.com' }));
+    const { user, dialog, field, connect, onClose } = setup(azure, 'contoso', connectWithPat);
+    await user.type(field(), canary);
+    await connect();
+
+    expect(connectWithPat).toHaveBeenCalledTimes(1);
+    const sent = connectWithPat.mock.calls[0]![0];
+    expect(sent).toMatchObject({ runnerId: 'local', host: azure.host, organization: 'contoso' });
+    expect(sent.sealed).not.toContain(canary);
+    expect(keys.openPat(sent.sealed, { runnerId: runnerUid, host: azure.host, organization: 'contoso' })).toEqual({ ok: true, token: canary });
+    // Bound: it does not open for another organization or host.
+    expect(keys.openPat(sent.sealed, { runnerId: runnerUid, host: azure.host, organization: 'fabrikam' }).ok).toBe(false);
+    expectNotInPage(canary);
+    expect(within(dialog).getByRole('status').textContent).toBe('Azure DevOps is now connected as alice@contoso.com for contoso.');
+
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(onClose).toHaveBeenCalledWith(expect.objectContaining({ account: 'alice@contoso.com' }));
+  });
+
+  it('asks for a token before sending anything', async () => {
+    const { field, connect, connectWithPat } = setup(ghes, null);
+    await connect();
+    expect(connectWithPat).not.toHaveBeenCalled();
+    expect(descriptionOf(field())).toContain('Paste the token from the provider’s page first.');
+  });
+
+  it('shows a refused token or a missing scope next to the field, and asks for the token again', async () => {
+    const message = 'The token has no workflow scope, which Paddock needs to push changes to workflow files. Create one with it.';
+    const connectWithPat = vi.fn(async (_input: ConnectInput): Promise<TokenView> => {
+      throw new PaddockError('invalid-input', message, [{ path: 'token', message }]);
+    });
+    const { user, dialog, field, connect } = setup(ghes, null, connectWithPat);
+    await user.type(field(), canary);
+    await connect();
+    expect(descriptionOf(field())).toContain(message);
+    expect(field().value).toBe('');
+    expectNotInPage(canary);
+    expect(dialog.textContent).not.toContain('is now connected');
+
+    // The box was not kept: Connect asks for the token again instead of sending the refused one.
+    await connect();
+    expect(connectWithPat).toHaveBeenCalledTimes(1);
+    expect(descriptionOf(field())).toContain('Paste the token');
+  });
+
+  it('shows a policy block with the setting that refuses and where it is changed', async () => {
+    const connectWithPat = vi.fn(async (_input: ConnectInput): Promise<TokenView> => {
+      throw new PaddockError('policy-blocked', 'The organization contoso does not accept this personal access token.', undefined, {
+        setting: 'Restrict personal access token creation',
+        settingUrl: 'https://dev.azure.com/contoso/_settings/organizationPolicy',
+        providerCode: 'DisablePatCreationPolicyViolation',
+      });
+    });
+    const { user, dialog, field, connect } = setup(azure, 'contoso', connectWithPat);
+    await user.type(field(), canary);
+    await connect();
+    expect(within(dialog).getByRole('alert').textContent).toContain('does not accept this personal access token');
+    expect(dialog.textContent).toContain('Where to change it: Restrict personal access token creation');
+    expect((within(dialog).getByRole('link', { name: /Open this setting/ }) as HTMLAnchorElement).href).toBe(
+      'https://dev.azure.com/contoso/_settings/organizationPolicy',
+    );
+    expectNotInPage(canary);
+  });
+
+  it('says Checking while the runner asks the provider, and Escape does not close it then', async () => {
+    const answer = deferred<TokenView>();
+    const connectWithPat = vi.fn((_input: ConnectInput) => answer.promise);
+    const { user, dialog, field, connect } = setup(ghes, null, connectWithPat);
+    await user.type(field(), canary);
+    await connect();
+    expect(within(dialog).getByRole('button', { name: 'Checking the token…' })).toBeTruthy();
+    const cancel = new Event('cancel', { cancelable: true });
+    dialog.dispatchEvent(cancel);
+    expect(cancel.defaultPrevented).toBe(true);
+    answer.reject(new PaddockError('timeout', 'https://ghe.example.test did not answer in time.'));
+    expect(await within(dialog).findByRole('alert')).toBeTruthy();
+    expect(within(dialog).getByRole('alert').textContent).toBe('https://ghe.example.test did not answer in time.');
+  });
+});
