@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { acceptsToken, basicCredentials, startSimulator, segmentsOf } from './simulator';
+import { isAzureDevOpsScope } from './entra';
+import type { AccessGrant } from './oauth';
+import { acceptsToken, authorizationToken, basicCredentials, startSimulator, segmentsOf } from './simulator';
 import type { SimulatedAccount, SimulatedUser, SimulatorResponse, Simulator } from './simulator';
 
 // Azure DevOps Services simulator (dev.azure.com), SCM-PROTOCOLS §1.3
@@ -19,6 +21,41 @@ import type { SimulatedAccount, SimulatedUser, SimulatorResponse, Simulator } fr
 // Any other token, or none, gets 401 without a body (the simulator's
 // choice; the third-party code also treats an anonymous user as invalid,
 // which this simulator does not produce).
+
+// Entra access tokens (entra.ts) are accepted as the REST APIs take them
+// (§1.3 "Git with an Entra token"): `Authorization: Bearer <token>` or as
+// the password of Basic, when the token was granted an Azure DevOps scope.
+// `failOAuthPolicy` answers them with 401 TF400813 (GIT-AND-DESKTOP §3.7:
+// "Authorize and token both succeed but REST is denied"); the body follows
+// the PAT policy answer below (the simulator's choice).
+
+/** The Entra simulator's view of its access tokens. */
+export interface EntraTokens {
+  accessGrant(token: string): AccessGrant | null;
+}
+
+/** Whether the request carries an Entra access token with an Azure DevOps scope. */
+function entraToken(entra: EntraTokens | undefined, headers: IncomingHttpHeaders): boolean {
+  const token = authorizationToken(headers, ['Bearer']) ?? basicCredentials(headers)?.password ?? null;
+  const grant = entra === undefined || token === null ? null : entra.accessGrant(token);
+  return grant !== null && grant.scopes.some(isAzureDevOpsScope);
+}
+
+/** TF400813 for an OAuth token (GIT-AND-DESKTOP §3.7); the body's shape is the simulator's choice. */
+export function tf400813Answer(): SimulatorResponse {
+  return {
+    status: 401,
+    json: {
+      $id: '1',
+      innerException: null,
+      message: "TF400813: The user '6a1f7c9e-2b4d-4e8f-9a0b-1c2d3e4f5a6b' is not authorized to access this resource.",
+      typeName: 'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
+      typeKey: 'UnauthorizedRequestException',
+      errorCode: 0,
+      eventId: 3000,
+    },
+  };
+}
 
 /** The connectionData answer for a signed-in user (Azure DevOps and Azure DevOps Server). */
 export function connectionData(user: SimulatedUser): unknown {
@@ -87,11 +124,15 @@ export interface AzureDevOpsSimulatorOptions {
   readonly status?: number;
   /** The account whose personal access token connectionData accepts, in every organisation; without one, every token is refused. */
   readonly account?: SimulatedAccount;
+  /** The Entra simulator whose access tokens (for the account) the APIs also accept. */
+  readonly entra?: EntraTokens;
 }
 
 export interface AzureDevOpsSimulator extends Simulator {
   /** Refuses the account's PAT with this `*PolicyViolation` code (see policyViolationAnswer); null switches it off. */
   failPatPolicy(code: string | null): void;
+  /** Refuses Entra access tokens with 401 TF400813 (true), or accepts them again (false). */
+  failOAuthPolicy(on: boolean): void;
   /** Adds or changes an organisation. */
   setOrganization(name: string, setup: AzureDevOpsOrganizationSetup): void;
   removeOrganization(name: string): void;
@@ -102,13 +143,28 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
   const organizations = new Map(Object.entries(options.organizations).map(([name, setup]) => [name.toLowerCase(), setup]));
   const authority = (options.authority ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
   let policyViolation: string | null = null;
+  let oauthPolicy = false;
+  const withEntra = (headers: IncomingHttpHeaders): SimulatorResponse | null => {
+    if (options.account === undefined || !entraToken(options.entra, headers)) return null;
+    return oauthPolicy ? tf400813Answer() : { status: 200, json: connectionData(options.account.user) };
+  };
 
   const simulator = await startSimulator([
     ({ method, url, headers }) => {
       const segments = segmentsOf(url);
       if (method !== 'GET' || !segments || segments.length !== 3 || segments[1] !== '_apis' || segments[2] !== 'connectionData') return null;
       if (!organizations.has(segments[0]!.toLowerCase())) return { status: 404, text: 'Not Found' };
-      return connectionDataAnswer(options.account, headers, policyViolation);
+      return withEntra(headers) ?? connectionDataAnswer(options.account, headers, policyViolation);
+    },
+    // The catalogue's OAuth token check (app.vssps.visualstudio.com, moved onto this simulator): the profile of
+    // the token's user. Only Entra tokens; the fields (id, displayName, emailAddress, publicAlias) are the Profile
+    // API's as third-party code reads them (§1.3 Gitpod), not Microsoft's docs.
+    ({ method, url, headers }) => {
+      if (method !== 'GET' || url.pathname !== '/_apis/profile/profiles/me') return null;
+      if (options.account === undefined || !entraToken(options.entra, headers)) return { status: 401, text: '' };
+      if (oauthPolicy) return tf400813Answer();
+      const { user } = options.account;
+      return { status: 200, json: { id: '6a1f7c9e-2b4d-4e8f-9a0b-1c2d3e4f5a6b', displayName: user.displayName, emailAddress: user.email, publicAlias: '6a1f7c9e-2b4d-4e8f-9a0b-1c2d3e4f5a6b' } };
     },
     ({ method, url }) => {
       if (method !== 'HEAD' && method !== 'GET') return null;
@@ -133,6 +189,9 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
     ...simulator,
     failPatPolicy(code) {
       policyViolation = code;
+    },
+    failOAuthPolicy(on) {
+      oauthPolicy = on;
     },
     setOrganization(name, setup) {
       organizations.set(name.toLowerCase(), setup);

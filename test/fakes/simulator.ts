@@ -27,8 +27,8 @@ export interface SimulatorResponse {
   readonly text?: string;
 }
 
-/** A route: the answer for a request, or null when the path is not its. */
-export type SimulatorRoute = (request: { method: string; url: URL; headers: IncomingHttpHeaders }) => SimulatorResponse | null;
+/** A route: the answer for a request, or null when the path is not its. `body` is the request body as text ("" for none). */
+export type SimulatorRoute = (request: { method: string; url: URL; headers: IncomingHttpHeaders; body: string }) => SimulatorResponse | null;
 
 export type SimulatorFailure =
   /** Every connection is reset during the TLS handshake (a server that is down or a broken proxy). */
@@ -97,20 +97,26 @@ export async function startSimulator(routes: readonly SimulatorRoute[]): Promise
   const server = https.createServer({ key, cert }, (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     requests.push({ method, path: request.url ?? '/', headers: request.headers });
-    request.resume();
     if (failure?.type === 'hang') {
+      request.resume();
       held.add(response);
       response.on('close', () => held.delete(response));
       return;
     }
-    if (failure?.type === 'status') return send(response, { status: failure.status, text: 'Service Unavailable' }, method);
-    if (failure?.type === 'html') return send(response, { status: 200, text: htmlPage, headers: { 'Content-Type': 'text/html; charset=utf-8' } }, method);
-    const url = new URL(request.url ?? '/', 'https://127.0.0.1');
-    for (const route of routes) {
-      const answer = route({ method, url, headers: request.headers });
-      if (answer) return send(response, answer, method);
-    }
-    send(response, { status: 404, text: 'Not Found' }, method);
+    // The body (OAuth token requests and form posts) is read whole before routing.
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (failure?.type === 'status') return send(response, { status: failure.status, text: 'Service Unavailable' }, method);
+      if (failure?.type === 'html') return send(response, { status: 200, text: htmlPage, headers: { 'Content-Type': 'text/html; charset=utf-8' } }, method);
+      const url = new URL(request.url ?? '/', 'https://127.0.0.1');
+      const body = Buffer.concat(chunks).toString('utf8');
+      for (const route of routes) {
+        const answer = route({ method, url, headers: request.headers, body });
+        if (answer) return send(response, answer, method);
+      }
+      send(response, { status: 404, text: 'Not Found' }, method);
+    });
   });
   server.on('connection', (socket: Socket) => {
     if (failure?.type === 'reset') {
@@ -205,7 +211,16 @@ export function basicCredentials(headers: IncomingHttpHeaders): { user: string; 
   return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Whether `presented` is the account's token (no account: no token is). */
-export function acceptsToken(account: SimulatedAccount | undefined, presented: string | null): account is SimulatedAccount {
-  return account !== undefined && presented !== null && presented === account.personalAccessToken;
+/**
+ * Whether `presented` is the account's token (no account: no token is),
+ * or, with `oauth`, an access token that authorization server issued and
+ * that is still valid (the real APIs take both).
+ */
+export function acceptsToken(
+  account: SimulatedAccount | undefined,
+  presented: string | null,
+  oauth?: { accessGrant(token: string): unknown },
+): account is SimulatedAccount {
+  if (account === undefined || presented === null) return false;
+  return presented === account.personalAccessToken || (oauth !== undefined && oauth.accessGrant(presented) !== null);
 }

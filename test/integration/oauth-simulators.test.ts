@@ -1,0 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { callbackOptions, oauthEndpoints, oauthScopeParameter } from '../../electron/common/providers';
+import type { ProviderKind } from '../../electron/common/provider-kind';
+import { startAzureDevOpsSimulator } from '../fakes/azure-devops';
+import type { AzureDevOpsSimulator } from '../fakes/azure-devops';
+import { startEntraSimulator } from '../fakes/entra';
+import type { EntraSimulator } from '../fakes/entra';
+import { pkceChallenge } from '../fakes/oauth';
+import type { AuthorizeOutcome } from '../fakes/oauth';
+import type { SimulatedAccount, Simulator } from '../fakes/simulator';
+
+// The simulated OAuth authorization servers walk the code flow as a person
+// does (the consent page's Authorize and Deny buttons, pressed by posting
+// their forms) and enforce what spec/SCM-PROTOCOLS.md says each provider
+// enforces. The endpoints, scopes and callback URLs are the catalogue's,
+// moved onto the simulator's origin.
+
+const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const account: SimulatedAccount = { user: { username: 'sam', displayName: 'Sam Example', email: 'sam@example.test' }, personalAccessToken: 'simulated-pat' };
+const localRunner = { kind: 'local', url: null } as const;
+
+const simulators: Simulator[] = [];
+afterAll(async () => {
+  await Promise.all(simulators.map((simulator) => simulator.close()));
+});
+
+async function track<T extends Simulator>(started: Promise<T>): Promise<T> {
+  const simulator = await started;
+  simulators.push(simulator);
+  return simulator;
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+function call(url: string, ca: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...options.headers, ...(options.body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(options.body)) }) };
+    const request = https.request(url, { method: options.method ?? 'GET', ca, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+function postForm(url: string, ca: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
+  return call(url, ca, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+}
+
+/** The catalogue's authorize and token URLs for a kind, moved from the real origin onto the simulator. */
+function endpointsOn(kind: ProviderKind, baseUrl: string, simulatorOrigin: string, tenantId?: string): { authorize: string; token: string } {
+  const endpoints = oauthEndpoints(kind, { baseUrl, ...(tenantId === undefined ? {} : { tenant: tenantId }) });
+  if (!endpoints.ok) throw new Error(endpoints.message);
+  const move = (url: string) => {
+    const parsed = new URL(url);
+    return `${simulatorOrigin}${parsed.pathname}${parsed.search}`;
+  };
+  return { authorize: move(endpoints.authorize), token: move(endpoints.token) };
+}
+
+/** The catalogue's callback URL of a kind for the local runner ("loopback" or "custom-scheme"). */
+function callbackOf(kind: ProviderKind, callbackKind: 'loopback' | 'custom-scheme'): string {
+  const option = callbackOptions(kind, localRunner).find((candidate) => candidate.kind === callbackKind);
+  if (!option) throw new Error(`${kind} has no ${callbackKind} callback`);
+  return option.url;
+}
+
+function withQuery(url: string, parameters: Record<string, string | null>): string {
+  const parsed = new URL(url);
+  for (const [name, value] of Object.entries(parameters)) if (value !== null) parsed.searchParams.set(name, value);
+  return parsed.toString();
+}
+
+function redirected(outcome: AuthorizeOutcome): URL {
+  if (outcome.kind !== 'redirect') throw new Error(`expected a redirect, got a page (${outcome.status}): ${outcome.text}`);
+  return new URL(outcome.location);
+}
+
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: pkceChallenge(verifier) };
+}
+
+const json = (answer: Answer) => JSON.parse(answer.text) as Record<string, unknown>;
+
+describe('Entra ID (Azure DevOps)', () => {
+  const publicApp = { clientId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', name: 'Paddock', tenant };
+  const webApp = { clientId: '1b2c3d4e-5f60-4b7c-9d8e-0f1a2b3c4d5e', clientSecret: 'web-app-secret', name: 'Paddock (runner)', tenant };
+  const runnerCallback = 'https://runner.example.test/oauth/callback';
+  let entra: EntraSimulator;
+  let ado: AzureDevOpsSimulator;
+  let endpoints: { authorize: string; token: string };
+  const scope = oauthScopeParameter('azure-devops');
+  const loopback = callbackOf('azure-devops', 'loopback'); // http://localhost/oauth/callback
+
+  beforeAll(async () => {
+    entra = await track(
+      startEntraSimulator({
+        tenants: [tenant],
+        user: account.user,
+        clients: [
+          { ...publicApp, redirectUris: [loopback, callbackOf('azure-devops', 'custom-scheme')] },
+          { ...webApp, redirectUris: [runnerCallback] },
+        ],
+      }),
+    );
+    ado = await track(startAzureDevOpsSimulator({ authority: entra.origin, organizations: { contoso: { tenant } }, account, entra }));
+    endpoints = endpointsOn('azure-devops', 'https://dev.azure.com', entra.origin, tenant);
+  });
+  beforeEach(() => {
+    entra.failOAuth(null);
+    ado.failOAuthPolicy(false);
+  });
+
+  const authorizeUrl = (overrides: Record<string, string | null> = {}, challenge: string | null = null) =>
+    withQuery(endpoints.authorize, {
+      client_id: publicApp.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://localhost:53682/oauth/callback',
+      response_mode: 'query',
+      scope,
+      state: 'state-1',
+      code_challenge: challenge,
+      code_challenge_method: challenge === null ? null : 'S256',
+      ...overrides,
+    });
+
+  async function codeFor(challenge: string, overrides: Record<string, string | null> = {}): Promise<string> {
+    const url = redirected(await entra.authorize(authorizeUrl(overrides, challenge), 'allow'));
+    return url.searchParams.get('code')!;
+  }
+
+  const redeem = (code: string, verifier: string, extra: Record<string, string> = {}) =>
+    postForm(endpoints.token, entra.ca, {
+      client_id: publicApp.clientId,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'http://localhost:53682/oauth/callback',
+      code_verifier: verifier,
+      scope,
+      ...extra,
+    });
+
+  it('shows a consent page naming the app and the scopes, with Authorize and Deny buttons', async () => {
+    const page = await call(authorizeUrl({}, pkce().challenge), entra.ca);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).toContain('Paddock');
+    expect(page.text).toContain('499b84ac-1321-427f-aa17-267ca6975798/vso.code_write');
+    expect(page.text).toMatch(/<button[^>]*value="allow">Authorize<\/button>/);
+    expect(page.text).toMatch(/<button[^>]*value="deny">Deny<\/button>/);
+    expect(page.text).not.toContain('<script');
+  });
+
+  it('walks the code flow with PKCE on the loopback callback (any port): the access token reaches Azure DevOps, the refresh token refreshes', async () => {
+    const { verifier, challenge } = pkce();
+    const location = redirected(await entra.authorize(authorizeUrl({}, challenge), 'allow'));
+    expect(`${location.origin}${location.pathname}`).toBe('http://localhost:53682/oauth/callback');
+    expect(location.searchParams.get('state')).toBe('state-1');
+    const answer = await redeem(location.searchParams.get('code')!, verifier);
+    expect(answer.status).toBe(200);
+    const tokens = json(answer);
+    expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope });
+    expect(typeof tokens.refresh_token).toBe('string'); // offline_access
+    const claims = JSON.parse(Buffer.from(String(tokens.id_token).split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims).toMatchObject({ aud: publicApp.clientId, tid: tenant, name: 'Sam Example', preferred_username: 'sam@example.test' });
+
+    const bearer = { Authorization: `Bearer ${String(tokens.access_token)}` };
+    const connection = await call(`${ado.origin}/contoso/_apis/connectionData`, ado.ca, { headers: bearer });
+    expect(connection.status).toBe(200);
+    expect(json(connection)).toMatchObject({ authenticatedUser: { providerDisplayName: 'Sam Example' } });
+    const basic = { Authorization: `Basic ${Buffer.from(`sam@example.test:${String(tokens.access_token)}`).toString('base64')}` };
+    expect((await call(`${ado.origin}/contoso/_apis/connectionData`, ado.ca, { headers: basic })).status).toBe(200);
+    const profile = await call(`${ado.origin}/_apis/profile/profiles/me`, ado.ca, { headers: bearer });
+    expect(json(profile)).toMatchObject({ displayName: 'Sam Example', emailAddress: 'sam@example.test' });
+
+    const refreshed = await postForm(endpoints.token, entra.ca, { client_id: publicApp.clientId, grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), scope });
+    expect(refreshed.status).toBe(200);
+    const next = json(refreshed);
+    expect(next.access_token).not.toBe(tokens.access_token);
+    expect(next.refresh_token).not.toBe(tokens.refresh_token);
+    // §1.3: "Refresh tokens aren't revoked when used".
+    const again = await postForm(endpoints.token, entra.ca, { client_id: publicApp.clientId, grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), scope });
+    expect(again.status).toBe(200);
+  });
+
+  it('sends Deny back to the app as access_denied with the state', async () => {
+    const location = redirected(await entra.authorize(authorizeUrl({}, pkce().challenge), 'deny'));
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('state-1');
+    expect(location.searchParams.get('code')).toBeNull();
+  });
+
+  it('shows AADSTS50011 on the page for a redirect URI the registration does not list (an https host, or 127.0.0.1 not registered)', async () => {
+    for (const redirectUri of ['https://evil.example.test/oauth/callback', 'http://127.0.0.1:53682/oauth/callback', 'http://localhost:53682/other']) {
+      const outcome = await entra.authorize(authorizeUrl({ redirect_uri: redirectUri }), 'allow');
+      expect(outcome.kind).toBe('page');
+      if (outcome.kind === 'page') expect(outcome.text).toContain('AADSTS50011');
+    }
+  });
+
+  it('refuses a wrong or missing code_verifier (AADSTS501481), a reused code, an expired code, and another redirect_uri', async () => {
+    const { verifier, challenge } = pkce();
+    const wrong = await redeem(await codeFor(challenge), pkce().verifier);
+    expect(wrong.status).toBe(400);
+    expect(json(wrong)).toMatchObject({ error: 'invalid_grant' });
+    expect(String(json(wrong).error_description)).toMatch(/^AADSTS501481:/);
+    const missing = await postForm(endpoints.token, entra.ca, { client_id: publicApp.clientId, grant_type: 'authorization_code', code: await codeFor(challenge), redirect_uri: 'http://localhost:53682/oauth/callback', scope });
+    expect(String(json(missing).error_description)).toMatch(/^AADSTS501481:/);
+
+    const code = await codeFor(challenge);
+    expect((await redeem(code, verifier)).status).toBe(200);
+    const reused = await redeem(code, verifier);
+    expect(reused.status).toBe(400);
+    expect(json(reused).error).toBe('invalid_grant');
+
+    const late = await codeFor(challenge);
+    entra.advance(11 * 60 * 1000);
+    expect(json(await redeem(late, verifier)).error).toBe('invalid_grant');
+
+    const elsewhere = await redeem(await codeFor(challenge), verifier, { redirect_uri: 'http://localhost:1234/oauth/callback' });
+    expect(json(elsewhere).error).toBe('invalid_grant');
+  });
+
+  it('takes a client secret only from a confidential app: AADSTS700025 for a public one that sends it, AADSTS7000218 / 7000215 for a web app without or with the wrong one', async () => {
+    const { verifier, challenge } = pkce();
+    const publicWithSecret = await redeem(await codeFor(challenge), verifier, { client_secret: 'anything' });
+    expect(publicWithSecret.status).toBe(401);
+    expect(json(publicWithSecret).error).toBe('invalid_client');
+    expect(String(json(publicWithSecret).error_description)).toMatch(/^AADSTS700025:/);
+
+    const webCode = async () =>
+      redirected(await entra.authorize(authorizeUrl({ client_id: webApp.clientId, redirect_uri: runnerCallback }, challenge), 'allow')).searchParams.get('code')!;
+    const webRedeem = async (extra: Record<string, string>) =>
+      postForm(endpoints.token, entra.ca, { client_id: webApp.clientId, grant_type: 'authorization_code', code: await webCode(), redirect_uri: runnerCallback, code_verifier: verifier, scope, ...extra });
+    expect(String(json(await webRedeem({})).error_description)).toMatch(/^AADSTS7000218:/);
+    const wrongSecret = await webRedeem({ client_secret: 'wrong' });
+    expect(wrongSecret.status).toBe(401);
+    expect(String(json(wrongSecret).error_description)).toMatch(/^AADSTS7000215:/);
+    expect((await webRedeem({ client_secret: webApp.clientSecret })).status).toBe(200);
+  });
+
+  it('refuses a request without state on the page, and a single-tenant app on /common or /organizations (AADSTS50194)', async () => {
+    const noState = await entra.authorize(authorizeUrl({ state: null }), 'allow');
+    expect(noState.kind).toBe('page');
+    for (const path of ['common', 'organizations']) {
+      const onCommon = endpointsOn('azure-devops', 'https://dev.azure.com', entra.origin, path);
+      const outcome = await entra.authorize(withQuery(onCommon.authorize, { client_id: publicApp.clientId, response_type: 'code', redirect_uri: loopback, scope, state: 's' }), 'allow');
+      expect(outcome.kind).toBe('page');
+      if (outcome.kind === 'page') expect(outcome.text).toContain('AADSTS50194');
+      const token = await postForm(onCommon.token, entra.ca, { client_id: publicApp.clientId, grant_type: 'authorization_code', code: 'x', redirect_uri: loopback });
+      expect(String(json(token).error_description)).toMatch(/^AADSTS50194:/);
+    }
+  });
+
+  it('refuses a scope that does not exist (bare vso.code_full) by redirect with invalid_scope and the state', async () => {
+    const location = redirected(await entra.authorize(authorizeUrl({ scope: 'vso.code_full offline_access' }), 'allow'));
+    expect(location.searchParams.get('error')).toBe('invalid_scope');
+    expect(location.searchParams.get('error_description')).toMatch(/^AADSTS70011:.*vso\.code_full/);
+    expect(location.searchParams.get('state')).toBe('state-1');
+  });
+
+  it('switches failures on: consent required, guest account, invalid scope, redirect mismatch, an expired refresh token, and the organisation refusing the token (TF400813)', async () => {
+    const cases = [
+      ['consent-required', 'consent_required', 'AADSTS65001'],
+      ['guest-account', 'access_denied', 'AADSTS50020'],
+      ['invalid-scope', 'invalid_scope', 'AADSTS70011'],
+    ] as const;
+    for (const [failure, error, code] of cases) {
+      entra.failOAuth(failure);
+      const location = redirected(await entra.authorize(authorizeUrl({}, pkce().challenge), 'allow'));
+      expect(location.searchParams.get('error')).toBe(error);
+      expect(location.searchParams.get('error_description')).toMatch(new RegExp(`^${code}:`));
+      expect(location.searchParams.get('state')).toBe('state-1');
+    }
+    entra.failOAuth('redirect-mismatch');
+    const page = await entra.authorize(authorizeUrl({}, pkce().challenge), 'allow');
+    expect(page.kind === 'page' && page.text.includes('AADSTS50011')).toBe(true);
+
+    entra.failOAuth(null);
+    const { verifier, challenge } = pkce();
+    const tokens = json(await redeem(await codeFor(challenge), verifier));
+    entra.failOAuth('refresh-expired');
+    const refreshed = await postForm(endpoints.token, entra.ca, { client_id: publicApp.clientId, grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), scope });
+    expect(refreshed.status).toBe(400);
+    expect(json(refreshed).error).toBe('invalid_grant');
+    expect(String(json(refreshed).error_description)).toMatch(/^AADSTS700082:/);
+
+    ado.failOAuthPolicy(true);
+    const refused = await call(`${ado.origin}/contoso/_apis/connectionData`, ado.ca, { headers: { Authorization: `Bearer ${String(tokens.access_token)}` } });
+    expect(refused.status).toBe(401);
+    expect(String(json(refused).message)).toMatch(/^TF400813:/);
+    // The organisation's PAT stays accepted: the policy concerns OAuth tokens.
+    const pat = await call(`${ado.origin}/contoso/_apis/connectionData`, ado.ca, { headers: { Authorization: `Basic ${Buffer.from(':simulated-pat').toString('base64')}` } });
+    expect(pat.status).toBe(200);
+  });
+
+  it('stops accepting an access token after its hour, and one without an Azure DevOps scope', async () => {
+    const { verifier, challenge } = pkce();
+    const tokens = json(await redeem(await codeFor(challenge), verifier));
+    const openIdOnly = json(await redeem(await codeFor(challenge, { scope: 'openid profile' }), verifier, { scope: 'openid profile' }));
+    const check = (token: unknown) => call(`${ado.origin}/contoso/_apis/connectionData`, ado.ca, { headers: { Authorization: `Bearer ${String(token)}` } });
+    expect((await check(openIdOnly.access_token)).status).toBe(401);
+    expect((await check(tokens.access_token)).status).toBe(200);
+    entra.advance(61 * 60 * 1000);
+    expect((await check(tokens.access_token)).status).toBe(401);
+  });
+});
