@@ -82,7 +82,7 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
               <h2>
                 {provider} <span className="muted">{access.host}</span>
               </h2>
-              <p className="muted">On the runner {access.runnerName}.</p>
+              <p className="muted">Runner: {access.runnerName}</p>
               {access.connections.length === 0 && (
                 <p>No organizations are set up for this host yet. An admin adds them in the runner’s repository access.</p>
               )}

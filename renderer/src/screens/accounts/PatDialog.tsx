@@ -163,8 +163,8 @@ export function PatDialog({
       ) : (
         <form onSubmit={submit} noValidate aria-busy={busy || undefined}>
           <p>
-            Paddock uses this token to clone, pull and push your repositories at {where}. The runner {access.runnerName} keeps it; it is not
-            shown again.
+            Paddock uses this token to clone, pull and push your repositories at {where}. {access.runnerName} keeps it, and it is not shown
+            again.
           </p>
           <h3 className="small-heading">1. Create the token</h3>
           {page ? (
