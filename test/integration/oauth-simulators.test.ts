@@ -7,6 +7,8 @@ import type { ProviderKind } from '../../electron/common/provider-kind';
 import { startAzureDevOpsSimulator } from '../fakes/azure-devops';
 import type { AzureDevOpsSimulator } from '../fakes/azure-devops';
 import { startEntraSimulator } from '../fakes/entra';
+import { startGitHubSimulator } from '../fakes/github';
+import type { GitHubSimulator } from '../fakes/github';
 import type { EntraSimulator } from '../fakes/entra';
 import { pkceChallenge } from '../fakes/oauth';
 import type { AuthorizeOutcome } from '../fakes/oauth';
@@ -313,5 +315,110 @@ describe('Entra ID (Azure DevOps)', () => {
     expect((await check(tokens.access_token)).status).toBe(200);
     entra.advance(61 * 60 * 1000);
     expect((await check(tokens.access_token)).status).toBe(401);
+  });
+});
+
+describe.each([
+  { layout: 'api', baseUrl: 'https://github.com', apiBase: '' },
+  { layout: 'enterprise-server', baseUrl: 'https://ghe.example.test', apiBase: '/api/v3' },
+] as const)('GitHub OAuth app ($layout)', ({ layout, baseUrl, apiBase }) => {
+  const app = { clientId: 'Iv1.simulated', clientSecret: 'github-app-secret', name: 'Paddock' };
+  const loopback = callbackOf('github', 'loopback'); // http://127.0.0.1/oauth/callback
+  const presented = 'http://127.0.0.1:49152/oauth/callback';
+  let github: GitHubSimulator;
+  let endpoints: { authorize: string; token: string };
+
+  beforeAll(async () => {
+    github = await track(startGitHubSimulator({ layout, account, clients: [{ ...app, redirectUris: [loopback] }] }));
+    endpoints = endpointsOn('github', baseUrl, github.origin);
+  });
+  beforeEach(() => github.failOAuth(null));
+
+  const authorizeUrl = (overrides: Record<string, string | null> = {}, challenge: string | null = null) =>
+    withQuery(endpoints.authorize, {
+      client_id: app.clientId,
+      redirect_uri: presented,
+      scope: oauthScopeParameter('github'),
+      state: 'gh-state',
+      code_challenge: challenge,
+      code_challenge_method: challenge === null ? null : 'S256',
+      ...overrides,
+    });
+  const codeFor = async (challenge: string) => redirected(await github.authorize(authorizeUrl({}, challenge), 'allow')).searchParams.get('code')!;
+  const exchange = (fields: Record<string, string>, headers: Record<string, string> = { Accept: 'application/json' }) =>
+    postForm(endpoints.token, github.ca, { client_id: app.clientId, client_secret: app.clientSecret, redirect_uri: presented, ...fields }, headers);
+
+  it('walks the code flow with PKCE: a token without expiry or refresh token that GET /user accepts with the granted scopes', async () => {
+    const page = await call(authorizeUrl({}, pkce().challenge), github.ca);
+    expect(page.text).toContain('Paddock');
+    expect(page.text).toContain('<li>workflow</li>');
+    const { verifier, challenge } = pkce();
+    const location = redirected(await github.authorize(authorizeUrl({}, challenge), 'allow'));
+    expect(`${location.origin}${location.pathname}`).toBe(presented); // another loopback port than the registered URL's
+    expect(location.searchParams.get('state')).toBe('gh-state');
+    const answer = await exchange({ code: location.searchParams.get('code')!, code_verifier: verifier });
+    const tokens = json(answer);
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'repo,workflow' });
+    expect(String(tokens.access_token)).toMatch(/^gho_/);
+    expect(tokens).not.toHaveProperty('refresh_token');
+    expect(tokens).not.toHaveProperty('expires_in');
+    const user = await call(`${github.origin}${apiBase}/user`, github.ca, { headers: { Authorization: `Bearer ${String(tokens.access_token)}` } });
+    expect(user.status).toBe(200);
+    expect(json(user)).toMatchObject({ login: 'sam' });
+    expect(user.headers['x-oauth-scopes']).toBe('repo, workflow');
+    expect((await call(`${github.origin}${apiBase}/user`, github.ca, { headers: { Authorization: 'Bearer gho_not_issued' } })).status).toBe(401);
+  });
+
+  it('answers form-encoded without Accept: application/json, and takes a JSON body', async () => {
+    const { verifier, challenge } = pkce();
+    const form = await exchange({ code: await codeFor(challenge), code_verifier: verifier }, {});
+    expect(form.headers['content-type']).toContain('application/x-www-form-urlencoded');
+    const parsed = new URLSearchParams(form.text);
+    expect(parsed.get('access_token')).toMatch(/^gho_/);
+    expect(parsed.get('scope')).toBe('repo,workflow');
+    const body = JSON.stringify({ client_id: app.clientId, client_secret: app.clientSecret, code: await codeFor(challenge), redirect_uri: presented, code_verifier: verifier });
+    const viaJson = await call(endpoints.token, github.ca, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body });
+    expect(String(json(viaJson).access_token)).toMatch(/^gho_/);
+  });
+
+  it('sends Deny back as access_denied with the state', async () => {
+    const location = redirected(await github.authorize(authorizeUrl({}, pkce().challenge), 'deny'));
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('gh-state');
+  });
+
+  it('sends a redirect_uri on another host or outside the callback path to the registered callback with redirect_uri_mismatch', async () => {
+    for (const wrong of ['http://localhost:49152/oauth/callback', 'http://127.0.0.1:49152/elsewhere', 'https://evil.example.test/oauth/callback']) {
+      const location = redirected(await github.authorize(authorizeUrl({ redirect_uri: wrong }), 'allow'));
+      expect(`${location.origin}${location.pathname}`).toBe(loopback);
+      expect(location.searchParams.get('error')).toBe('redirect_uri_mismatch');
+      expect(location.searchParams.get('state')).toBe('gh-state');
+    }
+  });
+
+  it('refuses a wrong client secret, a wrong verifier, a reused code, another redirect_uri, a missing state, and a refresh grant', async () => {
+    const { verifier, challenge } = pkce();
+    expect(json(await exchange({ code: await codeFor(challenge), code_verifier: verifier, client_secret: 'wrong' })).error).toBe('incorrect_client_credentials');
+    expect(json(await exchange({ code: await codeFor(challenge), code_verifier: pkce().verifier })).error).toBe('bad_verification_code');
+    const code = await codeFor(challenge);
+    expect(json(await exchange({ code, code_verifier: verifier })).access_token).toBeDefined();
+    expect(json(await exchange({ code, code_verifier: verifier })).error).toBe('bad_verification_code');
+    expect(json(await exchange({ code: await codeFor(challenge), code_verifier: verifier, redirect_uri: 'http://127.0.0.1:1/oauth/callback' })).error).toBe('redirect_uri_mismatch');
+    expect((await github.authorize(authorizeUrl({ state: null }), 'allow')).kind).toBe('page');
+    expect(json(await exchange({ grant_type: 'refresh_token', refresh_token: 'x' })).error).toBe('unsupported_grant_type');
+    const plain = redirected(await github.authorize(authorizeUrl({ code_challenge: 'abc', code_challenge_method: 'plain' }), 'allow'));
+    expect(plain.searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('switches failures on: redirect mismatch and a suspended application, both sent to the callback with the state', async () => {
+    for (const [failure, error] of [
+      ['redirect-mismatch', 'redirect_uri_mismatch'],
+      ['application-suspended', 'application_suspended'],
+    ] as const) {
+      github.failOAuth(failure);
+      const location = redirected(await github.authorize(authorizeUrl({}, pkce().challenge), 'allow'));
+      expect(location.searchParams.get('error')).toBe(error);
+      expect(location.searchParams.get('state')).toBe('gh-state');
+    }
   });
 });
