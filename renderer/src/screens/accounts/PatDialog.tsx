@@ -175,7 +175,8 @@ export function PatDialog({
               {link.ok && link.prefilled.name && link.prefilled.scopes && ' — it fills in the name and scopes; check them against this list.'}
             </p>
           ) : (
-            <p>{link.ok ? `Open ${provider}’s page for new personal access tokens.` : link.message}</p>
+            // No page to link to (Azure DevOps Server keeps it in each collection's settings, which this list does not name).
+            <p>On {access.host}, open your user settings, then Personal access tokens, and create a new token.</p>
           )}
           <p>Choose on that page:</p>
           <dl className="facts pat-choices">

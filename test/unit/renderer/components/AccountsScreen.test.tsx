@@ -115,6 +115,8 @@ describe('AccountsScreen', () => {
     expect(connectWithPat).toHaveBeenCalledWith(expect.objectContaining({ runnerId: 'local', host: ghes.host, organization: null }));
     emitHosts([{ ...ghes, connections: [{ organization: null, state: 'connected', source: 'pat', account: 'octocat', expiresAt: connected.expiresAt }] }]);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    // The button that opened the dialog has gone with the connection: focus lands on the heading, not on nothing.
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Accounts' }));
 
     const github = section('GitHub https://ghe.example.test on Local runner');
     expect(github.textContent).toContain('Connected');
@@ -135,6 +137,7 @@ describe('AccountsScreen', () => {
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Log out' }));
     expect(logOut).toHaveBeenCalledWith({ runnerId: 'local', host: azure.host, organization: 'fabrikam' });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Accounts' }));
     expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Logged out of fabrikam (https://dev.azure.com).');
 
     emitHosts([{ ...azure, connections: azure.connections.map((c) => (c.organization === 'fabrikam' ? { ...c, state: 'none', source: null, account: null, expiresAt: null } : c)) }]);

@@ -83,6 +83,14 @@ describe('PatDialog', () => {
     expect(dialog.textContent).toContain('Choose this one organization, not “All accessible organizations”.');
   });
 
+  it('says where to create the token when the catalogue has no page to link to', () => {
+    const server: HostAccess = { ...ghes, host: 'https://tfs.example.test/tfs', kind: 'azure-devops-server' };
+    const { dialog } = setup(server, null);
+    expect(within(dialog).queryByRole('link')).toBeNull();
+    expect(dialog.textContent).toContain('On https://tfs.example.test/tfs, open your user settings, then Personal access tokens, and create a new token.');
+    expect(within(dialog).getByRole('button', { name: 'Copy the name' })).toBeTruthy();
+  });
+
   it('seals the pasted token for this runner, host and organization; the plaintext is gone from the page once sent', async () => {
     const connectWithPat = vi.fn(async (_input: ConnectInput) => token({ host: azure.host, organization: 'contoso', account: 'alice@contoso.com' }));
     const { user, dialog, field, connect, onClose } = setup(azure, 'contoso', connectWithPat);
