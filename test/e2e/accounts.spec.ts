@@ -111,3 +111,51 @@ test('provides the simulated token on Accounts, is refused a wrong one, sees the
   await expect(entry).toContainText('Not connected');
   await expect(entry.getByRole('button', { name: `Provide a token for ${host}` })).toBeVisible();
 });
+
+test('Azure DevOps: the token is for the one organization of the entry, and connects for it', async ({ app }) => {
+  test.setTimeout(120_000);
+  const banner = app.getByRole('region', { name: 'Simulated providers' });
+  await banner.getByRole('button', { name: 'Show what to enter' }).click();
+  const azure = banner.locator('details').filter({ has: app.locator('.simulation-name', { hasText: /^Azure DevOps$/ }) });
+  await azure.locator('summary').click();
+  const value = async (label: string) =>
+    (await azure.locator('div').filter({ has: app.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('code').textContent()) ?? '';
+  const organization = await value('Organization');
+  const account = await value('Account');
+  const token = await value('Personal access token');
+  expect([organization, account, token]).not.toContain('');
+
+  // Repository access with personal access tokens only (OAuth comes later in the issue).
+  await banner.getByRole('link', { name: 'repository access for the Local runner' }).click();
+  await expect(app.getByRole('heading', { name: 'No providers yet' })).toBeVisible({ timeout: 20_000 });
+  await app.getByRole('button', { name: 'Add a new provider' }).click();
+  const providerDialog = app.getByRole('dialog', { name: 'Add a new provider' });
+  await providerDialog.getByLabel('Provider').selectOption({ label: 'Azure DevOps' });
+  await providerDialog.getByRole('textbox', { name: 'Organization 1', exact: true }).fill(organization);
+  await providerDialog.getByRole('textbox', { name: 'Tenant of organization 1', exact: true }).fill(await value('Tenant of the organization'));
+  await providerDialog.getByRole('switch', { name: 'Enable OAuth' }).uncheck();
+  await providerDialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(providerDialog).toBeHidden({ timeout: 20_000 });
+
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
+  const entry = app.getByRole('region', { name: 'Azure DevOps https://dev.azure.com on Local runner' });
+  await expect(entry.getByRole('heading', { name: organization })).toBeVisible();
+  await expect(entry).toContainText('Not connected');
+  await entry.getByRole('button', { name: `Provide a token for ${organization} (https://dev.azure.com)` }).click();
+
+  const dialog = app.getByRole('dialog', { name: 'Provide a personal access token' });
+  await expect(dialog.getByRole('link', { name: /new-token page/ })).toHaveAttribute('href', new RegExp(`^https://dev\\.azure\\.com/${organization}/`));
+  await expect(dialog).toContainText('Choose this one organization, not “All accessible organizations”.');
+  await expect(dialog.getByRole('button', { name: 'Copy the organization' })).toBeVisible();
+  await expectAccessibleInBothSchemes(app);
+  await screenshot(app, 'pat-dialog-azure-devops');
+
+  await dialog.getByLabel('Personal access token').fill(token);
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog.getByRole('status')).toHaveText(`Azure DevOps is now connected as ${account} for ${organization}.`, { timeout: 20_000 });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(entry).toContainText('Connected');
+  await expect(entry).toContainText(account);
+  await expectAccessibleInBothSchemes(app);
+  await screenshot(app, 'accounts-azure-devops-connected');
+});
