@@ -9,6 +9,8 @@ import type { AzureDevOpsSimulator } from '../fakes/azure-devops';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator } from '../fakes/github';
 import type { GitHubSimulator } from '../fakes/github';
+import { startGitLabSimulator } from '../fakes/gitlab';
+import type { GitLabSimulator } from '../fakes/gitlab';
 import type { EntraSimulator } from '../fakes/entra';
 import { pkceChallenge } from '../fakes/oauth';
 import type { AuthorizeOutcome } from '../fakes/oauth';
@@ -420,5 +422,146 @@ describe.each([
       expect(location.searchParams.get('error')).toBe(error);
       expect(location.searchParams.get('state')).toBe('gh-state');
     }
+  });
+});
+
+describe('GitLab', () => {
+  const publicApp = { clientId: 'gitlab-public-app', name: 'Paddock' };
+  const confidentialApp = { clientId: 'gitlab-confidential-app', clientSecret: 'gitlab-secret', name: 'Paddock (runner)' };
+  const loopback = callbackOf('gitlab', 'loopback'); // http://127.0.0.1/oauth/callback
+  const presented = 'http://127.0.0.1:50123/oauth/callback';
+  const runnerCallback = 'https://runner.example.test/oauth/callback';
+  let gitlab: GitLabSimulator;
+  let endpoints: { authorize: string; token: string };
+
+  beforeAll(async () => {
+    gitlab = await track(
+      startGitLabSimulator({
+        relativeRoot: '/gitlab',
+        account,
+        clients: [
+          { ...publicApp, redirectUris: [loopback, 'http://localhost/oauth/callback', callbackOf('gitlab', 'custom-scheme')] },
+          { ...confidentialApp, redirectUris: [runnerCallback] },
+        ],
+      }),
+    );
+    // A self-managed instance: the base URL an admin enters is the simulator's.
+    endpoints = endpointsOn('gitlab', gitlab.baseUrl, gitlab.origin);
+  });
+  beforeEach(() => gitlab.failOAuth(null));
+
+  const authorizeUrl = (overrides: Record<string, string | null> = {}, challenge: string | null = null) =>
+    withQuery(endpoints.authorize, {
+      client_id: publicApp.clientId,
+      redirect_uri: presented,
+      response_type: 'code',
+      scope: oauthScopeParameter('gitlab'),
+      state: 'gl-state',
+      code_challenge: challenge,
+      code_challenge_method: challenge === null ? null : 'S256',
+      ...overrides,
+    });
+  const codeFor = async (challenge: string | null, overrides: Record<string, string | null> = {}) =>
+    redirected(await gitlab.authorize(authorizeUrl(overrides, challenge), 'allow')).searchParams.get('code')!;
+  const exchange = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    postForm(endpoints.token, gitlab.ca, { client_id: publicApp.clientId, grant_type: 'authorization_code', redirect_uri: presented, ...fields }, headers);
+
+  it('walks the code flow with PKCE and no secret; the token reaches /oauth/token/info and /api/v4/user; refresh rotates', async () => {
+    const { verifier, challenge } = pkce();
+    const location = redirected(await gitlab.authorize(authorizeUrl({}, challenge), 'allow'));
+    expect(location.searchParams.get('state')).toBe('gl-state');
+    const answer = await exchange({ code: location.searchParams.get('code')!, code_verifier: verifier });
+    expect(answer.status).toBe(200);
+    const tokens = json(answer);
+    expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 7200, scope: 'write_repository read_user' });
+    expect(typeof tokens.created_at).toBe('number');
+    const bearer = (token: unknown) => ({ headers: { Authorization: `Bearer ${String(token)}` } });
+    const info = await call(`${gitlab.baseUrl}/oauth/token/info`, gitlab.ca, bearer(tokens.access_token));
+    expect(json(info)).toMatchObject({ scope: ['write_repository', 'read_user'], application: { uid: publicApp.clientId } });
+    expect(json(info).expires_in).toBeGreaterThan(7100); // seconds left of the two hours
+    expect(json(await call(`${gitlab.baseUrl}/api/v4/user`, gitlab.ca, bearer(tokens.access_token)))).toMatchObject({ username: 'sam' });
+
+    const refresh = (token: unknown) => postForm(endpoints.token, gitlab.ca, { client_id: publicApp.clientId, grant_type: 'refresh_token', refresh_token: String(token), redirect_uri: presented });
+    const rotated = await refresh(tokens.refresh_token);
+    expect(rotated.status).toBe(200);
+    const next = json(rotated);
+    expect(next.refresh_token).not.toBe(tokens.refresh_token);
+    // §3.1: refreshing "invalidates the existing access_token and refresh_token".
+    const reused = await refresh(tokens.refresh_token);
+    expect(reused.status).toBe(400);
+    expect(json(reused).error).toBe('invalid_grant');
+    expect((await call(`${gitlab.baseUrl}/oauth/token/info`, gitlab.ca, bearer(tokens.access_token))).status).toBe(401);
+    expect((await call(`${gitlab.baseUrl}/api/v4/user`, gitlab.ca, bearer(next.access_token))).status).toBe(200);
+    expect((await refresh(next.refresh_token)).status).toBe(200);
+  });
+
+  it('expires access tokens after two hours', async () => {
+    const { verifier, challenge } = pkce();
+    const tokens = json(await exchange({ code: await codeFor(challenge), code_verifier: verifier }));
+    gitlab.advance(2 * 3600 * 1000 + 1000);
+    expect((await call(`${gitlab.baseUrl}/api/v4/user`, gitlab.ca, { headers: { Authorization: `Bearer ${String(tokens.access_token)}` } })).status).toBe(401);
+  });
+
+  it('refuses a token without read_user on /api/v4/user with insufficient_scope', async () => {
+    const { verifier, challenge } = pkce();
+    const tokens = json(await exchange({ code: await codeFor(challenge, { scope: 'write_repository' }), code_verifier: verifier }));
+    const answer = await call(`${gitlab.baseUrl}/api/v4/user`, gitlab.ca, { headers: { Authorization: `Bearer ${String(tokens.access_token)}` } });
+    expect(answer.status).toBe(403);
+    expect(json(answer).error).toBe('insufficient_scope');
+  });
+
+  it('takes a confidential app with its secret (body or Basic) and refuses a wrong one with invalid_client', async () => {
+    const code = async () => codeFor(null, { client_id: confidentialApp.clientId, redirect_uri: runnerCallback });
+    const redeem = async (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+      exchange({ client_id: confidentialApp.clientId, redirect_uri: runnerCallback, code: await code(), ...fields }, headers);
+    const wrong = await redeem({ client_secret: 'wrong' });
+    expect(wrong.status).toBe(401);
+    expect(json(wrong).error).toBe('invalid_client');
+    expect((await redeem({})).status).toBe(401);
+    expect((await redeem({ client_secret: confidentialApp.clientSecret })).status).toBe(200);
+    const basic = `Basic ${Buffer.from(`${confidentialApp.clientId}:${confidentialApp.clientSecret}`).toString('base64')}`;
+    expect((await redeem({}, { Authorization: basic })).status).toBe(200);
+  });
+
+  it('sends Deny back as access_denied with the state', async () => {
+    const location = redirected(await gitlab.authorize(authorizeUrl({}, pkce().challenge), 'deny'));
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('gl-state');
+  });
+
+  it('matches loopback IP literals on any port but localhost and other URIs exactly; shows a mismatch on the page', async () => {
+    expect(redirected(await gitlab.authorize(authorizeUrl({ redirect_uri: 'http://127.0.0.1:1234/oauth/callback' }, pkce().challenge), 'allow')).port).toBe('1234');
+    for (const wrong of ['http://localhost:1234/oauth/callback', 'http://127.0.0.1:1234/other', 'https://evil.example.test/oauth/callback']) {
+      const outcome = await gitlab.authorize(authorizeUrl({ redirect_uri: wrong }, pkce().challenge), 'allow');
+      expect(outcome.kind === 'page' && outcome.text.includes('The redirect URI included is not valid.')).toBe(true);
+    }
+  });
+
+  it('refuses a wrong verifier, a reused code, another redirect_uri, a public app without PKCE, a missing state, and an unknown scope', async () => {
+    const { verifier, challenge } = pkce();
+    expect(json(await exchange({ code: await codeFor(challenge), code_verifier: pkce().verifier })).error).toBe('invalid_grant');
+    expect(json(await exchange({ code: await codeFor(challenge) })).error).toBe('invalid_grant');
+    const code = await codeFor(challenge);
+    expect((await exchange({ code, code_verifier: verifier })).status).toBe(200);
+    expect(json(await exchange({ code, code_verifier: verifier })).error).toBe('invalid_grant');
+    expect(json(await exchange({ code: await codeFor(challenge), code_verifier: verifier, redirect_uri: 'http://127.0.0.1:9/oauth/callback' })).error).toBe('invalid_grant');
+    expect(redirected(await gitlab.authorize(authorizeUrl(), 'allow')).searchParams.get('error')).toBe('invalid_request');
+    expect((await gitlab.authorize(authorizeUrl({ state: null }, challenge), 'allow')).kind).toBe('page');
+    const scope = redirected(await gitlab.authorize(authorizeUrl({ scope: 'write_repository sudo' }, challenge), 'allow'));
+    expect(scope.searchParams.get('error')).toBe('invalid_scope');
+    expect(scope.searchParams.get('state')).toBe('gl-state');
+  });
+
+  it('switches failures on: invalid scope (redirect), redirect mismatch (page), a revoked refresh token (invalid_grant)', async () => {
+    const { verifier, challenge } = pkce();
+    const tokens = json(await exchange({ code: await codeFor(challenge), code_verifier: verifier }));
+    gitlab.failOAuth('invalid-scope');
+    expect(redirected(await gitlab.authorize(authorizeUrl({}, challenge), 'allow')).searchParams.get('error')).toBe('invalid_scope');
+    gitlab.failOAuth('redirect-mismatch');
+    expect((await gitlab.authorize(authorizeUrl({}, challenge), 'allow')).kind).toBe('page');
+    gitlab.failOAuth('refresh-revoked');
+    const refreshed = await postForm(endpoints.token, gitlab.ca, { client_id: publicApp.clientId, grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) });
+    expect(refreshed.status).toBe(400);
+    expect(json(refreshed).error).toBe('invalid_grant');
   });
 });
