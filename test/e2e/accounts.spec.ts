@@ -156,6 +156,7 @@ test('Azure DevOps: the token is for the one organization of the entry, and conn
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(entry).toContainText('Connected');
   await expect(entry).toContainText(account);
+  await expect(app.getByText(`Azure DevOps is now connected as ${account} for ${organization}.`)).toBeVisible();
   await expectAccessibleInBothSchemes(app);
   await screenshot(app, 'accounts-azure-devops-connected');
 });

@@ -152,7 +152,11 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
           fallbackFocus={() => headingRef.current}
           onClose={(token) => {
             setProviding(null);
-            if (token) setOutcome(`${catalogueEntry(providing.access.kind).displayName} is now connected${token.account ? ` as ${token.account}` : ''}.`);
+            if (token) {
+              const as = token.account ? ` as ${token.account}` : '';
+              const organization = providing.organization ? ` for ${providing.organization}` : '';
+              setOutcome(`${catalogueEntry(providing.access.kind).displayName} is now connected${as}${organization}.`);
+            }
           }}
         />
       )}
