@@ -225,7 +225,7 @@ export const azureDevOps: CatalogueEntry = {
     },
     notes: [
       {
-        text: 'Create the token for one organisation: global tokens stop working on 2026-12-01.',
+        text: 'Create the token for one organization: tokens for all accessible organizations (global tokens) no longer work.',
         source: '§1.4, decisions',
         confirmed: true,
       },

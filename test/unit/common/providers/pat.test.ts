@@ -33,7 +33,7 @@ describe('patNewTokenUrl', () => {
       prefilled: { name: false, scopes: false, days: false },
       confirmed: true,
       choose: { name, scopes: ['vso.code_write'], days: 30 },
-      notes: ['Create the token for one organisation: global tokens stop working on 2026-12-01.'],
+      notes: ['Create the token for one organization: tokens for all accessible organizations (global tokens) no longer work.'],
     });
     expect(patNewTokenUrl('azure-devops', 'https://dev.azure.com', { name })).toEqual({
       ok: false,
