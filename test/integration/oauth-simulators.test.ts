@@ -6,6 +6,8 @@ import { callbackOptions, oauthEndpoints, oauthScopeParameter } from '../../elec
 import type { ProviderKind } from '../../electron/common/provider-kind';
 import { startAzureDevOpsSimulator } from '../fakes/azure-devops';
 import type { AzureDevOpsSimulator } from '../fakes/azure-devops';
+import { startBitbucketCloudSimulator } from '../fakes/bitbucket-cloud';
+import type { BitbucketCloudSimulator } from '../fakes/bitbucket-cloud';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator } from '../fakes/github';
 import type { GitHubSimulator } from '../fakes/github';
@@ -561,6 +563,96 @@ describe('GitLab', () => {
     expect((await gitlab.authorize(authorizeUrl({}, challenge), 'allow')).kind).toBe('page');
     gitlab.failOAuth('refresh-revoked');
     const refreshed = await postForm(endpoints.token, gitlab.ca, { client_id: publicApp.clientId, grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) });
+    expect(refreshed.status).toBe(400);
+    expect(json(refreshed).error).toBe('invalid_grant');
+  });
+});
+
+describe('Bitbucket Cloud', () => {
+  const consumer = { clientId: 'bitbucket-consumer-key', clientSecret: 'bitbucket-consumer-secret', name: 'Paddock', scopes: ['repository:write', 'account'] };
+  const callback = callbackOf('bitbucket-cloud', 'loopback'); // http://localhost:38271/oauth/callback, the fixed port
+  let bitbucket: BitbucketCloudSimulator;
+  let endpoints: { authorize: string; token: string };
+  const basic = (id: string, secret: string) => ({ Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
+
+  beforeAll(async () => {
+    bitbucket = await track(startBitbucketCloudSimulator({ account, clients: [{ ...consumer, redirectUris: [callback] }] }));
+    endpoints = endpointsOn('bitbucket-cloud', 'https://bitbucket.org', bitbucket.origin);
+  });
+  beforeEach(() => bitbucket.failOAuth(null));
+
+  const authorizeUrl = (overrides: Record<string, string | null> = {}) =>
+    withQuery(endpoints.authorize, {
+      client_id: consumer.clientId,
+      response_type: 'code',
+      redirect_uri: callback,
+      state: 'bb-state',
+      // §4.1: tolerated, not enforced.
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+      ...overrides,
+    });
+  const codeFor = async () => redirected(await bitbucket.authorize(authorizeUrl(), 'allow')).searchParams.get('code')!;
+  const exchange = (fields: Record<string, string>, credentials = basic(consumer.clientId, consumer.clientSecret)) =>
+    postForm(endpoints.token, bitbucket.ca, { grant_type: 'authorization_code', ...fields }, credentials);
+
+  it('walks the code flow with the consumer in Basic auth: the token (non-standard "scopes") reaches /2.0/user as Bearer; refresh keeps working', async () => {
+    const page = await call(authorizeUrl(), bitbucket.ca);
+    expect(page.text).toContain('<li>repository:write</li>');
+    const location = redirected(await bitbucket.authorize(authorizeUrl(), 'allow'));
+    expect(`${location.origin}${location.pathname}`).toBe(callback);
+    expect(location.searchParams.get('state')).toBe('bb-state');
+    const answer = await exchange({ code: location.searchParams.get('code')! });
+    expect(answer.status).toBe(200);
+    const tokens = json(answer);
+    expect(tokens).toMatchObject({ scopes: 'repository:write account', token_type: 'bearer', expires_in: 7200 });
+    expect(tokens).not.toHaveProperty('scope');
+    const user = await call(`${bitbucket.origin}/2.0/user`, bitbucket.ca, { headers: { Authorization: `Bearer ${String(tokens.access_token)}` } });
+    expect(user.status).toBe(200);
+    expect(json(user)).toMatchObject({ username: 'sam' });
+    const refresh = () => postForm(endpoints.token, bitbucket.ca, { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) }, basic(consumer.clientId, consumer.clientSecret));
+    const refreshed = json(await refresh());
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect((await refresh()).status).toBe(200);
+  });
+
+  it('sends Deny back as access_denied with the state', async () => {
+    const location = redirected(await bitbucket.authorize(authorizeUrl(), 'deny'));
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('bb-state');
+  });
+
+  it('matches the callback exactly (another loopback port is refused on the page)', async () => {
+    for (const wrong of ['http://localhost:38272/oauth/callback', 'http://127.0.0.1:38271/oauth/callback']) {
+      const outcome = await bitbucket.authorize(authorizeUrl({ redirect_uri: wrong }), 'allow');
+      expect(outcome.kind === 'page' && outcome.text.includes('Invalid redirect_uri')).toBe(true);
+    }
+    // Without redirect_uri the consumer's callback is used.
+    expect(`${redirected(await bitbucket.authorize(authorizeUrl({ redirect_uri: null }), 'allow')).origin}`).toBe('http://localhost:38271');
+  });
+
+  it('refuses the consumer in the body instead of Basic, a wrong secret, a JSON body, a reused code, and a missing state', async () => {
+    const inBody = await postForm(endpoints.token, bitbucket.ca, { grant_type: 'authorization_code', code: await codeFor(), client_id: consumer.clientId, client_secret: consumer.clientSecret });
+    expect(json(inBody).error).toBe('invalid_client');
+    expect(json(await exchange({ code: await codeFor() }, basic(consumer.clientId, 'wrong'))).error).toBe('invalid_client');
+    const asJson = await call(endpoints.token, bitbucket.ca, { method: 'POST', headers: { 'Content-Type': 'application/json', ...basic(consumer.clientId, consumer.clientSecret) }, body: JSON.stringify({ grant_type: 'authorization_code', code: await codeFor() }) });
+    expect(json(asJson).error_description).toBe('Unsupported grant type: None');
+    const code = await codeFor();
+    expect((await exchange({ code })).status).toBe(200);
+    expect(json(await exchange({ code })).error).toBe('invalid_grant');
+    expect((await bitbucket.authorize(authorizeUrl({ state: null }), 'allow')).kind).toBe('page');
+  });
+
+  it('switches failures on: redirect mismatch (page), invalid scope (redirect), a revoked refresh token (invalid_grant)', async () => {
+    const tokens = json(await exchange({ code: await codeFor() }));
+    bitbucket.failOAuth('redirect-mismatch');
+    expect((await bitbucket.authorize(authorizeUrl(), 'allow')).kind).toBe('page');
+    bitbucket.failOAuth('invalid-scope');
+    const scope = redirected(await bitbucket.authorize(authorizeUrl(), 'allow'));
+    expect(scope.searchParams.get('error')).toBe('invalid_scope');
+    expect(scope.searchParams.get('state')).toBe('bb-state');
+    bitbucket.failOAuth('refresh-revoked');
+    const refreshed = await postForm(endpoints.token, bitbucket.ca, { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) }, basic(consumer.clientId, consumer.clientSecret));
     expect(refreshed.status).toBe(400);
     expect(json(refreshed).error).toBe('invalid_grant');
   });
