@@ -8,6 +8,8 @@ import { startAzureDevOpsSimulator } from '../fakes/azure-devops';
 import type { AzureDevOpsSimulator } from '../fakes/azure-devops';
 import { startBitbucketCloudSimulator } from '../fakes/bitbucket-cloud';
 import type { BitbucketCloudSimulator } from '../fakes/bitbucket-cloud';
+import { startBitbucketDcSimulator } from '../fakes/bitbucket-dc';
+import type { BitbucketDcSimulator } from '../fakes/bitbucket-dc';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator } from '../fakes/github';
 import type { GitHubSimulator } from '../fakes/github';
@@ -654,6 +656,82 @@ describe('Bitbucket Cloud', () => {
     bitbucket.failOAuth('refresh-revoked');
     const refreshed = await postForm(endpoints.token, bitbucket.ca, { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) }, basic(consumer.clientId, consumer.clientSecret));
     expect(refreshed.status).toBe(400);
+    expect(json(refreshed).error).toBe('invalid_grant');
+  });
+});
+
+describe('Bitbucket Data Center', () => {
+  const link = { clientId: 'bbdc-client-id', clientSecret: 'bbdc-client-secret', name: 'Paddock' };
+  const callback = callbackOf('bitbucket-dc', 'loopback'); // http://localhost:38271/oauth/callback
+  let dc: BitbucketDcSimulator;
+  let endpoints: { authorize: string; token: string };
+
+  beforeAll(async () => {
+    dc = await track(startBitbucketDcSimulator({ contextPath: '/bitbucket', account, clients: [{ ...link, redirectUris: [callback] }] }));
+    endpoints = endpointsOn('bitbucket-dc', dc.baseUrl, dc.origin);
+  });
+  beforeEach(() => dc.failOAuth(null));
+
+  const authorizeUrl = (overrides: Record<string, string | null> = {}, challenge: string | null = null) =>
+    withQuery(endpoints.authorize, {
+      client_id: link.clientId,
+      response_type: 'code',
+      redirect_uri: callback,
+      scope: oauthScopeParameter('bitbucket-dc'),
+      state: 'dc-state',
+      code_challenge: challenge,
+      code_challenge_method: challenge === null ? null : 'S256',
+      ...overrides,
+    });
+  const codeFor = async (challenge: string) => redirected(await dc.authorize(authorizeUrl({}, challenge), 'allow')).searchParams.get('code')!;
+  const exchange = (fields: Record<string, string>) =>
+    postForm(endpoints.token, dc.ca, { client_id: link.clientId, client_secret: link.clientSecret, grant_type: 'authorization_code', redirect_uri: callback, ...fields });
+
+  it('walks the code flow with PKCE; the token reaches application-properties (X-AUSERNAME); refresh rotates', async () => {
+    const { verifier, challenge } = pkce();
+    const location = redirected(await dc.authorize(authorizeUrl({}, challenge), 'allow'));
+    expect(location.searchParams.get('state')).toBe('dc-state');
+    const tokens = json(await exchange({ code: location.searchParams.get('code')!, code_verifier: verifier }));
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: oauthScopeParameter('bitbucket-dc') });
+    const properties = await call(`${dc.baseUrl}/rest/api/1.0/application-properties`, dc.ca, { headers: { Authorization: `Bearer ${String(tokens.access_token)}` } });
+    expect(properties.status).toBe(200);
+    expect(properties.headers['x-ausername']).toBe('sam');
+    const refresh = (token: unknown) => postForm(endpoints.token, dc.ca, { client_id: link.clientId, client_secret: link.clientSecret, grant_type: 'refresh_token', refresh_token: String(token) });
+    const next = json(await refresh(tokens.refresh_token));
+    expect(next.refresh_token).not.toBe(tokens.refresh_token);
+    expect(json(await refresh(tokens.refresh_token)).error).toBe('invalid_grant');
+    expect((await refresh(next.refresh_token)).status).toBe(200);
+  });
+
+  it('sends Deny back as access_denied with the state', async () => {
+    const location = redirected(await dc.authorize(authorizeUrl({}, pkce().challenge), 'deny'));
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('dc-state');
+  });
+
+  it('refuses another redirect_uri (page), a wrong verifier, a wrong secret, a reused code, a missing state, and an unknown scope', async () => {
+    const { verifier, challenge } = pkce();
+    expect((await dc.authorize(authorizeUrl({ redirect_uri: 'http://localhost:1/oauth/callback' }, challenge), 'allow')).kind).toBe('page');
+    expect(json(await exchange({ code: await codeFor(challenge), code_verifier: pkce().verifier })).error).toBe('invalid_grant');
+    const wrongSecret = await exchange({ code: await codeFor(challenge), code_verifier: verifier, client_secret: 'wrong' });
+    expect(wrongSecret.status).toBe(401);
+    expect(json(wrongSecret).error).toBe('invalid_client');
+    const code = await codeFor(challenge);
+    expect((await exchange({ code, code_verifier: verifier })).status).toBe(200);
+    expect(json(await exchange({ code, code_verifier: verifier })).error).toBe('invalid_grant');
+    expect((await dc.authorize(authorizeUrl({ state: null }, challenge), 'allow')).kind).toBe('page');
+    expect(redirected(await dc.authorize(authorizeUrl({ scope: 'REPO_WRITE repo' }, challenge), 'allow')).searchParams.get('error')).toBe('invalid_scope');
+  });
+
+  it('switches failures on: redirect mismatch (page), invalid scope (redirect), a revoked refresh token (invalid_grant)', async () => {
+    const { verifier, challenge } = pkce();
+    const tokens = json(await exchange({ code: await codeFor(challenge), code_verifier: verifier }));
+    dc.failOAuth('redirect-mismatch');
+    expect((await dc.authorize(authorizeUrl({}, challenge), 'allow')).kind).toBe('page');
+    dc.failOAuth('invalid-scope');
+    expect(redirected(await dc.authorize(authorizeUrl({}, challenge), 'allow')).searchParams.get('error')).toBe('invalid_scope');
+    dc.failOAuth('refresh-revoked');
+    const refreshed = await postForm(endpoints.token, dc.ca, { client_id: link.clientId, client_secret: link.clientSecret, grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) });
     expect(json(refreshed).error).toBe('invalid_grant');
   });
 });
