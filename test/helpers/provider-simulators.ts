@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Simulation } from '../../electron/common/api';
+import { callbackOptions } from '../../electron/common/providers';
+import type { ProviderKind } from '../../electron/common/provider-kind';
 import { startAzureDevOpsSimulator } from '../fakes/azure-devops';
 import { startAzureDevOpsServerSimulator } from '../fakes/azure-devops-server';
 import { startBitbucketCloudSimulator } from '../fakes/bitbucket-cloud';
@@ -9,6 +11,7 @@ import { startBitbucketDcSimulator } from '../fakes/bitbucket-dc';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator } from '../fakes/github';
 import { startGitLabSimulator } from '../fakes/gitlab';
+import type { OAuthClientRegistration } from '../fakes/oauth';
 import type { SimulatedAccount, SimulatedUser } from '../fakes/simulator';
 
 export const SIMULATED_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -32,14 +35,53 @@ export const SIMULATED_TOKENS = {
   azureDevOpsServer: 'simulated-azure-devops-server-pat',
 } as const;
 
-/** Client IDs (and secrets) to enter for OAuth; the simulators do not check them yet (no sign-in flow). */
-const SIMULATED_OAUTH = {
+/**
+ * The OAuth app registered on each simulated provider: the Client ID (and
+ * secret) to enter. GitLab's and Entra's are public apps (PKCE, no
+ * secret); GitHub, Bitbucket Cloud and Bitbucket Data Center need the
+ * secret (SCM-PROTOCOLS decisions). Each simulator checks them at its
+ * authorize and token endpoints (test/fakes/README.md, "OAuth").
+ */
+export const SIMULATED_OAUTH = {
   github: { clientId: 'simulated-github-client', clientSecret: 'simulated-github-secret' },
   gitlab: { clientId: 'simulated-gitlab-client' },
   bitbucketCloud: { clientId: 'simulated-bitbucket-client', clientSecret: 'simulated-bitbucket-secret' },
   bitbucketDc: { clientId: 'simulated-bitbucket-dc-client', clientSecret: 'simulated-bitbucket-dc-secret' },
   azureDevOps: { clientId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
 } as const;
+
+/**
+ * The redirect URIs the simulated apps are registered with: the catalogue's
+ * callbacks for the local runner (custom scheme and loopback), plus
+ * `extra` (a remote runner's https://<runner>/oauth/callback). Bitbucket
+ * Cloud takes one callback per consumer (§4.1): the catalogue's first,
+ * unless `extra` names one.
+ */
+export function simulatedRedirectUris(kind: ProviderKind, extra: readonly string[] = []): string[] {
+  const local = callbackOptions(kind, { kind: 'local', url: null }).map((option) => option.url);
+  if (kind === 'bitbucket-cloud') return [extra[0] ?? local[0]!];
+  return [...local, ...extra];
+}
+
+/** The OAuth app each simulated provider knows, named "Paddock (simulated)" on its consent page. */
+export function simulatedOAuthClients(extraRedirectUris: readonly string[] = []) {
+  const name = 'Paddock (simulated)';
+  const client = (kind: ProviderKind, credentials: { clientId: string; clientSecret?: string }, more: Partial<OAuthClientRegistration> = {}): OAuthClientRegistration => ({
+    ...credentials,
+    name,
+    redirectUris: simulatedRedirectUris(kind, extraRedirectUris),
+    ...more,
+  });
+  return {
+    github: client('github', SIMULATED_OAUTH.github),
+    gitlab: client('gitlab', SIMULATED_OAUTH.gitlab),
+    // The consumer's permissions (§4.1: set on the registration).
+    bitbucketCloud: client('bitbucket-cloud', SIMULATED_OAUTH.bitbucketCloud, { scopes: ['repository:write', 'account'] }),
+    bitbucketDc: client('bitbucket-dc', SIMULATED_OAUTH.bitbucketDc),
+    // Registered in SIMULATED_TENANT, single-tenant: /organizations and /common answer AADSTS50194.
+    azureDevOps: client('azure-devops', SIMULATED_OAUTH.azureDevOps, { tenant: SIMULATED_TENANT }),
+  };
+}
 
 const account = (token: string): SimulatedAccount => ({ user: SIMULATED_USER, personalAccessToken: token });
 
@@ -57,19 +99,27 @@ const account = (token: string): SimulatedAccount => ({ user: SIMULATED_USER, pe
  * the simulators, and PADDOCK_DEV_PROVIDER_ENDPOINTS, which moves the real
  * origins onto them (only development builds of the runner read it).
  * `simulation` says what a person enters to try each one.
+ *
+ * Each provider also knows one OAuth app (`oauthClients`, from
+ * SIMULATED_OAUTH) registered with the local runner's callback URLs and
+ * `options.oauthRedirectUris`; `oauth` holds the simulators whose
+ * `authorize(url, 'allow' | 'deny')` presses the consent page's buttons
+ * and whose `failOAuth` switches a failure on.
  */
-export async function startProviderSimulators() {
-  const entra = await startEntraSimulator({ tenants: [SIMULATED_TENANT] });
+export async function startProviderSimulators(options: { readonly oauthRedirectUris?: readonly string[] } = {}) {
+  const oauthClients = simulatedOAuthClients(options.oauthRedirectUris);
+  const entra = await startEntraSimulator({ tenants: [SIMULATED_TENANT], user: SIMULATED_USER, clients: [oauthClients.azureDevOps] });
   const ado = await startAzureDevOpsSimulator({
     authority: entra.origin,
     organizations: { contoso: { tenant: SIMULATED_TENANT }, fabrikam: { tenant: SIMULATED_TENANT } },
     account: account(SIMULATED_TOKENS.azureDevOps),
+    entra,
   });
-  const github = await startGitHubSimulator({ layout: 'api', account: account(SIMULATED_TOKENS.github) });
-  const ghe = await startGitHubSimulator({ layout: 'enterprise-server', account: account(SIMULATED_TOKENS.githubEnterpriseServer) });
-  const gitlab = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlab) });
-  const bitbucketCloud = await startBitbucketCloudSimulator({ account: account(SIMULATED_TOKENS.bitbucketCloud) });
-  const bitbucketDc = await startBitbucketDcSimulator({ account: account(SIMULATED_TOKENS.bitbucketDc) });
+  const github = await startGitHubSimulator({ layout: 'api', account: account(SIMULATED_TOKENS.github), clients: [oauthClients.github] });
+  const ghe = await startGitHubSimulator({ layout: 'enterprise-server', account: account(SIMULATED_TOKENS.githubEnterpriseServer), clients: [oauthClients.github] });
+  const gitlab = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlab), clients: [oauthClients.gitlab] });
+  const bitbucketCloud = await startBitbucketCloudSimulator({ account: account(SIMULATED_TOKENS.bitbucketCloud), clients: [oauthClients.bitbucketCloud] });
+  const bitbucketDc = await startBitbucketDcSimulator({ account: account(SIMULATED_TOKENS.bitbucketDc), clients: [oauthClients.bitbucketDc] });
   const tfs = await startAzureDevOpsServerSimulator({
     virtualDirectory: '/tfs',
     collections: ['DefaultCollection'],
@@ -81,12 +131,17 @@ export async function startProviderSimulators() {
   fs.writeFileSync(caFile, entra.ca);
   // Real origins (what the catalogue and an admin's entry name) → simulator.
   const endpoints = {
+    // github.com serves the OAuth app flow, api.github.com the API: one simulator answers both.
+    'https://github.com': github.origin,
     'https://api.github.com': github.origin,
     'https://ghe.example.test': ghe.origin,
     'https://gitlab.com': gitlab.origin,
     'https://api.bitbucket.org': bitbucketCloud.origin,
+    'https://bitbucket.org': bitbucketCloud.origin,
     'https://bitbucket.example.test': bitbucketDc.origin,
     'https://dev.azure.com': ado.origin,
+    // The catalogue's OAuth token check (the Profile API) is answered by the Azure DevOps simulator.
+    'https://app.vssps.visualstudio.com': ado.origin,
     'https://login.microsoftonline.com': entra.origin,
     'https://tfs.example.test': tfs.origin,
   };
@@ -94,6 +149,8 @@ export async function startProviderSimulators() {
     caFile,
     endpoints,
     simulation: simulationDescription(),
+    oauthClients,
+    oauth: { entra, azureDevOps: ado, github, githubEnterpriseServer: ghe, gitlab, bitbucketCloud, bitbucketDc },
     runnerArgs: ['--ca-file', caFile],
     runnerEnv: { PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints) },
     close: async () => {

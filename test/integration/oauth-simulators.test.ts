@@ -19,6 +19,8 @@ import type { EntraSimulator } from '../fakes/entra';
 import { pkceChallenge } from '../fakes/oauth';
 import type { AuthorizeOutcome } from '../fakes/oauth';
 import type { SimulatedAccount, Simulator } from '../fakes/simulator';
+import { SIMULATED_TENANT, startProviderSimulators } from '../helpers/provider-simulators';
+import type { ProviderSimulators } from '../helpers/provider-simulators';
 
 // The simulated OAuth authorization servers walk the code flow as a person
 // does (the consent page's Authorize and Deny buttons, pressed by posting
@@ -733,5 +735,59 @@ describe('Bitbucket Data Center', () => {
     dc.failOAuth('refresh-revoked');
     const refreshed = await postForm(endpoints.token, dc.ca, { client_id: link.clientId, client_secret: link.clientSecret, grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) });
     expect(json(refreshed).error).toBe('invalid_grant');
+  });
+});
+
+describe('the provider set (tests and --simulate)', () => {
+  let set: ProviderSimulators;
+  beforeAll(async () => {
+    set = await startProviderSimulators();
+  });
+  afterAll(async () => {
+    await set.close();
+  });
+
+  /** The catalogue's URL with its real origin replaced through the set's endpoint map, as the development runner does. */
+  const mapped = (url: string) => {
+    const parsed = new URL(url);
+    const origin = (set.endpoints as Record<string, string>)[parsed.origin];
+    if (!origin) throw new Error(`${parsed.origin} is not simulated`);
+    return `${origin}${parsed.pathname}${parsed.search}`;
+  };
+
+  const cases = [
+    { kind: 'github', baseUrl: 'https://github.com', sim: () => set.oauth.github, client: () => set.oauthClients.github },
+    { kind: 'github', baseUrl: 'https://ghe.example.test', sim: () => set.oauth.githubEnterpriseServer, client: () => set.oauthClients.github },
+    { kind: 'gitlab', baseUrl: 'https://gitlab.com', sim: () => set.oauth.gitlab, client: () => set.oauthClients.gitlab },
+    { kind: 'bitbucket-cloud', baseUrl: 'https://bitbucket.org', sim: () => set.oauth.bitbucketCloud, client: () => set.oauthClients.bitbucketCloud },
+    { kind: 'bitbucket-dc', baseUrl: 'https://bitbucket.example.test', sim: () => set.oauth.bitbucketDc, client: () => set.oauthClients.bitbucketDc },
+    { kind: 'azure-devops', baseUrl: 'https://dev.azure.com', sim: () => set.oauth.entra, client: () => set.oauthClients.azureDevOps },
+  ] as const;
+
+  it.each(cases)('registers an app on $kind ($baseUrl) whose code the token endpoint redeems, with the catalogue’s URLs, scopes and first callback', async ({ kind, baseUrl, sim, client }) => {
+    const endpoints = oauthEndpoints(kind, { baseUrl, tenant: SIMULATED_TENANT });
+    if (!endpoints.ok) throw new Error(endpoints.message);
+    const app = client();
+    const redirectUri = callbackOptions(kind, localRunner)[0]!.url;
+    expect(app.redirectUris).toContain(redirectUri);
+    const { verifier, challenge } = pkce();
+    const outcome = await sim().authorize(
+      withQuery(mapped(endpoints.authorize), { client_id: app.clientId, response_type: 'code', redirect_uri: redirectUri, scope: oauthScopeParameter(kind), state: 'set-state', code_challenge: challenge, code_challenge_method: 'S256' }),
+      'allow',
+    );
+    const location = redirected(outcome);
+    expect(location.searchParams.get('state')).toBe('set-state');
+    const code = location.searchParams.get('code')!;
+    const secret = 'clientSecret' in app ? app.clientSecret : undefined;
+    const fields: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, scope: oauthScopeParameter(kind) };
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (kind === 'bitbucket-cloud') headers.Authorization = `Basic ${Buffer.from(`${app.clientId}:${secret}`).toString('base64')}`;
+    else {
+      fields.client_id = app.clientId;
+      if (secret !== undefined) fields.client_secret = secret;
+    }
+    const answer = await postForm(mapped(endpoints.token), set.oauth.entra.ca, fields, headers);
+    expect(answer.status, answer.text).toBe(200);
+    expect(typeof json(answer).access_token).toBe('string');
   });
 });
