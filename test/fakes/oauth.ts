@@ -108,7 +108,7 @@ export function formBody(body: string): URLSearchParams {
   return new URLSearchParams(body);
 }
 
-/** Whether `uri` is an http loopback redirect on an IP literal (127.0.0.1): RFC 8252 §7.3 lets the port vary. */
+/** Whether two URIs are the same but for the port (for loopback redirects, whose port RFC 8252 §7.3 lets vary). */
 export function sameExceptPort(registered: string, presented: string): boolean {
   try {
     const a = new URL(registered);
