@@ -241,6 +241,16 @@ describe('Entra ID (Azure DevOps)', () => {
     expect(json(elsewhere).error).toBe('invalid_grant');
   });
 
+  it('binds a code to the app it was issued to, and shows an unknown app on the page (AADSTS700016)', async () => {
+    const { verifier, challenge } = pkce();
+    const code = await codeFor(challenge, { redirect_uri: runnerCallback, client_id: webApp.clientId });
+    const stolen = await redeem(code, verifier, { redirect_uri: runnerCallback });
+    expect(stolen.status).toBe(400);
+    expect(json(stolen).error).toBe('invalid_grant');
+    const unknown = await entra.authorize(authorizeUrl({ client_id: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }), 'allow');
+    expect(unknown.kind === 'page' && unknown.text.includes('AADSTS700016')).toBe(true);
+  });
+
   it('takes a client secret only from a confidential app: AADSTS700025 for a public one that sends it, AADSTS7000218 / 7000215 for a web app without or with the wrong one', async () => {
     const { verifier, challenge } = pkce();
     const publicWithSecret = await redeem(await codeFor(challenge), verifier, { client_secret: 'anything' });
@@ -387,6 +397,11 @@ describe.each([
     const body = JSON.stringify({ client_id: app.clientId, client_secret: app.clientSecret, code: await codeFor(challenge), redirect_uri: presented, code_verifier: verifier });
     const viaJson = await call(endpoints.token, github.ca, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body });
     expect(String(json(viaJson).access_token)).toMatch(/^gho_/);
+  });
+
+  it('shows an unknown client_id on the page, without redirecting', async () => {
+    const outcome = await github.authorize(authorizeUrl({ client_id: 'unknown' }), 'allow');
+    expect(outcome.kind === 'page' && outcome.status === 404).toBe(true);
   });
 
   it('sends Deny back as access_denied with the state', async () => {
