@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -212,6 +213,11 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     if (process.platform !== 'win32') fs.chmodSync(endpoint, 0o600);
     logger.info('runner listening', { mode: 'local' });
   }
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 
@@ -224,6 +230,9 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
           new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
+            // Also connections still in their TLS handshake, which the HTTP server does not track yet:
+            // without this, stopping waits for their handshake timeout.
+            for (const socket of sockets) socket.destroy();
           }),
       )
       .then(() => {

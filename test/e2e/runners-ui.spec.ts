@@ -190,7 +190,8 @@ test.describe('with a runner on a server', () => {
 
     // Live: the list turns Offline by itself, says why and offers "Check now".
     const item = app.getByRole('listitem').filter({ hasText: 'Build server' });
-    await expect(item.getByText('Status: Offline')).toBeVisible();
+    // Within a heartbeat (1 s here) and, if one was on its way when the runner stopped, its deadline (5 s).
+    await expect(item.getByText('Status: Offline')).toBeVisible({ timeout: 15_000 });
     await expect(item.getByText(/Cannot reach the runner/)).toBeVisible();
     await expect(item.getByRole('button', { name: 'Check now Build server' })).toBeVisible();
     await expectAccessibleInBothSchemes(app);

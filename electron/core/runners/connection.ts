@@ -108,7 +108,12 @@ function errorFromAnswer(status: number, text: string, description: string): Err
 }
 
 const networkError = (error: Error, description: string, signal: AbortSignal | undefined): Error => {
-  if (signal?.aborted) return cancelled(description);
+  // A deadline (AbortSignal.timeout) is the runner not answering in time; any other abort is the caller's cancel.
+  if (signal?.aborted) {
+    return (signal.reason as Error | undefined)?.name === 'TimeoutError'
+      ? new RunnerUnreachableError(`${description} did not answer in time.`, 'timeout')
+      : cancelled(description);
+  }
   if (error instanceof RunnerUnreachableError || error instanceof SpkiMismatchError || error instanceof PaddockError) return error;
   return new RunnerUnreachableError(`${description}: ${error.message}`);
 };
@@ -123,7 +128,7 @@ interface Transport {
 /** Sends one request and reads one JSON answer. A GET on a reused keep-alive socket that the runner had just closed is sent again once. */
 function exchange<T>(transport: Transport, request: RunnerRequest, schema: z.ZodType<T>, retried = false): Promise<T> {
   const { description } = transport;
-  if (request.signal?.aborted) return Promise.reject(cancelled(description));
+  if (request.signal?.aborted) return Promise.reject(networkError(new Error('aborted'), description, request.signal));
   return new Promise<T>((resolve, reject) => {
     const { headers, body } = headersFor(transport.host, request, 'application/json');
     const req = http.request({ ...transport.options, method: request.method, path: request.path, headers, timeout: TIMEOUT_MS, ...(request.signal ? { signal: request.signal } : {}) }, (response) => {

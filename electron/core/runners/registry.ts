@@ -17,6 +17,9 @@ import type { LocalRunnerOptions as SupervisorOptions } from './local-runner';
 import { LOCAL_RUNNER_ID, RunnerRecords } from './records';
 import { checkRunnerUrl, checkToken, fieldError, RunnerRegistration, type RegistrationTransport } from './registration';
 
+/** How long one heartbeat waits for a runner's status. */
+const HEARTBEAT_DEADLINE_MS = 5_000;
+
 export interface RunnerRegistryOptions {
   store: AppStore;
   credentials: CredentialStore;
@@ -66,7 +69,8 @@ export class RunnerRegistry {
     });
     this.#health = new RunnerHealthMonitor({
       records,
-      status: (runner) => this.#calls.request(runner, { method: 'GET', path: '/v1/status' }, runnerStatusSchema),
+      // A heartbeat never waits longer than its deadline: a runner that hangs shows as offline, not as online long after.
+      status: (runner) => this.#calls.request(runner, { method: 'GET', path: '/v1/status', signal: AbortSignal.timeout(HEARTBEAT_DEADLINE_MS) }, runnerStatusSchema),
       logger,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       onChange: options.onChange,

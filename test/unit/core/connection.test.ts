@@ -76,6 +76,26 @@ describe('kept-alive pinned connections', () => {
     }
   });
 
+  it('reports a deadline (AbortSignal.timeout) that passes as the runner not answering in time, not as a cancel', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-pin-'));
+    const key = loadOrCreateTlsKey(dir);
+    const cert = await selfSignedCertificate(key, ['127.0.0.1']);
+    // Answers the TLS handshake, never the request.
+    const server = https.createServer({ key, cert }, () => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const connection = pinnedConnection(new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}`), spkiOfPrivateKey(key));
+    try {
+      await expect(connection.request({ method: 'GET', path: '/v1/status', signal: AbortSignal.timeout(200) }, okResponseSchema)).rejects.toMatchObject({
+        name: 'RunnerUnreachableError',
+        reason: 'timeout',
+      });
+    } finally {
+      connection.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('rejects a call whose signal is aborted with a cancelled error, and one already aborted without connecting', async () => {
     const server = await tlsServer();
     const connection = pinnedConnection(server.url, server.spki);

@@ -55,7 +55,8 @@ describe('the runner registry', () => {
     expect(apiToken).toMatch(/^prk_/);
     expect(JSON.stringify(store.get('runners'))).not.toContain(apiToken);
     expect(store.get('runners')[0]).toMatchObject({ clientId: runner.registered[0]!.clientId });
-    expect(connections[0]!.requests).toEqual([{ method: 'GET', path: '/v1/status', bearer: apiToken }]);
+    // The heartbeat's request carries its own deadline.
+    expect(connections[0]!.requests).toEqual([{ method: 'GET', path: '/v1/status', bearer: apiToken, signal: expect.any(AbortSignal) }]);
     expect(published.at(-1)).toEqual([expect.objectContaining({ id: added.id, health: expect.objectContaining({ state: 'online' }) })]);
 
     const again = await registry.probeRemote({ url, token: runner.issue() }).catch((e: unknown) => e);
