@@ -90,7 +90,7 @@ test.describe('with a runner on a server', () => {
     // Step 4 (R4): on to repository access, to see it: the token made this workstation a user of the runner.
     await expect(heading(app, /^Repository access$/)).toBeFocused();
     await expect(app.getByRole('status').filter({ hasText: 'Build server was added.' })).toBeVisible();
-    await expect(app.getByText(/comes in the next release/)).toBeVisible();
+    await expect(app.getByRole('main').getByRole('link', { name: 'Accounts', exact: true })).toHaveAttribute('href', '#/accounts');
     await expectAccessibleInBothSchemes(app);
     expect((await workstationsOn(remote)).map((w) => w.clientId)).toHaveLength(1);
 

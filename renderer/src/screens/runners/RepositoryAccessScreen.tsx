@@ -71,7 +71,7 @@ export function RepositoryAccessScreen({ api, headingRef, runnerId }: { api: Pad
           </p>
           <Providers api={api} runner={runner} headingRef={headingRef} />
           <p className="muted">
-            Users connect their own accounts to these providers when they use an environment; that comes in the next release of Paddock.
+            Each user connects their own account to these providers, under <a href={hashOf({ screen: 'accounts' })}>Accounts</a>.
           </p>
           <div className="actions">
             <a className="button" href={settingsHref}>
