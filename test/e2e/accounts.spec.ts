@@ -1,29 +1,9 @@
-import type { Page } from '@playwright/test';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessibleInBothSchemes, screenshot, test } from './fixtures';
 
 // Settings → Accounts and the personal access token dialog (issue 9, points
 // 4 and 5), in simulate mode: an admin saves the simulated GitHub Enterprise
 // Server from the banner's values, provides its simulated token on Accounts
 // (a wrong one is refused first), sees the account connected, and logs out.
-
-async function expectAccessibleInBothSchemes(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expectAccessible(page);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
-
-/** A screenshot to look at (SCREENSHOTS=dir), in light and dark. */
-async function screenshot(page: Page, name: string) {
-  const dir = process.env.SCREENSHOTS;
-  if (!dir) return;
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: `${dir}/${name}-${colorScheme}.png`, fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
 
 test.use({ localRunner: true, simulate: true });
 

@@ -1,33 +1,13 @@
-import https from 'node:https';
 import type { Locator, Page } from '@playwright/test';
 import type { ProviderInput } from '../../electron/common/provider-config';
-import { startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
-import { expect, expectAccessible, test } from './fixtures';
+import { runnerCall, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
+import { expect, expectAccessibleInBothSchemes, screenshot, test } from './fixtures';
 
 // Issue 8 through the web host, against a real core and real runners:
 // a runner failure's code reaches the page, which offers what the code says
 // (Try again); "Check again" on an entry runs a provider-check job whose
 // checks arrive live, and Cancel stops one against a stuck provider; a
 // workstation registered as a user sees repository access read-only.
-
-async function expectAccessibleInBothSchemes(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expectAccessible(page);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
-
-/** A screenshot to look at (SCREENSHOTS=dir), in light and dark. */
-async function screenshot(page: Page, name: string) {
-  const dir = process.env.SCREENSHOTS;
-  if (!dir) return;
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: `${dir}/${name}-${colorScheme}.png`, fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
 
 /** A PAT-only GitHub Enterprise Server entry: nothing to seal. */
 const gheEntry = (host: string): ProviderInput => ({
@@ -38,35 +18,6 @@ const gheEntry = (host: string): ProviderInput => ({
   oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } },
   pat: { enabled: true },
 });
-
-/** One runner API call over TLS, as another workstation would make it (the test does not pin the key). */
-function runnerCall(runner: RemoteRunnerHandle, apiToken: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const url = new URL(runner.url);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path,
-        rejectUnauthorized: false,
-        headers: {
-          Host: url.host,
-          ...(apiToken ? { Authorization: `Bearer ${apiToken}` } : {}),
-          ...(text ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } : {}),
-        },
-      },
-      (response) => {
-        let data = '';
-        response.on('data', (chunk) => (data += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: data ? (JSON.parse(data) as Record<string, unknown>) : {} }));
-      },
-    );
-    request.on('error', reject);
-    request.end(text);
-  });
-}
 
 const providerItem = (page: Page, name: string): Locator =>
   page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name }) });

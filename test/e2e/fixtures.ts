@@ -103,3 +103,23 @@ export async function expectAccessible(page: Page) {
   // The check really ran: it looked at rules and found things that pass.
   expect(results.passes.length).toBeGreaterThan(10);
 }
+
+/** axe in light and in dark, then back to the OS's scheme. */
+export async function expectAccessibleInBothSchemes(page: Page) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expectAccessible(page);
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
+
+/** A screenshot to look at (SCREENSHOTS=dir), in light and dark; nothing without SCREENSHOTS. */
+export async function screenshot(page: Page, name: string) {
+  const dir = process.env.SCREENSHOTS;
+  if (!dir) return;
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: `${dir}/${name}-${colorScheme}.png`, fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: null });
+}

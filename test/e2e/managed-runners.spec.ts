@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { silentLogger } from '../../electron/core/logger';
 import { startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 import { startWebHost, type WebHost } from '../web-host/server';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessibleInBothSchemes, test } from './fixtures';
 
 // Managed runners (S7): a runner on a server that the admin policy provisions,
 // through the web host with a policy file, against a real runner in remote
@@ -14,14 +14,6 @@ import { expect, expectAccessible, test } from './fixtures';
 // start their own.
 
 /** axe on the page as it is, in light and in dark. */
-async function expectAccessibleInBothSchemes(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expectAccessible(page);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
-
 /** A web host whose admin policy is `policy` (written to a file), and a page on it that must log no errors. */
 async function openWithPolicy(page: Page, policy: unknown): Promise<{ host: WebHost; errors: string[] }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-policy-'));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessibleInBothSchemes, test } from './fixtures';
 
 // Repository access (issue 4, point 10): an admin configures the local
 // runner's providers through the UI, against the real core and a real local
@@ -12,14 +12,6 @@ import { expect, expectAccessible, test } from './fixtures';
 const canary = 'canary-Secret-7f3c9a1e-must-not-leak';
 const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const clientId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-
-async function expectAccessibleInBothSchemes(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expectAccessible(page);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
 
 /** Every file under a directory, read as text. */
 function filesUnder(dir: string): { file: string; text: string }[] {

@@ -1,21 +1,13 @@
 import type { Page } from '@playwright/test';
 import { registrationCommand, serveCommand } from '../../renderer/src/runner-commands';
 import { runnerCli, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessible, expectAccessibleInBothSchemes, test } from './fixtures';
 
 // Runners UI (issue 3, point 7): the list, "Add a runner on a server", runner
 // settings and removal, against the real core, a real local runner and a real
 // runner in remote mode started here.
 
 /** axe on the page as it is, in light and in dark. */
-async function expectAccessibleInBothSchemes(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expectAccessible(page);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
-
 async function workstationsOn(remote: RemoteRunnerHandle): Promise<{ clientId: string; name: string }[]> {
   const { stdout } = await runnerCli(['status', '--data-dir', remote.dataDir, '--json']);
   return (JSON.parse(stdout) as { workstations: { clientId: string; name: string }[] }).workstations;

@@ -1,19 +1,10 @@
-import type { Page } from '@playwright/test';
 import { SIMULATED_TOKENS } from '../helpers/provider-simulators';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessibleInBothSchemes, test } from './fixtures';
 
 // `npm run dev:web -- --simulate` (issue 8, point 7): the page says it works
 // with simulated providers and lists what to enter; a person who follows it
 // (entering the values the banner shows) saves repository access that
 // validates, against the simulators only.
-
-async function expectAccessibleInBothSchemes(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expectAccessible(page);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
 
 test.use({ localRunner: true, simulate: true });
 

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import https from 'node:https';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,4 +69,49 @@ export async function startRemoteRunner(
       return exited;
     },
   };
+}
+
+/** What the runner answered: the status and the JSON body (an error body has `error`). */
+export interface RunnerAnswer {
+  status: number;
+  body: { error?: { code: string; message: string; issues?: { path: string; message: string }[]; detail?: Record<string, string> } } & Record<string, unknown>;
+}
+
+/**
+ * One runner API call over TLS as another workstation would make it, with
+ * its API token (or none); the test does not pin the key.
+ */
+export function runnerCall(runner: Pick<RemoteRunnerHandle, 'url'>, apiToken: string | null, method: string, urlPath: string, body?: unknown): Promise<RunnerAnswer> {
+  const url = new URL(runner.url);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: urlPath,
+        rejectUnauthorized: false,
+        headers: {
+          Host: url.host,
+          ...(apiToken ? { Authorization: `Bearer ${apiToken}` } : {}),
+          ...(text ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } : {}),
+        },
+      },
+      (response) => {
+        let data = '';
+        response.on('data', (chunk) => (data += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: data ? JSON.parse(data) : {} }));
+      },
+    );
+    request.on('error', reject);
+    request.end(text);
+  });
+}
+
+/** Registers a workstation with a fresh token of that role; its client id, API token and role. */
+export async function registerWorkstation(runner: RemoteRunnerHandle, role: 'admin' | 'user', name: string): Promise<{ clientId: string; apiToken: string; role: string }> {
+  const answer = await runnerCall(runner, null, 'POST', '/v1/registration', { token: await runner.createToken('1h', role), name });
+  if (answer.status !== 201) throw new Error(`Registration failed (HTTP ${answer.status}): ${answer.body.error?.message ?? ''}`);
+  return answer.body as unknown as { clientId: string; apiToken: string; role: string };
 }

@@ -3,7 +3,6 @@
 // two streams (one drops and reconnects, and gets the current state first), and cancelled:
 // the request the check had in flight to a stuck provider is closed by the runner.
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,7 @@ import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { silentLogger } from '../../electron/core/logger';
 import { startGitHubSimulator } from '../fakes/github';
 import type { Simulator } from '../fakes/simulator';
-import { startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
+import { registerWorkstation, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 
 const host = 'https://ghe.example.test';
 
@@ -58,21 +57,7 @@ beforeAll(async () => {
   env = { ...process.env, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify({ [host]: sim.origin }) };
 
   remote = await startRemoteRunner({ extraArgs: ['--ca-file', caFile], env });
-  const token = await remote.createToken('1h', 'admin');
-  const registered = await new Promise<{ apiToken: string }>((resolve, reject) => {
-    const url = new URL(remote.url);
-    const body = JSON.stringify({ token, name: 'jobs-test' });
-    const request = https.request(
-      { host: url.hostname, port: url.port, method: 'POST', path: '/v1/registration', rejectUnauthorized: false, headers: { Host: url.host, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolve(JSON.parse(text)));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
+  const registered = await registerWorkstation(remote, 'admin', 'jobs-test');
   targets.push({ name: 'remote runner over pinned TLS', connection: pinnedConnection(new URL(remote.url), remote.spki), bearer: registered.apiToken });
 
   supervisor = new LocalRunnerSupervisor({

@@ -4,7 +4,6 @@
 // canary token that reaches nothing but the runner's vault.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -21,36 +20,7 @@ import { startGitHubSimulator, type GitHubSimulator } from '../fakes/github';
 import { startGitLabSimulator, type GitLabSimulator } from '../fakes/gitlab';
 import type { Simulator, SimulatedUser } from '../fakes/simulator';
 import { createTestCore } from '../helpers/core';
-import { startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
-
-interface Answer {
-  status: number;
-  body: { error?: { code: string; message: string; issues?: { path: string; message: string }[]; detail?: Record<string, string> } } & Record<string, unknown>;
-}
-
-function call(runner: RemoteRunnerHandle, apiToken: string | null, method: string, urlPath: string, body?: unknown): Promise<Answer> {
-  const url = new URL(runner.url);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path: urlPath,
-        rejectUnauthorized: false,
-        headers: { Host: url.host, ...(apiToken ? { Authorization: `Bearer ${apiToken}` } : {}), ...(text ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } : {}) },
-      },
-      (response) => {
-        let data = '';
-        response.on('data', (chunk) => (data += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: data ? JSON.parse(data) : {} }));
-      },
-    );
-    request.on('error', reject);
-    request.end(text);
-  });
-}
+import { runnerCall, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const user: SimulatedUser = { username: 'sam', displayName: 'Sam Example', email: 'sam@example.test' };
@@ -88,8 +58,8 @@ const providers: ProviderInput[] = [
 ];
 
 const seal = (host: string, organization: string | null, token: string) => sealPat({ runnerId, host, organization }, token, publicKey);
-const connect = (host: string, organization: string | null, token: string) => call(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host, organization, sealed: seal(host, organization, token) });
-const listed = async () => (await call(runner, alice.apiToken, 'GET', '/v1/tokens')).body.tokens as { host: string; organization: string | null; method: string; account: string | null; scopes: string[]; expiresAt: string | null; state: string }[];
+const connect = (host: string, organization: string | null, token: string) => runnerCall(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host, organization, sealed: seal(host, organization, token) });
+const listed = async () => (await runnerCall(runner, alice.apiToken, 'GET', '/v1/tokens')).body.tokens as { host: string; organization: string | null; method: string; account: string | null; scopes: string[]; expiresAt: string | null; state: string }[];
 
 /** An app API call as a transport carries it, with both directions kept for the canary check. */
 async function app(method: string, input: unknown) {
@@ -135,7 +105,7 @@ beforeAll(async () => {
   }
 
   // A workstation registered as a user, calling the runner API itself.
-  const registration = await call(runner, null, 'POST', '/v1/registration', { token: await runner.createToken('1h', 'user'), name: 'alice-ws' });
+  const registration = await runnerCall(runner, null, 'POST', '/v1/registration', { token: await runner.createToken('1h', 'user'), name: 'alice-ws' });
   alice = registration.body as unknown as { clientId: string; apiToken: string };
 }, 60_000);
 
@@ -163,8 +133,8 @@ describe('PUT /v1/tokens/pat', () => {
     // The check sent each token as its provider expects (Basic with an empty user name for Azure DevOps, Bearer for the others).
     expect(ado.requests.some((r) => r.path === '/contoso/_apis/connectionData' && r.headers.authorization === `Basic ${Buffer.from(`:${canary}`).toString('base64')}`)).toBe(true);
     expect(ghes.requests.some((r) => r.path === '/api/v3/user' && r.headers.authorization === `Bearer ${TOKENS.ghes}`)).toBe(true);
-    await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GHES });
-    await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GITLAB });
+    await runnerCall(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GHES });
+    await runnerCall(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GITLAB });
   });
 
   it('reads GitHub’s token expiry when it reports one', async () => {
@@ -174,7 +144,7 @@ describe('PUT /v1/tokens/pat', () => {
       expect(answer.body).toMatchObject({ account: 'sam', expiresAt: '2099-06-01T00:00:00.000Z', state: 'connected' });
     } finally {
       ghes.setTokenExpiration(null);
-      await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GHES });
+      await runnerCall(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: GHES });
     }
   });
 
@@ -208,7 +178,7 @@ describe('PUT /v1/tokens/pat', () => {
   });
 
   it('says which Azure DevOps policy refuses the token and where it is set (policy-blocked), and stores nothing', async () => {
-    await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: ADO });
+    await runnerCall(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host: ADO });
     ado.failPatPolicy('DisablePatCreationPolicyViolation');
     try {
       const answer = await connect(ADO, 'contoso', canary);
@@ -261,9 +231,9 @@ describe('PUT /v1/tokens/pat', () => {
 
   it('refuses a box sealed for another host or organization, an organization the entry lacks, and an unknown host', async () => {
     const forGhes = seal(GHES, null, TOKENS.ghes);
-    const replayed = await call(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host: GITLAB, organization: null, sealed: forGhes });
+    const replayed = await runnerCall(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host: GITLAB, organization: null, sealed: forGhes });
     expect(replayed.body.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/sealed for another host/), issues: [{ path: 'sealed' }] });
-    const otherOrg = await call(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host: ADO, organization: 'contoso', sealed: seal(ADO, 'fabrikam', canary) });
+    const otherOrg = await runnerCall(runner, alice.apiToken, 'PUT', '/v1/tokens/pat', { host: ADO, organization: 'contoso', sealed: seal(ADO, 'fabrikam', canary) });
     expect(otherOrg.body.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/another organization/) });
     expect((await connect(ADO, 'fabrikam', canary)).body.error).toMatchObject({ code: 'invalid-input', issues: [{ path: 'organization' }] });
     expect((await connect(ADO, null, canary)).body.error).toMatchObject({ code: 'invalid-input', issues: [{ path: 'organization' }] });

@@ -2,7 +2,6 @@
 // admins change repository access and manage other workstations' tokens; users read
 // providers and manage only their own tokens; clients from before roles stay admins.
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,43 +11,7 @@ import { TokenStore, type StoredToken } from '../../electron/runner/tokens';
 import { Vault } from '../../electron/runner/vault';
 import { startGitHubSimulator } from '../fakes/github';
 import type { Simulator } from '../fakes/simulator';
-import { runnerCli, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
-
-interface Answer {
-  status: number;
-  body: { error?: { code: string; message: string } } & Record<string, unknown>;
-}
-
-function call(runner: RemoteRunnerHandle, apiToken: string | null, method: string, path: string, body?: unknown): Promise<Answer> {
-  const url = new URL(runner.url);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path,
-        rejectUnauthorized: false,
-        headers: { Host: url.host, ...(apiToken ? { Authorization: `Bearer ${apiToken}` } : {}), ...(text ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } : {}) },
-      },
-      (response) => {
-        let data = '';
-        response.on('data', (chunk) => (data += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: data ? JSON.parse(data) : {} }));
-      },
-    );
-    request.on('error', reject);
-    request.end(text);
-  });
-}
-
-async function register(runner: RemoteRunnerHandle, role: 'admin' | 'user', name: string) {
-  const token = await runner.createToken('1h', role);
-  const answer = await call(runner, null, 'POST', '/v1/registration', { token, name });
-  expect(answer.status).toBe(201);
-  return answer.body as { clientId: string; apiToken: string; role: string };
-}
+import { registerWorkstation, runnerCall, runnerCli, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 
 const host = 'https://dev.azure.com';
 const token = (organization: string | null, method: 'oauth' | 'pat', secret: string): StoredToken => ({
@@ -81,9 +44,9 @@ beforeAll(async () => {
     extraArgs: ['--ca-file', caFile],
     env: { ...process.env, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify({ [ghesHost]: ghes.origin }) },
   });
-  admin = await register(runner, 'admin', 'admin-ws');
-  alice = await register(runner, 'user', 'alice-ws');
-  bob = await register(runner, 'user', 'bob-ws');
+  admin = await registerWorkstation(runner, 'admin', 'admin-ws');
+  alice = await registerWorkstation(runner, 'user', 'alice-ws');
+  bob = await registerWorkstation(runner, 'user', 'bob-ws');
   // Seed tokens the way the runner keeps them: encrypted with its data key, per client, host and organization.
   const identity = await loadOrCreateIdentity(runner.dataDir, fileStore(runner.dataDir));
   tokens = new TokenStore(new Vault(path.join(runner.dataDir, 'vault'), identity.dataKey));
@@ -98,35 +61,35 @@ afterAll(async () => {
 describe('roles on a shared runner', () => {
   it('gives each workstation the role of its registration token, and says which in /v1/status', async () => {
     expect([admin.role, alice.role, bob.role]).toEqual(['admin', 'user', 'user']);
-    const status = await call(runner, alice.apiToken, 'GET', '/v1/status');
+    const status = await runnerCall(runner, alice.apiToken, 'GET', '/v1/status');
     expect(status.body.client).toEqual({ id: alice.clientId, role: 'user' });
   });
 
   it('refuses repository-access changes, the client list and registration tokens to a user, with a sentence that says who can', async () => {
     const refusals = await Promise.all([
-      call(runner, alice.apiToken, 'DELETE', '/v1/providers', { host }),
-      call(runner, alice.apiToken, 'POST', '/v1/providers/discover-tenant', { organization: 'contoso' }),
-      call(runner, alice.apiToken, 'GET', '/v1/clients'),
-      call(runner, alice.apiToken, 'POST', '/v1/registrations', { role: 'admin', expiresInMinutes: 60 }),
-      call(runner, alice.apiToken, 'DELETE', `/v1/clients/${bob.clientId}/tokens`, { host }),
+      runnerCall(runner, alice.apiToken, 'DELETE', '/v1/providers', { host }),
+      runnerCall(runner, alice.apiToken, 'POST', '/v1/providers/discover-tenant', { organization: 'contoso' }),
+      runnerCall(runner, alice.apiToken, 'GET', '/v1/clients'),
+      runnerCall(runner, alice.apiToken, 'POST', '/v1/registrations', { role: 'admin', expiresInMinutes: 60 }),
+      runnerCall(runner, alice.apiToken, 'DELETE', `/v1/clients/${bob.clientId}/tokens`, { host }),
     ]);
     for (const refusal of refusals) {
       expect(refusal.status).toBe(403);
       expect(refusal.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/admins of this runner/) });
     }
     // A user still reads the entries.
-    const list = await call(runner, alice.apiToken, 'GET', '/v1/providers');
+    const list = await runnerCall(runner, alice.apiToken, 'GET', '/v1/providers');
     expect(list.status).toBe(200);
   });
 
   it('lets a user see and delete only its own tokens, per organization, never the token itself', async () => {
-    const seen = await call(runner, alice.apiToken, 'GET', '/v1/tokens');
+    const seen = await runnerCall(runner, alice.apiToken, 'GET', '/v1/tokens');
     expect(seen.status).toBe(200);
     const views = seen.body.tokens as { organization: string; method: string; state: string; account: string }[];
     expect(views.map((t) => `${t.organization}/${t.method}/${t.state}`)).toEqual(['contoso/oauth/connected', 'fabrikam/pat/connected']);
     expect(JSON.stringify(seen.body)).not.toContain('CANARY');
 
-    const one = await call(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host, organization: 'fabrikam' });
+    const one = await runnerCall(runner, alice.apiToken, 'DELETE', '/v1/tokens', { host, organization: 'fabrikam' });
     expect(one.body).toEqual({ deleted: 1 });
     expect(tokens.list(alice.clientId).map((t) => t.organization)).toEqual(['contoso']);
     // Bob's token for the same host and organization is untouched.
@@ -134,25 +97,25 @@ describe('roles on a shared runner', () => {
   });
 
   it('lets an admin list the workstations, delete another workstation’s tokens and make registration tokens', async () => {
-    const clients = await call(runner, admin.apiToken, 'GET', '/v1/clients');
+    const clients = await runnerCall(runner, admin.apiToken, 'GET', '/v1/clients');
     expect(clients.status).toBe(200);
     expect((clients.body.clients as { name: string; role: string; self: boolean }[]).map((c) => `${c.name}:${c.role}:${c.self}`)).toEqual([
       'admin-ws:admin:true',
       'alice-ws:user:false',
       'bob-ws:user:false',
     ]);
-    const deleted = await call(runner, admin.apiToken, 'DELETE', `/v1/clients/${bob.clientId}/tokens`, { host });
+    const deleted = await runnerCall(runner, admin.apiToken, 'DELETE', `/v1/clients/${bob.clientId}/tokens`, { host });
     expect(deleted.body).toEqual({ deleted: 1 });
     expect(tokens.list(bob.clientId)).toEqual([]);
-    const unknown = await call(runner, admin.apiToken, 'DELETE', '/v1/clients/c_nobody000000000000/tokens', { host });
+    const unknown = await runnerCall(runner, admin.apiToken, 'DELETE', '/v1/clients/c_nobody000000000000/tokens', { host });
     expect(unknown.body.error?.code).toBe('not-found');
 
     // At most 24 hours, as `registration create` allows.
-    const tooLong = await call(runner, admin.apiToken, 'POST', '/v1/registrations', { role: 'admin', expiresInMinutes: 24 * 60 + 1 });
+    const tooLong = await runnerCall(runner, admin.apiToken, 'POST', '/v1/registrations', { role: 'admin', expiresInMinutes: 24 * 60 + 1 });
     expect(tooLong.body.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/expiresInMinutes/) });
-    const made = await call(runner, admin.apiToken, 'POST', '/v1/registrations', { role: 'user', expiresInMinutes: 30 });
+    const made = await runnerCall(runner, admin.apiToken, 'POST', '/v1/registrations', { role: 'user', expiresInMinutes: 30 });
     expect(made.status).toBe(201);
-    const registered = await call(runner, null, 'POST', '/v1/registration', { token: made.body.token, name: 'carol-ws' });
+    const registered = await runnerCall(runner, null, 'POST', '/v1/registration', { token: made.body.token, name: 'carol-ws' });
     expect(registered.body.role).toBe('user');
   });
 
@@ -162,20 +125,20 @@ describe('roles on a shared runner', () => {
       previousHost: null,
       confirmWarnings: true,
     };
-    const refusedSave = await call(runner, bob.apiToken, 'PUT', '/v1/providers', entry);
+    const refusedSave = await runnerCall(runner, bob.apiToken, 'PUT', '/v1/providers', entry);
     expect(refusedSave.status).toBe(403);
-    const saved = await call(runner, admin.apiToken, 'PUT', '/v1/providers', entry);
+    const saved = await runnerCall(runner, admin.apiToken, 'PUT', '/v1/providers', entry);
     expect(saved.body).toMatchObject({ saved: true, provider: { host: ghesHost } });
     tokens.put(alice.clientId, { ...token(null, 'pat', 'CANARY-alice-ghes'), host: ghesHost });
     tokens.put(bob.clientId, { ...token(null, 'pat', 'CANARY-bob-ghes'), host: ghesHost });
 
-    const refused = await call(runner, bob.apiToken, 'DELETE', '/v1/providers', { host: ghesHost });
+    const refused = await runnerCall(runner, bob.apiToken, 'DELETE', '/v1/providers', { host: ghesHost });
     expect(refused.body.error?.code).toBe('forbidden');
-    expect((await call(runner, bob.apiToken, 'GET', '/v1/providers')).body.providers).toEqual([expect.objectContaining({ host: ghesHost })]);
+    expect((await runnerCall(runner, bob.apiToken, 'GET', '/v1/providers')).body.providers).toEqual([expect.objectContaining({ host: ghesHost })]);
 
-    const deleted = await call(runner, admin.apiToken, 'DELETE', '/v1/providers', { host: ghesHost });
+    const deleted = await runnerCall(runner, admin.apiToken, 'DELETE', '/v1/providers', { host: ghesHost });
     expect(deleted.body).toEqual({ ok: true, deletedTokens: 2 });
-    expect((await call(runner, bob.apiToken, 'GET', '/v1/providers')).body.providers).toEqual([]);
+    expect((await runnerCall(runner, bob.apiToken, 'GET', '/v1/providers')).body.providers).toEqual([]);
     expect(tokens.list(alice.clientId).some((t) => t.host === ghesHost)).toBe(false);
   });
 
@@ -195,7 +158,7 @@ describe('workstations registered before roles existed', () => {
   it('stay admins, so nothing that worked before breaks', async () => {
     const old = await startRemoteRunner();
     try {
-      const ws = await register(old, 'user', 'legacy');
+      const ws = await registerWorkstation(old, 'user', 'legacy');
       await old.stop();
       // Rewrite clients.json as an older runner wrote it: no role.
       const file = path.join(old.dataDir, 'clients.json');
@@ -204,9 +167,9 @@ describe('workstations registered before roles existed', () => {
       fs.writeFileSync(file, JSON.stringify(data));
       const again = await startRemoteRunner({ dataDir: old.dataDir, listen: new URL(old.url).host });
       try {
-        const status = await call(again, ws.apiToken, 'GET', '/v1/status');
+        const status = await runnerCall(again, ws.apiToken, 'GET', '/v1/status');
         expect(status.body.client).toEqual({ id: ws.clientId, role: 'admin' });
-        const clients = await call(again, ws.apiToken, 'GET', '/v1/clients');
+        const clients = await runnerCall(again, ws.apiToken, 'GET', '/v1/clients');
         expect(clients.status).toBe(200);
       } finally {
         await again.stop();
