@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { base64ToBytes, bytesToBase64, utf8Decode, utf8Encode } from './encoding';
-import { openSealedBox, publicKeyFromBase64, sealBox } from './sealed-box';
+import { openJsonFromBase64, sealToBase64 } from './sealed-box';
 
 /**
  * A pasted personal access token (PRODUCT A3) travels only sealed to the
@@ -26,13 +25,7 @@ export type PatBinding = Omit<SealedPatEnvelope, 'purpose' | 'token'>;
 
 /** Seals a pasted token to a runner's public key, bound to its host and organization (the page does this before the token leaves it). */
 export function sealPat(binding: PatBinding, token: string, runnerPublicKeyBase64: string): string {
-  const parsed = sealedPatEnvelopeSchema.parse({ purpose: 'pat', ...binding, token });
-  const message = utf8Encode(JSON.stringify(parsed));
-  try {
-    return bytesToBase64(sealBox(message, publicKeyFromBase64(runnerPublicKeyBase64)));
-  } finally {
-    message.fill(0);
-  }
+  return sealToBase64(JSON.stringify(sealedPatEnvelopeSchema.parse({ purpose: 'pat', ...binding, token })), runnerPublicKeyBase64);
 }
 
 export type OpenedPat = { ok: true; token: string } | { ok: false; message: string };
@@ -44,21 +37,11 @@ const sameOrganization = (a: string | null, b: string | null) => (a === null || 
  * runner, host and organization. Messages never hold the token.
  */
 export function openPat(sealedBase64: string, keys: { publicKey: Uint8Array; secretKey: Uint8Array }, expected: PatBinding): OpenedPat {
-  let bytes: Uint8Array | null;
-  try {
-    bytes = openSealedBox(base64ToBytes(sealedBase64, 'The sealed token'), keys.publicKey, keys.secretKey);
-  } catch {
-    bytes = null;
-  }
-  if (!bytes) return { ok: false, message: 'The token was not sealed to this runner’s key. Paste it again.' };
-  let envelope: SealedPatEnvelope;
-  try {
-    envelope = sealedPatEnvelopeSchema.parse(JSON.parse(utf8Decode(bytes)));
-  } catch {
-    return { ok: false, message: 'The sealed token is not in the expected form. Paste it again.' };
-  } finally {
-    bytes.fill(0);
-  }
+  const opened = openJsonFromBase64(sealedBase64, keys, 'The sealed token');
+  if (!opened.ok && opened.reason === 'not-sealed') return { ok: false, message: 'The token was not sealed to this runner’s key. Paste it again.' };
+  const parsed = opened.ok ? sealedPatEnvelopeSchema.safeParse(opened.json) : null;
+  if (!parsed?.success) return { ok: false, message: 'The sealed token is not in the expected form. Paste it again.' };
+  const envelope = parsed.data;
   const differing = [
     envelope.runnerId === expected.runnerId ? null : 'runner',
     envelope.host === expected.host ? null : 'host',

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { base64ToBytes, bytesToBase64, utf8Decode, utf8Encode } from './encoding';
 import { providerKindSchema } from './provider-kind';
 import { azureDevOpsOrganizationSchema, azureDevOpsServerCollectionSchema } from './providers/azure-devops';
-import { openSealedBox, publicKeyFromBase64, sealBox } from './sealed-box';
+import { openJsonFromBase64, sealToBase64 } from './sealed-box';
 
 /**
  * Repository access on a runner (S1–S6): what the admin configures, as the
@@ -26,8 +25,7 @@ export type SealedSecretEnvelope = z.infer<typeof sealedSecretEnvelopeSchema>;
 
 /** Seals a client secret to a runner's public key, bound to its entry (the renderer does this before the secret leaves the page). */
 export function sealClientSecret(envelope: SealedSecretEnvelope, runnerPublicKeyBase64: string): string {
-  const parsed = sealedSecretEnvelopeSchema.parse(envelope);
-  return bytesToBase64(sealBox(utf8Encode(JSON.stringify(parsed)), publicKeyFromBase64(runnerPublicKeyBase64)));
+  return sealToBase64(JSON.stringify(sealedSecretEnvelopeSchema.parse(envelope)), runnerPublicKeyBase64);
 }
 
 export type OpenedSecret = { ok: true; envelope: SealedSecretEnvelope } | { ok: false; message: string };
@@ -38,19 +36,11 @@ export function openClientSecret(
   keys: { publicKey: Uint8Array; secretKey: Uint8Array },
   expected: Omit<SealedSecretEnvelope, 'secret'>,
 ): OpenedSecret {
-  let bytes: Uint8Array | null;
-  try {
-    bytes = openSealedBox(base64ToBytes(sealedBase64, 'The sealed client secret'), keys.publicKey, keys.secretKey);
-  } catch {
-    bytes = null;
-  }
-  if (!bytes) return { ok: false, message: 'The client secret was not sealed to this runner’s key. Enter it again.' };
-  let envelope: SealedSecretEnvelope;
-  try {
-    envelope = sealedSecretEnvelopeSchema.parse(JSON.parse(utf8Decode(bytes)));
-  } catch {
-    return { ok: false, message: 'The sealed client secret is not in the expected form. Enter it again.' };
-  }
+  const opened = openJsonFromBase64(sealedBase64, keys, 'The sealed client secret');
+  if (!opened.ok && opened.reason === 'not-sealed') return { ok: false, message: 'The client secret was not sealed to this runner’s key. Enter it again.' };
+  const parsed = opened.ok ? sealedSecretEnvelopeSchema.safeParse(opened.json) : null;
+  if (!parsed?.success) return { ok: false, message: 'The sealed client secret is not in the expected form. Enter it again.' };
+  const envelope = parsed.data;
   const fields = ['runnerId', 'kind', 'host', 'clientId', 'tenant'] as const;
   const differing = fields.filter((field) => envelope[field] !== expected[field]);
   if (differing.length) {

@@ -162,3 +162,31 @@ export function openFromBase64(sealedBase64: string, recipientPublicKey: Uint8Ar
     opened.fill(0);
   }
 }
+
+/**
+ * Opens a base64 sealed box that holds JSON (a sealed client secret or
+ * token with its binding): `not-sealed` when it is not base64 or does not
+ * open with this key pair, `not-json` when it opens to something other than
+ * UTF-8 JSON. The opened bytes are zeroed before this returns; what the
+ * caller keeps is the parsed value, which it checks against its schema.
+ */
+export function openJsonFromBase64(
+  sealedBase64: string,
+  keys: { publicKey: Uint8Array; secretKey: Uint8Array },
+  label: string,
+): { ok: true; json: unknown } | { ok: false; reason: 'not-sealed' | 'not-json' } {
+  let opened: Uint8Array | null;
+  try {
+    opened = openSealedBox(base64ToBytes(sealedBase64, label), keys.publicKey, keys.secretKey);
+  } catch {
+    opened = null;
+  }
+  if (!opened) return { ok: false, reason: 'not-sealed' };
+  try {
+    return { ok: true, json: JSON.parse(utf8Decode(opened)) };
+  } catch {
+    return { ok: false, reason: 'not-json' };
+  } finally {
+    opened.fill(0);
+  }
+}
