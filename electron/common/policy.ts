@@ -8,6 +8,7 @@ import type { AzureDevOpsOrganization, AzureDevOpsServerCollection } from './pro
 import { callbackOptions } from './providers/callback';
 import { providerCatalogue } from './providers/catalogue';
 import { normalizeHost } from './providers/host';
+import type { ManagedProvider } from './provider-config';
 import { publicKeyFromBase64, sealBox } from './sealed-box';
 
 /**
@@ -201,6 +202,18 @@ export interface PolicyProvider {
     readonly clientSecret: PolicyClientSecret;
   } | null;
   readonly pat: { readonly enabled: boolean };
+}
+
+/** A policy entry as a runner takes it (`PUT /v1/policy`, or `serve --policy`): the managed provider's fields only. */
+export function managedProviderOf(provider: PolicyProvider): ManagedProvider {
+  return {
+    kind: provider.kind,
+    host: provider.host,
+    organizations: [...provider.organizations],
+    collections: [...provider.collections],
+    oauth: provider.oauth ? { clientId: provider.oauth.clientId, tenant: provider.oauth.tenant, clientSecret: provider.oauth.clientSecret } : null,
+    pat: { enabled: provider.pat.enabled },
+  };
 }
 
 /** What a runner is, as far as the rules for its providers go. */

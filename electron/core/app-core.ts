@@ -7,7 +7,7 @@ import {
 } from '../common/api';
 import { deepLinkActionSchema, type DeepLinkAction, type DeepLinkOutcome } from '../common/deep-link';
 import { PaddockError } from '../common/errors';
-import { localRunnerRef } from '../common/policy';
+import { localRunnerRef, managedProviderOf } from '../common/policy';
 import type { ProviderKind } from '../common/provider-kind';
 import { normalizeHost } from '../common/providers';
 import type { LoadedPolicy } from './policy/load';
@@ -99,16 +99,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
   const applyPolicy = async (runnerId: string, ref: string) => {
     try {
       const result = await runners.route(runnerId, 'applyPolicy', {
-        body: {
-          providers: policyProvidersFor(ref).map((p) => ({
-            kind: p.kind,
-            host: p.host,
-            organizations: [...p.organizations],
-            collections: [...p.collections],
-            oauth: p.oauth ? { clientId: p.oauth.clientId, tenant: p.oauth.tenant, clientSecret: p.oauth.clientSecret } : null,
-            pat: { enabled: p.pat.enabled },
-          })),
-        },
+        body: { providers: policyProvidersFor(ref).map(managedProviderOf) },
       });
       if (result.problems.length) {
         addNotices(

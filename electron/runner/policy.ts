@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { ManagedProvider } from '../common/provider-config';
-import { jsonPath, parsePolicyProvider, policyFileSchema, policyRunnerSchema } from '../common/policy';
+import { jsonPath, managedProviderOf, parsePolicyProvider, policyFileSchema, policyRunnerSchema } from '../common/policy';
 
 /**
  * A runner on a server takes its managed entries from its own admin: the
@@ -43,14 +43,7 @@ export function managedProvidersFromPolicyFile(file: string, runnerId: string): 
       problems.push(`${jsonPath(['providers', index, 'oauth', 'clientSecret'])}: a runner on a server takes only sealed secrets. This entry is ignored.`);
       return;
     }
-    providers.push({
-      kind: provider.kind,
-      host: provider.host,
-      organizations: [...provider.organizations],
-      collections: [...provider.collections],
-      oauth: provider.oauth ? { clientId: provider.oauth.clientId, tenant: provider.oauth.tenant, clientSecret: provider.oauth.clientSecret } : null,
-      pat: { enabled: provider.pat.enabled },
-    });
+    providers.push(managedProviderOf(provider));
   });
   return { providers, problems };
 }
