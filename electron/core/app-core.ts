@@ -214,11 +214,21 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       await hosts.refresh(runnerId);
       return token;
     },
-    logOut: async ({ runnerId, host, organization }) => {
-      const result = await runners.route(runnerId, 'deleteTokens', { body: { host, ...(organization === undefined ? {} : { organization }) } });
+    logOut: async ({ runnerId, host, organization, id }) => {
+      const result = await runners.route(runnerId, 'deleteTokens', {
+        body: { host, ...(organization === undefined ? {} : { organization }), ...(id === undefined ? {} : { id }) },
+      });
       await hosts.refresh(runnerId);
       return result;
     },
+    listTokens: async ({ id }) => (await runners.route(id, 'listTokens')).tokens,
+    useToken: async ({ runnerId, id }) => {
+      const { tokens } = await runners.route(runnerId, 'useToken', { body: { id } });
+      await hosts.refresh(runnerId);
+      return tokens;
+    },
+    connectOAuth: () => Promise.reject(new PaddockError('internal', 'Connecting with OAuth is not available yet.')),
+    completeOAuth: () => Promise.reject(new PaddockError('internal', 'Connecting with OAuth is not available yet.')),
     startJob: ({ runnerId, job }) => jobs.start(runnerId, job),
     getJob: ({ runnerId, jobId }) => jobs.get(runnerId, jobId),
     cancelJob: ({ runnerId, jobId }) => jobs.cancel(runnerId, jobId),

@@ -16,19 +16,37 @@ export interface HostsModelOptions {
 
 const MAX_CONNECTIONS_PER_HOST = 500;
 
-/** What a token's state means for the user: a connection to show. */
-const connectionOf = (organization: string | null, token: TokenView | undefined): HostConnection =>
-  token
-    ? { organization, state: token.state as ConnectionState, source: token.method, account: token.account, expiresAt: token.expiresAt }
-    : { organization, state: 'none', source: null, account: null, expiresAt: null };
+const MAX_ACCOUNTS = 20;
 
-/** The better of two tokens for one organization: a usable one over one that needs reconnecting, then the later expiry. */
+/**
+ * What a user's tokens for one host and organization mean: the connection to
+ * show. The account in use is the runner's choice (`inUse`); when it reports
+ * none, the most usable one (then the latest expiry).
+ */
 const rank: Record<TokenView['state'], number> = { connected: 2, expiring: 1, 'reconnect-needed': 0 };
-const better = (a: TokenView | undefined, b: TokenView) => {
-  if (!a) return b;
-  if (rank[a.state] !== rank[b.state]) return rank[a.state] > rank[b.state] ? a : b;
-  return (b.expiresAt ?? '9999') > (a.expiresAt ?? '9999') ? b : a;
-};
+function connectionOf(organization: string | null, tokens: TokenView[]): HostConnection {
+  const ordered = [...tokens].sort(
+    (a, b) => Number(b.inUse) - Number(a.inUse) || rank[b.state] - rank[a.state] || (b.expiresAt ?? '9999').localeCompare(a.expiresAt ?? '9999'),
+  );
+  const used = ordered[0];
+  if (!used) return { organization, state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] };
+  return {
+    organization,
+    state: used.state as ConnectionState,
+    source: used.method,
+    account: used.account,
+    expiresAt: used.expiresAt,
+    tokenId: used.id,
+    accounts: ordered.slice(0, MAX_ACCOUNTS).map((token) => ({
+      tokenId: token.id,
+      account: token.account,
+      source: token.method,
+      state: token.state,
+      expiresAt: token.expiresAt,
+      inUse: token === used,
+    })),
+  };
+}
 
 /** The access entries of one runner, joined with this workstation's tokens there. */
 export function hostAccessFor(runner: { id: string; name: string }, providers: ProviderView[], tokens: TokenView[]): HostAccess[] {
@@ -36,17 +54,20 @@ export function hostAccessFor(runner: { id: string; name: string }, providers: P
     .filter((p) => p.oauth.enabled || p.pat.enabled)
     .map((provider) => {
       const mine = tokens.filter((t) => t.host === provider.host);
-      const byOrganization = new Map<string | null, TokenView>();
-      for (const token of mine) byOrganization.set(token.organization?.toLowerCase() ?? null, better(byOrganization.get(token.organization?.toLowerCase() ?? null), token));
+      const byOrganization = new Map<string | null, TokenView[]>();
+      for (const token of mine) {
+        const key = token.organization?.toLowerCase() ?? null;
+        byOrganization.set(key, [...(byOrganization.get(key) ?? []), token]);
+      }
       let connections: HostConnection[];
       if (provider.kind === 'azure-devops') {
         // One connection per organization the entry names, and any other organization this user has a token for.
         const names = provider.organizations.map((o) => o.name);
         for (const token of mine) if (token.organization && !names.some((n) => n.toLowerCase() === token.organization!.toLowerCase())) names.push(token.organization);
         // At most what the app API carries for one host: a runner that reports more cannot blank the list.
-        connections = names.slice(0, MAX_CONNECTIONS_PER_HOST).map((name) => connectionOf(name, byOrganization.get(name.toLowerCase())));
+        connections = names.slice(0, MAX_CONNECTIONS_PER_HOST).map((name) => connectionOf(name, byOrganization.get(name.toLowerCase()) ?? []));
       } else {
-        connections = [connectionOf(null, byOrganization.get(null))];
+        connections = [connectionOf(null, byOrganization.get(null) ?? [])];
       }
       return {
         host: provider.host,

@@ -25,6 +25,7 @@ import type { ProviderService } from './provider-service';
 import type { RunnerLogger } from './logger';
 import { registrationProof, type RegistrationBook } from './registrations';
 import type { SecretStore } from './secret-store';
+import type { OAuthService } from './oauth';
 import type { TokenStore } from './tokens';
 import type { Vault } from './vault';
 
@@ -51,6 +52,8 @@ export interface RunnerApiContext {
   discoverTenant: (organization: string) => Promise<{ tenant: string | null; message: string }>;
   /** Checks a pasted personal access token against its provider (pat.ts checkPat with the runner's network settings). */
   checkPat: PatChecker;
+  /** OAuth attempts: their callbacks arrive here (the attempts themselves run as jobs). */
+  oauth: OAuthService;
   /** Local mode: deletes the runner's keys and data (throws if it cannot). */
   purge?: () => Promise<void>;
   /** Stops the server (after the answer is sent). */
@@ -176,6 +179,11 @@ const handlers: { [K in RunnerRouteName]: Handler<K> } = {
     ctx.logger.info('tokens deleted', { clientId: caller.clientId, deleted });
     return { body: { deleted } };
   },
+  useToken: ({ body: { id } }, caller, ctx) => {
+    if (!ctx.tokens.use(caller.clientId, id)) throw new HttpError('not-found', 'This account is no longer connected on this runner.');
+    return { body: { tokens: ctx.tokens.list(caller.clientId) } };
+  },
+  oauthCallback: ({ body }, caller, ctx) => ({ body: ctx.oauth.callback(body, caller.clientId) }),
   connectPat: async ({ body }, caller, ctx) => {
     const token = await connectPat(body, caller.clientId, {
       runnerId: ctx.identity.file.runnerId,

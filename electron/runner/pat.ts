@@ -3,9 +3,9 @@ import { PaddockError, type ErrorDetail } from '../common/errors';
 import { openPat } from '../common/pat';
 import type { ProviderView } from '../common/provider-config';
 import { catalogueEntry, expandUrl, hostValues } from '../common/providers';
-import { tokenStateAt, type ConnectPatRequest, type TokenView } from '../common/runner-api';
+import type { ConnectPatRequest, TokenView } from '../common/runner-api';
 import { createHttpClient, HttpClientConfigError, probe, type HttpAnswer, type HttpClientOptions, type ProbeOutcome } from './providers/http';
-import type { TokenStore } from './tokens';
+import { tokenView, type TokenStore } from './tokens';
 
 // Personal access tokens pasted by users (PRODUCT A3, issue 9 point 4): the
 // runner opens the sealed token, checks it against the provider's token
@@ -304,15 +304,5 @@ export async function connectPat(request: ConnectPatRequest, clientId: string, d
     scopes: identity.scopes,
     rejected: false,
   };
-  deps.tokens.put(clientId, stored);
-  return {
-    host: stored.host,
-    organization,
-    method: 'pat',
-    account: stored.account?.slice(0, 200) ?? null,
-    obtainedAt: stored.obtainedAt,
-    expiresAt: stored.expiresAt,
-    scopes: stored.scopes.slice(0, 50).map((scope) => scope.slice(0, 200)),
-    state: tokenStateAt(stored, now),
-  };
+  return tokenView(deps.tokens.put(clientId, stored), true, now);
 }

@@ -27,6 +27,7 @@ import { loadTlsMaterial } from './tls';
 import { Vault } from './vault';
 import { JobManager, type JobRunner } from './jobs';
 import { TokenStore } from './tokens';
+import { noOAuth, type OAuthService } from './oauth';
 import { PaddockError } from '../common/errors';
 
 /** How the runner talks to the app that started it (local mode). */
@@ -117,7 +118,10 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     }
     options.print?.(`Policy: ${result.applied} managed provider entr${result.applied === 1 ? 'y' : 'ies'} from ${options.policyFile}.`);
   }
-  const runJob: JobRunner = async (start, _owner, { signal, progress }) => {
+  const tokens = new TokenStore(vault);
+  const oauth: OAuthService = noOAuth;
+  const runJob: JobRunner = async (start, owner, context) => {
+    const { signal, progress } = context;
     switch (start.kind) {
       case 'provider-check': {
         const entry = providers.list().find((p) => p.host === start.host);
@@ -130,6 +134,10 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
         });
         return { kind: 'provider-check', validation };
       }
+      case 'oauth-connect':
+        return oauth.begin(start, owner, context);
+      case 'token-check':
+        throw new PaddockError('internal', 'This runner cannot check tokens yet.');
     }
   };
   const jobs = new JobManager(runJob, logger);
@@ -157,7 +165,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     secretStore,
     vault,
     providers,
-    tokens: new TokenStore(vault),
+    tokens,
+    oauth,
     jobs,
     discoverTenant: discover,
     checkPat: (entry, organization, token) =>

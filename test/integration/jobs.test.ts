@@ -12,6 +12,7 @@ import {
   runnerRoutes,
   saveProviderResponseSchema,
   type JobEvent,
+  type JobProgress,
 } from '../../electron/common/runner-api';
 import { localConnection, pinnedConnection, type RunnerConnection } from '../../electron/core/runners/connection';
 import { LocalRunnerSupervisor } from '../../electron/core/runners/local-runner';
@@ -151,10 +152,11 @@ describe.each(['remote runner over pinned TLS', 'local runner over its socket'])
     await connection.stream({ method: 'GET', path: `/v1/jobs/${job.id}/events`, bearer }, jobEventSchema, (event) => events.push(event));
     const end = events.at(-1);
     expect(end?.type).toBe('end');
-    if (end?.type !== 'end' || end.outcome.state !== 'succeeded') throw new Error(`expected success, got ${JSON.stringify(end)}`);
+    if (end?.type !== 'end' || end.outcome.state !== 'succeeded' || end.outcome.result.kind !== 'provider-check') throw new Error(`expected success, got ${JSON.stringify(end)}`);
     const { validation } = end.outcome.result;
-    const reported = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
-    const state = events[0]?.type === 'state' ? events[0].job.progress.map((p) => p.progress) : [];
+    const checks = (progress: JobProgress[]) => progress.flatMap((p) => (p.kind === 'provider-check' ? [p] : []));
+    const reported = checks(events.flatMap((e) => (e.type === 'progress' ? [e.progress] : [])));
+    const state = checks(events[0]?.type === 'state' ? events[0].job.progress.map((p) => p.progress) : []);
     // Every check of the result was reported as progress, in the state or after it.
     expect([...state, ...reported].map((p) => `${p.group}:${p.check.code}`).sort()).toEqual(
       [...validation.host.map((c) => `host:${c.code}`), ...validation.oauth.map((c) => `oauth:${c.code}`), ...validation.pat.map((c) => `pat:${c.code}`)].sort(),

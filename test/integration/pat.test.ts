@@ -249,7 +249,7 @@ describe('the app: connectWithPat and logOut', () => {
     const connected = await app('connectWithPat', { runnerId: coreRunnerId, host: ADO, organization: 'contoso', sealed });
     expect(connected).toEqual({ ok: true, value: expect.objectContaining({ host: ADO, organization: 'contoso', method: 'pat', account: user.email, state: 'connected' }) });
     const hosts = (await app('listHosts', null)) as { ok: true; value: { host: string; connections: unknown[] }[] };
-    expect(hosts.value.find((h) => h.host === ADO)?.connections).toEqual([{ organization: 'contoso', state: 'connected', source: 'pat', account: user.email, expiresAt: null }]);
+    expect(hosts.value.find((h) => h.host === ADO)?.connections).toMatchObject([{ organization: 'contoso', state: 'connected', source: 'pat', account: user.email, expiresAt: null, accounts: [{ source: 'pat', inUse: true }] }]);
 
     const refused = await app('connectWithPat', { runnerId: coreRunnerId, host: GHES, organization: null, sealed: seal(GHES, null, 'not-the-token') });
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
@@ -274,7 +274,7 @@ describe('the app: connectWithPat and logOut', () => {
     const out = await app('logOut', { runnerId: coreRunnerId, host: ADO, organization: 'contoso' });
     expect(out).toEqual({ ok: true, value: { deleted: 1 } });
     const after = (await app('listHosts', null)) as { ok: true; value: { host: string; connections: { state: string }[] }[] };
-    expect(after.value.find((h) => h.host === ADO)?.connections).toEqual([{ organization: 'contoso', state: 'none', source: null, account: null, expiresAt: null }]);
+    expect(after.value.find((h) => h.host === ADO)?.connections).toEqual([{ organization: 'contoso', state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] }]);
     expect(filesUnder(path.join(runner.dataDir, 'vault')).filter((f) => path.basename(f).startsWith('token.'))).toEqual([]);
   });
 });

@@ -22,7 +22,19 @@ import {
   saveProviderResultSchema,
 } from './schemas';
 import { providerViewSchema } from '../provider-config';
-import { connectPatRequestSchema, deletedCountSchema, jobEventSchema, jobIdSchema, jobStartSchema, jobViewSchema, tokenSelectorSchema, tokenViewSchema } from '../runner-api';
+import {
+  connectPatRequestSchema,
+  deletedCountSchema,
+  jobEventSchema,
+  jobIdSchema,
+  jobStartSchema,
+  jobViewSchema,
+  oauthCallbackKindSchema,
+  redirectUriSchema,
+  tokenIdSchema,
+  tokenSelectorSchema,
+  tokenViewSchema,
+} from '../runner-api';
 import { hostAccessSchema } from './hosts';
 
 const runnerIdSchema = z.string().min(1).max(200);
@@ -36,6 +48,21 @@ export const appJobEventSchema = z
     event: jobEventSchema.refine((event) => event.type !== 'ping', 'keep-alive lines stay between core and runner'),
   })
   .strict();
+
+/** An OAuth attempt the app started (A1): its job on the runner, and what the browser was sent to. */
+export const oauthAttemptSchema = z
+  .object({
+    runnerId: runnerIdSchema,
+    job: jobViewSchema,
+    /** The provider's page, opened in the system browser (shown too, for copying into another browser). */
+    authorizeUrl: z.url({ protocol: /^https?$/ }).max(8192),
+    expiresAt: z.iso.datetime(),
+    /** How the provider hands the answer back: the paddock:// scheme, a loopback address, or the runner's own https address. */
+    callback: oauthCallbackKindSchema,
+    redirectUri: redirectUriSchema,
+  })
+  .strict();
+export type OAuthAttempt = z.infer<typeof oauthAttemptSchema>;
 
 /** Bumped whenever a method or event changes incompatibly. */
 export const APP_API_VERSION = 1;
@@ -104,15 +131,38 @@ export const apiMethods = {
     tokenViewSchema,
     'Gives a runner a pasted personal access token, sealed in the page to the runner’s key for that host (and Azure DevOps organization); the runner checks it with the provider and keeps it only if it passes.',
   ),
+  connectOAuth: method(
+    z
+      .object({
+        runnerId: runnerIdSchema,
+        host: z.string().min(1).max(2048),
+        /** Azure DevOps Services: the organization to connect (its tenant signs the user in); null elsewhere. */
+        organization: z.string().min(1).max(256).nullable(),
+      })
+      .strict(),
+    oauthAttemptSchema,
+    'Starts an OAuth attempt on the runner for a host (and Azure DevOps organization), opens the provider’s page in the system browser, and answers with the attempt; its end (the token, or why not) arrives as jobEvent. Cancel it with cancelJob.',
+  ),
+  completeOAuth: method(
+    z.object({ url: z.string().min(1).max(8192) }).strict(),
+    z.object({ matched: z.boolean() }).strict(),
+    'The address the browser ended at after the provider’s page (when it could not hand it back to Paddock): its code and state go to the attempt they belong to. matched is false when no attempt of this app has that state.',
+  ),
+  listTokens: method(runnerIdInputSchema, z.array(tokenViewSchema), 'This user’s tokens on a runner: host, organization, account, method, expiry, state (never the token).'),
+  useToken: method(
+    z.object({ runnerId: runnerIdSchema, id: tokenIdSchema }).strict(),
+    z.array(tokenViewSchema),
+    'Makes one of this user’s accounts the one used for its host (and organization); returns the user’s tokens on that runner.',
+  ),
   logOut: method(
     tokenSelectorSchema.omit({ method: true }).extend({ runnerId: runnerIdSchema }).strict(),
     deletedCountSchema,
-    'Deletes this user’s tokens for a host on a runner (only that Azure DevOps organization’s when one is named); returns how many.',
+    'Deletes this user’s tokens for a host on a runner (only that Azure DevOps organization’s when one is named, only one account’s when its id is given); returns how many.',
   ),
   startJob: method(
     z.object({ runnerId: runnerIdSchema, job: jobStartSchema }).strict(),
     jobViewSchema,
-    'Starts a job on a runner (a provider check; later a clone or an OAuth attempt) and answers at once; its events arrive as jobEvent.',
+    'Starts a job on a runner (a provider check, a token check; later a clone) and answers at once; its events arrive as jobEvent. OAuth attempts start with connectOAuth.',
   ),
   getJob: method(jobRefSchema, jobViewSchema, 'A job’s state, latest progress and outcome.'),
   cancelJob: method(jobRefSchema, jobViewSchema, 'Cancels a job; answers once the runner has stopped its work.'),

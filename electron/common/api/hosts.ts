@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { providerKindSchema } from '../provider-kind';
-import { tokenMethodSchema } from '../runner-api/tokens';
+import { tokenIdSchema, tokenMethodSchema, tokenStateSchema } from '../runner-api/tokens';
 
 /**
  * The hosts model: for every host some runner has repository access to,
@@ -12,6 +12,21 @@ import { tokenMethodSchema } from '../runner-api/tokens';
 export const connectionStateSchema = z.enum(['connected', 'expiring', 'reconnect-needed', 'none']);
 export type ConnectionState = z.infer<typeof connectionStateSchema>;
 
+/** One of the user's accounts for a host (and organization): several may be kept (PRODUCT A2, issue 9 point 7). */
+export const hostAccountSchema = z
+  .object({
+    tokenId: tokenIdSchema,
+    account: z.string().max(200).nullable(),
+    source: tokenMethodSchema,
+    state: tokenStateSchema,
+    expiresAt: z.iso.datetime().nullable(),
+    /** The account used for this host and organization unless an environment chooses another. */
+    inUse: z.boolean(),
+  })
+  .strict();
+export type HostAccount = z.infer<typeof hostAccountSchema>;
+
+/** The connection for one host (and organization): the state, source, account and expiry of the account in use. */
 export const hostConnectionSchema = z
   .object({
     /** The Azure DevOps Services organization; null for every other kind. */
@@ -21,6 +36,10 @@ export const hostConnectionSchema = z
     source: tokenMethodSchema.nullable(),
     account: z.string().max(200).nullable(),
     expiresAt: z.iso.datetime().nullable(),
+    /** The account in use; null when there is none. */
+    tokenId: tokenIdSchema.nullable(),
+    /** Every account the user keeps for it, the one in use first. */
+    accounts: z.array(hostAccountSchema).max(20),
   })
   .strict();
 export type HostConnection = z.infer<typeof hostConnectionSchema>;

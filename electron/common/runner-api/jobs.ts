@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { errorDataSchema } from '../errors';
 import { providerValidationSchema, validationCheckSchema } from '../provider-config';
+import { oauthConnectProgressSchema, oauthConnectStartSchema } from './oauth';
+import { tokenIdSchema, tokenViewSchema } from './tokens';
 
 /**
  * Jobs: long operations on a runner (a clone, an OAuth attempt waiting for
@@ -15,17 +17,28 @@ export const jobIdSchema = z.string().regex(/^j_[A-Za-z0-9_-]{16,40}$/, 'must be
 export const jobStartSchema = z.discriminatedUnion('kind', [
   /** Checks a saved repository-access entry against the network again (S5), one check at a time. */
   z.object({ kind: z.literal('provider-check'), host: z.string().min(1).max(2048) }).strict(),
+  /** An OAuth attempt (A1): waits for its callback, exchanges the code and keeps the token (runner-api/oauth.ts). */
+  oauthConnectStartSchema,
+  /**
+   * Checks one of this workstation's tokens against the provider (A4): an
+   * OAuth token close to its expiry or refused with 401 is refreshed first;
+   * a refused refresh or a refused PAT leaves it reconnect-needed.
+   */
+  z.object({ kind: z.literal('token-check'), id: tokenIdSchema }).strict(),
 ]);
 export type JobStart = z.infer<typeof jobStartSchema>;
 export type JobKind = JobStart['kind'];
 
 export const jobProgressSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('provider-check'), group: z.enum(['host', 'oauth', 'pat']), check: validationCheckSchema }).strict(),
+  oauthConnectProgressSchema,
 ]);
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 
 export const jobResultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('provider-check'), validation: providerValidationSchema }).strict(),
+  z.object({ kind: z.literal('oauth-connect'), token: tokenViewSchema }).strict(),
+  z.object({ kind: z.literal('token-check'), token: tokenViewSchema, refreshed: z.boolean() }).strict(),
 ]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 

@@ -20,7 +20,8 @@ import {
   runnerStatusSchema,
 } from './base';
 import { jobAnswerSchema, jobEventSchema, jobIdSchema, jobStartSchema } from './jobs';
-import { connectPatRequestSchema, tokenSelectorSchema, tokenViewSchema } from './tokens';
+import { oauthCallbackRequestSchema, oauthCallbackResponseSchema } from './oauth';
+import { connectPatRequestSchema, tokenSelectorSchema, tokenViewSchema, useTokenRequestSchema } from './tokens';
 
 /**
  * The runner API's routes: the one place where each route's method, path,
@@ -274,6 +275,27 @@ export const runnerRoutes = {
     status: 200,
     summary:
       'a pasted personal access token, sealed to the runner’s key and bound to `{runnerId, host, organization, purpose}`: checked against the provider (identity, scopes and expiry where reported) and kept for this workstation only if it passes',
+  }),
+  useToken: spec({
+    method: 'PUT',
+    path: '/v1/tokens/in-use',
+    access: 'user',
+    modes: both,
+    body: useTokenRequestSchema,
+    response: z.object({ tokens: z.array(tokenViewSchema) }).strict(),
+    status: 200,
+    summary: 'makes one of this workstation’s tokens the one used for its host and organization (several accounts per host); answers with all its tokens',
+  }),
+  oauthCallback: spec({
+    method: 'POST',
+    path: '/v1/oauth/callback',
+    access: 'user',
+    modes: both,
+    body: oauthCallbackRequestSchema,
+    response: oauthCallbackResponseSchema,
+    status: 200,
+    summary:
+      'a provider’s redirect as the app received it (state with code or error): ends this workstation’s attempt with that state; an unknown, used or expired state is ignored (`matched: false`)',
   }),
   deleteTokens: spec({
     method: 'DELETE',

@@ -20,8 +20,15 @@ export const tokenStateSchema = z.enum(['connected', 'expiring', 'reconnect-need
 export type TokenState = z.infer<typeof tokenStateSchema>;
 export const EXPIRING_WITHIN_MS = 7 * 24 * 3600 * 1000;
 
+/**
+ * A token's id on its runner: stable for one workstation, host, organization,
+ * method and account (a user may keep several accounts per host, PRODUCT A2).
+ */
+export const tokenIdSchema = z.string().regex(/^t_[0-9a-f]{16}$/, 'must be a token id');
+
 export const tokenViewSchema = z
   .object({
+    id: tokenIdSchema,
     host: z.string().min(1).max(2048),
     organization: organizationNameSchema.nullable(),
     method: tokenMethodSchema,
@@ -31,16 +38,23 @@ export const tokenViewSchema = z
     expiresAt: z.iso.datetime().nullable(),
     scopes: z.array(z.string().max(200)).max(50),
     state: tokenStateSchema,
+    /**
+     * The token used for this host (and organization) when nothing else is
+     * chosen: exactly one per host and organization, the newest unless the
+     * user picked another.
+     */
+    inUse: z.boolean(),
   })
   .strict();
 export type TokenView = z.infer<typeof tokenViewSchema>;
 
-/** Which tokens: a host, optionally one organization and one method. */
+/** Which tokens: a host, optionally one organization, one method, or one token by its id. */
 export const tokenSelectorSchema = z
   .object({
     host: z.string().min(1).max(2048),
     organization: organizationNameSchema.nullable().optional(),
     method: tokenMethodSchema.optional(),
+    id: tokenIdSchema.optional(),
   })
   .strict();
 export type TokenSelector = z.infer<typeof tokenSelectorSchema>;
@@ -68,3 +82,7 @@ export const connectPatRequestSchema = z
   })
   .strict();
 export type ConnectPatRequest = z.infer<typeof connectPatRequestSchema>;
+
+/** Makes one of a workstation's tokens the one used for its host and organization. */
+export const useTokenRequestSchema = z.object({ id: tokenIdSchema }).strict();
+export type UseTokenRequest = z.infer<typeof useTokenRequestSchema>;

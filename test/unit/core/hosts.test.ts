@@ -26,7 +26,10 @@ const ghes: ProviderView = {
   managed: true,
   updatedAt: at,
 };
+let tokenCount = 0;
 const token = (host: string, organization: string | null, state: TokenView['state'], method: TokenView['method'] = 'oauth', expiresAt: string | null = null): TokenView => ({
+  id: `t_${(++tokenCount).toString(16).padStart(16, '0')}`,
+  inUse: false,
   host,
   organization,
   method,
@@ -43,17 +46,31 @@ describe('hostAccessFor', () => {
     const hosts = hostAccessFor(runner, [ado(['contoso', 'fabrikam'])], [token('https://dev.azure.com', 'Contoso', 'expiring', 'pat', '2026-12-05T00:00:00.000Z'), token('https://dev.azure.com', 'tailspin', 'reconnect-needed')]);
     expect(hosts).toHaveLength(1);
     expect(hosts[0]!.methods).toEqual({ oauth: true, pat: true });
-    expect(hosts[0]!.connections).toEqual([
+    expect(hosts[0]!.connections).toMatchObject([
       { organization: 'contoso', state: 'expiring', source: 'pat', account: 'mona', expiresAt: '2026-12-05T00:00:00.000Z' },
-      { organization: 'fabrikam', state: 'none', source: null, account: null, expiresAt: null },
+      { organization: 'fabrikam', state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] },
       { organization: 'tailspin', state: 'reconnect-needed', source: 'oauth', account: 'mona', expiresAt: null },
     ]);
   });
 
-  it('prefers a usable token over one that needs reconnecting for the same place', () => {
-    const [host] = hostAccessFor(runner, [ghes], [token(ghes.host, null, 'reconnect-needed', 'oauth'), token(ghes.host, null, 'connected', 'pat')]);
-    expect(host!.connections).toEqual([{ organization: null, state: 'connected', source: 'pat', account: 'mona', expiresAt: null }]);
+  it('without an account in use, shows a usable token over one that needs reconnecting for the same place', () => {
+    const usable = token(ghes.host, null, 'connected', 'pat');
+    const [host] = hostAccessFor(runner, [ghes], [token(ghes.host, null, 'reconnect-needed', 'oauth'), usable]);
+    expect(host!.connections).toMatchObject([{ organization: null, state: 'connected', source: 'pat', account: 'mona', expiresAt: null, tokenId: usable.id }]);
+    expect(host!.connections[0]!.accounts.map((a) => [a.source, a.inUse])).toEqual([
+      ['pat', true],
+      ['oauth', false],
+    ]);
     expect(host!.managed).toBe(true);
+  });
+
+  it('shows the account the runner has in use, with the others after it (several accounts per host)', () => {
+    const work = { ...token(ghes.host, null, 'connected', 'oauth'), account: 'mona-work' };
+    const own = { ...token(ghes.host, null, 'reconnect-needed', 'oauth'), account: 'mona', inUse: true };
+    const [host] = hostAccessFor(runner, [ghes], [work, own]);
+    const [connection] = host!.connections;
+    expect(connection).toMatchObject({ state: 'reconnect-needed', account: 'mona', tokenId: own.id });
+    expect(connection!.accounts.map((a) => `${a.account}:${a.inUse}`)).toEqual(['mona:true', 'mona-work:false']);
   });
 
   it('leaves out entries with no way to connect, and tokens for other hosts', () => {

@@ -22,7 +22,7 @@ const ghes: HostAccess = {
   runnerName: 'Local runner',
   methods: { oauth: false, pat: true },
   managed: false,
-  connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null }],
+  connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] }],
 };
 
 const azure: HostAccess = {
@@ -31,9 +31,9 @@ const azure: HostAccess = {
   kind: 'azure-devops',
   methods: { oauth: true, pat: true },
   connections: [
-    { organization: 'contoso', state: 'connected', source: 'oauth', account: 'alice@contoso.com', expiresAt: inDays(60) },
-    { organization: 'fabrikam', state: 'expiring', source: 'pat', account: 'alice@fabrikam.com', expiresAt: inDays(5) },
-    { organization: 'northwind', state: 'reconnect-needed', source: 'pat', account: 'alice', expiresAt: inDays(-2) },
+    { organization: 'contoso', state: 'connected', source: 'oauth', account: 'alice@contoso.com', expiresAt: inDays(60), tokenId: null, accounts: [] },
+    { organization: 'fabrikam', state: 'expiring', source: 'pat', account: 'alice@fabrikam.com', expiresAt: inDays(5), tokenId: null, accounts: [] },
+    { organization: 'northwind', state: 'reconnect-needed', source: 'pat', account: 'alice', expiresAt: inDays(-2), tokenId: null, accounts: [] },
   ],
 };
 
@@ -97,6 +97,8 @@ describe('AccountsScreen', () => {
 
   it('opens the token dialog for the host, and shows the connection once the hosts model reports it', async () => {
     const connected: TokenView = {
+      id: 't_00000000000000a1',
+      inUse: true,
       host: ghes.host,
       organization: null,
       method: 'pat',
@@ -113,7 +115,7 @@ describe('AccountsScreen', () => {
     await user.type(within(dialog).getByLabelText('Personal access token'), 'ghp_simulated');
     await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
     expect(connectWithPat).toHaveBeenCalledWith(expect.objectContaining({ runnerId: 'local', host: ghes.host, organization: null }));
-    emitHosts([{ ...ghes, connections: [{ organization: null, state: 'connected', source: 'pat', account: 'octocat', expiresAt: connected.expiresAt }] }]);
+    emitHosts([{ ...ghes, connections: [{ organization: null, state: 'connected', source: 'pat', account: 'octocat', expiresAt: connected.expiresAt, tokenId: null, accounts: [] }] }]);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     // The button that opened the dialog has gone with the connection: focus lands on the heading, not on nothing.
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Accounts' }));
@@ -140,7 +142,7 @@ describe('AccountsScreen', () => {
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Accounts' }));
     expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Logged out of fabrikam (https://dev.azure.com).');
 
-    emitHosts([{ ...azure, connections: azure.connections.map((c) => (c.organization === 'fabrikam' ? { ...c, state: 'none', source: null, account: null, expiresAt: null } : c)) }]);
+    emitHosts([{ ...azure, connections: azure.connections.map((c) => (c.organization === 'fabrikam' ? { ...c, state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] } : c)) }]);
     const fabrikam = within(section('Azure DevOps https://dev.azure.com on Local runner')).getAllByRole('listitem')[1]!;
     expect(fabrikam.textContent).toContain('Not connected');
     expect(within(fabrikam).getByRole('button', { name: 'Provide a token for fabrikam (https://dev.azure.com)' })).toBeTruthy();

@@ -21,17 +21,19 @@ const ghes: HostAccess = {
   runnerName: 'Local runner',
   methods: { oauth: false, pat: true },
   managed: false,
-  connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null }],
+  connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] }],
 };
 
 const azure: HostAccess = {
   ...ghes,
   host: 'https://dev.azure.com',
   kind: 'azure-devops',
-  connections: [{ organization: 'contoso', state: 'none', source: null, account: null, expiresAt: null }],
+  connections: [{ organization: 'contoso', state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] }],
 };
 
 const token = (overrides: Partial<TokenView> = {}): TokenView => ({
+  id: 't_00000000000000a1',
+  inUse: true,
   host: ghes.host,
   organization: null,
   method: 'pat',

@@ -1,0 +1,20 @@
+import { PaddockError } from '../../common/errors';
+import type { JobResult, OAuthCallbackRequest, OAuthCallbackResponse, OAuthConnectStart } from '../../common/runner-api';
+import type { JobContext } from '../jobs';
+
+/**
+ * The runner's OAuth attempts (issue 9 points 1–2): `begin` runs one
+ * `oauth-connect` job (authorize URL with state and PKCE, then wait for the
+ * callback, exchange, check, store); `callback` hands a received redirect to
+ * the attempt its state names.
+ */
+export interface OAuthService {
+  begin(start: OAuthConnectStart, clientId: string, context: JobContext): Promise<Extract<JobResult, { kind: 'oauth-connect' }>>;
+  callback(request: OAuthCallbackRequest, clientId: string): OAuthCallbackResponse;
+}
+
+/** Until the attempts exist: every attempt is refused, and no callback matches. */
+export const noOAuth: OAuthService = {
+  begin: () => Promise.reject(new PaddockError('internal', 'This runner cannot connect accounts with OAuth yet.')),
+  callback: () => ({ matched: false, jobId: null }),
+};
