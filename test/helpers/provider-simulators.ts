@@ -29,6 +29,7 @@ export const SIMULATED_TOKENS = {
   github: 'ghp_simulated_github_token',
   githubEnterpriseServer: 'ghp_simulated_ghes_token',
   gitlab: 'glpat-simulated-gitlab-token',
+  gitlabSelfManaged: 'glpat-simulated-self-managed-token',
   bitbucketCloud: 'ATATT-simulated-bitbucket-api-token',
   bitbucketDc: 'BBDC-simulated-http-access-token',
   azureDevOps: 'simulated-azure-devops-pat',
@@ -89,7 +90,7 @@ const account = (token: string): SimulatedAccount => ({ user: SIMULATED_USER, pe
  * The provider simulators a runner under test (or the web host in simulate
  * mode) talks to instead of the real services, one for each kind:
  * api.github.com and a GitHub Enterprise Server at https://ghe.example.test,
- * gitlab.com, Bitbucket Cloud (api.bitbucket.org), a Bitbucket Data Center
+ * gitlab.com, a self-managed GitLab at https://gitlab.example.test, Bitbucket Cloud (api.bitbucket.org), a Bitbucket Data Center
  * at https://bitbucket.example.test, Azure DevOps (organization "contoso" in
  * SIMULATED_TENANT, and "fabrikam") with Entra ID, and an Azure DevOps
  * Server at https://tfs.example.test/tfs with DefaultCollection. Each knows
@@ -118,6 +119,7 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
   const github = await startGitHubSimulator({ layout: 'api', account: account(SIMULATED_TOKENS.github), clients: [oauthClients.github] });
   const ghe = await startGitHubSimulator({ layout: 'enterprise-server', account: account(SIMULATED_TOKENS.githubEnterpriseServer), clients: [oauthClients.github] });
   const gitlab = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlab), clients: [oauthClients.gitlab] });
+  const gitlabSelfManaged = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlabSelfManaged), clients: [oauthClients.gitlab] });
   const bitbucketCloud = await startBitbucketCloudSimulator({ account: account(SIMULATED_TOKENS.bitbucketCloud), clients: [oauthClients.bitbucketCloud] });
   const bitbucketDc = await startBitbucketDcSimulator({ account: account(SIMULATED_TOKENS.bitbucketDc), clients: [oauthClients.bitbucketDc] });
   const tfs = await startAzureDevOpsServerSimulator({
@@ -125,7 +127,7 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
     collections: ['DefaultCollection'],
     account: account(SIMULATED_TOKENS.azureDevOpsServer),
   });
-  const all = [entra, ado, github, ghe, gitlab, bitbucketCloud, bitbucketDc, tfs];
+  const all = [entra, ado, github, ghe, gitlab, gitlabSelfManaged, bitbucketCloud, bitbucketDc, tfs];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-sims-'));
   const caFile = path.join(dir, 'ca.pem');
   fs.writeFileSync(caFile, entra.ca);
@@ -136,6 +138,7 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
     'https://api.github.com': github.origin,
     'https://ghe.example.test': ghe.origin,
     'https://gitlab.com': gitlab.origin,
+    'https://gitlab.example.test': gitlabSelfManaged.origin,
     'https://api.bitbucket.org': bitbucketCloud.origin,
     'https://bitbucket.org': bitbucketCloud.origin,
     'https://bitbucket.example.test': bitbucketDc.origin,
@@ -150,7 +153,7 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
     endpoints,
     simulation: simulationDescription(),
     oauthClients,
-    oauth: { entra, azureDevOps: ado, github, githubEnterpriseServer: ghe, gitlab, bitbucketCloud, bitbucketDc },
+    oauth: { entra, azureDevOps: ado, github, githubEnterpriseServer: ghe, gitlab, gitlabSelfManaged, bitbucketCloud, bitbucketDc },
     runnerArgs: ['--ca-file', caFile],
     runnerEnv: { PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints) },
     close: async () => {
@@ -198,6 +201,16 @@ function simulationDescription(): Simulation {
         ],
         account: username,
         personalAccessToken: SIMULATED_TOKENS.gitlab,
+      },
+      {
+        kind: 'gitlab',
+        name: 'GitLab self-managed',
+        fields: [
+          { label: 'Host', value: 'https://gitlab.example.test' },
+          { label: 'Client ID', value: SIMULATED_OAUTH.gitlab.clientId },
+        ],
+        account: username,
+        personalAccessToken: SIMULATED_TOKENS.gitlabSelfManaged,
       },
       {
         kind: 'bitbucket-cloud',
