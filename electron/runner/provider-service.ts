@@ -62,6 +62,11 @@ export class ProviderService {
     return this.options.store.list();
   }
 
+  /** The entry's opened client secret, for the token exchange and refresh of a confidential app; null when it has none. */
+  clientSecret(host: string): string | null {
+    return this.options.store.clientSecret(host);
+  }
+
   save(request: SaveProviderRequest) {
     return this.#exclusive(() => this.#save(request));
   }

@@ -64,6 +64,12 @@ export class ProviderStore {
     this.vault.write(RUNNER_VAULT_CLIENT, clientSecretEntry(host), new TextEncoder().encode(secret));
   }
 
+  /** The entry's opened client secret (confidential OAuth apps), or null when none is kept. */
+  clientSecret(host: string): string | null {
+    const bytes = this.vault.read(RUNNER_VAULT_CLIENT, clientSecretEntry(host));
+    return bytes ? new TextDecoder().decode(bytes) : null;
+  }
+
   deleteClientSecret(host: string): void {
     this.vault.delete(RUNNER_VAULT_CLIENT, clientSecretEntry(host));
   }

@@ -105,6 +105,16 @@ export class TokenStore {
     return tokens;
   }
 
+  /** The workstations that keep tokens on this runner (for the background refresh). */
+  clients(): string[] {
+    return this.vault.clients().filter((client) => client !== RUNNER_VAULT_CLIENT && this.vault.list(client).some((name) => name.startsWith('token.')));
+  }
+
+  /** A client's tokens as stored (the runner's own use: they hold the token). */
+  stored(clientId: string): StoredToken[] {
+    return this.#all(clientId);
+  }
+
   /** One of a client's tokens by its id. */
   get(clientId: string, id: string): StoredToken | null {
     return this.#all(clientId).find((token) => tokenIdOf(token) === id) ?? null;
@@ -164,7 +174,8 @@ export function tokenView(stored: StoredToken, inUse: boolean, now: Date): Token
     obtainedAt: stored.obtainedAt,
     expiresAt: stored.expiresAt,
     scopes: stored.scopes.slice(0, 50).map((scope) => scope.slice(0, 200)),
-    state: tokenStateAt(stored, now),
+    // The runner refreshes an OAuth token with a refresh token before it ends: only a refused refresh (rejected) ends it.
+    state: tokenStateAt(stored.method === 'oauth' && stored.refreshToken !== null ? { expiresAt: null, rejected: stored.rejected } : stored, now),
     inUse,
   };
 }

@@ -56,6 +56,15 @@ export class Vault {
     }
   }
 
+  /** The clients (workstations, and the runner's own folder) that have a folder here. */
+  clients(): string[] {
+    try {
+      return fs.readdirSync(this.root, { withFileTypes: true }).filter((d) => d.isDirectory() && /^[A-Za-z0-9_-]{1,80}$/.test(d.name)).map((d) => d.name);
+    } catch {
+      return [];
+    }
+  }
+
   /** Deletes one entry; true if it existed. */
   delete(clientId: string, name: string): boolean {
     try {
