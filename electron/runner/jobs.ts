@@ -13,6 +13,8 @@ import type { RunnerLogger } from './logger';
 
 /** What a job's work gets: its cancel signal and a way to report progress. */
 export interface JobContext {
+  /** The job's id (an OAuth attempt answers its callback with it). */
+  readonly jobId: string;
   readonly signal: AbortSignal;
   progress(progress: JobProgress): void;
 }
@@ -88,6 +90,7 @@ export class JobManager {
     this.#byOwner.set(owner, owned);
     this.logger.info('job started', { jobId: id, kind: start.kind });
     const context: JobContext = {
+      jobId: id,
       signal: controller.signal,
       progress: (progress) => {
         if (job.view.state !== 'running') return;

@@ -4,6 +4,7 @@ import { openPat } from '../common/pat';
 import type { ProviderView } from '../common/provider-config';
 import { catalogueEntry, expandUrl, hostValues } from '../common/providers';
 import type { ConnectPatRequest, TokenView } from '../common/runner-api';
+import { rewriteEndpoint } from './providers/endpoints';
 import { createHttpClient, HttpClientConfigError, probe, type HttpAnswer, type HttpClientOptions, type ProbeOutcome } from './providers/http';
 import { tokenView, type TokenStore } from './tokens';
 
@@ -106,14 +107,6 @@ export function gitHubExpiry(value: string | null): string | null {
   return Number.isNaN(time.getTime()) ? null : time.toISOString();
 }
 
-function rewrite(url: string, endpoints: Readonly<Record<string, string>>): string {
-  for (const [from, to] of Object.entries(endpoints)) {
-    const origin = from.replace(/\/+$/, '');
-    if (url === origin || url.startsWith(`${origin}/`)) return `${to.replace(/\/+$/, '')}${url.slice(origin.length)}`;
-  }
-  return url;
-}
-
 /** Checks a token against the entry's provider; throws a PaddockError when it does not pass. */
 export async function checkPat(entry: ProviderView, organization: string | null, token: string, options: PatCheckOptions = {}): Promise<PatIdentity> {
   const rules = catalogueEntry(entry.kind);
@@ -121,7 +114,7 @@ export async function checkPat(entry: ProviderView, organization: string | null,
   const name = rules.displayName;
   const unit = entry.kind === 'azure-devops' ? { organization: organization ?? '' } : entry.kind === 'azure-devops-server' ? { collection: entry.collections[0]?.name ?? '' } : {};
   const values = hostValues(entry.kind, entry.host, unit);
-  const url = (template: string) => rewrite(expandUrl(template, values), options.endpoints ?? {});
+  const url = (template: string) => rewriteEndpoint(expandUrl(template, values), options.endpoints ?? {});
 
   let credential: { header: string; value: string };
   switch (check.auth) {

@@ -27,7 +27,11 @@ import { loadTlsMaterial } from './tls';
 import { Vault } from './vault';
 import { JobManager, type JobRunner } from './jobs';
 import { TokenStore } from './tokens';
-import { noOAuth, type OAuthService } from './oauth';
+import { TokenService } from './token-service';
+import { refreshOAuthToken } from './oauth/exchange';
+import { checkOAuthToken } from './oauth/identity';
+import type { OAuthService } from './oauth';
+import { createOAuthService } from './oauth/service';
 import { PaddockError } from '../common/errors';
 
 /** How the runner talks to the app that started it (local mode). */
@@ -119,7 +123,27 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     options.print?.(`Policy: ${result.applied} managed provider entr${result.applied === 1 ? 'y' : 'ies'} from ${options.policyFile}.`);
   }
   const tokens = new TokenStore(vault);
-  const oauth: OAuthService = noOAuth;
+  // A remote runner's public URL, once it listens: the runner-https redirect must name it.
+  let callbackRunnerUrl: string | null = options.publicUrl ?? null;
+  const oauth: OAuthService = createOAuthService({
+    providers: () => providers.list(),
+    clientSecret: (host) => providers.clientSecret(host),
+    tokens,
+    logger,
+    runner: () => ({ kind: options.listen !== undefined ? 'remote' : 'local', url: options.listen !== undefined ? callbackRunnerUrl : null }),
+    http: options.http ?? { proxy: 'env' },
+    endpoints: options.devEndpoints ?? {},
+  });
+  const network = () => ({ http: options.http ?? { proxy: 'env' as const }, endpoints: options.devEndpoints ?? {} });
+  const tokenService = new TokenService({
+    tokens,
+    providers: () => providers.list(),
+    clientSecret: (host) => providers.clientSecret(host),
+    refresh: (entry, stored, deps) => refreshOAuthToken(entry, stored, { ...deps, ...network() }),
+    checkOAuth: (entry, organization, token, check) => checkOAuthToken(entry, organization, token, { ...check, ...network() }),
+    checkPat: (entry, organization, token, check) => checkPat(entry, organization, token, { ...check, ...network() }),
+    logger,
+  });
   const runJob: JobRunner = async (start, owner, context) => {
     const { signal, progress } = context;
     switch (start.kind) {
@@ -137,7 +161,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
       case 'oauth-connect':
         return oauth.begin(start, owner, context);
       case 'token-check':
-        throw new PaddockError('internal', 'This runner cannot check tokens yet.');
+        return tokenService.check(owner, start.id, context);
     }
   };
   const jobs = new JobManager(runJob, logger);
@@ -205,6 +229,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     endpoint = options.publicUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    callbackRunnerUrl = endpoint;
     updateRunnerFile(dataDir, { remote: { listen: `${host}:${actualPort}`, publicUrl: endpoint, certFile: options.tlsCertFile ?? null } });
     logger.info('runner listening', { mode: 'remote', url: endpoint, spki });
     options.print?.(`Paddock runner ${PADDOCK_VERSION} (runner API v${RUNNER_API_VERSION}) listening on ${endpoint}`);
@@ -232,8 +257,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
-    (stopping ??= jobs
-      .dispose()
+    (stopping ??= Promise.all([tokenService.stop(), jobs.dispose()])
       .then(
         () =>
           new Promise<void>((resolve) => {
@@ -251,6 +275,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     }));
 
   onShutdown = () => void stop();
+  tokenService.start();
   if (shutdownRequested) void stop();
   options.parent?.send({
     type: 'ready',

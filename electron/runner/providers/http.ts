@@ -215,8 +215,10 @@ export interface HttpAnswer {
 export type ProbeOutcome = HttpAnswer | NetworkError;
 
 export interface ProbeRequest {
-  readonly method: 'GET' | 'HEAD';
+  readonly method: 'GET' | 'HEAD' | 'POST';
   readonly url: string;
+  /** POST only: a form body (application/x-www-form-urlencoded), as OAuth token endpoints take it. */
+  readonly form?: Readonly<Record<string, string>>;
   readonly accept?: string;
   /**
    * A user's token check (PRODUCT A3): the Authorization header to send, or
@@ -378,6 +380,7 @@ async function classify(error: unknown, url: URL, client: HttpClient): Promise<N
 export async function probe(client: HttpClient, req: ProbeRequest): Promise<ProbeOutcome> {
   const url = new URL(req.url);
   const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(overallTimeoutMs)]) : AbortSignal.timeout(overallTimeoutMs);
+  const body = req.form === undefined ? undefined : new URLSearchParams(req.form).toString();
   try {
     const response = await request(url, {
       method: req.method,
@@ -385,8 +388,10 @@ export async function probe(client: HttpClient, req: ProbeRequest): Promise<Prob
       headers: {
         accept: req.accept ?? 'application/json',
         'user-agent': 'Paddock-runner (provider validation)',
+        ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
         ...(req.credential ? { [req.credential.header.toLowerCase()]: req.credential.value } : {}),
       },
+      ...(body === undefined ? {} : { body }),
       signal,
     });
     const headers: Record<string, string> = {};

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { PaddockError } from '../../common/errors';
+import type { ProviderView } from '../../common/provider-config';
+import { catalogueEntry, expandUrl, hostValues, oauthScopes } from '../../common/providers';
+import { rewriteEndpoint } from '../providers/endpoints';
+import { probe, type HttpAnswer, type HttpClientOptions } from '../providers/http';
+import { gitHubRestricted, oauthPolicyBlocked, type OAuthErrorContext } from './errors';
+import { httpClient, networkError } from './exchange';
+
+// The OAuth token check (the catalogue's tokenCheck.oauth; PRODUCT A1):
+// who the token belongs to and, where the provider reports it, which scopes
+// it carries. A 401/403 to the token is `reconnect-needed` with
+// providerCode '401', so the token lifecycle can refresh and retry.
+
+export interface OAuthCheckOptions {
+  readonly http?: HttpClientOptions;
+  readonly endpoints?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
+
+export interface OAuthIdentity {
+  account: string | null;
+  /** The scopes the provider reports for the token; null where it reports none. */
+  scopes: string[] | null;
+}
+
+const gitHubUserSchema = z.looseObject({ login: z.string().min(1).max(200) });
+const gitLabInfoSchema = z.looseObject({ scope: z.union([z.array(z.string().max(200)).max(100), z.string().max(4000)]) });
+const gitLabUserSchema = z.looseObject({ username: z.string().min(1).max(200) });
+const bitbucketUserSchema = z.looseObject({ username: z.string().min(1).max(200).optional(), display_name: z.string().max(200).optional() });
+const profileSchema = z.looseObject({ emailAddress: z.string().max(200).optional(), displayName: z.string().max(200).optional(), publicAlias: z.string().max(200).optional() });
+const idTokenClaimsSchema = z.looseObject({ preferred_username: z.string().max(200).optional(), email: z.string().max(200).optional(), name: z.string().max(200).optional() });
+
+/** The claims of an Entra ID token (read only, not verified: it came straight from the token endpoint over TLS). */
+export function idTokenAccount(idToken: string | null): string | null {
+  const payload = idToken?.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims = idTokenClaimsSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    return claims.success ? (claims.data.preferred_username ?? claims.data.email ?? claims.data.name ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+const splitScopes = (value: string) => value.split(/[\s,]+/).map((s) => s.trim()).filter((s) => s !== '');
+
+/** OpenID Connect scopes: Entra does not list them among a token's scopes. */
+const oidcScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+/**
+ * The scopes the catalogue asks for that a token lacks. Azure DevOps' scopes
+ * are compared by name without the resource (Entra may report either form).
+ */
+export function missingOAuthScopes(entry: ProviderView, granted: readonly string[]): string[] {
+  const short = (scope: string) => (entry.kind === 'azure-devops' ? (scope.split('/').pop() ?? scope) : scope).toLowerCase();
+  const have = new Set(granted.map(short));
+  return oauthScopes(entry.kind)
+    .map((scope) => scope.scope)
+    .filter((scope) => !(entry.kind === 'azure-devops' && oidcScopes.has(scope)))
+    .filter((scope) => !have.has(short(scope)));
+}
+
+/** A failure naming the scopes a granted token lacks (nothing is then stored). */
+export function missingScopesError(entry: ProviderView, missing: readonly string[]): PaddockError {
+  const rules = catalogueEntry(entry.kind);
+  const reasons = oauthScopes(entry.kind).filter((scope) => missing.includes(scope.scope));
+  const list = reasons.map((scope) => `${scope.scope} (${scope.reason.replace(/\.$/, '')})`).join(', ');
+  const registration = rules.oauth.supported ? `the ${rules.oauth.registration.name}` : 'the OAuth registration';
+  const s = missing.length === 1 ? '' : 's';
+  return new PaddockError(
+    'policy-blocked',
+    `${rules.displayName} granted this connection without the scope${s} ${list}, so it was not kept. An administrator of ${registration} allows ${missing.length === 1 ? 'it' : 'them'}, then you connect again.`,
+    [{ path: 'scopes', message: `missing: ${missing.join(', ')}` }],
+    { host: entry.host, providerCode: 'missing-scope', setting: `Scopes of ${registration}: ${missing.join(', ')}` },
+  );
+}
+
+/** Checks an OAuth access token against the provider: the account, and the scopes where reported. */
+export async function checkOAuthToken(entry: ProviderView, organization: string | null, accessToken: string, options: OAuthCheckOptions = {}): Promise<OAuthIdentity> {
+  const rules = catalogueEntry(entry.kind);
+  const check = rules.tokenCheck.oauth;
+  if (!check) throw new PaddockError('forbidden', `${rules.displayName} does not offer OAuth: connect with a personal access token.`, undefined, { host: entry.host });
+  const context: OAuthErrorContext = { entry, organization, redirectUri: null };
+  const url = (template: string) => rewriteEndpoint(expandUrl(template, hostValues(entry.kind, entry.host)), options.endpoints ?? {});
+  const credential = { header: 'authorization', value: `Bearer ${accessToken}` };
+  const client = httpClient(options.http);
+  const get = async (target: string): Promise<HttpAnswer> => {
+    const outcome = await probe(client, { method: 'GET', url: target, credential, ...(options.signal ? { signal: options.signal } : {}) });
+    if (!outcome.ok) throw networkError(entry, outcome, 'the new connection could not be checked');
+    if (outcome.status >= 400) {
+      if (entry.kind === 'azure-devops' && /TF400813/.test(outcome.text)) throw oauthPolicyBlocked(context);
+      if (entry.kind === 'github' && /OAuth App access restrictions/i.test(outcome.text)) throw gitHubRestricted(context);
+      if (outcome.status === 401 || outcome.status === 403) {
+        throw new PaddockError('reconnect-needed', `${rules.displayName} refused the token (${outcome.status}): it was revoked or has expired. Connect again.`, undefined, {
+          host: entry.host,
+          ...(organization ? { organization } : {}),
+          providerCode: '401',
+        });
+      }
+    }
+    if (outcome.status !== 200) {
+      throw new PaddockError(
+        'unreachable',
+        outcome.status >= 500
+          ? `${rules.displayName} at ${entry.host} answered the token check with a server error (${outcome.status}). Try again later.`
+          : `${rules.displayName} at ${entry.host} gave an answer the token check cannot read (${outcome.status}). Check the host, or try again later.`,
+        undefined,
+        { host: entry.host },
+      );
+    }
+    return outcome;
+  };
+  const unreadable = () => new PaddockError('unreachable', `${rules.displayName} at ${entry.host} gave an answer the token check cannot read. Try again later.`, undefined, { host: entry.host });
+  try {
+    switch (entry.kind) {
+      case 'github': {
+        const answer = await get(url(check.url));
+        const user = gitHubUserSchema.safeParse(answer.json);
+        if (!user.success) throw unreadable();
+        const header = answer.header('x-oauth-scopes');
+        return { account: user.data.login, scopes: header === null ? null : splitScopes(header) };
+      }
+      case 'gitlab': {
+        const info = gitLabInfoSchema.safeParse((await get(url(check.url))).json);
+        if (!info.success) throw unreadable();
+        const user = gitLabUserSchema.safeParse((await get(url('{apiBase}/user'))).json);
+        if (!user.success) throw unreadable();
+        return { account: user.data.username, scopes: typeof info.data.scope === 'string' ? splitScopes(info.data.scope) : info.data.scope };
+      }
+      case 'bitbucket-cloud': {
+        const answer = await get(url(check.url));
+        const user = bitbucketUserSchema.safeParse(answer.json);
+        if (!user.success) throw unreadable();
+        const header = answer.header('x-oauth-scopes');
+        return { account: user.data.username ?? user.data.display_name ?? null, scopes: header === null ? null : splitScopes(header) };
+      }
+      case 'bitbucket-dc': {
+        const answer = await get(url(check.url));
+        const user = answer.header('x-ausername');
+        if (!user) throw new PaddockError('reconnect-needed', `${rules.displayName} answered as for an anonymous user: it did not take the token. Connect again.`, undefined, { host: entry.host, providerCode: '401' });
+        return { account: user, scopes: null };
+      }
+      case 'azure-devops': {
+        const profile = profileSchema.safeParse((await get(url(check.url))).json);
+        if (!profile.success) throw unreadable();
+        return { account: profile.data.emailAddress || profile.data.displayName || null, scopes: null };
+      }
+      case 'azure-devops-server':
+        throw unreadable();
+    }
+  } finally {
+    void client.close();
+  }
+}
