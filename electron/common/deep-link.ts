@@ -203,6 +203,43 @@ function decode(raw: string): string | null {
   }
 }
 
+/** Reads an action's query (the part after "?", null when there is none) by the rules every link follows. */
+function readQuery(action: Action, query: string | null): DeepLinkResult {
+  const values = new Map<string, string>();
+  if (query !== null && query !== '') {
+    for (const pair of query.split('&')) {
+      if (pair === '') return refuse('malformed', 'This link has an empty parameter (“&&”, or “&” at an end).');
+      const equals = pair.indexOf('=');
+      const name = equals < 0 ? pair : pair.slice(0, equals);
+      if (!action.parameters.has(name) && !action.ignored.has(name)) {
+        return refuse('unknown-parameter', `This link has ${shownName(name, equals >= 0)}, which this Paddock link does not take.`);
+      }
+      if (values.has(name)) return refuse('duplicate-parameter', `This link has “${name}” more than once.`);
+      const decoded = decode(equals < 0 ? '' : pair.slice(equals + 1));
+      if (decoded === null) return refuse('malformed', `The link’s “${name}” has a malformed percent-encoding.`);
+      values.set(name, decoded);
+    }
+  }
+  for (const name of action.ignored) values.delete(name);
+  return action.read(values);
+}
+
+/**
+ * Reads the query of an OAuth callback that arrived another way than as a
+ * paddock:// link (the loopback listener's request, an address the user
+ * pasted) by exactly the rules of paddock://oauth/callback: the same
+ * limits, parameters and refusals. `query` is the raw part after "?"
+ * (null when there is none); it must be ASCII, as in a link. Never throws.
+ */
+export function parseOAuthCallbackQuery(query: string | null): DeepLinkResult {
+  if (query !== null && typeof query !== 'string') return refuse('malformed', 'This is not an OAuth callback.');
+  if (query !== null && query.length > maxDeepLinkLength) return refuse('too-long', `This callback is longer than ${maxDeepLinkLength} characters, more than any sign-in callback.`);
+  if (query !== null && !/^[\x21-\x7e]*$/.test(query)) {
+    return refuse('invalid-characters', 'This callback contains spaces, control characters or characters outside ASCII, which a link may not have.');
+  }
+  return readQuery(oauthCallback, query);
+}
+
 /**
  * Reads a paddock:// link into one of the allowed actions, or says why it is
  * refused. Never throws, whatever the input.
@@ -235,23 +272,7 @@ export function parseDeepLink(input: string): DeepLinkResult {
   const action = actions.get(authority.toLowerCase())?.get(path);
   if (!action) return refuse('unknown-action', 'Paddock has no action for this link. It opens only sign-in callbacks and paddock://open?url=… links.');
 
-  const values = new Map<string, string>();
-  if (query !== null && query !== '') {
-    for (const pair of query.split('&')) {
-      if (pair === '') return refuse('malformed', 'This link has an empty parameter (“&&”, or “&” at an end).');
-      const equals = pair.indexOf('=');
-      const name = equals < 0 ? pair : pair.slice(0, equals);
-      if (!action.parameters.has(name) && !action.ignored.has(name)) {
-        return refuse('unknown-parameter', `This link has ${shownName(name, equals >= 0)}, which this Paddock link does not take.`);
-      }
-      if (values.has(name)) return refuse('duplicate-parameter', `This link has “${name}” more than once.`);
-      const decoded = decode(equals < 0 ? '' : pair.slice(equals + 1));
-      if (decoded === null) return refuse('malformed', `The link’s “${name}” has a malformed percent-encoding.`);
-      values.set(name, decoded);
-    }
-  }
-  for (const name of action.ignored) values.delete(name);
-  return action.read(values);
+  return readQuery(action, query);
 }
 
 /** The link for an action: what a provider's redirect or a shared link looks like (tests, the web host's simulated hand-off). */

@@ -16,6 +16,7 @@ import { ApiEventHub } from './events';
 import { HostsModel } from './hosts';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
+import { noDesktop, OAuthFlows, type DesktopIntegration } from './oauth';
 import { RunnerRegistry, type RunnerRegistryOptions } from './runners/registry';
 import type { AppStore } from './store/store';
 
@@ -31,6 +32,8 @@ export interface CoreOptions {
   workstationName?: string;
   /** The admin policy, loaded at start (electron/core/policy/load.ts); none when absent. */
   policy?: LoadedPolicy;
+  /** The system browser, notifications and the paddock:// hand-off (Electron's, or the web host's stand-ins); none in tests of other parts. */
+  desktop?: DesktopIntegration;
 }
 
 /**
@@ -46,9 +49,9 @@ export interface MainSurface {
   dispose(): Promise<void>;
   /**
    * Acts on a paddock:// link the main process received and parsed
-   * (electron/core/deep-links.ts). An OAuth callback whose state is no attempt
-   * in progress is ignored with a log line, never ending another attempt; no
-   * attempt is kept here yet, so every callback is such a one.
+   * (electron/core/deep-links.ts). An OAuth callback goes to the runner of
+   * the attempt its state belongs to; one whose state is no attempt in
+   * progress is ignored with a log line, never ending another attempt.
    */
   handleDeepLink(action: DeepLinkAction): Promise<DeepLinkOutcome>;
 }
@@ -63,7 +66,7 @@ export interface PaddockCore extends PaddockApi {
 /** How often the hosts model is asked again when nothing else changed (a token becomes "expiring" with time alone). */
 const HOSTS_REFRESH_MS = 5 * 60 * 1000;
 
-export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName, policy }: CoreOptions): PaddockCore {
+export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName, policy, desktop }: CoreOptions): PaddockCore {
   const events = new ApiEventHub();
   let notices: Notice[] = store.recovery ? [store.recovery] : [];
   const addNotices = (added: Notice[]) => {
@@ -157,12 +160,25 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     emit: (event) => events.emit('jobEvent', event),
     logger,
   });
+  const oauth = new OAuthFlows({
+    runner: (id) => runners.get(id),
+    listProviders: async (id) => (await runners.route(id, 'listProviders')).providers,
+    startJob: (id, start) => jobs.start(id, start),
+    getJob: (id, jobId) => jobs.get(id, jobId),
+    cancelJob: (id, jobId) => jobs.cancel(id, jobId),
+    onJobEvent: (listener) => events.on('jobEvent', listener),
+    postCallback: (id, body) => runners.route(id, 'oauthCallback', { body }),
+    refreshHosts: (id) => hosts.refresh(id),
+    desktop: desktop ?? noDesktop,
+    logger,
+  });
   const hostsTimer = setInterval(() => void hosts.refresh(), HOSTS_REFRESH_MS);
   hostsTimer.unref();
   runners.start();
 
   const dispose = async () => {
     clearInterval(hostsTimer);
+    await oauth.dispose();
     jobs.dispose();
     await runners.dispose();
   };
@@ -227,11 +243,16 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       await hosts.refresh(runnerId);
       return tokens;
     },
-    connectOAuth: () => Promise.reject(new PaddockError('internal', 'Connecting with OAuth is not available yet.')),
-    completeOAuth: () => Promise.reject(new PaddockError('internal', 'Connecting with OAuth is not available yet.')),
+    connectOAuth: (input) => oauth.connect(input),
+    completeOAuth: ({ url }) => oauth.complete(url),
     startJob: ({ runnerId, job }) => jobs.start(runnerId, job),
     getJob: ({ runnerId, jobId }) => jobs.get(runnerId, jobId),
-    cancelJob: ({ runnerId, jobId }) => jobs.cancel(runnerId, jobId),
+    cancelJob: async ({ runnerId, jobId }) => {
+      const job = await jobs.cancel(runnerId, jobId);
+      // An OAuth attempt's listener closes now, not when the event stream gets round to saying so.
+      oauth.observe(runnerId, job);
+      return job;
+    },
 
     listEnvironments: async () => store.get('environments'),
 
@@ -269,9 +290,9 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
           logger.warn('deep link ignored', { reason: 'not-available', action: 'open', length: parsed.data.url.length });
           return { handled: false, reason: 'not-available' };
         }
-        // The state's value is a secret and is never logged; its length says enough to tell callbacks apart.
-        logger.warn('OAuth callback ignored', { reason: 'unknown-state', action: parsed.data.type, stateLength: parsed.data.state.length });
-        return { handled: false, reason: 'unknown-state' };
+        // Unknown states are logged there, without their values.
+        const { matched } = await oauth.deliver(parsed.data, 'deep-link');
+        return matched ? { handled: true } : { handled: false, reason: 'unknown-state' };
       },
     },
     dispose,

@@ -3,6 +3,7 @@ import { createApiDispatcher, type ApiDispatcher } from './api/dispatcher';
 import { createCore, type PaddockCore } from './app-core';
 import type { CredentialStore } from './credentials';
 import type { Logger } from './logger';
+import type { DesktopIntegration } from './oauth';
 import { loadPolicy, type LoadedPolicy, type LoadPolicyOptions } from './policy/load';
 import type { RunnerLauncher } from './runners/local-runner';
 import type { AppStore } from './store/store';
@@ -19,6 +20,8 @@ export interface AppWiringOptions {
   localRunner: { dataDir: string; launch: RunnerLauncher; args?: string[] } | null;
   heartbeatMs?: number;
   workstationName?: string;
+  /** The system browser, notifications and whether paddock:// links come back to this app. */
+  desktop?: DesktopIntegration;
 }
 
 export interface WiredApp {
@@ -47,6 +50,7 @@ export async function wireApp(options: AppWiringOptions): Promise<WiredApp> {
     credentials: options.credentials,
     policy,
     localRunner: options.localRunner,
+    ...(options.desktop ? { desktop: options.desktop } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.workstationName ? { workstationName: options.workstationName } : {}),
   });

@@ -1,0 +1,161 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { PaddockError } from '../common/errors';
+
+// The loopback listener of one OAuth attempt (RFC 8252 §7.3): a plain-http
+// server on 127.0.0.1 that exists only while the attempt runs and answers
+// only GET <path>. The browser's request carries the provider's redirect;
+// the page it gets back is self-contained (no external resources, no
+// script) so nothing else is loaded from it.
+
+export interface LoopbackPage {
+  readonly status: number;
+  readonly title: string;
+  readonly message: string;
+}
+
+export interface LoopbackListenerOptions {
+  /** Where the provider's callback says to bind: both names are served on 127.0.0.1. */
+  readonly host: '127.0.0.1' | 'localhost';
+  /** A fixed port (the provider registers it), or null for any free port. */
+  readonly port: number | null;
+  /** The callback's path (/oauth/callback). */
+  readonly path: string;
+  /** Handles the query of a request to `path` (the raw part after "?", null without one) and says what page to show. */
+  readonly onCallback: (query: string | null) => Promise<LoopbackPage>;
+}
+
+export interface LoopbackListener {
+  /** The port it listens on (the fixed one, or the one the system chose). */
+  readonly port: number;
+  readonly closed: boolean;
+  close(): Promise<void>;
+}
+
+/** The page's Content-Security-Policy: nothing may load, only its own inline style applies. */
+export const loopbackPageCsp = "default-src 'none'; style-src 'unsafe-inline'";
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The whole page the browser shows after the redirect. */
+export function loopbackPageHtml(page: LoopbackPage): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)} – Paddock</title>
+<style>
+  :root { color-scheme: light dark; }
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; min-height: 100vh; display: grid; place-items: center; }
+  main { max-width: 32rem; padding: 2rem; text-align: center; }
+  h1 { font-size: 1.25rem; margin: 0 0 0.5rem; }
+  p { margin: 0; }
+</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(page.title)}</h1>
+<p>${escapeHtml(page.message)}</p>
+</main>
+</body>
+</html>
+`;
+}
+
+function answer(response: http.ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra: Record<string, string> = {}): Promise<void> {
+  const finished = new Promise<void>((resolve) => response.once('close', () => resolve()));
+  response.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Content-Security-Policy': loopbackPageCsp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
+  response.end(body);
+  return finished;
+}
+
+/**
+ * Opens the listener. A fixed port that is taken is a clear error (the
+ * provider accepts no other); any other failure to bind too.
+ */
+export async function openLoopbackListener(options: LoopbackListenerOptions): Promise<LoopbackListener> {
+  const sockets = new Set<Socket>();
+  /** Pages being made: closing waits for them, so the browser that brought the callback still gets its answer. */
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+  let port = 0;
+  const server = http.createServer((request, response) => {
+    // Only what a browser sends after the redirect: GET of the callback path, addressed to this listener by the callback's own name.
+    const hostHeader = request.headers.host ?? '';
+    if (hostHeader !== `${options.host}:${port}` && hostHeader !== `127.0.0.1:${port}`) {
+      return void answer(response, 421, 'Misdirected request', 'text/plain; charset=utf-8');
+    }
+    const target = request.url ?? '';
+    const queryAt = target.indexOf('?');
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    if (path !== options.path) return void answer(response, 404, 'Not found', 'text/plain; charset=utf-8');
+    if (request.method !== 'GET') return void answer(response, 405, 'Method not allowed', 'text/plain; charset=utf-8', { Allow: 'GET' });
+    request.resume();
+    const query = queryAt < 0 ? null : target.slice(queryAt + 1).replace(/#.*$/, '');
+    const handled = options.onCallback(query).then(
+      (page) => answer(response, page.status, loopbackPageHtml(page)),
+      () =>
+        answer(
+          response,
+          500,
+          loopbackPageHtml({ status: 500, title: 'Something went wrong', message: 'Paddock could not finish signing in. Return to Paddock and try again.' }),
+        ),
+    );
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // One browser, a few requests: nothing needs a connection kept open after the page.
+  server.keepAliveTimeout = 1000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: options.port ?? 0, host: '127.0.0.1', exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code;
+    if (reason === 'EADDRINUSE' && options.port !== null) {
+      throw new PaddockError(
+        'conflict',
+        `Port ${options.port} on this computer is in use by another program, and the provider sends the sign-in back only to that port. Close the program that uses it (or finish the sign-in it is waiting for) and connect again.`,
+      );
+    }
+    throw new PaddockError('internal', `Paddock could not listen on 127.0.0.1 for the sign-in callback (${reason ?? 'unknown error'}).`);
+  }
+  port = (server.address() as AddressInfo).port;
+  server.unref();
+  return {
+    port,
+    get closed() {
+      return closed;
+    },
+    close() {
+      if (closed) return Promise.resolve();
+      closed = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Pages being answered finish (at most a few seconds); then whatever is left (keep-alive connections) is dropped.
+      const answered = Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      return answered.then(() => {
+        for (const socket of sockets) socket.destroy();
+        return stopped;
+      });
+    },
+  };
+}
