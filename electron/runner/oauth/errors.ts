@@ -24,9 +24,9 @@ export function aadstsCode(text: string | null | undefined): string | null {
 
 const displayName = (entry: ProviderView) => catalogueEntry(entry.kind).displayName;
 
-/** "Or provide a personal access token instead." when the entry allows PATs. */
+/** The other method, when the entry allows personal access tokens. */
 export function offerPat(entry: ProviderView): string {
-  return entry.pat.enabled ? ' Or provide a personal access token instead.' : '';
+  return entry.pat.enabled ? ' Provide a personal access token instead.' : '';
 }
 
 /** The catalogue's hint for one of these provider codes, OAuth only. */
@@ -185,7 +185,8 @@ export function oauthRefusal(context: OAuthErrorContext, error: string, descript
     case 'AADSTS65004':
       return declined(context, aadsts);
     case 'AADSTS50020':
-      return /live\.com|microsoft account|\bMSA\b|personal/i.test(description ?? '') ? personalAccount(context, aadsts) : guestAccount(context, aadsts);
+      // The identity provider live.com is a personal Microsoft account; another tenant's (sts.windows.net) is a guest.
+      return /'live\.com'|live\.com|personal microsoft account|\bMSA\b/i.test(description ?? '') ? personalAccount(context, aadsts) : guestAccount(context, aadsts);
     case 'AADSTS50011':
       return redirectMismatch(context, aadsts);
     case 'AADSTS70011':
