@@ -1,0 +1,186 @@
+// The per-provider token exchange, refresh and token check (issue 9 point 2), in-process against
+// the provider simulators: each provider's client authentication, rotating refresh tokens, and
+// the refusals the token lifecycle acts on (reconnect-needed, unreachable).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderView } from '../../electron/common/provider-config';
+import { authorizeUrl, newPkce, newState } from '../../electron/runner/oauth/attempts';
+import { exchangeCode, refreshOAuthToken, type GrantedToken } from '../../electron/runner/oauth/exchange';
+import { checkOAuthToken } from '../../electron/runner/oauth/identity';
+import type { StoredToken } from '../../electron/runner/tokens';
+import type { AuthorizeOutcome } from '../fakes/oauth';
+import { SIMULATED_OAUTH, SIMULATED_TENANT, SIMULATED_USER, startProviderSimulators, type ProviderSimulators } from '../helpers/provider-simulators';
+
+let sims: ProviderSimulators;
+beforeAll(async () => {
+  sims = await startProviderSimulators();
+}, 60_000);
+afterAll(async () => {
+  await sims?.close();
+});
+
+const view = (kind: ProviderView['kind'], host: string, clientId: string, more: Partial<ProviderView> = {}): ProviderView => ({
+  kind,
+  host,
+  organizations: [],
+  collections: [],
+  oauth: { enabled: true, clientId, tenant: null, secretSet: false },
+  pat: { enabled: true },
+  managed: false,
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...more,
+});
+const ado = view('azure-devops', 'https://dev.azure.com', SIMULATED_OAUTH.azureDevOps.clientId, {
+  organizations: [{ name: 'contoso', tenant: SIMULATED_TENANT, tenantOrigin: 'entered' }],
+  oauth: { enabled: true, clientId: SIMULATED_OAUTH.azureDevOps.clientId, tenant: SIMULATED_TENANT, secretSet: false },
+});
+const github = view('github', 'https://github.com', SIMULATED_OAUTH.github.clientId);
+const gitlab = view('gitlab', 'https://gitlab.com', SIMULATED_OAUTH.gitlab.clientId);
+const bitbucket = view('bitbucket-cloud', 'https://bitbucket.org', SIMULATED_OAUTH.bitbucketCloud.clientId);
+const bitbucketDc = view('bitbucket-dc', 'https://bitbucket.example.test', SIMULATED_OAUTH.bitbucketDc.clientId);
+
+const net = () => ({ http: { caFile: sims.caFile }, endpoints: sims.endpoints });
+
+async function granted(entry: ProviderView, redirectUri: string, press: (url: string) => Promise<AuthorizeOutcome>, clientSecret: string | null, organization: string | null = null) {
+  const pkce = newPkce();
+  const state = newState();
+  const outcome = await press(authorizeUrl(entry, organization, { state, redirectUri, challenge: pkce.challenge }, sims.endpoints));
+  if (outcome.kind !== 'redirect') throw new Error(`expected a redirect: ${outcome.text.slice(0, 200)}`);
+  const location = new URL(outcome.location);
+  expect(location.searchParams.get('state')).toBe(state);
+  const code = location.searchParams.get('code')!;
+  const token = await exchangeCode(entry, organization, { code, redirectUri, verifier: pkce.verifier }, { clientSecret, ...net() });
+  return { token, code, redirectUri, verifier: pkce.verifier };
+}
+
+const stored = (entry: ProviderView, token: GrantedToken, organization: string | null = null): StoredToken => ({
+  host: entry.host,
+  organization,
+  method: 'oauth',
+  token: token.token,
+  refreshToken: token.refreshToken,
+  account: 'sam',
+  obtainedAt: new Date().toISOString(),
+  expiresAt: token.expiresAt,
+  scopes: token.scopes ?? [],
+  rejected: false,
+});
+
+describe('GitLab', () => {
+  it('exchanges with PKCE as a public client, refreshes with rotation: the old refresh and access tokens are then refused', async () => {
+    const { token } = await granted(gitlab, 'paddock://oauth/callback', (url) => sims.oauth.gitlab.authorize(url, 'allow'), null);
+    expect(token.refreshToken).not.toBeNull();
+    expect(await checkOAuthToken(gitlab, null, token.token, net())).toEqual({ account: SIMULATED_USER.username, scopes: expect.arrayContaining(['write_repository', 'read_user']) });
+
+    const refreshed = await refreshOAuthToken(gitlab, stored(gitlab, token), { clientSecret: null, ...net() });
+    expect(refreshed.token).not.toBe(token.token);
+    expect(refreshed.refreshToken).not.toBe(token.refreshToken);
+    expect(new Date(refreshed.expiresAt!).getTime()).toBeGreaterThan(Date.now() + 100 * 60_000);
+    expect(await checkOAuthToken(gitlab, null, refreshed.token, net())).toMatchObject({ account: SIMULATED_USER.username });
+
+    await expect(refreshOAuthToken(gitlab, stored(gitlab, token), { clientSecret: null, ...net() })).rejects.toMatchObject({ code: 'reconnect-needed', detail: { host: gitlab.host, providerCode: 'invalid_grant' } });
+    await expect(checkOAuthToken(gitlab, null, token.token, net())).rejects.toMatchObject({ code: 'reconnect-needed', detail: { host: gitlab.host, providerCode: '401' } });
+  });
+
+  it('a code used twice is refused: connect again', async () => {
+    const first = await granted(gitlab, 'paddock://oauth/callback', (url) => sims.oauth.gitlab.authorize(url, 'allow'), null);
+    await expect(exchangeCode(gitlab, null, { code: first.code, redirectUri: first.redirectUri, verifier: first.verifier }, { clientSecret: null, ...net() })).rejects.toMatchObject({ code: 'reconnect-needed' });
+  });
+
+  it('a revoked refresh token: reconnect-needed', async () => {
+    const { token } = await granted(gitlab, 'paddock://oauth/callback', (url) => sims.oauth.gitlab.authorize(url, 'allow'), null);
+    sims.oauth.gitlab.failOAuth('refresh-revoked');
+    try {
+      await expect(refreshOAuthToken(gitlab, stored(gitlab, token), { clientSecret: null, ...net() })).rejects.toMatchObject({ code: 'reconnect-needed', detail: { providerCode: 'invalid_grant' } });
+    } finally {
+      sims.oauth.gitlab.failOAuth(null);
+    }
+  });
+
+  it('a provider that cannot be reached: unreachable, naming the host', async () => {
+    const { token } = await granted(gitlab, 'paddock://oauth/callback', (url) => sims.oauth.gitlab.authorize(url, 'allow'), null);
+    await expect(
+      refreshOAuthToken(gitlab, stored(gitlab, token), { clientSecret: null, http: { caFile: sims.caFile }, endpoints: { 'https://gitlab.com': 'https://127.0.0.1:1' } }),
+    ).rejects.toMatchObject({ code: 'unreachable', detail: { host: gitlab.host } });
+  });
+});
+
+describe('Entra ID (Azure DevOps)', () => {
+  it('exchanges as a public client on the tenant’s authority, with a refresh token (offline_access) and an ID token', async () => {
+    const { token } = await granted(ado, 'paddock://oauth/callback', (url) => sims.oauth.entra.authorize(url, 'allow'), null, 'contoso');
+    expect(token.refreshToken).not.toBeNull();
+    expect(token.idToken).not.toBeNull();
+    expect(await checkOAuthToken(ado, 'contoso', token.token, net())).toEqual({ account: SIMULATED_USER.email, scopes: null });
+    const refreshed = await refreshOAuthToken(ado, stored(ado, token, 'contoso'), { clientSecret: null, ...net() });
+    expect(refreshed.token).not.toBe(token.token);
+    expect(refreshed.refreshToken).not.toBeNull();
+  });
+
+  it('an expired refresh token (AADSTS700082): reconnect-needed with the organization', async () => {
+    const { token } = await granted(ado, 'paddock://oauth/callback', (url) => sims.oauth.entra.authorize(url, 'allow'), null, 'contoso');
+    sims.oauth.entra.failOAuth('refresh-expired');
+    try {
+      await expect(refreshOAuthToken(ado, stored(ado, token, 'contoso'), { clientSecret: null, ...net() })).rejects.toMatchObject({
+        code: 'reconnect-needed',
+        detail: { host: ado.host, organization: 'contoso', providerCode: 'AADSTS700082' },
+      });
+    } finally {
+      sims.oauth.entra.failOAuth(null);
+    }
+  });
+
+  it('a secret sent for a public client is refused with what to change', async () => {
+    const pkce = newPkce();
+    const outcome = await sims.oauth.entra.authorize(authorizeUrl(ado, 'contoso', { state: newState(), redirectUri: 'paddock://oauth/callback', challenge: pkce.challenge }, sims.endpoints), 'allow');
+    const code = outcome.kind === 'redirect' ? new URL(outcome.location).searchParams.get('code')! : '';
+    await expect(exchangeCode(ado, 'contoso', { code, redirectUri: 'paddock://oauth/callback', verifier: pkce.verifier }, { clientSecret: 'not-for-a-public-client', ...net() })).rejects.toMatchObject({
+      code: 'policy-blocked',
+      detail: { providerCode: 'AADSTS700025', setting: 'Client Secret' },
+    });
+  });
+});
+
+describe('GitHub', () => {
+  it('exchanges with the secret in the body for a JSON answer; there is nothing to refresh', async () => {
+    const { token } = await granted(github, 'http://127.0.0.1:50000/oauth/callback', (url) => sims.oauth.github.authorize(url, 'allow'), SIMULATED_OAUTH.github.clientSecret);
+    expect(token).toMatchObject({ refreshToken: null, expiresAt: null });
+    expect(token.scopes).toEqual(expect.arrayContaining(['repo', 'workflow']));
+    await expect(refreshOAuthToken(github, stored(github, token), { clientSecret: SIMULATED_OAUTH.github.clientSecret, ...net() })).rejects.toMatchObject({ code: 'reconnect-needed' });
+  });
+
+  it('a wrong client secret: the runner’s admin enters the current one', async () => {
+    const pkce = newPkce();
+    const redirectUri = 'http://127.0.0.1:50000/oauth/callback';
+    const outcome = await sims.oauth.github.authorize(authorizeUrl(github, null, { state: newState(), redirectUri, challenge: pkce.challenge }, sims.endpoints), 'allow');
+    const code = outcome.kind === 'redirect' ? new URL(outcome.location).searchParams.get('code')! : '';
+    await expect(exchangeCode({ ...github, oauth: { ...github.oauth, secretSet: true } }, null, { code, redirectUri, verifier: pkce.verifier }, { clientSecret: 'wrong', ...net() })).rejects.toMatchObject({
+      code: 'policy-blocked',
+      detail: { providerCode: 'incorrect_client_credentials', setting: 'Client Secret' },
+      message: expect.stringContaining('enters the current one'),
+    });
+  });
+});
+
+describe('Bitbucket', () => {
+  it('Cloud: Basic client authentication for the exchange and the refresh; a revoked refresh token is reconnect-needed', async () => {
+    const { token } = await granted(bitbucket, 'http://localhost:38271/oauth/callback', (url) => sims.oauth.bitbucketCloud.authorize(url, 'allow'), SIMULATED_OAUTH.bitbucketCloud.clientSecret);
+    expect(token.scopes).toEqual(['repository:write', 'account']);
+    const refreshed = await refreshOAuthToken(bitbucket, stored(bitbucket, token), { clientSecret: SIMULATED_OAUTH.bitbucketCloud.clientSecret, ...net() });
+    expect(refreshed.token).not.toBe(token.token);
+    expect(await checkOAuthToken(bitbucket, null, refreshed.token, net())).toMatchObject({ account: SIMULATED_USER.username });
+    sims.oauth.bitbucketCloud.failOAuth('refresh-revoked');
+    try {
+      await expect(refreshOAuthToken(bitbucket, stored(bitbucket, token), { clientSecret: SIMULATED_OAUTH.bitbucketCloud.clientSecret, ...net() })).rejects.toMatchObject({ code: 'reconnect-needed' });
+    } finally {
+      sims.oauth.bitbucketCloud.failOAuth(null);
+    }
+  });
+
+  it('Data Center: PKCE and the secret; refresh rotates', async () => {
+    const { token } = await granted(bitbucketDc, 'http://localhost:38271/oauth/callback', (url) => sims.oauth.bitbucketDc.authorize(url, 'allow'), SIMULATED_OAUTH.bitbucketDc.clientSecret);
+    expect(await checkOAuthToken(bitbucketDc, null, token.token, net())).toEqual({ account: SIMULATED_USER.username, scopes: null });
+    const deps = { clientSecret: SIMULATED_OAUTH.bitbucketDc.clientSecret, ...net() };
+    const refreshed = await refreshOAuthToken(bitbucketDc, stored(bitbucketDc, token), deps);
+    expect(refreshed.refreshToken).not.toBe(token.refreshToken);
+    await expect(refreshOAuthToken(bitbucketDc, stored(bitbucketDc, token), deps)).rejects.toMatchObject({ code: 'reconnect-needed' });
+  });
+});
