@@ -1,10 +1,14 @@
-import { useState, type RefObject } from 'react';
-import type { ConnectionState, HostAccess, HostConnection, PaddockApi, Runner } from '../../../electron/common/api';
+import { useEffect, useState, type RefObject } from 'react';
+import type { ConnectionState, HostAccess, HostAccount, HostConnection, PaddockApi, Runner } from '../../../electron/common/api';
 import { catalogueEntry } from '../../../electron/common/providers';
+import type { JobOutcome, JobView, TokenState, TokenView } from '../../../electron/common/runner-api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
+import { errorView } from '../errors';
 import { exactTime, relativeToNow } from '../format';
 import { useApiValue, useNow, useRunners } from '../hooks';
+import { useJob } from '../jobs';
+import { ConnectDialog } from './accounts/ConnectDialog';
 import { PatDialog } from './accounts/PatDialog';
 
 const badgeClass: Record<ConnectionState, string> = {
@@ -15,7 +19,7 @@ const badgeClass: Record<ConnectionState, string> = {
 };
 
 /** The state in words, never by colour alone: "Connected", "Expires in 5 days", "Needs reconnecting", "Not connected". */
-export function connectionStateLabel(connection: HostConnection, now: Date): string {
+export function connectionStateLabel(connection: { state: ConnectionState; expiresAt: string | null }, now: Date): string {
   switch (connection.state) {
     case 'connected':
       return 'Connected';
@@ -36,14 +40,56 @@ interface Target {
   organization: string | null;
 }
 
+/** Log out of one account, or (an older hosts model without ids) of the host and organization. */
+interface LogOutTarget extends Target {
+  account: (ListedAccount & { tokenId: HostAccount['tokenId'] }) | null;
+}
+
 const targetName = ({ access, organization }: Target) => (organization ? `${organization} (${access.host})` : access.host);
+
+/** An account as the screen lists it; `tokenId` null where the hosts model reports only the account in use, without its id. */
+type ListedAccount = Omit<HostAccount, 'tokenId'> & { tokenId: HostAccount['tokenId'] | null };
+
+/** The accounts a connection lists: the hosts model's, or the one in use where it reports only that. */
+function accountsOf(connection: HostConnection): ListedAccount[] {
+  if (connection.accounts.length > 0) return connection.accounts;
+  if (connection.state === 'none' || !connection.source) return [];
+  const { tokenId, account, source, state, expiresAt } = connection;
+  return [{ tokenId, account, source, state, expiresAt, inUse: true }];
+}
+
+const accountName = (account: ListedAccount) => account.account ?? 'Unnamed account';
+
+/** A token check's outcome in words. */
+function checkOutcome(outcome: JobOutcome, name: string): string {
+  if (outcome.state === 'cancelled') return `The check of ${name} was cancelled.`;
+  if (outcome.state === 'failed') return errorView(outcome.error).message;
+  if (outcome.result.kind !== 'token-check') return `${name} was checked.`;
+  const token: TokenView = outcome.result.token;
+  const state: TokenState = token.state;
+  if (state === 'reconnect-needed') return `The provider refused the token of ${name}: reconnect to go on using it.`;
+  return outcome.result.refreshed ? `The token of ${name} works; it was renewed.` : `The token of ${name} works.`;
+}
+
+/** Follows one token-check job and reports its end. Renders nothing. */
+function CheckWatch({ api, runnerId, job, onEnd }: { api: PaddockApi; runnerId: string; job: JobView; onEnd: (outcome: JobOutcome) => void }) {
+  const watch = useJob(api, runnerId, job.id, job);
+  const outcome = watch?.outcome ?? null;
+  useEffect(() => {
+    if (outcome) onEnd(outcome);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [outcome]);
+  return null;
+}
 
 /**
  * Settings → Accounts (PRODUCT A1–A4): every host a runner has repository
  * access to, live from the hosts model, with this user's connection per
- * Azure DevOps organization: its state, account, how it was made and when
- * it expires, and what can be done — provide or replace a personal access
- * token (PatDialog), log out.
+ * Azure DevOps organization and every account kept for it: state, how it
+ * was made, when it expires, the one used for new environments, and what
+ * can be done — Connect or Reconnect (ConnectDialog), Replace token for a
+ * personal access token close to its expiry (PatDialog), Check, Use this
+ * account, Log out, Add another account.
  */
 export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null> }) {
   const hosts = useApiValue(
@@ -52,12 +98,48 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
   );
   const runners = useRunners(api);
   const now = useNow(60_000);
-  const [providing, setProviding] = useState<Target | null>(null);
-  const [loggingOut, setLoggingOut] = useState<Target | null>(null);
+  const [connecting, setConnecting] = useState<(Target & { reconnect: boolean }) | null>(null);
+  const [replacing, setReplacing] = useState<Target | null>(null);
+  const [loggingOut, setLoggingOut] = useState<LogOutTarget | null>(null);
+  const [checks, setChecks] = useState<Record<string, { runnerId: string; job: JobView; name: string }>>({});
+  const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [outcome, setOutcome] = useState<string | null>(null);
 
   const runnerOf = (runnerId: string): Runner | null =>
     runners.state === 'ready' ? (runners.value.find((runner) => runner.id === runnerId) ?? null) : null;
+
+  const connectedText = (target: Target, token: TokenView) => {
+    const as = token.account ? ` as ${token.account}` : '';
+    const organization = target.organization ? ` for ${target.organization}` : '';
+    return `${catalogueEntry(target.access.kind).displayName} is now connected${as}${organization}.`;
+  };
+
+  const check = (access: HostAccess, id: HostAccount['tokenId'], name: string) => {
+    const key = id;
+    if (checks[key]) return;
+    setOutcome(null);
+    api.startJob({ runnerId: access.runnerId, job: { kind: 'token-check', id } }).then(
+      (job) => setChecks((current) => ({ ...current, [key]: { runnerId: access.runnerId, job, name } })),
+      (error: unknown) => setOutcome(errorView(error).message),
+    );
+  };
+
+  const use = (access: HostAccess, account: ListedAccount & { tokenId: HostAccount['tokenId'] }, name: string) => {
+    const key = account.tokenId;
+    if (busy[key]) return;
+    setOutcome(null);
+    setBusy((current) => ({ ...current, [key]: true }));
+    api.useToken({ runnerId: access.runnerId, id: account.tokenId }).then(
+      () => {
+        setBusy((current) => ({ ...current, [key]: false }));
+        setOutcome(`${accountName(account)} is now used for new environments on ${name}.`);
+      },
+      (error: unknown) => {
+        setBusy((current) => ({ ...current, [key]: false }));
+        setOutcome(errorView(error).message);
+      },
+    );
+  };
 
   return (
     <Screen title="Accounts" headingRef={headingRef}>
@@ -77,6 +159,7 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
       {hosts.state === 'ready' &&
         hosts.value.map((access) => {
           const provider = catalogueEntry(access.kind).displayName;
+          const canConnect = access.methods.oauth || access.methods.pat;
           return (
             <section key={`${access.runnerId} ${access.host}`} className="panel account-host" aria-label={`${provider} ${access.host} on ${access.runnerName}`}>
               <h2>
@@ -90,52 +173,110 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
                 {access.connections.map((connection) => {
                   const target = { access, organization: connection.organization };
                   const name = targetName(target);
-                  const canProvide = access.methods.pat && connection.state === 'none';
-                  const canReplace = access.methods.pat && connection.source === 'pat' && (connection.state === 'expiring' || connection.state === 'reconnect-needed');
+                  const accounts = accountsOf(connection);
+                  const several = accounts.length > 1;
+                  const open = (reconnect: boolean) => {
+                    setOutcome(null);
+                    setConnecting({ ...target, reconnect });
+                  };
                   return (
                     <li key={connection.organization ?? ''} className="connection">
                       {connection.organization && <h3 className="small-heading">{connection.organization}</h3>}
                       <p>
                         <span className={`badge ${badgeClass[connection.state]}`}>{connectionStateLabel(connection, now)}</span>
                       </p>
-                      {connection.state !== 'none' && (
-                        <dl className="facts">
-                          <dt>Account</dt>
-                          <dd>{connection.account ?? 'Not reported by the provider'}</dd>
-                          {connection.source && (
-                            <>
-                              <dt>Connected with</dt>
-                              <dd>{sourceLabel[connection.source]}</dd>
-                            </>
+                      {connection.state === 'none' && !canConnect && <p className="field-hint">There is no way to connect to this host yet.</p>}
+                      {accounts.length > 0 && (
+                        <ul className="account-list" aria-label={`Accounts for ${name}`}>
+                          {accounts.map((account) => {
+                            const label = accountName(account);
+                            // Completes each button's accessible name: which account, where.
+                            const which = several ? ` ${label} on ${name}` : ` ${name}`;
+                            const about = several ? which : ` of ${name}`;
+                            const expires = account.expiresAt ? new Date(account.expiresAt) : null;
+                            const remind = account.source === 'pat' && account.state === 'expiring' && expires && expires > now;
+                            const id = account.tokenId;
+                            const withId = id === null ? null : { ...account, tokenId: id };
+                            const checking = id !== null && checks[id] !== undefined;
+                            return (
+                              <li key={id ?? 'in-use'} className="account">
+                                {several && (
+                                  <p className="account-name">
+                                    <strong>{label}</strong>{' '}
+                                    {account.inUse ? (
+                                      <span className="badge badge-online">Used for new environments</span>
+                                    ) : (
+                                      <span className={`badge ${badgeClass[account.state]}`}>{connectionStateLabel(account, now)}</span>
+                                    )}
+                                  </p>
+                                )}
+                                <dl className="facts">
+                                  {!several && (
+                                    <>
+                                      <dt>Account</dt>
+                                      <dd>{account.account ?? 'Not reported by the provider'}</dd>
+                                    </>
+                                  )}
+                                  <dt>Connected with</dt>
+                                  <dd>{sourceLabel[account.source]}</dd>
+                                  <dt>{expires && expires <= now ? 'Expired' : 'Expires'}</dt>
+                                  <dd>
+                                    {account.expiresAt && expires ? (
+                                      <time dateTime={account.expiresAt} title={exactTime(expires)}>
+                                        {relativeToNow(expires, now)}
+                                      </time>
+                                    ) : (
+                                      'No expiry reported'
+                                    )}
+                                  </dd>
+                                </dl>
+                                {remind && expires && (
+                                  <p className="reminder">This token expires {relativeToNow(expires, now)}. Replace it to keep working without interruption.</p>
+                                )}
+                                <div className="actions">
+                                  {account.state === 'reconnect-needed' && canConnect && (
+                                    <button type="button" className="button-primary" onClick={() => open(true)}>
+                                      Reconnect<span className="visually-hidden">{which}</span>
+                                    </button>
+                                  )}
+                                  {remind && access.methods.pat && (
+                                    <button type="button" className="button-primary" onClick={() => { setOutcome(null); setReplacing(target); }}>
+                                      Replace token<span className="visually-hidden"> for{which}</span>
+                                    </button>
+                                  )}
+                                  {several && !account.inUse && withId && (
+                                    <button type="button" onClick={() => use(access, withId, name)} aria-disabled={busy[withId.tokenId] || undefined}>
+                                      Use this account<span className="visually-hidden">{which}</span>
+                                    </button>
+                                  )}
+                                  {id !== null && (
+                                    <button type="button" onClick={() => check(access, id, several ? `${label} on ${name}` : name)} aria-disabled={checking || undefined}>
+                                      {checking ? 'Checking…' : 'Check'}
+                                      <span className="visually-hidden">{which}</span>
+                                    </button>
+                                  )}
+                                  <button type="button" onClick={() => { setOutcome(null); setLoggingOut({ ...target, account: withId }); }}>
+                                    Log out<span className="visually-hidden">{about}</span>
+                                  </button>
+                                </div>
+                              </li>
+                            );
+                          })}
+                        </ul>
+                      )}
+                      {canConnect && (
+                        <div className="actions">
+                          {connection.state === 'none' ? (
+                            <button type="button" className="button-primary" onClick={() => open(false)}>
+                              Connect<span className="visually-hidden"> to {name}</span>
+                            </button>
+                          ) : (
+                            <button type="button" onClick={() => open(false)}>
+                              Add another account<span className="visually-hidden"> for {name}</span>
+                            </button>
                           )}
-                          <dt>{connection.expiresAt && new Date(connection.expiresAt) <= now ? 'Expired' : 'Expires'}</dt>
-                          <dd>
-                            {connection.expiresAt ? (
-                              <time dateTime={connection.expiresAt} title={exactTime(new Date(connection.expiresAt))}>
-                                {relativeToNow(new Date(connection.expiresAt), now)}
-                              </time>
-                            ) : (
-                              'No expiry reported'
-                            )}
-                          </dd>
-                        </dl>
+                        </div>
                       )}
-                      {connection.state === 'none' && !access.methods.pat && (
-                        <p className="field-hint">This host is set up for signing in with {provider} only.</p>
-                      )}
-                      <div className="actions">
-                        {(canProvide || canReplace) && (
-                          <button type="button" className={canProvide ? 'button-primary' : undefined} onClick={() => { setOutcome(null); setProviding(target); }}>
-                            {canProvide ? 'Provide a token' : 'Replace token'}
-                            <span className="visually-hidden"> for {name}</span>
-                          </button>
-                        )}
-                        {connection.state !== 'none' && (
-                          <button type="button" onClick={() => { setOutcome(null); setLoggingOut(target); }}>
-                            Log out<span className="visually-hidden"> of {name}</span>
-                          </button>
-                        )}
-                      </div>
                     </li>
                   );
                 })}
@@ -143,44 +284,77 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
             </section>
           );
         })}
-      {providing && (
-        <PatDialog
+      {Object.entries(checks).map(([key, { runnerId, job, name }]) => (
+        <CheckWatch
+          key={key}
           api={api}
-          access={providing.access}
-          organization={providing.organization}
-          runner={runnerOf(providing.access.runnerId)}
+          runnerId={runnerId}
+          job={job}
+          onEnd={(ended) => {
+            setOutcome(checkOutcome(ended, name));
+            setChecks(({ [key]: _done, ...rest }) => rest);
+          }}
+        />
+      ))}
+      {connecting && (
+        <ConnectDialog
+          api={api}
+          access={connecting.access}
+          organization={connecting.organization}
+          runner={runnerOf(connecting.access.runnerId)}
+          reconnect={connecting.reconnect}
           fallbackFocus={() => headingRef.current}
           onClose={(token) => {
-            setProviding(null);
-            if (token) {
-              const as = token.account ? ` as ${token.account}` : '';
-              const organization = providing.organization ? ` for ${providing.organization}` : '';
-              setOutcome(`${catalogueEntry(providing.access.kind).displayName} is now connected${as}${organization}.`);
-            }
+            const target = connecting;
+            setConnecting(null);
+            if (token) setOutcome(connectedText(target, token));
+          }}
+        />
+      )}
+      {replacing && (
+        <PatDialog
+          api={api}
+          access={replacing.access}
+          organization={replacing.organization}
+          runner={runnerOf(replacing.access.runnerId)}
+          title="Replace the personal access token"
+          fallbackFocus={() => headingRef.current}
+          onClose={(token) => {
+            const target = replacing;
+            setReplacing(null);
+            if (token) setOutcome(connectedText(target, token));
           }}
         />
       )}
       {loggingOut && (
         <ConfirmDialog
-          title={`Log out of ${targetName(loggingOut)}?`}
+          title={loggingOut.account ? `Log out ${accountName(loggingOut.account)} from ${targetName(loggingOut)}?` : `Log out of ${targetName(loggingOut)}?`}
           confirm={{
             label: 'Log out',
             busyLabel: 'Logging out…',
             run: async () => {
-              await api.logOut({ runnerId: loggingOut.access.runnerId, host: loggingOut.access.host, organization: loggingOut.organization });
-              setOutcome(`Logged out of ${targetName(loggingOut)}.`);
+              await api.logOut({
+                runnerId: loggingOut.access.runnerId,
+                host: loggingOut.access.host,
+                organization: loggingOut.organization,
+                ...(loggingOut.account ? { id: loggingOut.account.tokenId } : {}),
+              });
+              setOutcome(
+                loggingOut.account ? `Logged out ${accountName(loggingOut.account)} from ${targetName(loggingOut)}.` : `Logged out of ${targetName(loggingOut)}.`,
+              );
             },
           }}
           onClose={(confirmed) => {
             setLoggingOut(null);
-            // The Log out button has left the page with the connection.
+            // The Log out button has left the page with the account.
             if (confirmed) headingRef.current?.focus();
           }}
           fallbackFocus={() => headingRef.current}
         >
           <p>
-            The runner {loggingOut.access.runnerName} deletes your token for {targetName(loggingOut)}. Until you connect again, Paddock cannot
-            clone, pull or push there for you.
+            The runner {loggingOut.access.runnerName} deletes your token
+            {loggingOut.account ? ` for ${accountName(loggingOut.account)}` : ''} on {targetName(loggingOut)}. Until you connect again, Paddock
+            cannot clone, pull or push there for you{loggingOut.account ? ' with this account' : ''}.
           </p>
         </ConfirmDialog>
       )}
