@@ -77,12 +77,29 @@ describe('PatDialog', () => {
     expect(dialog.textContent).not.toContain('All accessible organizations');
   });
 
+  it('pre-fills the name and scopes on a self-managed GitLab’s new-token page', () => {
+    const gitlab: HostAccess = { ...ghes, host: 'https://gitlab.example.test', kind: 'gitlab' };
+    const { dialog } = setup(gitlab, null);
+    const url = new URL((within(dialog).getByRole('link', { name: /new-token page/ }) as HTMLAnchorElement).href);
+    expect(url.origin + url.pathname).toBe('https://gitlab.example.test/-/user_settings/personal_access_tokens');
+    expect(url.searchParams.get('name')).toBe('Paddock (Local runner)');
+    expect(url.searchParams.get('scopes')?.split(',')).toEqual(['write_repository', 'read_user']);
+    expect(dialog.textContent).toContain('it fills in the name and scopes');
+    // The validity is never in the URL: it is among what the user picks, with Copy.
+    expect(url.searchParams.has('expires_at')).toBe(false);
+    expect(within(dialog).getByRole('button', { name: 'Copy the number of days' })).toBeTruthy();
+  });
+
   it('for Azure DevOps names the one organization to choose, not all of them', () => {
     const { dialog } = setup(azure, 'contoso');
     const link = within(dialog).getByRole('link', { name: /new-token page/ }) as HTMLAnchorElement;
     expect(link.href.startsWith('https://dev.azure.com/contoso/')).toBe(true);
     expect(within(dialog).getByRole('button', { name: 'Copy the organization' })).toBeTruthy();
     expect(dialog.textContent).toContain('Choose this one organization, not “All accessible organizations”.');
+    // Azure DevOps has no pre-fill: every value is there to copy.
+    expect(dialog.textContent).not.toContain('it fills in the name and scopes');
+    expect(within(dialog).getByRole('button', { name: 'Copy the scope vso.code_write' })).toBeTruthy();
+    expect(dialog.textContent).toContain('tokens for all accessible organizations (global tokens) no longer work');
   });
 
   it('says where to create the token when the catalogue has no page to link to', () => {
