@@ -80,7 +80,7 @@ export function redirectMismatch(context: OAuthErrorContext, providerCode: strin
 function adminConsent(context: OAuthErrorContext, providerCode: string): PaddockError {
   const hint = oauthHint(context.entry, ['AADSTS65001']);
   const setting = hint?.setting ?? 'Admin consent for the app registration';
-  const place = hint?.where ?? 'Microsoft Entra admin center → App registrations → (the app) → API permissions → Grant admin consent';
+  const place = hint?.where ?? 'the tenant’s Microsoft Entra admin center';
   return new PaddockError(
     'policy-blocked',
     `Your organization’s Microsoft Entra tenant requires an administrator to consent to Paddock’s access to Azure DevOps first (${providerCode}). Ask a tenant administrator to grant it in ${place}, then connect again.${offerPat(context.entry)}`,
@@ -103,7 +103,7 @@ function personalAccount(context: OAuthErrorContext, providerCode: string): Padd
 /** A guest account not in the app's tenant (AADSTS50020). */
 function guestAccount(context: OAuthErrorContext, providerCode: string): PaddockError {
   const hint = oauthHint(context.entry, ['AADSTS50020']);
-  const place = hint?.where ?? 'Microsoft Entra admin center → Users → Invite external user';
+  const place = hint?.where ?? 'the tenant’s Microsoft Entra admin center';
   return new PaddockError(
     'policy-blocked',
     `The account you signed in with is not a member or guest of the Microsoft Entra tenant of ${where(context)} (${providerCode}). Sign in with an account of that tenant, or ask a tenant administrator to invite yours as an external user (${place}).${offerPat(context.entry)}`,
@@ -120,8 +120,8 @@ function invalidScope(context: OAuthErrorContext, providerCode: string): Paddock
   const registration = rules.supported ? `the ${rules.registration.name}` : 'the OAuth registration';
   if (context.entry.kind === 'azure-devops') {
     const policy = oauthHint(context.entry, ['invalid_scope'], { withSetting: true });
-    const setting = policy?.setting ?? 'Third-party application access via OAuth';
-    const place = policy?.where ?? 'Organization settings → Security → Policies';
+    const setting = policy?.setting ?? 'the OAuth access policy';
+    const place = policy?.where ?? 'Organization settings';
     const url = policy ? hintUrl(policy, context.organization) : undefined;
     return new PaddockError(
       'policy-blocked',
@@ -141,8 +141,8 @@ function invalidScope(context: OAuthErrorContext, providerCode: string): Paddock
 /** TF400813 from Azure DevOps' API for an Entra token: the OAuth-access policy, a wrong tenant, or a user not in the organization. */
 export function oauthPolicyBlocked(context: OAuthErrorContext, providerCode = 'TF400813'): PaddockError {
   const hint = oauthHint(context.entry, ['TF400813'], { withSetting: true });
-  const setting = hint?.setting ?? 'Third-party application access via OAuth';
-  const place = hint?.where ?? 'Organization settings → Security → Policies';
+  const setting = hint?.setting ?? 'the OAuth access policy';
+  const place = hint?.where ?? 'Organization settings';
   const url = hint ? hintUrl(hint, context.organization) : undefined;
   return new PaddockError(
     'policy-blocked',
@@ -154,11 +154,12 @@ export function oauthPolicyBlocked(context: OAuthErrorContext, providerCode = 'T
 
 /** GitHub: the OAuth app is suspended. */
 function suspended(context: OAuthErrorContext, providerCode: string): PaddockError {
+  const place = oauthHint(context.entry, ['application_suspended'])?.where ?? 'the app’s settings';
   return new PaddockError(
     'policy-blocked',
-    `The OAuth app this runner uses for ${context.entry.host} has been suspended on GitHub (${providerCode}), so it cannot sign anyone in. Its owner lifts the suspension in the app’s settings (Developer settings → OAuth Apps), or the runner’s admin enters another app.${offerPat(context.entry)}`,
+    `The OAuth app this runner uses for ${context.entry.host} has been suspended on GitHub (${providerCode}), so it cannot sign anyone in. Its owner lifts the suspension in ${place}, or the runner’s admin enters another app.${offerPat(context.entry)}`,
     undefined,
-    detailOf(context, providerCode, { setting: 'Developer settings → OAuth Apps → (the app)' }),
+    detailOf(context, providerCode, { setting: place }),
   );
 }
 
@@ -166,7 +167,7 @@ function suspended(context: OAuthErrorContext, providerCode: string): PaddockErr
 export function gitHubRestricted(context: OAuthErrorContext, providerCode = 'oauth-app-restrictions'): PaddockError {
   const hint = oauthHint(context.entry, ['OAuth App access restrictions']);
   const setting = hint?.setting ?? 'OAuth app access restrictions';
-  const place = hint?.where ?? 'Organization settings → Third-party access → OAuth app policy';
+  const place = hint?.where ?? 'the organization’s settings for third-party access';
   return new PaddockError(
     'policy-blocked',
     `A GitHub organization restricts OAuth apps (“${setting}”) and has not approved the one this runner uses, so its repositories are out of reach. An organization owner approves the app in ${place}, or you request approval on the app’s authorization page.${offerPat(context.entry)}`,

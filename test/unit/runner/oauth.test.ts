@@ -6,7 +6,7 @@ import type { JobContext } from '../../../electron/runner/jobs';
 import type { RunnerLogger } from '../../../electron/runner/logger';
 import { pkceChallenge as simulatorChallenge } from '../../fakes/oauth';
 import { acceptedRedirect, authorizeUrl, newPkce, newState, pkceChallengeOf, stateKey } from '../../../electron/runner/oauth/attempts';
-import { oauthRefusal, type OAuthErrorContext } from '../../../electron/runner/oauth/errors';
+import { gitHubRestricted, oauthPolicyBlocked, oauthRefusal, type OAuthErrorContext } from '../../../electron/runner/oauth/errors';
 import { entraTenantFor, scopeList, type GrantedToken } from '../../../electron/runner/oauth/exchange';
 import { idTokenAccount, missingOAuthScopes } from '../../../electron/runner/oauth/identity';
 import { createOAuthService, type OAuthServiceDeps } from '../../../electron/runner/oauth/service';
@@ -371,5 +371,26 @@ describe('createOAuthService', () => {
     await expect(begin(start(bitbucket.host, 'http://localhost:1234/oauth/callback'))).rejects.toMatchObject({ code: 'invalid-input', issues: [{ path: 'redirectUri' }] });
     const noSecret = createOAuthService({ ...{ providers: () => [github], clientSecret: () => null, tokens, logger, runner: () => local } });
     await expect(noSecret.begin(start(github.host, 'http://127.0.0.1:4000/oauth/callback'), 'alice', job().context)).rejects.toMatchObject({ code: 'policy-blocked', detail: { setting: 'Client Secret' } });
+  });
+});
+
+describe('refusals read from the API check', () => {
+  const ctx = (e: ProviderView, organization: string | null = null): OAuthErrorContext => ({ entry: e, organization, redirectUri: null });
+
+  it('TF400813: the OAuth-access policy with its page, and the PAT offered', () => {
+    const error = oauthPolicyBlocked(ctx(ado, 'contoso'));
+    expect(error).toMatchObject({
+      code: 'policy-blocked',
+      detail: { host: ado.host, organization: 'contoso', providerCode: 'TF400813', settingUrl: 'https://dev.azure.com/contoso/_settings/organizationPolicy' },
+    });
+    expect(error.message).toContain('“Third-party application access via OAuth” in Organization settings → Security → Policies');
+    expect(error.message).toContain('Provide a personal access token instead.');
+  });
+
+  it('GitHub organisations restricting OAuth apps: an owner approves the app, or a PAT', () => {
+    const error = gitHubRestricted(ctx(github));
+    expect(error).toMatchObject({ code: 'policy-blocked', detail: { host: github.host } });
+    expect(error.message).toMatch(/restricts OAuth apps \(“OAuth app access restrictions”\).*approves the app/);
+    expect(error.message).toContain('Provide a personal access token instead.');
   });
 });
