@@ -29,6 +29,7 @@ const provider = (kind: ProviderView['kind'], host: string): ProviderView =>
     oauth: { enabled: true, clientId: 'client', tenant: null, secretSet: true },
     pat: { enabled: true },
     managed: false,
+    updatedAt: '2026-12-01T00:00:00.000Z',
   }) as ProviderView;
 
 const runner = (kind: 'local' | 'remote' = 'local'): Runner =>
