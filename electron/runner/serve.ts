@@ -123,14 +123,15 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     options.print?.(`Policy: ${result.applied} managed provider entr${result.applied === 1 ? 'y' : 'ies'} from ${options.policyFile}.`);
   }
   const tokens = new TokenStore(vault);
-  // A remote runner's public URL, once it listens: the runner-https redirect must name it.
+  // A remote runner's public URL, once it listens: the runner-https redirect must name it. Only with the
+  // admin's own (publicly trusted) certificate: a self-signed runner is never shown to a browser.
   let callbackRunnerUrl: string | null = options.publicUrl ?? null;
   const oauth: OAuthService = createOAuthService({
     providers: () => providers.list(),
     clientSecret: (host) => providers.clientSecret(host),
     tokens,
     logger,
-    runner: () => ({ kind: options.listen !== undefined ? 'remote' : 'local', url: options.listen !== undefined ? callbackRunnerUrl : null }),
+    runner: () => ({ kind: options.listen !== undefined ? 'remote' : 'local', url: options.listen !== undefined && options.tlsCertFile ? callbackRunnerUrl : null }),
     http: options.http ?? { proxy: 'env' },
     endpoints: options.devEndpoints ?? {},
   });
