@@ -333,3 +333,18 @@ describe('refusals, each a sentence with what to do', () => {
     }
   });
 });
+
+describe('secrets', () => {
+  it('no access token the runner received appears in its output, its token list or its jobs', async () => {
+    const { view } = await connect(alice, GITLAB, CUSTOM, (url) => sims.oauth.gitlab.authorize(url, 'allow'));
+    // The runner's token checks sent each access token to its provider: that is where to learn them.
+    const bearers = Object.values(sims.oauth)
+      .flatMap((sim) => sim.requests)
+      .map((r) => /^Bearer (.+)$/.exec(String(r.headers.authorization ?? ''))?.[1])
+      .filter((token): token is string => token !== undefined && token.length > 8);
+    expect(bearers.length).toBeGreaterThan(5);
+    const listed = JSON.stringify((await runnerCall(runner, alice.apiToken, 'GET', '/v1/tokens')).body);
+    const seen = `${runner.output()}\n${listed}\n${JSON.stringify(view)}`;
+    for (const token of bearers) expect(seen).not.toContain(token);
+  });
+});
