@@ -7,6 +7,7 @@ import { StoreUnavailableError } from '../core/store/store';
 import { wireApp } from '../core/wiring';
 import { APP_ORIGIN, registerAppScheme, setupAppProtocol } from './app-protocol';
 import { setupDeepLinks } from './deep-links';
+import { electronDesktop, registerProtocolClient } from './desktop';
 import { setupIpc } from './ipc';
 import { utilityRunnerLauncher } from './runner-process';
 import { setupSecurity } from './security';
@@ -40,6 +41,8 @@ const deepLinks = setupDeepLinks(process.argv);
 
 if (setupSingleInstance(() => showMainWindow(), deepLinks.receiveArgv)) {
   registerAppScheme();
+  // paddock:// (OAuth callbacks) comes back to this app; where the OS refuses, sign-in uses a loopback address or the pasted one.
+  const protocolClient = registerProtocolClient();
 
   void app.whenReady().then(async () => {
     const logDir = app.getPath('logs');
@@ -49,6 +52,7 @@ if (setupSingleInstance(() => showMainWindow(), deepLinks.receiveArgv)) {
       destination: fs.createWriteStream(path.join(logDir, 'main.log'), { flags: 'a', mode: 0o600 }),
     });
 
+    if (!protocolClient) logger.warn('paddock:// links could not be registered with the operating system');
     setupSecurity();
     if (!devServerUrl) setupAppProtocol(path.join(__dirname, '..', 'renderer', MAIN_WINDOW_VITE_NAME));
 
@@ -80,6 +84,7 @@ if (setupSingleInstance(() => showMainWindow(), deepLinks.receiveArgv)) {
         // The runner logs JSON lines with secrets already redacted.
         launch: utilityRunnerLauncher(path.join(__dirname, 'runner.cjs'), (line) => runnerLog.write(`${line}\n`)),
       },
+      desktop: electronDesktop(),
     });
     setupIpc({ dispatcher, allowedOrigins, logger });
     showMainWindow();

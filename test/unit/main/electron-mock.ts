@@ -33,6 +33,13 @@ export const app = Object.assign(new EventEmitter(), {
   getName: () => 'Paddock',
   getVersion: () => '0.0.0-test',
   whenReady: () => Promise.resolve(),
+  /** The schemes (with the executable and arguments) registered as this app's, as the OS would keep them. */
+  protocolClients: new Map<string, string>(),
+  setAsDefaultProtocolClient: vi.fn((scheme: string, ...rest: unknown[]) => {
+    app.protocolClients.set(scheme, JSON.stringify(rest));
+    return true;
+  }),
+  isDefaultProtocolClient: vi.fn((scheme: string, ...rest: unknown[]) => app.protocolClients.get(scheme) === JSON.stringify(rest)),
 });
 
 export const protocol = {
@@ -50,7 +57,17 @@ export const session = {
   },
 };
 
-export const shell = { openExternal: vi.fn(async () => undefined) };
+export const shell = { openExternal: vi.fn(async (_url: string) => undefined) };
+
+export class Notification {
+  static supported = true;
+  static shown: { title: string; body: string }[] = [];
+  static isSupported = () => Notification.supported;
+  constructor(readonly options: { title: string; body: string }) {}
+  show() {
+    Notification.shown.push(this.options);
+  }
+}
 
 export const ipcMain = {
   on: vi.fn(),
@@ -103,6 +120,7 @@ export default {
   protocol,
   session,
   shell,
+  Notification,
   ipcMain,
   webContents,
   nativeTheme,
