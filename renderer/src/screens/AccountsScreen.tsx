@@ -62,13 +62,13 @@ const accountName = (account: ListedAccount) => account.account ?? 'Unnamed acco
 
 /** A token check's outcome in words. */
 function checkOutcome(outcome: JobOutcome, name: string): string {
-  if (outcome.state === 'cancelled') return `The check of ${name} was cancelled.`;
+  if (outcome.state === 'cancelled') return `The check of your token for ${name} was cancelled.`;
   if (outcome.state === 'failed') return errorView(outcome.error).message;
   if (outcome.result.kind !== 'token-check') return `${name} was checked.`;
   const token: TokenView = outcome.result.token;
   const state: TokenState = token.state;
-  if (state === 'reconnect-needed') return `The provider refused the token of ${name}: reconnect to go on using it.`;
-  return outcome.result.refreshed ? `The token of ${name} works; it was renewed.` : `The token of ${name} works.`;
+  if (state === 'reconnect-needed') return `The provider refused your token for ${name}: reconnect to go on using it.`;
+  return outcome.result.refreshed ? `Your token for ${name} works; it was renewed.` : `Your token for ${name} works.`;
 }
 
 /** Follows one token-check job and reports its end. Renders nothing. */
@@ -179,6 +179,11 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
                     setOutcome(null);
                     setConnecting({ ...target, reconnect });
                   };
+                  const addAnother = canConnect && connection.state !== 'none' && (
+                    <button type="button" onClick={() => open(false)}>
+                      Add another account<span className="visually-hidden"> for {name}</span>
+                    </button>
+                  );
                   return (
                     <li key={connection.organization ?? ''} className="connection">
                       {connection.organization && <h3 className="small-heading">{connection.organization}</h3>}
@@ -258,25 +263,22 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
                                   <button type="button" onClick={() => { setOutcome(null); setLoggingOut({ ...target, account: withId }); }}>
                                     Log out<span className="visually-hidden">{about}</span>
                                   </button>
+                                  {/* With one account, adding another sits with its actions; with several, below the list. */}
+                                  {!several && addAnother}
                                 </div>
                               </li>
                             );
                           })}
                         </ul>
                       )}
-                      {canConnect && (
+                      {canConnect && connection.state === 'none' && (
                         <div className="actions">
-                          {connection.state === 'none' ? (
-                            <button type="button" className="button-primary" onClick={() => open(false)}>
-                              Connect<span className="visually-hidden"> to {name}</span>
-                            </button>
-                          ) : (
-                            <button type="button" onClick={() => open(false)}>
-                              Add another account<span className="visually-hidden"> for {name}</span>
-                            </button>
-                          )}
+                          <button type="button" className="button-primary" onClick={() => open(false)}>
+                            Connect<span className="visually-hidden"> to {name}</span>
+                          </button>
                         </div>
                       )}
+                      {(several || accounts.length === 0) && addAnother && <div className="actions">{addAnother}</div>}
                     </li>
                   );
                 })}

@@ -30,22 +30,31 @@ interface ScopeLine {
   reason: string;
 }
 
+/** The sign-in scopes every OpenID provider shares, in the user's words (the catalogue says them for admins). */
+const signInScopes: Record<string, ScopeLine> = {
+  offline_access: { name: 'Stay connected', reason: 'So that you stay connected when the short-lived access expires, without signing in again.' },
+  openid: { name: 'Who you are', reason: 'Your name and account, to show which account is connected.' },
+};
+
 /**
  * The OAuth scopes in the user's words. Azure DevOps' Code scope is said as
  * the product's own story says it; its resource prefix (a GUID) means nothing
- * to a user.
+ * to a user; `profile` goes with `openid` ("Who you are").
  */
 export function connectScopes(kind: ProviderKind): ScopeLine[] {
-  return oauthScopes(kind).map((scope) => {
+  return oauthScopes(kind).flatMap((scope) => {
     const name = scope.scope.slice(scope.scope.lastIndexOf('/') + 1);
     if (kind === 'azure-devops' && name === 'vso.code_write') {
-      return {
-        name: 'Code (read and write)',
-        reason:
-          'The Code (read and write) scope is required so that the context URL can be parsed, your environment can clone the repository and changes can be pushed.',
-      };
+      return [
+        {
+          name: 'Code (read and write)',
+          reason:
+            'The Code (read and write) scope is required so that the context URL can be parsed, your environment can clone the repository and changes can be pushed.',
+        },
+      ];
     }
-    return { name, reason: scope.reason };
+    if (name === 'profile') return [];
+    return [signInScopes[name] ?? { name, reason: scope.reason }];
   });
 }
 
@@ -231,7 +240,7 @@ export function ConnectDialog({
         if (matched) setPasted('');
         else
           setPastedError(
-            'This address does not belong to this connection. Copy the whole address the browser shows after you allowed access, and paste it here, or start again.',
+            `This address is not the one for this connection. After you allow access at ${provider}, copy the whole address the browser then shows, and paste it here.`,
           );
       },
       (error: unknown) => {
@@ -410,8 +419,8 @@ export function ConnectDialog({
                 If the browser did not come back to Paddock after you allowed access, copy the whole address from its address bar and paste it
                 here.
               </p>
-              <div className="field">
-                <label htmlFor={pastedId}>Address from the browser</label>
+              <label htmlFor={pastedId}>Address from the browser</label>
+              <div className="connect-paste-row">
                 <input
                   id={pastedId}
                   type="url"
@@ -425,17 +434,15 @@ export function ConnectDialog({
                   aria-invalid={pastedError ? true : undefined}
                   aria-describedby={pastedError ? pastedErrorId : undefined}
                 />
-                {pastedError && (
-                  <p id={pastedErrorId} className="error field-error">
-                    {pastedError}
-                  </p>
-                )}
-              </div>
-              <div className="actions">
                 <button type="submit" aria-disabled={pasting || undefined}>
                   {pasting ? 'Continuing…' : 'Continue'}
                 </button>
               </div>
+              {pastedError && (
+                <p id={pastedErrorId} className="error field-error">
+                  {pastedError}
+                </p>
+              )}
             </form>
           </details>
           <div className="actions">

@@ -169,8 +169,8 @@ describe('AccountsScreen', () => {
       },
     ]);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
-    // Focus is back where the user was: Connect has become Add another account, in the same place.
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add another account for https://ghe.example.test' }));
+    // The button that opened the dialog has gone with the connection: focus lands on the heading, not on nothing.
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Accounts' }));
 
     const github = section('GitHub https://ghe.example.test on Local runner');
     expect(github.textContent).toContain('Connected');
@@ -239,7 +239,7 @@ describe('AccountsScreen', () => {
         outcome: { state: 'succeeded', result: { kind: 'token-check', refreshed: false, token: tokenView({ id: 't_00000000000000a2', account: 'monalisa', host: 'https://github.com' }) } },
       },
     });
-    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('The token of monalisa on https://github.com works.');
+    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Your token for monalisa on https://github.com works.');
     expect(screen.getByRole('button', { name: 'Check monalisa on https://github.com' })).toBeTruthy();
 
     // A refused token says so.

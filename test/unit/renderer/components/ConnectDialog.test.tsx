@@ -117,6 +117,8 @@ describe('ConnectDialog', () => {
     );
     // The resource GUID of the scope is not the user's business.
     expect(dialog.textContent).not.toContain('499b84ac');
+    expect(dialog.textContent).toContain('Stay connected');
+    expect(dialog.textContent).not.toContain('offline_access');
     expect(within(dialog).getByRole('button', { name: 'Connect' })).toBeTruthy();
     expect(within(dialog).getByRole('button', { name: 'Provide a personal access token' })).toBeTruthy();
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Connect' }));
@@ -264,7 +266,7 @@ describe('ConnectDialog', () => {
     await user.type(field, 'paddock://oauth/callback?code=other&state=unknown');
     await user.click(within(dialog).getByRole('button', { name: 'Continue' }));
     expect(completeOAuth).toHaveBeenCalledWith({ url: 'paddock://oauth/callback?code=other&state=unknown' });
-    expect(descriptionOf(field)).toContain('This address does not belong to this connection.');
+    expect(descriptionOf(field)).toContain('This address is not the one for this connection.');
     expect(field.getAttribute('aria-invalid')).toBe('true');
 
     completeOAuth.mockResolvedValueOnce({ matched: true });
