@@ -120,6 +120,8 @@ export class TokenService {
   readonly #refreshing = new Map<string, Promise<StoredToken>>();
   /** Aborts refreshes still running when the runner stops. */
   readonly #stopping = new AbortController();
+  /** The access token each token got from a refresh after a refusal: refused again, it is rejected, not refreshed again. */
+  readonly #refreshedOnRefusal = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
   #sweep: Promise<SweepCounts> | null = null;
 
@@ -254,8 +256,8 @@ export class TokenService {
   async rejected(clientId: string, id: string, reason: string, signal?: AbortSignal): Promise<UsableToken | null> {
     const stored = this.options.tokens.get(clientId, id);
     if (!stored || stored.rejected) return null;
-    if (!refreshable(stored)) {
-      this.#markRejected(clientId, stored, reason);
+    if (!refreshable(stored) || this.#refreshedOnRefusal.get(keyOf(clientId, id)) === stored.token) {
+      this.#markRejected(clientId, stored, refreshable(stored) ? `${reason}, after a refresh` : reason);
       return null;
     }
     let refreshed: StoredToken;
@@ -266,6 +268,7 @@ export class TokenService {
       if (error instanceof PaddockError && (error.code === 'reconnect-needed' || error.code === 'not-found')) return null;
       throw error;
     }
+    this.#refreshedOnRefusal.set(keyOf(clientId, id), refreshed.token);
     return { id, host: refreshed.host, organization: refreshed.organization, method: refreshed.method, account: refreshed.account, token: refreshed.token, expiresAt: refreshed.expiresAt };
   }
 
@@ -317,6 +320,7 @@ export class TokenService {
         }
         const refused = stored.token;
         await refresh('token check refused the token', (latest) => latest.token === refused);
+        this.#refreshedOnRefusal.set(keyOf(clientId, id), stored.token);
         try {
           identity = await checkOAuth();
         } catch (again) {

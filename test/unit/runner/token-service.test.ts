@@ -244,6 +244,15 @@ describe('rejected', () => {
     expect(store.get('c_alice', id)!.rejected).toBe(false);
   });
 
+  it('marks the token rejected when the token from that refresh is refused too, without a second refresh', async () => {
+    const id = tokenIdOf(store.put('c_alice', oauthToken()));
+    expect(await service.rejected('c_alice', id, 'git fetch answered 401')).toMatchObject({ token: 'access-2' });
+    expect(await service.rejected('c_alice', id, 'git fetch answered 401')).toBeNull();
+    expect(refresh).toHaveBeenCalledOnce();
+    expect(store.get('c_alice', id)).toMatchObject({ token: 'access-2', rejected: true });
+    await expect(service.usable('c_alice', GITLAB, null)).rejects.toMatchObject({ code: 'reconnect-needed' });
+  });
+
   it('marks a personal access token rejected at once, and gives nothing to retry with', async () => {
     const id = tokenIdOf(store.put('c_alice', pat()));
     expect(await service.rejected('c_alice', id, 'git fetch answered 401')).toBeNull();
