@@ -419,30 +419,32 @@ export function ConnectDialog({
                 If the browser did not come back to Paddock after you allowed access, copy the whole address from its address bar and paste it
                 here.
               </p>
-              <label htmlFor={pastedId}>Address from the browser</label>
-              <div className="connect-paste-row">
-                <input
-                  id={pastedId}
-                  type="url"
-                  value={pasted}
-                  autoComplete="off"
-                  spellCheck={false}
-                  onChange={(event) => {
-                    setPasted(event.target.value);
-                    setPastedError(null);
-                  }}
-                  aria-invalid={pastedError ? true : undefined}
-                  aria-describedby={pastedError ? pastedErrorId : undefined}
-                />
-                <button type="submit" aria-disabled={pasting || undefined}>
-                  {pasting ? 'Continuing…' : 'Continue'}
-                </button>
+              <div className="field">
+                <label htmlFor={pastedId}>Address from the browser</label>
+                <div className="connect-paste-row">
+                  <input
+                    id={pastedId}
+                    type="url"
+                    value={pasted}
+                    autoComplete="off"
+                    spellCheck={false}
+                    onChange={(event) => {
+                      setPasted(event.target.value);
+                      setPastedError(null);
+                    }}
+                    aria-invalid={pastedError ? true : undefined}
+                    aria-describedby={pastedError ? pastedErrorId : undefined}
+                  />
+                  <button type="submit" aria-disabled={pasting || undefined}>
+                    {pasting ? 'Continuing…' : 'Continue'}
+                  </button>
+                </div>
+                {pastedError && (
+                  <p id={pastedErrorId} className="error field-error">
+                    {pastedError}
+                  </p>
+                )}
               </div>
-              {pastedError && (
-                <p id={pastedErrorId} className="error field-error">
-                  {pastedError}
-                </p>
-              )}
             </form>
           </details>
           <div className="actions">
