@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
@@ -51,6 +51,14 @@ export interface Simulator {
   fail(failure: SimulatorFailure | null): void;
   /** Requests held open by the 'hang' failure whose connection the client has not closed yet. */
   held(): number;
+  /**
+   * Also serves the same routes over plain http on 127.0.0.1 (started on
+   * the first call) and answers with that origin: for a browser that does
+   * not trust the simulators' CA, such as the web host's tab, to show the
+   * consent pages (their forms post to the same origin). The runner's own
+   * traffic stays on https.
+   */
+  serveHttp(): Promise<string>;
   /** Stops listening: connections are then refused. */
   close(): Promise<void>;
 }
@@ -94,7 +102,7 @@ export async function startSimulator(routes: readonly SimulatorRoute[]): Promise
   const sockets = new Set<Socket>();
   const held = new Set<ServerResponse>();
 
-  const server = https.createServer({ key, cert }, (request: IncomingMessage, response: ServerResponse) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     requests.push({ method, path: request.url ?? '/', headers: request.headers });
     if (failure?.type === 'hang') {
@@ -117,15 +125,18 @@ export async function startSimulator(routes: readonly SimulatorRoute[]): Promise
       }
       send(response, { status: 404, text: 'Not Found' }, method);
     });
-  });
-  server.on('connection', (socket: Socket) => {
+  };
+  const track = (socket: Socket) => {
     if (failure?.type === 'reset') {
       socket.destroy();
       return;
     }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-  });
+  };
+  const server = https.createServer({ key, cert }, handle);
+  server.on('connection', track);
+  let plain: Promise<{ server: http.Server; origin: string }> | null = null;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -141,12 +152,23 @@ export async function startSimulator(routes: readonly SimulatorRoute[]): Promise
       failure = next;
       if (next?.type === 'reset') for (const socket of sockets) socket.destroy();
     },
-    close() {
-      return new Promise<void>((resolve) => {
+    serveHttp() {
+      plain ??= new Promise((resolve, reject) => {
+        const twin = http.createServer(handle);
+        twin.on('connection', track);
+        twin.once('error', reject);
+        twin.listen(0, '127.0.0.1', () => resolve({ server: twin, origin: `http://127.0.0.1:${(twin.address() as AddressInfo).port}` }));
+      });
+      return plain.then(({ origin }) => origin);
+    },
+    async close() {
+      const twin = plain ? (await plain).server : null;
+      await new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         if (!server.listening) return resolve();
         server.close(() => resolve());
       });
+      if (twin?.listening) await new Promise<void>((resolve) => twin.close(() => resolve()));
     },
   };
 }

@@ -21,6 +21,9 @@ socket.addEventListener('message', (message) => {
   if (data.type === 'result') {
     pending.get(data.id)?.(data.envelope);
     pending.delete(data.id);
+  } else if (data.type === 'open-external') {
+    // The schema let through http(s) only; the new tab gets neither this page nor its address.
+    window.open(data.url, '_blank', 'noopener,noreferrer');
   } else {
     for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
   }

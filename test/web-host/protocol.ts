@@ -15,6 +15,8 @@ export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), envelope: envelopeSchema }).strict(),
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }).strict(),
+  /** "Open in the system browser": the page opens the address in a new tab of its own browser. */
+  z.object({ type: z.literal('open-external'), url: z.url({ protocol: /^https?$/ }).max(8192) }).strict(),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

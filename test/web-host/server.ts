@@ -13,6 +13,7 @@ import type { PaddockCore } from '../../electron/core/app-core';
 import { keychainCredentialStore } from '../../electron/core/credentials';
 import { receiveDeepLink, type DeepLinkReceipt } from '../../electron/core/deep-links';
 import { createLogger, type Logger } from '../../electron/core/logger';
+import type { DesktopIntegration } from '../../electron/core/oauth';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { wireApp } from '../../electron/core/wiring';
 import { openStore, type AppStore } from '../../electron/core/store/store';
@@ -51,6 +52,19 @@ export interface WebHostOptions {
    * them, and tell the page (AppInfo.simulation) what to enter to try them.
    */
   simulate?: boolean;
+  /**
+   * Whether paddock:// links opened by the browser come back to the app.
+   * A browser tab cannot hand them back, so false by default (OAuth then
+   * uses a loopback callback where the provider takes one); tests that
+   * play the OS hand-off with openDeepLink set it true.
+   */
+  customSchemeHandled?: boolean;
+}
+
+/** A system notification the app showed. */
+export interface WebHostNotification {
+  readonly title: string;
+  readonly body: string;
 }
 
 export interface WebHost {
@@ -68,6 +82,10 @@ export interface WebHost {
    */
   openDeepLink(link: string): Promise<DeepLinkReceipt>;
   openDeepLinkArgv(argv: readonly string[]): Promise<DeepLinkReceipt>;
+  /** The system notifications the app showed, oldest first (tests read them here; they are logged too). */
+  readonly notifications: readonly WebHostNotification[];
+  /** The addresses "opened in the system browser", as the page's tab got them (a simulator's https origin moved to its http twin). */
+  readonly openedExternally: readonly string[];
   close(): Promise<void>;
 }
 
@@ -103,6 +121,31 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     };
   }
 
+  // The simulated providers' consent pages, for a browser tab that does not trust their CA: each https origin's plain-http twin.
+  const browserOrigins = new Map<string, string>();
+  if (simulators) {
+    for (const simulator of new Set(Object.values(simulators.oauth))) browserOrigins.set(simulator.origin, await simulator.serveHttp());
+  }
+  const notifications: WebHostNotification[] = [];
+  const openedExternally: string[] = [];
+  const desktop: DesktopIntegration = {
+    async openExternal(url) {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('The web host opens only http(s) addresses.');
+      const twin = browserOrigins.get(parsed.origin);
+      const target = twin ? `${twin}${parsed.pathname}${parsed.search}${parsed.hash}` : parsed.toString();
+      openedExternally.push(target);
+      // The origin only: the address may carry an OAuth state.
+      logger.info('web host: opening in a new tab', { origin: new URL(target).origin, pages: sockets.size });
+      for (const ws of sockets) sendMessage(ws, { type: 'open-external', url: target });
+    },
+    notify(notification) {
+      notifications.push({ title: notification.title, body: notification.body });
+      logger.info('web host: notification', { title: notification.title, body: notification.body });
+    },
+    customSchemeHandled: () => options.customSchemeHandled ?? false,
+  };
+
   const store = openStore({
     directory: dataDir,
     createBackend: (storeOptions) => new Conf(storeOptions) as never,
@@ -127,6 +170,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
             ...(options.runnerArgs ? { args: options.runnerArgs } : {}),
           },
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    desktop,
   });
 
   const token = randomBytes(32).toString('base64url');
@@ -238,6 +282,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     simulators,
     openDeepLink: (link) => receiveDeepLink(core, logger, { link }, 'web-host'),
     openDeepLinkArgv: (argv) => receiveDeepLink(core, logger, { argv }, 'web-host'),
+    notifications,
+    openedExternally,
     async close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const ws of sockets) ws.terminate();
