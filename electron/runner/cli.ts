@@ -142,6 +142,15 @@ function devEndpoints(): { devEndpoints?: Record<string, string> } {
   return { devEndpoints: parsed.data };
 }
 
+/** Tests shorten the OAuth attempt's 5 minutes to see it expire; only development builds listen to this. */
+function devOAuthAttempt(): { devOAuthAttemptMs?: number } {
+  const raw = process.env.PADDOCK_DEV_OAUTH_ATTEMPT_MS;
+  if (!raw || !isDevelopmentBuild) return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 1000 || ms > 3_600_000) usage('PADDOCK_DEV_OAUTH_ATTEMPT_MS must be whole milliseconds from 1000 to 3600000.');
+  return { devOAuthAttemptMs: ms };
+}
+
 function tokenFromEnvironment(): string | undefined {
   const direct = process.env.PADDOCK_RUNNER_TOKEN;
   const file = process.env.PADDOCK_RUNNER_TOKEN_FILE;
@@ -179,6 +188,7 @@ async function commandServe(values: Record<string, string | boolean | undefined>
       },
       ...(values.policy ? { policyFile: path.resolve(String(values.policy)) } : {}),
       ...devEndpoints(),
+      ...devOAuthAttempt(),
       print: (line) => process.stdout.write(`${line}\n`),
     });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void runner.stop());

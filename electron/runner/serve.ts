@@ -60,6 +60,8 @@ export interface ServeOptions {
   policyFile?: string;
   /** Development and test builds only: real provider origins moved onto simulators. */
   devEndpoints?: Readonly<Record<string, string>>;
+  /** Development and test builds only: how long an OAuth attempt waits (instead of 5 minutes), so tests can see it expire. */
+  devOAuthAttemptMs?: number;
   /** Printed lines for the admin (remote mode start-up). */
   print?: (line: string) => void;
 }
@@ -134,6 +136,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     runner: () => ({ kind: options.listen !== undefined ? 'remote' : 'local', url: options.listen !== undefined && options.tlsCertFile ? callbackRunnerUrl : null }),
     http: options.http ?? { proxy: 'env' },
     endpoints: options.devEndpoints ?? {},
+    ...(options.devOAuthAttemptMs ? { lifetimeMs: options.devOAuthAttemptMs } : {}),
   });
   const network = () => ({ http: options.http ?? { proxy: 'env' as const }, endpoints: options.devEndpoints ?? {} });
   const tokenService = new TokenService({

@@ -1,4 +1,3 @@
-import { PaddockError } from '../../common/errors';
 import type { JobResult, OAuthCallbackRequest, OAuthCallbackResponse, OAuthConnectStart } from '../../common/runner-api';
 import type { JobContext } from '../jobs';
 
@@ -12,9 +11,3 @@ export interface OAuthService {
   begin(start: OAuthConnectStart, clientId: string, context: JobContext): Promise<Extract<JobResult, { kind: 'oauth-connect' }>>;
   callback(request: OAuthCallbackRequest, clientId: string): OAuthCallbackResponse;
 }
-
-/** Until the attempts exist: every attempt is refused, and no callback matches. */
-export const noOAuth: OAuthService = {
-  begin: () => Promise.reject(new PaddockError('internal', 'This runner cannot connect accounts with OAuth yet.')),
-  callback: () => ({ matched: false, jobId: null }),
-};
