@@ -5,10 +5,12 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { OAuthAttempt, SimulatedProvider } from '../../electron/common/api';
 import type { AppJobEvent } from '../../electron/core/jobs';
 import { sealClientSecret, type ProviderInput } from '../../electron/common/provider-config';
 import { silentLogger } from '../../electron/core/logger';
+import { BRIDGE_PATH, BRIDGE_PROTOCOL_PREFIX, serverMessageSchema } from '../web-host/protocol';
 import { startWebHost, type WebHost } from '../web-host/server';
 
 const GITHUB = 'https://github.com';
@@ -148,6 +150,27 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('OAuth through the w
     expect(host.notifications.at(-1)).toEqual({ title: 'GitHub connected', body: 'GitHub is now connected as sam.' });
     // The listener existed only during the attempt.
     await until(() => refused(loopbackPort(attempt)));
+  }, 30_000);
+
+  it('asks the connected page to open the consent page in a new tab', async () => {
+    const page = await (await fetch(host.url)).text();
+    const token = /name="paddock-bridge-token" content="([^"]+)"/.exec(page)?.[1] ?? '';
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}${BRIDGE_PATH}`, [`${BRIDGE_PROTOCOL_PREFIX}${token}`], { headers: { Origin: `http://127.0.0.1:${host.port}` } });
+    const messages: unknown[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    try {
+      const attempt = await connect();
+      await until(() => messages.some((m) => (m as { type: string }).type === 'open-external'));
+      const message = serverMessageSchema.parse(messages.find((m) => (m as { type: string }).type === 'open-external'));
+      expect(message).toEqual({ type: 'open-external', url: host.openedExternally.at(-1) });
+      await host.core.cancelJob({ runnerId: 'local', jobId: attempt.job.id });
+    } finally {
+      ws.close();
+    }
   }, 30_000);
 
   it('finishes with the address the user pasted', async () => {
