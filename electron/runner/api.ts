@@ -25,6 +25,9 @@ import type { ProviderService } from './provider-service';
 import type { RunnerLogger } from './logger';
 import { registrationProof, type RegistrationBook } from './registrations';
 import type { SecretStore } from './secret-store';
+import { callbackPageCsp, callbackPageHtml, type CallbackPage } from '../common/callback-page';
+import { parseOAuthCallbackQuery } from '../common/deep-link';
+import { callbackPath } from '../common/providers/constants';
 import type { OAuthService } from './oauth';
 import type { TokenStore } from './tokens';
 import type { Vault } from './vault';
@@ -54,6 +57,8 @@ export interface RunnerApiContext {
   checkPat: PatChecker;
   /** OAuth attempts: their callbacks arrive here (the attempts themselves run as jobs). */
   oauth: OAuthService;
+  /** A remote runner's own https callback URL, when browsers trust its certificate (the admin's own); null otherwise. */
+  oauthCallback: () => string | null;
   /** Local mode: deletes the runner's keys and data (throws if it cannot). */
   purge?: () => Promise<void>;
   /** Stops the server (after the answer is sent). */
@@ -126,6 +131,7 @@ const handlers: { [K in RunnerRouteName]: Handler<K> } = {
       startedAt: ctx.startedAt.toISOString(),
       warnings: ctx.warnings,
       client: { id: caller.clientId, role: caller.role },
+      oauthCallback: ctx.oauthCallback(),
     };
     return { body: status };
   },
@@ -295,6 +301,7 @@ export function createRunnerApi(ctx: RunnerApiContext): RequestListener {
 
     void (async () => {
       try {
+        if (pathname === callbackPath && ctx.mode === 'remote') return await browserCallback(request, response, ctx, log);
         // A web page (CSRF, DNS rebinding) always sends Origin; the app never does.
         if (request.headers.origin !== undefined) throw new HttpError('forbidden', 'Requests from web pages are refused.');
         if (!isAllowedHost(request.headers.host, ctx.hostNames)) {
@@ -410,4 +417,53 @@ function streamAnswer(reply: StreamReply, response: ServerResponse, logged: () =
   stop = reply.stream(write, end, closed.signal);
   // The stream may have ended during the first (state) event, before `stop` was known.
   if (ended) stop?.();
+}
+
+/**
+ * GET /oauth/callback on a remote runner: a provider's redirect straight from
+ * the browser, for an attempt that asked for the runner's own https
+ * redirect. Served only when browsers trust the runner's certificate (the
+ * admin's own); not part of the runner API (no token: the state names the
+ * attempt, as on the workstation's loopback listener). Read by the rules of
+ * paddock://oauth/callback; the page never repeats a value.
+ */
+async function browserCallback(request: IncomingMessage, response: ServerResponse, ctx: RunnerApiContext, log: (status: number) => void): Promise<void> {
+  const page = (status: number, title: string, message: string): CallbackPage => ({ status, title, message });
+  let answer: CallbackPage;
+  if (ctx.oauthCallback() === null || !isAllowedHost(request.headers.host, ctx.hostNames)) {
+    answer = page(404, 'Not found', 'This runner does not receive sign-in callbacks.');
+  } else if (request.method !== 'GET') {
+    answer = page(405, 'Not allowed', 'Sign-in callbacks arrive as GET requests.');
+  } else {
+    const query = request.url?.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : null;
+    const parsed = parseOAuthCallbackQuery(query);
+    if (!parsed.ok || (parsed.action.type !== 'oauth-callback' && parsed.action.type !== 'oauth-callback-error')) {
+      ctx.logger.warn('oauth callback refused', { reason: parsed.ok ? 'not-a-callback' : parsed.error.code });
+      answer = page(400, 'This is not a sign-in callback', 'Start connecting again from Paddock.');
+    } else {
+      const action = parsed.action;
+      const result = ctx.oauth.browserCallback({
+        state: action.state,
+        code: action.type === 'oauth-callback' ? action.code : null,
+        error: action.type === 'oauth-callback-error' ? action.error : null,
+        errorDescription: action.type === 'oauth-callback-error' ? action.description : null,
+      });
+      answer = !result.matched
+        ? page(400, 'This sign-in is not in progress', 'It was finished, cancelled or has expired. Start connecting again from Paddock.')
+        : action.type === 'oauth-callback-error'
+          ? page(200, 'Access was not given', 'Return to Paddock to see why, and what to do.')
+          : page(200, 'Signed in', 'You can close this tab and return to Paddock.');
+    }
+  }
+  const html = callbackPageHtml(answer);
+  response.writeHead(answer.status, {
+    ...HEADERS,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Content-Security-Policy': callbackPageCsp,
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+  });
+  response.end(request.method === 'HEAD' ? undefined : html);
+  log(answer.status);
 }

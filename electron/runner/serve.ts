@@ -195,6 +195,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     providers,
     tokens,
     oauth,
+    oauthCallback: () => (options.listen !== undefined && options.tlsCertFile && callbackRunnerUrl ? `${new URL(callbackRunnerUrl).origin}/oauth/callback` : null),
     jobs,
     discoverTenant: discover,
     checkPat: (entry, organization, token) =>

@@ -85,6 +85,13 @@ export const runnerStatusSchema = z
     warnings: z.array(z.string().max(500)).max(20),
     /** Who is asking: this workstation's client id and role on the runner. */
     client: z.object({ id: clientIdSchema, role: clientRoleSchema }).strict(),
+    /**
+     * A remote runner's own https callback (`https://<runner>/oauth/callback`),
+     * when its TLS certificate is its admin's own (`--tls-cert`), which
+     * browsers trust; null (or absent, from older runners) otherwise: a
+     * self-signed runner is never shown to a browser.
+     */
+    oauthCallback: z.url({ protocol: /^https$/ }).max(2100).nullable().optional(),
   })
   .strict();
 export type RunnerStatus = z.infer<typeof runnerStatusSchema>;

@@ -10,4 +10,10 @@ import type { JobContext } from '../jobs';
 export interface OAuthService {
   begin(start: OAuthConnectStart, clientId: string, context: JobContext): Promise<Extract<JobResult, { kind: 'oauth-connect' }>>;
   callback(request: OAuthCallbackRequest, clientId: string): OAuthCallbackResponse;
+  /**
+   * A redirect that reached a remote runner's own https callback straight
+   * from the browser: it matches only an attempt that asked for that
+   * redirect, of whichever workstation (the state is what names it).
+   */
+  browserCallback(request: OAuthCallbackRequest): OAuthCallbackResponse;
 }

@@ -39,6 +39,8 @@ export interface OAuthServiceDeps {
 interface Attempt {
   readonly jobId: string;
   readonly clientId: string;
+  /** The redirect goes to this runner's own https callback (not through the workstation). */
+  readonly viaRunner: boolean;
   readonly expiresAt: number;
   used: boolean;
   deliver(request: OAuthCallbackRequest): void;
@@ -60,6 +62,24 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
     spent.set(key, expiresAt);
     const at = now().getTime();
     for (const [k, until] of spent) if (until < at || spent.size > MAX_SPENT) spent.delete(k);
+  };
+
+  /** Hands a callback to the attempt its state names, if `accept` (who may deliver it) agrees; otherwise ignores it with a log line. */
+  const receive = (request: OAuthCallbackRequest, accept: (attempt: Attempt) => string | null): OAuthCallbackResponse => {
+    const key = stateKey(request.state);
+    const attempt = attempts.get(key);
+    const at = now().getTime();
+    const reason = !attempt ? (spent.has(key) ? 'used' : 'unknown') : attempt.used ? 'used' : at > attempt.expiresAt ? 'expired' : accept(attempt);
+    if (reason !== null || !attempt) {
+      // Never the state or the code: their lengths say enough to tell a truncated paste.
+      deps.logger.warn('oauth callback ignored', { reason, stateLength: request.state.length, withCode: request.code !== null, error: request.error?.slice(0, 100) ?? null });
+      return { matched: false, jobId: null };
+    }
+    attempt.used = true;
+    spent.set(key, attempt.expiresAt);
+    deps.logger.info('oauth callback received', { jobId: attempt.jobId, withCode: request.code !== null });
+    attempt.deliver(request);
+    return { matched: true, jobId: attempt.jobId };
   };
 
   return {
@@ -148,6 +168,7 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
         attempts.set(key, {
           jobId: context.jobId,
           clientId,
+          viaRunner: option.kind === 'runner-https',
           expiresAt,
           used: false,
           deliver: (request) => {
@@ -200,25 +221,7 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
       }
     },
 
-    callback(request, clientId): OAuthCallbackResponse {
-      const key = stateKey(request.state);
-      const attempt = attempts.get(key);
-      const at = now().getTime();
-      let reason: string | null = null;
-      if (!attempt) reason = spent.has(key) ? 'used' : 'unknown';
-      else if (attempt.clientId !== clientId) reason = 'other-workstation';
-      else if (attempt.used) reason = 'used';
-      else if (at > attempt.expiresAt) reason = 'expired';
-      if (reason !== null || !attempt) {
-        // Never the state or the code: their lengths say enough to tell a truncated paste.
-        deps.logger.warn('oauth callback ignored', { reason, stateLength: request.state.length, withCode: request.code !== null, error: request.error?.slice(0, 100) ?? null });
-        return { matched: false, jobId: null };
-      }
-      attempt.used = true;
-      spent.set(key, attempt.expiresAt);
-      deps.logger.info('oauth callback received', { jobId: attempt.jobId, withCode: request.code !== null });
-      attempt.deliver(request);
-      return { matched: true, jobId: attempt.jobId };
-    },
+    callback: (request, clientId) => receive(request, (attempt) => (attempt.clientId === clientId ? null : 'other-workstation')),
+    browserCallback: (request) => receive(request, (attempt) => (attempt.viaRunner ? null : 'not-via-runner')),
   };
 }
