@@ -3,7 +3,7 @@ import type { OAuthAttempt, Runner } from '../common/api';
 import { parseDeepLink, parseOAuthCallbackQuery, type DeepLinkAction, type DeepLinkResult } from '../common/deep-link';
 import { PaddockError } from '../common/errors';
 import type { ProviderView } from '../common/provider-config';
-import { callbackOptions, catalogueEntry, normalizeHost, type CallbackOption } from '../common/providers';
+import { callbackOptions, catalogueEntry, normalizeHost, type CallbackOption, type CallbackRunner } from '../common/providers';
 import type { JobOutcome, JobStart, JobView, OAuthCallbackRequest, OAuthCallbackResponse } from '../common/runner-api';
 import type { AppJobEvent } from './jobs';
 import type { Logger } from './logger';
@@ -51,11 +51,12 @@ export interface OAuthFlowsOptions {
   desktop: DesktopIntegration;
   logger: Logger;
   /**
-   * Whether a remote runner's own https callback may be shown to a browser:
-   * only when its certificate is publicly trusted (an admin-given
-   * --tls-cert), which a pinned self-signed runner is not. None yet.
+   * The runner as callbackOptions sees it. A remote runner's own https
+   * callback may be shown to a browser only when the runner offers one (its
+   * admin's publicly trusted certificate); a pinned self-signed runner never
+   * is. The default offers none: the workstation receives every redirect.
    */
-  offersRunnerHttps?: (runner: Runner) => boolean;
+  callbackRunner?: (runner: Runner) => CallbackRunner;
   /** How long the runner may take to say where to send the browser. */
   authorizeWaitMs?: number;
   /** Tests: a fake listener. */
@@ -148,8 +149,8 @@ export class OAuthFlows {
         host: provider.host,
       });
     }
-    const offersHttps = runner.kind === 'remote' && (this.options.offersRunnerHttps?.(runner) ?? false);
-    const choice = chooseCallback(callbackOptions(provider.kind, { kind: runner.kind, url: offersHttps ? runner.url : null }), desktop.customSchemeHandled());
+    const callbackRunner = this.options.callbackRunner?.(runner) ?? { kind: runner.kind, url: null };
+    const choice = chooseCallback(callbackOptions(provider.kind, callbackRunner), desktop.customSchemeHandled());
     if (!choice) throw new PaddockError('invalid-input', `${entry.displayName} accepts no sign-in callback that Paddock can receive here.`, undefined, { host: provider.host });
 
     let listener: LoopbackListener | null = null;

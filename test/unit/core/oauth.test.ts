@@ -126,7 +126,7 @@ function harness(options: HarnessOptions = {}) {
     desktop,
     logger,
     ...(options.authorizeWaitMs ? { authorizeWaitMs: options.authorizeWaitMs } : {}),
-    ...(options.offersRunnerHttps ? { offersRunnerHttps: () => true } : {}),
+    ...(options.offersRunnerHttps ? { callbackRunner: (r: Runner) => ({ kind: r.kind, url: r.url }) } : {}),
     openListener: async (listenOptions) => {
       const { openLoopbackListener } = await import('../../../electron/core/loopback');
       const listener = await openLoopbackListener(listenOptions);
