@@ -9,7 +9,7 @@ import { deepLinkActionSchema, type DeepLinkAction, type DeepLinkOutcome } from 
 import { PaddockError } from '../common/errors';
 import { localRunnerRef, managedProviderOf } from '../common/policy';
 import type { ProviderKind } from '../common/provider-kind';
-import { normalizeHost } from '../common/providers';
+import { callbackRunnerOf, normalizeHost } from '../common/providers';
 import type { LoadedPolicy } from './policy/load';
 import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
@@ -170,6 +170,8 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     postCallback: (id, body) => runners.route(id, 'oauthCallback', { body }),
     refreshHosts: (id) => hosts.refresh(id),
     desktop: desktop ?? noDesktop,
+    // A remote runner's own https callback only when it offers one (its admin's certificate).
+    callbackRunner: callbackRunnerOf,
     logger,
   });
   const hostsTimer = setInterval(() => void hosts.refresh(), HOSTS_REFRESH_MS);

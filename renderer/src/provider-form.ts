@@ -5,6 +5,7 @@ import {
   azureDevOpsOrganizationNameSchema,
   azureDevOpsServerCollectionSchema,
   callbackOptions,
+  callbackRunnerOf,
   catalogueEntry,
   defaultEntraTenant,
   entraTenantSchema,
@@ -141,8 +142,8 @@ export type SecretRequirement = 'required' | 'optional';
  * uses (the first of callbackOptions): GitHub and Bitbucket always; Entra and
  * GitLab only for confidential apps, so a public client with PKCE is fine.
  */
-export function secretRequirement(kind: ProviderKind, runner: Pick<Runner, 'kind' | 'url'>): SecretRequirement {
-  const [best] = callbackOptions(kind, runner);
+export function secretRequirement(kind: ProviderKind, runner: Pick<Runner, 'kind' | 'oauthCallback'>): SecretRequirement {
+  const [best] = callbackOptions(kind, callbackRunnerOf(runner));
   return best?.secret === 'required' ? 'required' : 'optional';
 }
 

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderInput } from '../../electron/common/provider-config';
+import { callbackOptions, callbackRunnerOf } from '../../electron/common/providers';
+import { createTestCore } from '../helpers/core';
 import { SIMULATED_OAUTH, SIMULATED_USER, startProviderSimulators, type ProviderSimulators } from '../helpers/provider-simulators';
 import { registerWorkstation, runnerCall, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 
@@ -117,6 +119,28 @@ describe('a remote runner’s own https callback', () => {
     expect(replay.text).toContain('This sign-in is not in progress');
     // Not a callback at all.
     expect((await browserGet(`${CALLBACK}?foo=bar`)).status).toBe(400);
+  });
+
+  it('reaches the app: its runner view carries the callback only for the runner that offers one', async () => {
+    const app = createTestCore();
+    try {
+      const added = await app.core.addRemoteRunner({ url: direct.url, token: await trusted.createToken('1h', 'user'), name: 'Trusted', spki: trusted.spki });
+      const plain = await app.core.addRemoteRunner({ url: selfSigned.url, token: await selfSigned.createToken('1h', 'user'), name: 'Self-signed', spki: selfSigned.spki });
+      const view = await until('the trusted runner online', async () => {
+        const runner = await app.core.getRunner({ id: added.id });
+        return runner.health.state === 'online' && runner;
+      });
+      expect(view.oauthCallback).toBe(CALLBACK);
+      expect(callbackOptions('gitlab', callbackRunnerOf(view))[0]).toMatchObject({ kind: 'runner-https', url: CALLBACK });
+      const other = await until('the self-signed runner online', async () => {
+        const runner = await app.core.getRunner({ id: plain.id });
+        return runner.health.state === 'online' && runner;
+      });
+      expect(other.oauthCallback).toBeUndefined();
+      expect(callbackOptions('gitlab', callbackRunnerOf(other)).map((o) => o.kind)).toEqual(['custom-scheme', 'loopback']);
+    } finally {
+      await app.core.dispose();
+    }
   });
 
   it('is not offered by a self-signed runner, whose /oauth/callback is not there', async () => {

@@ -93,6 +93,12 @@ export const runnerSchema = z
      * access, 'user' reads it; null until the runner first answered.
      */
     role: z.enum(['admin', 'user']).nullable(),
+    /**
+     * A remote runner's own https callback URL, when browsers trust its
+     * certificate (its admin's own): the OAuth redirect may then go to the
+     * runner itself. Null or absent: the workstation receives it.
+     */
+    oauthCallback: z.string().max(2100).nullable().optional(),
   })
   .strict();
 export type Runner = z.infer<typeof runnerSchema>;

@@ -12,7 +12,11 @@ import type { CallbackKind, CallbackRule } from './schema';
 /** What callbackUrl needs of a runner (the Runner of the app API fits). */
 export interface CallbackRunner {
   readonly kind: 'local' | 'remote';
-  /** The remote runner's https URL; null for the local runner. */
+  /**
+   * The remote runner's https URL when it receives callbacks itself (its
+   * admin's certificate: callbackRunnerOf); null for the local runner and for
+   * a remote runner whose users' redirects come to the workstation.
+   */
   readonly url: string | null;
 }
 
@@ -52,6 +56,19 @@ function optionFor(rule: CallbackRule, runnerOrigin: string | null): CallbackOpt
   }
 }
 
+/**
+ * The CallbackRunner of a runner as the app lists it: a remote runner's own
+ * https callback counts only when the runner offers one (its admin's
+ * certificate, which browsers trust; `oauthCallback` in its status). A
+ * self-signed runner is never shown to a browser: its users' redirects come
+ * to the workstation (custom scheme or loopback), which hands them on.
+ */
+export function callbackRunnerOf(runner: { readonly kind: 'local' | 'remote'; readonly oauthCallback?: string | null | undefined }): CallbackRunner {
+  if (runner.kind !== 'remote' || !runner.oauthCallback) return { kind: runner.kind, url: null };
+  const url = tryParseUrl(runner.oauthCallback);
+  return { kind: 'remote', url: url && url.protocol === 'https:' && url.hostname !== '' ? `https://${url.hostname}${url.port === '' ? '' : `:${url.port}`}` : null };
+}
+
 /** The origin of a remote runner's https URL, or null when it is not one. */
 function runnerOrigin(runner: CallbackRunner): string | null {
   if (runner.kind !== 'remote' || runner.url === null) return null;
@@ -80,7 +97,8 @@ export function callbackOptions(kind: ProviderKind, runner: CallbackRunner): Cal
 export function callbackUrl(kind: ProviderKind, runner: CallbackRunner): CallbackResult {
   const entry = providerCatalogue[kind];
   if (!entry.oauth.supported) return { ok: false, message: entry.oauth.reason };
-  if (runner.kind === 'remote' && runnerOrigin(runner) === null) {
+  // A remote runner without an https callback of its own (url null) sends users' redirects to the workstation.
+  if (runner.kind === 'remote' && runner.url !== null && runnerOrigin(runner) === null) {
     return { ok: false, message: 'The runner has no valid https:// address to receive the callback.' };
   }
   const [best] = callbackOptions(kind, runner);

@@ -38,7 +38,7 @@ export type {
 } from './schema';
 export { hostErrorCodes, normalizeHost } from './host';
 export type { HostErrorCode, HostWarning, HostWarningCode, NormalizeHostResult } from './host';
-export { callbackOptions, callbackUrl } from './callback';
+export { callbackOptions, callbackRunnerOf, callbackUrl } from './callback';
 export type { CallbackOption, CallbackResult, CallbackRunner } from './callback';
 export { oauthEndpoints, oauthScopeParameter, oauthScopes } from './oauth';
 export type { OAuthEndpointsResult } from './oauth';

@@ -33,6 +33,8 @@ export class RunnerHealthMonitor {
   readonly #health = new Map<string, RunnerHealth>();
   /** This workstation's role on each runner, from the runner's last status answer. */
   readonly #roles = new Map<string, Runner['role']>();
+  /** A remote runner's own https callback, from its last status answer (only with its admin's certificate). */
+  readonly #callbacks = new Map<string, string>();
   readonly #checking = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #lastPublished = '';
@@ -48,11 +50,11 @@ export class RunnerHealthMonitor {
 
   /** The runners as the app API lists them. */
   list(): Runner[] {
-    return this.#options.records.all().map((r) => runnerView(r, this.get(r.id), this.#roles.get(r.id) ?? null));
+    return this.#options.records.all().map((r) => runnerView(r, this.get(r.id), this.#roles.get(r.id) ?? null, this.#callbacks.get(r.id) ?? null));
   }
 
   view(id: string): Runner {
-    return runnerView(this.#options.records.get(id), this.get(id), this.#roles.get(id) ?? null);
+    return runnerView(this.#options.records.get(id), this.get(id), this.#roles.get(id) ?? null, this.#callbacks.get(id) ?? null);
   }
 
   publish(): void {
@@ -77,6 +79,7 @@ export class RunnerHealthMonitor {
   forget(id: string): void {
     this.#health.delete(id);
     this.#roles.delete(id);
+    this.#callbacks.delete(id);
   }
 
   /** Starts the heartbeat, with a first check of every runner now. */
@@ -123,6 +126,8 @@ export class RunnerHealthMonitor {
       }
       const seen = { version: status.version, apiVersion: status.apiVersion, lastSeen: new Date().toISOString() };
       this.#roles.set(id, status.client.role);
+      if (status.oauthCallback) this.#callbacks.set(id, status.oauthCallback);
+      else this.#callbacks.delete(id);
       const { records } = this.#options;
       if (runner.kind === 'local') records.remember(id, status.publicKey, status.runnerId);
       else if (runner.publicKey === status.publicKey && runner.runnerUid !== status.runnerId) records.remember(id, status.publicKey, status.runnerId);

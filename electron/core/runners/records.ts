@@ -14,9 +14,15 @@ export class CredentialStoreError extends Error {
 
 /** A runner as the app API shows it: without the runner's id for this workstation or the policy's id. */
 /** The app API's view of a runner; `role` is this workstation's role there as the runner last said (the local runner's workstation is its admin). */
-export function runnerView(runner: StoredRunner, health: RunnerHealth, role: Runner['role'] = null): Runner {
+export function runnerView(runner: StoredRunner, health: RunnerHealth, role: Runner['role'] = null, oauthCallback: string | null = null): Runner {
   const { clientId: _clientId, policyId, ...rest } = runner;
-  return { ...rest, managed: policyId !== null, health, role: runner.kind === 'local' ? 'admin' : role };
+  return {
+    ...rest,
+    managed: policyId !== null,
+    health,
+    role: runner.kind === 'local' ? 'admin' : role,
+    ...(runner.kind === 'remote' && oauthCallback ? { oauthCallback } : {}),
+  };
 }
 
 /**

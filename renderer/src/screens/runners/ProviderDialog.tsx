@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { PaddockApi, Runner, SaveProviderResult } from '../../../../electron/common/api';
 import { sealClientSecret, type ClientSecretChange, type ProviderView } from '../../../../electron/common/provider-config';
 import { providerKinds, type ProviderKind } from '../../../../electron/common/provider-kind';
-import { callbackOptions, catalogueEntry, normalizeHost } from '../../../../electron/common/providers';
+import { callbackOptions, callbackRunnerOf, catalogueEntry, normalizeHost } from '../../../../electron/common/providers';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
 import { ListEditor, type ListColumn } from '../../components/ListEditor';
@@ -229,7 +229,7 @@ export function ProviderDialog({
 
   const title = view ? `Edit ${entry.displayName}` : 'Add a new provider';
   const hostResult = normalizeHost(values.kind, values.host);
-  const callbacks = callbackOptions(values.kind, runner);
+  const callbacks = callbackOptions(values.kind, callbackRunnerOf(runner));
   const kindLabel = entry.displayName;
   const secretHint =
     requirement === 'required'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callbackOptions, callbackUrl, customSchemeCallback, fixedLoopbackPort } from '../../../../electron/common/providers';
+import { callbackOptions, callbackRunnerOf, callbackUrl, customSchemeCallback, fixedLoopbackPort } from '../../../../electron/common/providers';
 import type { CallbackRunner } from '../../../../electron/common/providers';
 
 const local: CallbackRunner = { kind: 'local', url: null };
@@ -79,13 +79,23 @@ describe('callbackUrl: the exact URL to register', () => {
     ]);
   });
 
-  it('refuses Azure DevOps Server, which has no OAuth, and a remote runner without an https URL', () => {
+  it('refuses Azure DevOps Server, which has no OAuth, and a remote runner whose URL is not https', () => {
     expect(callbackUrl('azure-devops-server', local)).toEqual({ ok: false, message: expect.stringMatching(/only for Azure DevOps Services/) });
     expect(callbackOptions('azure-devops-server', remote)).toEqual([]);
     expect(callbackUrl('github', { kind: 'remote', url: 'http://runner.example.com' })).toEqual({
       ok: false,
       message: 'The runner has no valid https:// address to receive the callback.',
     });
-    expect(callbackUrl('github', { kind: 'remote', url: null }).ok).toBe(false);
+  });
+
+  it('sends a remote runner’s users to the workstation’s callbacks unless the runner offers its own (its admin’s certificate)', () => {
+    expect(callbackUrl('github', { kind: 'remote', url: null })).toMatchObject({ ok: true, kind: 'custom-scheme' });
+    expect(callbackOptions('github', callbackRunnerOf({ kind: 'remote', oauthCallback: null })).map((o) => o.kind)).toEqual(['custom-scheme', 'loopback']);
+    expect(callbackOptions('github', callbackRunnerOf({ kind: 'remote', oauthCallback: 'https://runner.example.com:8443/oauth/callback' }))[0]).toMatchObject({
+      kind: 'runner-https',
+      url: 'https://runner.example.com:8443/oauth/callback',
+    });
+    expect(callbackRunnerOf({ kind: 'remote', oauthCallback: 'http://runner.example.com/oauth/callback' })).toEqual({ kind: 'remote', url: null });
+    expect(callbackRunnerOf({ kind: 'local', oauthCallback: 'https://x.example/oauth/callback' })).toEqual({ kind: 'local', url: null });
   });
 });
