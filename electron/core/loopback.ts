@@ -1,5 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { callbackPageCsp, callbackPageHtml, type CallbackPage } from '../common/callback-page';
+
+export { callbackPageCsp as loopbackPageCsp, callbackPageHtml as loopbackPageHtml };
 import { PaddockError } from '../common/errors';
 
 // The loopback listener of one OAuth attempt (RFC 8252 §7.3): a plain-http
@@ -8,11 +11,8 @@ import { PaddockError } from '../common/errors';
 // the page it gets back is self-contained (no external resources, no
 // script) so nothing else is loaded from it.
 
-export interface LoopbackPage {
-  readonly status: number;
-  readonly title: string;
-  readonly message: string;
-}
+/** The page the browser gets back (shared with a remote runner's own https callback). */
+export type LoopbackPage = CallbackPage;
 
 export interface LoopbackListenerOptions {
   /** Where the provider's callback says to bind: both names are served on 127.0.0.1. */
@@ -32,43 +32,12 @@ export interface LoopbackListener {
   close(): Promise<void>;
 }
 
-/** The page's Content-Security-Policy: nothing may load, only its own inline style applies. */
-export const loopbackPageCsp = "default-src 'none'; style-src 'unsafe-inline'";
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** The whole page the browser shows after the redirect. */
-export function loopbackPageHtml(page: LoopbackPage): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)} – Paddock</title>
-<style>
-  :root { color-scheme: light dark; }
-  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; min-height: 100vh; display: grid; place-items: center; }
-  main { max-width: 32rem; padding: 2rem; text-align: center; }
-  h1 { font-size: 1.25rem; margin: 0 0 0.5rem; }
-  p { margin: 0; }
-</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(page.title)}</h1>
-<p>${escapeHtml(page.message)}</p>
-</main>
-</body>
-</html>
-`;
-}
-
 function answer(response: http.ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra: Record<string, string> = {}): Promise<void> {
   const finished = new Promise<void>((resolve) => response.once('close', () => resolve()));
   response.writeHead(status, {
     'Content-Type': type,
     'Content-Length': String(Buffer.byteLength(body)),
-    'Content-Security-Policy': loopbackPageCsp,
+    'Content-Security-Policy': callbackPageCsp,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',
@@ -102,12 +71,12 @@ export async function openLoopbackListener(options: LoopbackListenerOptions): Pr
     request.resume();
     const query = queryAt < 0 ? null : target.slice(queryAt + 1).replace(/#.*$/, '');
     const handled = options.onCallback(query).then(
-      (page) => answer(response, page.status, loopbackPageHtml(page)),
+      (page) => answer(response, page.status, callbackPageHtml(page)),
       () =>
         answer(
           response,
           500,
-          loopbackPageHtml({ status: 500, title: 'Something went wrong', message: 'Paddock could not finish signing in. Return to Paddock and try again.' }),
+          callbackPageHtml({ status: 500, title: 'Something went wrong', message: 'Paddock could not finish signing in. Return to Paddock and try again.' }),
         ),
     );
     inFlight.add(handled);
