@@ -47,6 +47,12 @@ export interface Simulator {
   readonly ca: string;
   /** Every request received, oldest first. */
   readonly requests: SimulatorRequest[];
+  /**
+   * Every request's body and the body of the answer, as text: what a secrets
+   * test collects (the codes, tokens, refresh tokens and PKCE verifiers that
+   * went over the wire) to check they appear nowhere else.
+   */
+  readonly traffic: { readonly path: string; readonly requestBody: string; readonly responseBody: string }[];
   /** Switches a failure on, or off with null. */
   fail(failure: SimulatorFailure | null): void;
   /** Requests held open by the 'hang' failure whose connection the client has not closed yet. */
@@ -98,6 +104,7 @@ function send(response: ServerResponse, answer: SimulatorResponse, method: strin
 export async function startSimulator(routes: readonly SimulatorRoute[]): Promise<Simulator> {
   const { key, cert } = await simulatorCertificate();
   const requests: SimulatorRequest[] = [];
+  const traffic: { path: string; requestBody: string; responseBody: string }[] = [];
   let failure: SimulatorFailure | null = null;
   const sockets = new Set<Socket>();
   const held = new Set<ServerResponse>();
@@ -121,7 +128,10 @@ export async function startSimulator(routes: readonly SimulatorRoute[]): Promise
       const body = Buffer.concat(chunks).toString('utf8');
       for (const route of routes) {
         const answer = route({ method, url, headers: request.headers, body });
-        if (answer) return send(response, answer, method);
+        if (answer) {
+          traffic.push({ path: request.url ?? '/', requestBody: body, responseBody: answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? '') });
+          return send(response, answer, method);
+        }
       }
       send(response, { status: 404, text: 'Not Found' }, method);
     });
@@ -147,6 +157,7 @@ export async function startSimulator(routes: readonly SimulatorRoute[]): Promise
     origin: `https://127.0.0.1:${port}`,
     ca: cert,
     requests,
+    traffic,
     held: () => held.size,
     fail(next) {
       failure = next;
