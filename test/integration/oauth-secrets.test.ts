@@ -6,7 +6,6 @@
 // and event, and the runner-API traffic between app and runner (recorded by a proxy on the
 // local runner's socket). The one secret the runner API must carry is the authorization code
 // itself (the app hands it to the runner: that is the design); the PAT crosses only sealed.
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
