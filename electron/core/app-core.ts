@@ -63,8 +63,12 @@ export interface PaddockCore extends PaddockApi {
   dispose(): Promise<void>;
 }
 
-/** How often the hosts model is asked again when nothing else changed (a token becomes "expiring" with time alone). */
-const HOSTS_REFRESH_MS = 5 * 60 * 1000;
+/**
+ * How often the hosts model is asked again when nothing else changed: a token
+ * becomes "expiring" with time alone, and the runner's background refresh
+ * (every minute) may find one refused.
+ */
+const HOSTS_REFRESH_MS = 60 * 1000;
 
 export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName, policy, desktop }: CoreOptions): PaddockCore {
   const events = new ApiEventHub();
@@ -175,11 +179,16 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     logger,
   });
   const hostsTimer = setInterval(() => void hosts.refresh(), HOSTS_REFRESH_MS);
+  // A job's end may have changed this user's tokens (a token check refreshes one, or finds it refused): show it.
+  const unwatchJobEnds = events.on('jobEvent', ({ runnerId, event }) => {
+    if (event.type === 'end') void hosts.refresh(runnerId);
+  });
   hostsTimer.unref();
   runners.start();
 
   const dispose = async () => {
     clearInterval(hostsTimer);
+    unwatchJobEnds();
     await oauth.dispose();
     jobs.dispose();
     await runners.dispose();
