@@ -43,6 +43,9 @@ function webAddress(url: string): string {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new PaddockError('invalid-input', 'Paddock opens only web addresses (https:// or http://) in the browser.');
   }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new PaddockError('invalid-input', 'Paddock does not open web addresses that carry a user name or password.');
+  }
   return parsed.toString();
 }
 

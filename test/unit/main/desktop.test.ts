@@ -29,7 +29,7 @@ describe('the Electron desktop', () => {
 
   it('refuses every other address, opening nothing', async () => {
     const desktop = electronDesktop(packaged);
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'paddock://oauth/callback?code=a&state=b', 'ms-settings:', 'not a url', '\\\\server\\share']) {
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'paddock://oauth/callback?code=a&state=b', 'ms-settings:', 'not a url', '\\\\server\\share', 'https://user:secret@example.com/']) {
       await expect(desktop.openExternal(url), url).rejects.toBeInstanceOf(PaddockError);
     }
     expect(electron.shell.openExternal).not.toHaveBeenCalled();
