@@ -156,7 +156,7 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
           reject(
             new PaddockError(
               'timeout',
-              `The browser did not come back from ${name} within ${Math.round(lifetime / 60_000) || 1} minutes, so the connection was not made. Start again, and finish signing in on the page that opens.`,
+              `The browser did not come back from ${name} within ${minutes(lifetime)}, so the connection was not made. Start again, and finish signing in on the page that opens.`,
               undefined,
               { host: entry.host, ...(organization ? { organization } : {}) },
             ),
@@ -224,4 +224,10 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
     callback: (request, clientId) => receive(request, (attempt) => (attempt.clientId === clientId ? null : 'other-workstation')),
     browserCallback: (request) => receive(request, (attempt) => (attempt.viaRunner ? null : 'not-via-runner')),
   };
+}
+
+/** "5 minutes", "1 minute" (a shortened development attempt rounds up to one). */
+function minutes(ms: number): string {
+  const count = Math.round(ms / 60_000) || 1;
+  return `${count} ${count === 1 ? 'minute' : 'minutes'}`;
 }
