@@ -1,9 +1,10 @@
 import { expect, expectAccessibleInBothSchemes, screenshot, test } from './fixtures';
 
-// Settings → Accounts and the personal access token dialog (issue 9, points
-// 4 and 5), in simulate mode: an admin saves the simulated GitHub Enterprise
-// Server from the banner's values, provides its simulated token on Accounts
-// (a wrong one is refused first), sees the account connected, and logs out.
+// Settings → Accounts and the connect dialog's personal access token form
+// (issue 9), in simulate mode: an admin saves the simulated GitHub Enterprise
+// Server from the banner's values, a user provides its simulated token on
+// Accounts (a wrong one is refused first), sees the account connected, and
+// logs out. OAuth is walked in authorization.spec.ts.
 
 test.use({ localRunner: true, simulate: true });
 
@@ -46,8 +47,10 @@ test('provides the simulated token on Accounts, is refused a wrong one, sees the
   await expectAccessibleInBothSchemes(app);
   await screenshot(app, 'accounts-not-connected');
 
-  await entry.getByRole('button', { name: `Provide a token for ${host}` }).click();
-  const dialog = app.getByRole('dialog', { name: 'Provide a personal access token' });
+  await entry.getByRole('button', { name: `Connect to ${host}` }).click();
+  const dialog = app.getByRole('dialog', { name: 'Connect GitHub' });
+  // OAuth is set up too: the dialog offers it first, and a token as the other way.
+  await dialog.getByRole('button', { name: 'Provide a personal access token' }).click();
   await expect(dialog.getByRole('link', { name: /new-token page/ })).toHaveAttribute('href', new RegExp(`^${host}/settings/tokens/new\\?description=`));
   await expect(dialog).toContainText('30 days');
   await expectAccessibleInBothSchemes(app);
@@ -83,13 +86,13 @@ test('provides the simulated token on Accounts, is refused a wrong one, sees the
 
   // Log out, confirmed: back to Not connected.
   await entry.getByRole('button', { name: `Log out of ${host}` }).click();
-  const confirm = app.getByRole('dialog', { name: `Log out of ${host}?` });
+  const confirm = app.getByRole('dialog', { name: `Log out ${account} from ${host}?` });
   await expectAccessibleInBothSchemes(app);
   await confirm.getByRole('button', { name: 'Log out' }).click();
   await expect(confirm).toBeHidden();
-  await expect(app.getByText(`Logged out of ${host}.`)).toBeVisible();
+  await expect(app.getByText(`Logged out ${account} from ${host}.`)).toBeVisible();
   await expect(entry).toContainText('Not connected');
-  await expect(entry.getByRole('button', { name: `Provide a token for ${host}` })).toBeVisible();
+  await expect(entry.getByRole('button', { name: `Connect to ${host}` })).toBeVisible();
 });
 
 test('Azure DevOps: the token is for the one organization of the entry, and connects for it', async ({ app }) => {
@@ -121,9 +124,10 @@ test('Azure DevOps: the token is for the one organization of the entry, and conn
   const entry = app.getByRole('region', { name: 'Azure DevOps https://dev.azure.com on Local runner' });
   await expect(entry.getByRole('heading', { name: organization })).toBeVisible();
   await expect(entry).toContainText('Not connected');
-  await entry.getByRole('button', { name: `Provide a token for ${organization} (https://dev.azure.com)` }).click();
+  await entry.getByRole('button', { name: `Connect to ${organization} (https://dev.azure.com)` }).click();
 
-  const dialog = app.getByRole('dialog', { name: 'Provide a personal access token' });
+  // Without OAuth the dialog opens on the token form.
+  const dialog = app.getByRole('dialog', { name: 'Connect Azure DevOps' });
   await expect(dialog.getByRole('link', { name: /new-token page/ })).toHaveAttribute('href', new RegExp(`^https://dev\\.azure\\.com/${organization}/`));
   await expect(dialog).toContainText('Choose this one organization, not “All accessible organizations”.');
   await expect(dialog.getByRole('button', { name: 'Copy the organization' })).toBeVisible();

@@ -22,7 +22,7 @@ test('the page says it works with simulated providers, and what it lists saves r
 
   await toggle.click();
   await expect(banner.getByRole('button', { name: 'Hide what to enter' })).toHaveAttribute('aria-expanded', 'true');
-  const names = ['GitHub', 'GitHub Enterprise Server', 'GitLab', 'Bitbucket Cloud', 'Bitbucket Data Center', 'Azure DevOps', 'Azure DevOps Server'];
+  const names = ['GitHub', 'GitHub Enterprise Server', 'GitLab', 'GitLab self-managed', 'Bitbucket Cloud', 'Bitbucket Data Center', 'Azure DevOps', 'Azure DevOps Server'];
   await expect(banner.locator('.simulation-name')).toHaveText(names);
   // Each provider is one line until opened.
   const github = banner.locator('details').filter({ has: app.locator('.simulation-name', { hasText: /^GitHub$/ }) });
