@@ -35,6 +35,9 @@ export const noDesktop: DesktopIntegration = {
   customSchemeHandled: () => false,
 };
 
+/** See OAuthFlowsOptions.expiryGraceMs. */
+export const DEFAULT_EXPIRY_GRACE_MS = 10_000;
+
 export interface OAuthFlowsOptions {
   /** One runner of the registry (throws not-found for an unknown id). */
   runner(runnerId: string): Runner;
@@ -59,6 +62,13 @@ export interface OAuthFlowsOptions {
   callbackRunner?: (runner: Runner) => CallbackRunner;
   /** How long the runner may take to say where to send the browser. */
   authorizeWaitMs?: number;
+  /**
+   * How long after an attempt's expiry the core cancels it itself. The
+   * runner ends an expired attempt on its own, with the error that says the
+   * browser did not come back in time; the core's cancel is the backstop for
+   * a runner that does not report, and must not win that race.
+   */
+  expiryGraceMs?: number;
   /** Tests: a fake listener. */
   openListener?: (options: LoopbackListenerOptions) => Promise<LoopbackListener>;
 }
@@ -199,8 +209,8 @@ export class OAuthFlows {
       this.#byState.set(attempt.stateHash, attempt);
       this.#byJob.set(key, attempt);
       const kept = attempt;
-      // At the attempt's expiry the core ends it too (the runner expires it on its own as well).
-      const delay = Math.max(0, Date.parse(step.expiresAt) - Date.now());
+      // Shortly after the attempt's expiry the core ends it too, should the runner not have said it ended.
+      const delay = Math.max(0, Date.parse(step.expiresAt) - Date.now()) + (this.options.expiryGraceMs ?? DEFAULT_EXPIRY_GRACE_MS);
       kept.timer = setTimeout(() => void this.#expire(kept), delay);
       kept.timer.unref();
       try {

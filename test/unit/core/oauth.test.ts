@@ -72,6 +72,7 @@ interface HarnessOptions {
   matched?: boolean;
   authorizeWaitMs?: number;
   offersRunnerHttps?: boolean;
+  expiryGraceMs?: number;
 }
 
 const flowsToDispose: OAuthFlows[] = [];
@@ -126,6 +127,7 @@ function harness(options: HarnessOptions = {}) {
     desktop,
     logger,
     ...(options.authorizeWaitMs ? { authorizeWaitMs: options.authorizeWaitMs } : {}),
+    expiryGraceMs: options.expiryGraceMs ?? 0,
     ...(options.offersRunnerHttps ? { callbackRunner: (r: Runner) => ({ kind: r.kind, url: r.url }) } : {}),
     openListener: async (listenOptions) => {
       const { openLoopbackListener } = await import('../../../electron/core/loopback');
@@ -303,6 +305,19 @@ describe('an attempt', () => {
     await until(() => h.listenersOpened[0]!.closed);
     expect(h.flows.openAttempts).toBe(0);
     expect(h.lines.some((l) => l.message === 'OAuth attempt expired; cancelling it')).toBe(true);
+  });
+
+  it('leaves an expired attempt to the runner for the grace period: the runner’s own end (its timeout error) is what the user sees', async () => {
+    const expiresAt = new Date(Date.now() + 60).toISOString();
+    const h = harness({ started: job('running', [authorize(STATE, undefined, expiresAt)]), expiryGraceMs: 400 });
+    await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(h.cancels).toEqual([]);
+    h.emit({ type: 'end', jobId: JOB, outcome: { state: 'failed', error: { code: 'timeout', message: 'The browser did not come back.' } } });
+    await until(() => h.listenersOpened[0]!.closed);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(h.cancels).toEqual([]);
+    expect(h.flows.openAttempts).toBe(0);
   });
 
   it('is cancelled and its listener closed when the app quits', async () => {
