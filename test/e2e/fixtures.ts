@@ -18,6 +18,10 @@ interface Fixtures {
   simulate: boolean;
   /** How often the core checks its runners (ms); long, so that only the page reloads what a test expects it to. */
   heartbeatMs: number;
+  /** More environment for the local runner (e.g. PADDOCK_DEV_OAUTH_ATTEMPT_MS, which shortens an OAuth attempt). */
+  runnerEnv: Record<string, string>;
+  /** Whether the web host plays the OS handing paddock:// links back (WebHostOptions.customSchemeHandled): OAuth then uses the scheme where the provider prefers it. */
+  customSchemeHandled: boolean;
   /** With the local runner (not in simulate mode): a GitHub Enterprise Server simulator of the test's own, which it can make fail. */
   withTestProvider: boolean;
   /** That simulator, at `host` for the runners (a host name that leads only to it); null without `withTestProvider`. */
@@ -42,6 +46,8 @@ export const test = base.extend<Fixtures>({
   localRunner: [false, { option: true }],
   simulate: [false, { option: true }],
   heartbeatMs: [1000, { option: true }],
+  runnerEnv: [{}, { option: true }],
+  customSchemeHandled: [false, { option: true }],
   withTestProvider: [false, { option: true }],
   testProvider: async ({ withTestProvider }, use) => {
     if (!withTestProvider) return use(null);
@@ -58,7 +64,7 @@ export const test = base.extend<Fixtures>({
     await simulator.close();
     fs.rmSync(dir, { recursive: true, force: true });
   },
-  host: async ({ seedFiles, localRunner, simulate, heartbeatMs, testProvider }, use) => {
+  host: async ({ seedFiles, localRunner, simulate, heartbeatMs, runnerEnv, customSchemeHandled, testProvider }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-'));
     for (const [name, content] of Object.entries(seedFiles)) fs.writeFileSync(path.join(dataDir, name), content);
     // The local runner validates provider entries against simulators, never the real services.
@@ -71,9 +77,10 @@ export const test = base.extend<Fixtures>({
       localRunner,
       simulate,
       heartbeatMs,
+      customSchemeHandled,
       ...(simulators
-        ? { runnerArgs: simulators.runnerArgs, runnerEnv: { ...simulators.runnerEnv, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints) } }
-        : {}),
+        ? { runnerArgs: simulators.runnerArgs, runnerEnv: { ...simulators.runnerEnv, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints), ...runnerEnv } }
+        : { runnerEnv }),
     });
     await use(host);
     await host.close();
