@@ -43,6 +43,7 @@ function connectionOf(organization: string | null, tokens: TokenView[]): HostCon
       source: token.method,
       state: token.state,
       expiresAt: token.expiresAt,
+      renews: token.renews ?? false,
       inUse: token === used,
     })),
   };

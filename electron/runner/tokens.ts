@@ -173,6 +173,7 @@ export function tokenView(stored: StoredToken, inUse: boolean, now: Date): Token
     account: stored.account?.slice(0, 200) ?? null,
     obtainedAt: stored.obtainedAt,
     expiresAt: stored.expiresAt,
+    renews: stored.method === 'oauth' && stored.refreshToken !== null,
     scopes: stored.scopes.slice(0, 50).map((scope) => scope.slice(0, 200)),
     // The runner refreshes an OAuth token with a refresh token before it ends: only a refused refresh (rejected) ends it.
     state: tokenStateAt(stored.method === 'oauth' && stored.refreshToken !== null ? { expiresAt: null, rejected: stored.rejected } : stored, now),

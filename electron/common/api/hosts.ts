@@ -20,6 +20,8 @@ export const hostAccountSchema = z
     source: tokenMethodSchema,
     state: tokenStateSchema,
     expiresAt: z.iso.datetime().nullable(),
+    /** Renewed by the runner before it ends: `expiresAt` is the current access's, not the connection's end. */
+    renews: z.boolean(),
     /** The account used for this host and organization unless an environment chooses another. */
     inUse: z.boolean(),
   })

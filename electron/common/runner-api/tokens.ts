@@ -36,6 +36,12 @@ export const tokenViewSchema = z
     account: z.string().max(200).nullable(),
     obtainedAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().nullable(),
+    /**
+     * The runner renews the token before it ends (OAuth with a refresh
+     * token): `expiresAt` is then the current access's, not the end of the
+     * connection. Absent from runners older than this field: read as false.
+     */
+    renews: z.boolean().optional(),
     scopes: z.array(z.string().max(200)).max(50),
     state: tokenStateSchema,
     /**

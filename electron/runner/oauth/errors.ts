@@ -26,7 +26,7 @@ const displayName = (entry: ProviderView) => catalogueEntry(entry.kind).displayN
 
 /** The other method, when the entry allows personal access tokens. */
 export function offerPat(entry: ProviderView): string {
-  return entry.pat.enabled ? ' Provide a personal access token instead.' : '';
+  return entry.pat.enabled ? ' Or provide a personal access token instead.' : '';
 }
 
 /** The catalogue's hint for one of these provider codes, OAuth only. */

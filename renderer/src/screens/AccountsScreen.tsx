@@ -55,20 +55,29 @@ function accountsOf(connection: HostConnection): ListedAccount[] {
   if (connection.accounts.length > 0) return connection.accounts;
   if (connection.state === 'none' || !connection.source) return [];
   const { tokenId, account, source, state, expiresAt } = connection;
-  return [{ tokenId, account, source, state, expiresAt, inUse: true }];
+  return [{ tokenId, account, source, state, expiresAt, renews: false, inUse: true }];
 }
 
 const accountName = (account: ListedAccount) => account.account ?? 'Unnamed account';
 
+/** What the screen says after an action: done, or a problem to act on (never shown as a success). */
+interface Outcome {
+  text: string;
+  problem: boolean;
+}
+
+const done = (text: string): Outcome => ({ text, problem: false });
+const problem = (text: string): Outcome => ({ text, problem: true });
+
 /** A token check's outcome in words. */
-function checkOutcome(outcome: JobOutcome, name: string): string {
-  if (outcome.state === 'cancelled') return `The check of your token for ${name} was cancelled.`;
-  if (outcome.state === 'failed') return errorView(outcome.error).message;
-  if (outcome.result.kind !== 'token-check') return `${name} was checked.`;
+function checkOutcome(outcome: JobOutcome, name: string): Outcome {
+  if (outcome.state === 'cancelled') return done(`The check of your token for ${name} was cancelled.`);
+  if (outcome.state === 'failed') return problem(errorView(outcome.error).message);
+  if (outcome.result.kind !== 'token-check') return done(`${name} was checked.`);
   const token: TokenView = outcome.result.token;
   const state: TokenState = token.state;
-  if (state === 'reconnect-needed') return `The provider refused your token for ${name}: reconnect to go on using it.`;
-  return outcome.result.refreshed ? `Your token for ${name} works; it was renewed.` : `Your token for ${name} works.`;
+  if (state === 'reconnect-needed') return problem(`The provider refused your token for ${name}: reconnect to go on using it.`);
+  return done(outcome.result.refreshed ? `Your token for ${name} works; it was renewed.` : `Your token for ${name} works.`);
 }
 
 /** Follows one token-check job and reports its end. Renders nothing. */
@@ -103,7 +112,7 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
   const [loggingOut, setLoggingOut] = useState<LogOutTarget | null>(null);
   const [checks, setChecks] = useState<Record<string, { runnerId: string; job: JobView; name: string }>>({});
   const [busy, setBusy] = useState<Record<string, boolean>>({});
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
 
   const runnerOf = (runnerId: string): Runner | null =>
     runners.state === 'ready' ? (runners.value.find((runner) => runner.id === runnerId) ?? null) : null;
@@ -120,7 +129,7 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
     setOutcome(null);
     api.startJob({ runnerId: access.runnerId, job: { kind: 'token-check', id } }).then(
       (job) => setChecks((current) => ({ ...current, [key]: { runnerId: access.runnerId, job, name } })),
-      (error: unknown) => setOutcome(errorView(error).message),
+      (error: unknown) => setOutcome(problem(errorView(error).message)),
     );
   };
 
@@ -132,11 +141,11 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
     api.useToken({ runnerId: access.runnerId, id: account.tokenId }).then(
       () => {
         setBusy((current) => ({ ...current, [key]: false }));
-        setOutcome(`${accountName(account)} is now used for new environments on ${name}.`);
+        setOutcome(done(`${accountName(account)} is now used for new environments on ${name}.`));
       },
       (error: unknown) => {
         setBusy((current) => ({ ...current, [key]: false }));
-        setOutcome(errorView(error).message);
+        setOutcome(problem(errorView(error).message));
       },
     );
   };
@@ -145,7 +154,7 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
     <Screen title="Accounts" headingRef={headingRef}>
       <p className="muted">Your connections to the source-control hosts your runners have access to. Each is yours alone.</p>
       {/* Always present, so that an outcome put in it is announced. */}
-      <div role="status">{outcome && <p className="flash">{outcome}</p>}</div>
+      <div role="status">{outcome && <p className={outcome.problem ? 'flash flash-problem' : 'flash'}>{outcome.text}</p>}</div>
       {hosts.state === 'loading' && <p aria-busy="true">Loading accounts…</p>}
       {hosts.state === 'failed' && <LoadError message={hosts.message} />}
       {hosts.state === 'ready' && hosts.value.length === 0 && (
@@ -224,9 +233,11 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
                                   )}
                                   <dt>Connected with</dt>
                                   <dd>{sourceLabel[account.source]}</dd>
-                                  <dt>{expires && expires <= now ? 'Expired' : 'Expires'}</dt>
+                                  <dt>{expires && expires <= now && !account.renews ? 'Expired' : 'Expires'}</dt>
                                   <dd>
-                                    {account.expiresAt && expires ? (
+                                    {account.renews ? (
+                                      'Never while you stay connected: renewed automatically'
+                                    ) : account.expiresAt && expires ? (
                                       <time dateTime={account.expiresAt} title={exactTime(expires)}>
                                         {relativeToNow(expires, now)}
                                       </time>
@@ -309,7 +320,7 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
           onClose={(token) => {
             const target = connecting;
             setConnecting(null);
-            if (token) setOutcome(connectedText(target, token));
+            if (token) setOutcome(done(connectedText(target, token)));
           }}
         />
       )}
@@ -324,7 +335,7 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
           onClose={(token) => {
             const target = replacing;
             setReplacing(null);
-            if (token) setOutcome(connectedText(target, token));
+            if (token) setOutcome(done(connectedText(target, token)));
           }}
         />
       )}
@@ -341,9 +352,8 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
                 organization: loggingOut.organization,
                 ...(loggingOut.account ? { id: loggingOut.account.tokenId } : {}),
               });
-              setOutcome(
-                loggingOut.account ? `Logged out ${accountName(loggingOut.account)} from ${targetName(loggingOut)}.` : `Logged out of ${targetName(loggingOut)}.`,
-              );
+              const who = loggingOut.account ? ` ${accountName(loggingOut.account)} from` : ' of';
+              setOutcome(done(`Logged out${who} ${targetName(loggingOut)}.`));
             },
           }}
           onClose={(confirmed) => {

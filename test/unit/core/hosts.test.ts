@@ -73,6 +73,16 @@ describe('hostAccessFor', () => {
     expect(connection!.accounts.map((a) => `${a.account}:${a.inUse}`)).toEqual(['mona:true', 'mona-work:false']);
   });
 
+  it('says which accounts the runner renews (an older runner that does not say: not renewed)', () => {
+    const renewing = { ...token(ghes.host, null, 'connected', 'oauth', '2026-12-02T01:00:00.000Z'), renews: true, inUse: true };
+    const pat = token(ghes.host, null, 'connected', 'pat', '2026-12-30T00:00:00.000Z');
+    const [host] = hostAccessFor(runner, [ghes], [renewing, pat]);
+    expect(host!.connections[0]!.accounts.map((a) => [a.source, a.renews])).toEqual([
+      ['oauth', true],
+      ['pat', false],
+    ]);
+  });
+
   it('leaves out entries with no way to connect, and tokens for other hosts', () => {
     const off = { ...ghes, pat: { enabled: false } };
     expect(hostAccessFor(runner, [off], [])).toEqual([]);

@@ -178,7 +178,7 @@ describe('oauthRefusal', () => {
     const error = oauthRefusal(ctx(ado, 'contoso'), 'consent_required', 'AADSTS65001: The user or administrator has not consented');
     expect(error).toMatchObject({ code: 'policy-blocked', detail: { host: ado.host, organization: 'contoso', providerCode: 'AADSTS65001' } });
     expect(error.detail?.setting).toMatch(/Grant admin consent/);
-    expect(error.message).toContain('Provide a personal access token instead.');
+    expect(error.message).toContain('Or provide a personal access token instead.');
     const noPat = oauthRefusal(ctx({ ...ado, pat: { enabled: false } }, 'contoso'), 'consent_required', 'AADSTS65001');
     expect(noPat.message).not.toContain('personal access token');
   });
@@ -384,13 +384,13 @@ describe('refusals read from the API check', () => {
       detail: { host: ado.host, organization: 'contoso', providerCode: 'TF400813', settingUrl: 'https://dev.azure.com/contoso/_settings/organizationPolicy' },
     });
     expect(error.message).toContain('“Third-party application access via OAuth” in Organization settings → Security → Policies');
-    expect(error.message).toContain('Provide a personal access token instead.');
+    expect(error.message).toContain('Or provide a personal access token instead.');
   });
 
   it('GitHub organisations restricting OAuth apps: an owner approves the app, or a PAT', () => {
     const error = gitHubRestricted(ctx(github));
     expect(error).toMatchObject({ code: 'policy-blocked', detail: { host: github.host } });
     expect(error.message).toMatch(/restricts OAuth apps \(“OAuth app access restrictions”\).*approves the app/);
-    expect(error.message).toContain('Provide a personal access token instead.');
+    expect(error.message).toContain('Or provide a personal access token instead.');
   });
 });

@@ -145,6 +145,8 @@ describe('usable', () => {
     const kept = store.inUse('c_alice', GITLAB, null)!;
     expect(kept).toMatchObject({ token: 'access-2', refreshToken: 'refresh-2', expiresAt: new Date(START.getTime() + 3600_000).toISOString(), rejected: false });
     expect(logLines.some((line) => line.includes('token refreshed') && line.includes(usable.id))).toBe(true);
+    // The app is told it renews: the hour left is its access's, not the connection's.
+    expect(store.list('c_alice')[0]).toMatchObject({ method: 'oauth', renews: true });
   });
 
   it('keeps the old refresh token when the provider did not rotate it, and takes the new scopes and expiry', async () => {
@@ -297,7 +299,7 @@ describe('check (the token-check job)', () => {
     expect(result).toEqual({
       kind: 'token-check',
       refreshed: false,
-      token: expect.objectContaining({ id, method: 'pat', account: 'sam', scopes: ['read_repository', 'read_user'], expiresAt: '2026-07-01T00:00:00.000Z', state: 'connected', inUse: true }),
+      token: expect.objectContaining({ id, method: 'pat', account: 'sam', scopes: ['read_repository', 'read_user'], expiresAt: '2026-07-01T00:00:00.000Z', state: 'connected', renews: false, inUse: true }),
     });
     expect(store.get('c_alice', id)).toMatchObject({ token: 'glpat-secret', scopes: ['read_repository', 'read_user'], rejected: false });
   });

@@ -26,13 +26,13 @@ const ghes: HostAccess = {
   connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] }],
 };
 
-const one = (tokenId: `t_${string}`, c: Omit<HostConnection, 'accounts' | 'tokenId'>): HostConnection => ({
+const one = (tokenId: `t_${string}`, c: Omit<HostConnection, 'accounts' | 'tokenId'>, renews = false): HostConnection => ({
   ...c,
   tokenId: tokenId as HostConnection['tokenId'],
   accounts:
     c.state === 'none' || !c.source
       ? []
-      : [{ tokenId: tokenId as HostAccount['tokenId'], account: c.account, source: c.source, state: c.state, expiresAt: c.expiresAt, inUse: true }],
+      : [{ tokenId: tokenId as HostAccount['tokenId'], account: c.account, source: c.source, state: c.state, expiresAt: c.expiresAt, renews, inUse: true }],
 });
 
 const azure: HostAccess = {
@@ -61,8 +61,8 @@ const twoAccounts: HostAccess = {
       expiresAt: null,
       tokenId: 't_00000000000000a1',
       accounts: [
-        { tokenId: 't_00000000000000a1', account: 'octocat', source: 'oauth', state: 'connected', expiresAt: null, inUse: true },
-        { tokenId: 't_00000000000000a2', account: 'monalisa', source: 'pat', state: 'connected', expiresAt: inDays(20), inUse: false },
+        { tokenId: 't_00000000000000a1', account: 'octocat', source: 'oauth', state: 'connected', expiresAt: null, renews: false, inUse: true },
+        { tokenId: 't_00000000000000a2', account: 'monalisa', source: 'pat', state: 'connected', expiresAt: inDays(20), renews: false, inUse: false },
       ],
     },
   ],
@@ -240,6 +240,7 @@ describe('AccountsScreen', () => {
       },
     });
     expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Your token for monalisa on https://github.com works.');
+    expect(screen.getByText('Your token for monalisa on https://github.com works.').classList.contains('flash-problem')).toBe(false);
     expect(screen.getByRole('button', { name: 'Check monalisa on https://github.com' })).toBeTruthy();
 
     // A refused token says so.
@@ -250,6 +251,20 @@ describe('AccountsScreen', () => {
       event: { type: 'end', jobId: checkId, outcome: { state: 'failed', error: { code: 'reconnect-needed', message: 'GitHub refused the token of octocat.' } } },
     });
     expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('GitHub refused the token of octocat.');
+    // Shown as a problem to act on, not as a success.
+    expect(screen.getByText('GitHub refused the token of octocat.').classList.contains('flash-problem')).toBe(true);
+  });
+
+  it('an OAuth connection the runner renews says so instead of its access’s short expiry', async () => {
+    const renewing: HostAccess = {
+      ...azure,
+      connections: [one('t_00000000000000c1', { organization: 'contoso', state: 'connected', source: 'oauth', account: 'alice@contoso.com', expiresAt: new Date(Date.now() + 3600_000).toISOString() }, true)],
+    };
+    setup([renewing]);
+    await screen.findByRole('region', { name: 'Azure DevOps https://dev.azure.com on Local runner' });
+    const contoso = section('Azure DevOps https://dev.azure.com on Local runner');
+    expect(contoso.textContent).toContain('ExpiresNever while you stay connected: renewed automatically');
+    expect(contoso.textContent).not.toContain('in 1 hour');
   });
 
   it('logs out one account after confirming, by its id', async () => {

@@ -45,7 +45,7 @@ const github: HostAccess = {
       account: 'octocat',
       expiresAt: null,
       tokenId: 't_00000000000000a1',
-      accounts: [{ tokenId: 't_00000000000000a1', account: 'octocat', source: 'oauth', state: 'connected', expiresAt: null, inUse: true }],
+      accounts: [{ tokenId: 't_00000000000000a1', account: 'octocat', source: 'oauth', state: 'connected', expiresAt: null, renews: false, inUse: true }],
     },
   ],
 };
