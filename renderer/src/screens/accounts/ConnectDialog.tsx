@@ -488,14 +488,20 @@ export function ConnectDialog({
         <>
           <ErrorNotice error={phase.error} />
           <div className="actions">
-            {access.methods.pat && (
-              <button type="button" className="button-primary" data-autofocus onClick={() => setPhase({ name: 'pat' })}>
-                Provide a personal access token instead
+            {/* A setting blocks OAuth: a token is the way on. Anything else (a timeout, a refusal) may go through on a second try. */}
+            {phase.error.code !== 'policy-blocked' && (
+              <button type="button" className="button-primary" data-autofocus onClick={start}>
+                Start again
               </button>
             )}
-            {phase.error.code !== 'policy-blocked' && (
-              <button type="button" data-autofocus={access.methods.pat ? undefined : true} onClick={start}>
-                Start again
+            {access.methods.pat && (
+              <button
+                type="button"
+                className={phase.error.code === 'policy-blocked' ? 'button-primary' : undefined}
+                data-autofocus={phase.error.code === 'policy-blocked' || undefined}
+                onClick={() => setPhase({ name: 'pat' })}
+              >
+                Provide a personal access token instead
               </button>
             )}
             <button type="button" onClick={close}>

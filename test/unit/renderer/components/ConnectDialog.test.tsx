@@ -218,6 +218,7 @@ describe('ConnectDialog', () => {
     );
     // Starting again would be refused the same way.
     expect(within(dialog).queryByRole('button', { name: 'Start again' })).toBeNull();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Provide a personal access token instead' }));
     await expectNoAxeViolations(dialog);
 
     await user.click(within(dialog).getByRole('button', { name: 'Provide a personal access token instead' }));
@@ -242,6 +243,16 @@ describe('ConnectDialog', () => {
     expect(document.activeElement).toBe(again);
     await user.click(again);
     expect(connectOAuth).toHaveBeenCalledTimes(2);
+  });
+
+  it('after a refusal that is not a setting, Start again comes first and a token second', async () => {
+    const { user, dialog, fail } = setup(azure, 'contoso');
+    await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
+    fail({ code: 'timeout', message: 'The browser did not come back from Azure DevOps within 5 minutes.' });
+    const again = within(dialog).getByRole('button', { name: 'Start again' });
+    expect(document.activeElement).toBe(again);
+    expect(again.className).toContain('button-primary');
+    expect(within(dialog).getByRole('button', { name: 'Provide a personal access token instead' }).className).not.toContain('button-primary');
   });
 
   it('shows why the attempt could not start', async () => {
