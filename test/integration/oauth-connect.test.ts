@@ -252,7 +252,7 @@ describe('refusals, each a sentence with what to do', () => {
       const error = await refused(ADO, CUSTOM, entra, 'contoso');
       expect(error).toMatchObject({ code: 'policy-blocked', detail: { host: ADO, organization: 'contoso', providerCode: 'AADSTS65001' } });
       expect(error.detail!.setting).toMatch(/admin consent/i);
-      expect(error.message).toContain('Provide a personal access token instead');
+      expect(error.message).toContain('Or provide a personal access token instead');
     } finally {
       sims.oauth.entra.failOAuth(null);
     }
