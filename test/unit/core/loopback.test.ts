@@ -4,10 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
 import { loopbackPageCsp, loopbackPageHtml, openLoopbackListener, type LoopbackListener } from '../../../electron/core/loopback';
 
-function get(port: number, target: string, options: { method?: string; host?: string } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  port: number,
+  target: string,
+  options: { method?: string; host?: string; address?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: '127.0.0.1', port, path: target, method: options.method ?? 'GET', headers: { Host: options.host ?? `127.0.0.1:${port}` }, agent: false },
+      { host: options.address ?? '127.0.0.1', port, path: target, method: options.method ?? 'GET', headers: { Host: options.host ?? `127.0.0.1:${port}` }, agent: false },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -28,6 +32,13 @@ const refused = (port: number) =>
     });
     socket.once('error', () => resolve(true));
   });
+
+/** Whether this computer has an IPv6 loopback address. */
+const ipv6 = await new Promise<boolean>((resolve) => {
+  const probe = net.createServer();
+  probe.once('error', () => resolve(false));
+  probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+});
 
 const open: LoopbackListener[] = [];
 afterEach(async () => {
@@ -123,6 +134,60 @@ describe('the loopback listener', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  // Browsers resolve "localhost" to ::1 first on most systems: another program must not be able to take that address.
+  it.skipIf(!ipv6)('for a callback to localhost holds the port on ::1 too, and answers there (skipped on a computer without IPv6)', async () => {
+    const queries: (string | null)[] = [];
+    const listener = await openLoopbackListener({
+      host: 'localhost',
+      port: null,
+      path: '/oauth/callback',
+      onCallback: async (query) => {
+        queries.push(query);
+        return { status: 200, title: 't', message: 'm' };
+      },
+    });
+    open.push(listener);
+    const answer = await get(listener.port, '/oauth/callback?code=c&state=s', { address: '::1', host: `localhost:${listener.port}` });
+    expect(answer.status).toBe(200);
+    expect(queries).toEqual(['code=c&state=s']);
+    // Nobody else can listen there meanwhile.
+    const squatter = net.createServer();
+    const taken = await new Promise<string | null>((resolve) => {
+      squatter.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      squatter.listen({ port: listener.port, host: '::1', exclusive: true }, () => squatter.close(() => resolve(null)));
+    });
+    expect(taken).toBe('EADDRINUSE');
+    await listener.close();
+    expect(await refused(listener.port)).toBe(true);
+  });
+
+  it.skipIf(!ipv6)('refuses a fixed port another program holds on ::1 only (skipped on a computer without IPv6)', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '::1', () => resolve()));
+    const port = (squatter.address() as net.AddressInfo).port;
+    try {
+      const error = await openLoopbackListener({ host: 'localhost', port, path: '/oauth/callback', onCallback: async () => ({ status: 200, title: 't', message: 'm' }) }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'conflict' });
+      // And 127.0.0.1 is free again afterwards.
+      expect(await refused(port)).toBe(true);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it.skipIf(!ipv6)('for a callback to 127.0.0.1 holds 127.0.0.1 only (skipped on a computer without IPv6)', async () => {
+    const listener = await openLoopbackListener({ host: '127.0.0.1', port: null, path: '/oauth/callback', onCallback: async () => ({ status: 200, title: 't', message: 'm' }) });
+    open.push(listener);
+    const other = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      other.once('error', reject);
+      other.listen({ port: listener.port, host: '::1', exclusive: true }, () => resolve());
+    });
+    await new Promise((resolve) => other.close(resolve));
   });
 
   it('uses the fixed port it is given', async () => {
