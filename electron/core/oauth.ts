@@ -84,8 +84,13 @@ interface Attempt {
   readonly kind: ProviderView['kind'];
   readonly stateHash: string;
   readonly expiresAt: string;
+  /** Where the provider sends the browser back: only that way (or a pasted address) completes the attempt. */
+  readonly callback: CallbackOption['kind'];
   listener: LoopbackListener | null;
+  /** Ends the attempt a grace period after its expiry, should the runner not have. */
   timer: NodeJS.Timeout | null;
+  /** Closes the listener at the attempt's expiry. */
+  closeTimer: NodeJS.Timeout | null;
   /** A callback reached the runner and it took it: later ones with the same state are not sent again. */
   delivered: boolean;
 }
@@ -173,7 +178,8 @@ export class OAuthFlows {
         host: listen.host,
         port: listen.port,
         path: '/oauth/callback',
-        onCallback: (query) => this.#onLoopback(query, provider.kind),
+        // Only this attempt's own callback is taken here; it is null until the attempt is kept.
+        onCallback: (query) => this.#onLoopback(query, provider.kind, () => attempt),
       });
       // The registered URL names the host (and the fixed port); a provider that ignores the port gets the one the listener has.
       redirectUri = `http://${listen.host}:${listener.port}/oauth/callback`;
@@ -196,22 +202,32 @@ export class OAuthFlows {
       }
       const state = authorizeUrl.searchParams.get('state');
       if (!state) throw new PaddockError('internal', 'The runner gave a sign-in address without a state.');
+      // The browser is sent only where the provider will send it back to this attempt's callback.
+      if (authorizeUrl.searchParams.get('redirect_uri') !== redirectUri) {
+        throw new PaddockError('internal', 'The runner gave a sign-in address that does not come back to Paddock.');
+      }
       attempt = {
         runnerId,
         jobId: job.id,
         kind: provider.kind,
         stateHash: hashOf(state),
         expiresAt: step.expiresAt,
+        callback: choice.kind,
         listener,
         timer: null,
+        closeTimer: null,
         delivered: false,
       };
       this.#byState.set(attempt.stateHash, attempt);
       this.#byJob.set(key, attempt);
       const kept = attempt;
-      // Shortly after the attempt's expiry the core ends it too, should the runner not have said it ended.
-      const delay = Math.max(0, Date.parse(step.expiresAt) - Date.now()) + (this.options.expiryGraceMs ?? DEFAULT_EXPIRY_GRACE_MS);
-      kept.timer = setTimeout(() => void this.#expire(kept), delay);
+      // At the attempt's expiry its listener closes; shortly after, the core ends the attempt too, should the runner not have said it ended.
+      const left = Math.max(0, Date.parse(step.expiresAt) - Date.now());
+      if (listener) {
+        kept.closeTimer = setTimeout(() => void listener.close(), left);
+        kept.closeTimer.unref();
+      }
+      kept.timer = setTimeout(() => void this.#expire(kept), left + (this.options.expiryGraceMs ?? DEFAULT_EXPIRY_GRACE_MS));
       kept.timer.unref();
       try {
         await desktop.openExternal(step.authorizeUrl);
@@ -307,6 +323,7 @@ export class OAuthFlows {
     this.#byJob.delete(key);
     this.#byState.delete(attempt.stateHash);
     if (attempt.timer) clearTimeout(attempt.timer);
+    if (attempt.closeTimer) clearTimeout(attempt.closeTimer);
     return true;
   }
 
@@ -331,14 +348,24 @@ export class OAuthFlows {
    * A callback from any source: to the runner when its state is an
    * attempt of this app, else ignored with a log line (never its values).
    */
-  async deliver(action: CallbackAction, source: CallbackSource): Promise<{ matched: boolean; attempt: { runnerId: string; jobId: string } | null }> {
+  async deliver(
+    action: CallbackAction,
+    source: CallbackSource,
+    listenerOf: Attempt | null = null,
+  ): Promise<{ matched: boolean; attempt: { runnerId: string; jobId: string } | null }> {
     const { logger } = this.options;
-    const attempt = this.#byState.get(hashOf(action.state));
+    const found = this.#byState.get(hashOf(action.state));
+    // A callback counts only where its attempt waits for it: a listener takes its own attempt's, a paddock:// link one
+    // that chose the scheme; a pasted address any (the browser could not bring it back by itself).
+    const elsewhere =
+      found !== undefined &&
+      ((source === 'loopback' && found !== listenerOf) || (source === 'deep-link' && found.callback !== 'custom-scheme'));
+    const attempt = elsewhere ? undefined : found;
     if (!attempt || attempt.delivered) {
       // The state's value is a secret; its length says enough to tell callbacks apart.
       // (Links are the usual way in and carry no source field; the listener's and pasted ones say theirs.)
       logger.warn('OAuth callback ignored', {
-        reason: attempt ? 'used-state' : 'unknown-state',
+        reason: elsewhere ? 'other-callback' : attempt ? 'used-state' : 'unknown-state',
         ...(source === 'deep-link' ? {} : { source }),
         action: action.type,
         stateLength: action.state.length,
@@ -370,14 +397,17 @@ export class OAuthFlows {
     return { matched };
   }
 
-  async #onLoopback(query: string | null, kind: ProviderView['kind']): Promise<LoopbackPage> {
+  async #onLoopback(query: string | null, kind: ProviderView['kind'], attemptOf: () => Attempt | null): Promise<LoopbackPage> {
     const parsed = parseOAuthCallbackQuery(query);
     if (!parsed.ok || (parsed.action.type !== 'oauth-callback' && parsed.action.type !== 'oauth-callback-error')) {
       this.options.logger.warn('OAuth callback refused', { source: 'loopback', reason: parsed.ok ? 'invalid-action' : parsed.error.code });
       return notForAttempt;
     }
-    const { matched } = await this.deliver(parsed.action, 'loopback');
+    const own = attemptOf();
+    const { matched } = await this.deliver(parsed.action, 'loopback', own);
     if (!matched) return notForAttempt;
+    // One callback per attempt: the listener closes once this page is answered (closing waits for it).
+    void own?.listener?.close();
     if (parsed.action.type === 'oauth-callback-error') {
       return {
         status: 200,

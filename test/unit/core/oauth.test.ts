@@ -46,7 +46,7 @@ const job = (state: JobView['state'], progress: JobView['progress'] = [], outcom
   outcome,
 });
 
-const authorize = (state = STATE, url = `https://github.com/login/oauth/authorize?client_id=client&state=${state}`, expiresAt = new Date(Date.now() + 300_000).toISOString()) => ({
+const authorize = (state = STATE, url = `https://github.com/login/oauth/authorize?client_id=client&redirect_uri=REDIRECT&state=${state}`, expiresAt = new Date(Date.now() + 300_000).toISOString()) => ({
   seq: 0,
   progress: { kind: 'oauth-connect' as const, step: 'authorize' as const, authorizeUrl: url, expiresAt },
 });
@@ -73,6 +73,8 @@ interface HarnessOptions {
   authorizeWaitMs?: number;
   offersRunnerHttps?: boolean;
   expiryGraceMs?: number;
+  /** The job each start answers with, when they differ (several attempts). */
+  startedFor?: () => JobView;
 }
 
 const flowsToDispose: OAuthFlows[] = [];
@@ -83,7 +85,14 @@ afterEach(async () => {
 
 function harness(options: HarnessOptions = {}) {
   const listeners = new Set<(event: AppJobEvent) => void>();
+  /** Like the runner: the authorize URL names the redirect URI the job was started with (REDIRECT in the fixtures). */
+  const fill = <T,>(value: T): T => {
+    const last = starts.at(-1);
+    const uri = last && last.kind === 'oauth-connect' ? last.redirectUri : '';
+    return JSON.parse(JSON.stringify(value).replaceAll('REDIRECT', encodeURIComponent(uri))) as T;
+  };
   const emit = (event: AppJobEvent['event']) => {
+    event = fill(event);
     for (const listener of listeners) listener({ runnerId: options.runner?.id ?? 'local', jobId: JOB, event });
   };
   const starts: JobStart[] = [];
@@ -106,9 +115,9 @@ function harness(options: HarnessOptions = {}) {
     listProviders: async () => options.providers ?? [provider('github', 'https://github.com')],
     startJob: async (_id, start) => {
       starts.push(start);
-      return options.started ?? job('running', [authorize()]);
+      return fill(options.startedFor?.() ?? options.started ?? job('running', [authorize()]));
     },
-    getJob: async () => options.started ?? job('running'),
+    getJob: async () => fill(options.started ?? job('running')),
     cancelJob: async (_id, jobId) => {
       cancels.push(jobId);
       return job('cancelled', [], { state: 'cancelled' });
@@ -137,7 +146,7 @@ function harness(options: HarnessOptions = {}) {
     },
   });
   flowsToDispose.push(flows);
-  return { flows, emit, starts, callbacks, cancels, refreshes, opened, notifications, listenersOpened, lines };
+  return { flows, emit, fill, starts, callbacks, cancels, refreshes, opened, notifications, listenersOpened, lines };
 }
 
 const until = async (check: () => boolean) => {
@@ -156,6 +165,11 @@ function get(url: string): Promise<{ status: number; body: string }> {
       .on('error', reject);
   });
 }
+
+const until2 = async (check: () => Promise<boolean>) => {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(await check()).toBe(true);
+};
 
 const refused = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -203,9 +217,9 @@ describe('an attempt', () => {
     const attempt = await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
     const port = h.listenersOpened[0]!.port;
     expect(h.starts).toEqual([{ kind: 'oauth-connect', host: 'https://github.com', organization: null, redirectUri: `http://127.0.0.1:${port}/oauth/callback` }]);
-    expect(attempt).toMatchObject({ runnerId: 'local', callback: 'loopback', redirectUri: `http://127.0.0.1:${port}/oauth/callback`, authorizeUrl: authorize().progress.authorizeUrl });
+    expect(attempt).toMatchObject({ runnerId: 'local', callback: 'loopback', redirectUri: `http://127.0.0.1:${port}/oauth/callback`, authorizeUrl: h.fill(authorize().progress.authorizeUrl) });
     expect(attempt.job.id).toBe(JOB);
-    expect(h.opened).toEqual([authorize().progress.authorizeUrl]);
+    expect(h.opened).toEqual([h.fill(authorize().progress.authorizeUrl)]);
     expect(h.flows.openAttempts).toBe(1);
   });
 
@@ -232,7 +246,7 @@ describe('an attempt', () => {
     await new Promise((r) => setTimeout(r, 10));
     h.emit({ type: 'progress', jobId: JOB, ...authorize() });
     const attempt = await connecting;
-    expect(attempt.authorizeUrl).toBe(authorize().progress.authorizeUrl);
+    expect(attempt.authorizeUrl).toBe(h.fill(authorize().progress.authorizeUrl));
     expect(h.opened).toHaveLength(1);
   });
 
@@ -305,6 +319,22 @@ describe('an attempt', () => {
     await until(() => h.listenersOpened[0]!.closed);
     expect(h.flows.openAttempts).toBe(0);
     expect(h.lines.some((l) => l.message === 'OAuth attempt expired; cancelling it')).toBe(true);
+  });
+
+  it('closes its listener at its expiry, before the grace period ends', async () => {
+    const h = harness({ started: job('running', [authorize(STATE, undefined, new Date(Date.now() + 60).toISOString())]), expiryGraceMs: 60_000 });
+    await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
+    await until(() => h.listenersOpened[0]!.closed);
+    expect(h.cancels).toEqual([]);
+    expect(h.flows.openAttempts).toBe(1);
+  });
+
+  it('refuses an authorize address that would not come back to the attempt’s callback, and cancels the job', async () => {
+    const h = harness({ started: job('running', [authorize(STATE, `https://github.com/login/oauth/authorize?client_id=client&redirect_uri=${encodeURIComponent('https://elsewhere.example/cb')}&state=${STATE}`)]) });
+    await expect(h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null })).rejects.toMatchObject({ code: 'internal' });
+    expect(h.opened).toEqual([]);
+    expect(h.cancels).toEqual([JOB]);
+    expect(h.listenersOpened[0]!.closed).toBe(true);
   });
 
   it('leaves an expired attempt to the runner for the grace period: the runner’s own end (its timeout error) is what the user sees', async () => {
@@ -382,9 +412,44 @@ describe('callbacks', () => {
   it('are sent once: the same state again is not the attempt’s any more', async () => {
     const h = harness();
     await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
-    expect((await h.flows.deliver({ type: 'oauth-callback', state: STATE, code: CODE }, 'deep-link')).matched).toBe(true);
-    expect((await h.flows.deliver({ type: 'oauth-callback', state: STATE, code: CODE }, 'deep-link')).matched).toBe(false);
+    expect((await h.flows.deliver({ type: 'oauth-callback', state: STATE, code: CODE }, 'pasted')).matched).toBe(true);
+    expect((await h.flows.deliver({ type: 'oauth-callback', state: STATE, code: CODE }, 'pasted')).matched).toBe(false);
     expect(h.callbacks).toHaveLength(1);
+  });
+
+  it('count only the way their attempt waits: a paddock:// link for a loopback attempt is ignored, a pasted address taken', async () => {
+    const h = harness();
+    await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
+    expect(await h.flows.deliver({ type: 'oauth-callback', state: STATE, code: CODE }, 'deep-link')).toEqual({ matched: false, attempt: null });
+    expect(h.callbacks).toEqual([]);
+    expect(h.lines.find((l) => l.message === 'OAuth callback ignored')?.fields).toMatchObject({ reason: 'other-callback' });
+    expect((await h.flows.deliver({ type: 'oauth-callback', state: STATE, code: CODE }, 'pasted')).matched).toBe(true);
+  });
+
+  it('reaching one attempt’s listener with another attempt’s state are refused there and leave the other attempt alone', async () => {
+    let n = 0;
+    const h = harness({ startedFor: () => ({ ...job('running', [authorize(n === 0 ? STATE : OTHER_STATE)]), id: n++ === 0 ? JOB : 'j_1123456789abcdefghij' }) });
+    const first = await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
+    await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
+    expect(h.flows.openAttempts).toBe(2);
+    const page = await get(`${first.redirectUri}?code=${CODE}&state=${OTHER_STATE}`);
+    expect(page.status).toBe(400);
+    expect(h.callbacks).toEqual([]);
+    expect(h.lines.find((l) => l.message === 'OAuth callback ignored')?.fields).toMatchObject({ reason: 'other-callback', source: 'loopback' });
+    // The second attempt's own listener still takes it.
+    const second = h.listenersOpened[1]!;
+    expect((await get(`http://127.0.0.1:${second.port}/oauth/callback?code=${CODE}&state=${OTHER_STATE}`)).status).toBe(200);
+    expect(h.callbacks).toEqual([{ state: OTHER_STATE, code: CODE, error: null, errorDescription: null }]);
+  });
+
+  it('close the listener once the attempt’s callback is answered', async () => {
+    const h = harness();
+    const attempt = await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
+    expect((await get(`${attempt.redirectUri}?code=${CODE}&state=${STATE}`)).status).toBe(200);
+    await until(() => h.listenersOpened[0]!.closed);
+    await until2(() => refused(h.listenersOpened[0]!.port));
+    // The attempt itself goes on: the runner is exchanging the code.
+    expect(h.flows.openAttempts).toBe(1);
   });
 
   it('that the runner does not match say so', async () => {
