@@ -31,10 +31,11 @@ export const deepLinkScheme = 'paddock';
 /** Printable ASCII (RFC 6749 Appendix A: VSCHAR, %x20-7E), at least one character. */
 const printableAscii = /^[\x20-\x7e]+$/;
 
-// Control characters (C0, DEL, C1) and the bidirectional controls that can make
-// an address read differently from what it is (a person confirms it later).
-// eslint-disable-next-line no-control-regex
-const unsafeInText = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// Control characters (C0, DEL, C1), format characters (bidirectional controls,
+// zero-width characters, the soft hyphen, the byte-order mark) and the line and
+// paragraph separators: each can make an address read differently from what it
+// is (a person confirms it later), or break a line it is shown or logged on.
+const unsafeInText = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 /** Half of a surrogate pair on its own: not text. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

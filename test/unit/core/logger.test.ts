@@ -30,4 +30,18 @@ describe('logger', () => {
     expect(text).toContain('dev.azure.com');
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'request', runner: 'local', token: '[redacted]' });
   });
+
+  it('redacts OAuth’s own field names too (a token answer or form body logged by mistake)', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ name: 'test', destination: destination as never });
+    const canary = 'canary-5e81aa';
+    logger.warn('token answer', {
+      body: { access_token: canary, refresh_token: canary, id_token: canary, token_type: 'Bearer' },
+      form: { code_verifier: canary, client_secret: canary, grant_type: 'authorization_code' },
+      verifier: canary,
+    });
+    const text = lines.join('');
+    expect(text).not.toContain(canary);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ body: { token_type: 'Bearer' }, form: { grant_type: 'authorization_code' } });
+  });
 });
