@@ -10,7 +10,7 @@ export interface CallbackPage {
 }
 
 /** The page's Content-Security-Policy: nothing may load, only its own inline style applies. */
-export const callbackPageCsp = "default-src 'none'; style-src 'unsafe-inline'";
+export const callbackPageCsp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

@@ -139,7 +139,7 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('OAuth through the w
 
     const answer = await get(location);
     expect(answer.status).toBe(200);
-    expect(answer.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(answer.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     expect(answer.body).toContain('You can close this tab and return to Paddock.');
 
     const end = await watch.ended(attempt.job.id);

@@ -101,7 +101,7 @@ describe('a remote runner’s own https callback', () => {
     const page = await browserGet(outcome.location);
     expect(page.status).toBe(200);
     expect(page.text).toContain('You can close this tab and return to Paddock.');
-    expect(page.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(page.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     // The page never repeats the code or the state.
     const query = new URL(outcome.location).searchParams;
     expect(page.text).not.toContain(query.get('code')!);

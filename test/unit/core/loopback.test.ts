@@ -62,7 +62,7 @@ describe('the loopback listener', () => {
     const answer = await get(listener.port, '/oauth/callback?code=abc&state=xyz');
     expect(queries).toEqual(['code=abc&state=xyz']);
     expect(answer.status).toBe(200);
-    expect(answer.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(answer.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(answer.body).toContain('You can close this tab and return to Paddock.');
     // Nothing is loaded from elsewhere: no script, no link, no src.
@@ -204,6 +204,6 @@ describe('the loopback listener', () => {
     const html = loopbackPageHtml({ status: 200, title: '<b>GitHub</b>', message: 'a & "b"' });
     expect(html).toContain('&lt;b&gt;GitHub&lt;/b&gt;');
     expect(html).toContain('a &amp; &quot;b&quot;');
-    expect(loopbackPageCsp).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(loopbackPageCsp).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
   });
 });
