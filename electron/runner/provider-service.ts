@@ -7,7 +7,7 @@ import {
   type ProviderView,
   type ValidationCheck,
 } from '../common/provider-config';
-import { catalogueEntry, normalizeHost } from '../common/providers';
+import { catalogueEntry, entraTenantSchema, normalizeHost } from '../common/providers';
 import type { ProviderStore, TokenMethod } from './provider-store';
 
 export type { SaveProviderRequest } from '../common/runner-api';
@@ -44,6 +44,18 @@ export function serverIdentity(baseUrl: string): string {
     path = url.pathname;
   }
   return `${url.host}${path.replace(/\/+$/, '')}`.toLowerCase();
+}
+
+/** Tenant ids are GUIDs, the same in any case: an entry stored before tenants were lowercased keeps its secret and tokens. */
+const sameTenant = (a: string | null, b: string | null) => (a?.toLowerCase() ?? null) === (b?.toLowerCase() ?? null);
+
+/** Why a managed entry's OAuth tenant cannot be used (the rules of the policy file), or null. */
+function policyTenantProblem(provider: ManagedProvider): string | null {
+  const tenant = provider.oauth?.tenant ?? null;
+  if (tenant === null) return null;
+  if (provider.kind !== 'azure-devops') return `Only Azure DevOps (Microsoft Entra ID) has a tenant; the policy gives one for this ${catalogueEntry(provider.kind).displayName} entry, which is not applied.`;
+  const parsed = entraTenantSchema.safeParse(tenant);
+  return parsed.success ? null : `The policy’s OAuth tenant for this entry cannot be used, so it is not applied. ${parsed.error.issues[0]?.message ?? ''}`.trim();
 }
 
 export class ProviderService {
@@ -112,7 +124,20 @@ export class ProviderService {
     }
 
     const clientId = input.oauth.clientId?.trim() || null;
-    const tenant = input.oauth.tenant?.trim() || null;
+    // The tenant as the client sent (and sealed) it; stored as entraTenantSchema reads it (a GUID lowercased).
+    const typedTenant = input.oauth.tenant?.trim() || null;
+    let tenant = typedTenant;
+    if (typedTenant !== null && input.oauth.enabled) {
+      if (input.kind !== 'azure-devops') {
+        validation.oauth.push(error('tenant', `Only Azure DevOps (Microsoft Entra ID) has a tenant: leave the tenant empty for this ${entry.displayName} entry.`));
+      } else {
+        // The same rules as an organization's tenant (and the policy file's): a tenant ID, "organizations" or "common";
+        // never "consumers" or a name Entra would read as another authority.
+        const parsed = entraTenantSchema.safeParse(typedTenant);
+        if (parsed.success) tenant = parsed.data;
+        else validation.oauth.push(error('tenant', `The tenant of the OAuth app cannot be used. ${parsed.error.issues[0]?.message ?? 'Enter the tenant ID (a GUID), or “organizations”.'}`));
+      }
+    }
     let secretToStore: string | null | undefined; // undefined: keep as is
     let secretSet = previous ? store.hasClientSecret(previous.host) : false;
     if (input.oauth.enabled) {
@@ -120,9 +145,9 @@ export class ProviderService {
       if (!clientId) validation.oauth.push(error('client-id', 'Enter the Client ID of the OAuth app.'));
       const change = input.oauth.clientSecret;
       const bindingChanged =
-        !previous || previous.host !== host || previous.oauth.clientId !== clientId || previous.oauth.tenant !== tenant || previous.kind !== input.kind;
+        !previous || previous.host !== host || previous.oauth.clientId !== clientId || !sameTenant(previous.oauth.tenant, tenant) || previous.kind !== input.kind;
       if (change.action === 'replace' && clientId) {
-        const opened = openClientSecret(change.sealed, this.options.keys, { runnerId: this.options.runnerId, kind: input.kind, host, clientId, tenant });
+        const opened = openClientSecret(change.sealed, this.options.keys, { runnerId: this.options.runnerId, kind: input.kind, host, clientId, tenant: typedTenant });
         if (!opened.ok) validation.oauth.push(error('sealed-secret', opened.message));
         else {
           secretToStore = opened.envelope.secret;
@@ -181,7 +206,7 @@ export class ProviderService {
     const { store } = this.options;
     if (previous.host !== next.host || previous.kind !== next.kind) return store.purgeTokens(previous.host, ['oauth', 'pat']);
     const methods: TokenMethod[] = [];
-    const oauthApp = (v: ProviderView) => `${v.oauth.clientId}\n${v.oauth.tenant}`;
+    const oauthApp = (v: ProviderView) => `${v.oauth.clientId}\n${v.oauth.tenant?.toLowerCase() ?? null}`;
     if (previous.oauth.enabled && (!next.oauth.enabled || oauthApp(previous) !== oauthApp(next))) methods.push('oauth');
     if (previous.pat.enabled && !next.pat.enabled) methods.push('pat');
     return methods.length ? store.purgeTokens(previous.host, methods) : 0;
@@ -210,6 +235,14 @@ export class ProviderService {
         continue;
       }
       const host = normalized.baseUrl;
+      // The core parsed the policy file with entraTenantSchema already; PUT /v1/policy takes any string, so check again.
+      const tenantProblem = policyTenantProblem(provider);
+      if (tenantProblem !== null) {
+        problems.push({ host, message: tenantProblem });
+        // As a refused secret: the managed entry stays as it was, still managed.
+        managedHosts.add(host);
+        continue;
+      }
       let secret: string | null | undefined;
       if (provider.oauth?.clientSecret.type === 'sealed') {
         const opened = openClientSecret(provider.oauth.clientSecret.sealed, this.options.keys, {

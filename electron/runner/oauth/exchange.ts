@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PaddockError } from '../../common/errors';
 import type { ProviderView } from '../../common/provider-config';
-import { catalogueEntry, defaultEntraTenant, oauthEndpoints, oauthScopeParameter } from '../../common/providers';
+import { catalogueEntry, defaultEntraTenant, entraTenantSchema, isGuid, oauthEndpoints, oauthScopeParameter } from '../../common/providers';
 import { rewriteEndpoint } from '../providers/endpoints';
 import { createHttpClient, HttpClientConfigError, probe, type HttpAnswer, type HttpClient, type HttpClientOptions, type ProbeOutcome } from '../providers/http';
 import type { StoredToken } from '../tokens';
@@ -42,15 +42,26 @@ export interface RefreshedToken {
 }
 
 /**
+ * A stored tenant that may name an authority: a tenant id (GUID, lowercased)
+ * that entraTenantSchema accepts, else null. "organizations", "common",
+ * "consumers" — in any case — and anything else never do: entries saved
+ * before the runner validated the tenant may hold such a value.
+ */
+function tenantIdOf(tenant: string | null | undefined): string | null {
+  if (!tenant) return null;
+  const parsed = entraTenantSchema.safeParse(tenant);
+  return parsed.success && isGuid(parsed.data) ? parsed.data : null;
+}
+
+/**
  * The Entra tenant that signs a user in for an Azure DevOps organization:
  * the organization's own tenant, else the entry's, else "organizations" —
  * never a blind /common (SCM-PROTOCOLS decisions).
  */
 export function entraTenantFor(entry: ProviderView, organization: string | null): string {
   const listed = organization === null ? undefined : entry.organizations.find((o) => o.name.toLowerCase() === organization.toLowerCase());
-  const own = listed && listed.tenantOrigin !== 'default' && listed.tenant !== defaultEntraTenant && listed.tenant !== 'common' ? listed.tenant : null;
-  const entryTenant = entry.oauth.tenant && entry.oauth.tenant !== 'common' ? entry.oauth.tenant : null;
-  return own ?? entryTenant ?? defaultEntraTenant;
+  const own = listed && listed.tenantOrigin !== 'default' ? tenantIdOf(listed.tenant) : null;
+  return own ?? tenantIdOf(entry.oauth.tenant) ?? defaultEntraTenant;
 }
 
 /** The authorize and token URLs for an entry (and organization), moved onto simulators under test. */

@@ -106,6 +106,20 @@ describe('the Entra tenant of an attempt', () => {
     expect(entraTenantFor({ ...ado, oauth: { ...ado.oauth, tenant: null } }, 'fabrikam')).toBe('organizations');
     expect(entraTenantFor({ ...ado, oauth: { ...ado.oauth, tenant: 'common' } }, 'fabrikam')).toBe('organizations');
   });
+
+  it('takes only a tenant ID as the authority, in any case: Common, consumers or a name are never one', () => {
+    const withTenants = (own: string, entryTenant: string | null): ProviderView => ({
+      ...ado,
+      organizations: [{ name: 'contoso', tenant: own, tenantOrigin: 'entered' }],
+      oauth: { ...ado.oauth, tenant: entryTenant },
+    });
+    for (const odd of ['Common', 'COMMON', 'common', 'consumers', 'Consumers', 'Organizations', 'contoso.onmicrosoft.com', '00000000-0000-0000-0000-000000000000']) {
+      expect(entraTenantFor(withTenants(odd, odd), 'contoso'), odd).toBe('organizations');
+      expect(entraTenantFor(withTenants(odd, OTHER_TENANT), 'contoso'), odd).toBe(OTHER_TENANT);
+    }
+    expect(entraTenantFor(withTenants(TENANT.toUpperCase(), null), 'contoso')).toBe(TENANT);
+    expect(entraTenantFor(withTenants('organizations', OTHER_TENANT.toUpperCase()), 'contoso')).toBe(OTHER_TENANT);
+  });
 });
 
 describe('authorizeUrl', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
+import { sealClientSecret, type ProviderInput } from '../../../electron/common/provider-config';
 import { ProviderService } from '../../../electron/runner/provider-service';
 import { ProviderStore } from '../../../electron/runner/provider-store';
 import { Vault } from '../../../electron/runner/vault';
@@ -98,5 +99,86 @@ describe('ProviderService and managed entries', () => {
     ]);
     expect(result.applied).toBe(1);
     expect(result.problems).toEqual([{ host: 'https://ghe.example.test', message: expect.stringMatching(/not sealed to this runner/) }]);
+  });
+});
+
+describe('the OAuth tenant of an entry', () => {
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const setup = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-providers-'));
+    const vault = new Vault(path.join(dir, 'vault'), new Uint8Array(32).fill(3));
+    const keys = nacl.box.keyPair();
+    return { keys, providers: new ProviderService({ runnerId: 'r_test1234', keys, store: new ProviderStore(dir, vault, path.join(dir, 'vault')) }) };
+  };
+  const ado = (tenant: string | null, clientSecret: ProviderInput['oauth']['clientSecret'] = { action: 'none' }): ProviderInput => ({
+    kind: 'azure-devops',
+    host: 'https://dev.azure.com',
+    organizations: [{ name: 'contoso', tenant: 'organizations', tenantOrigin: 'default' }],
+    collections: [],
+    oauth: { enabled: true, clientId: 'ado-client', tenant, clientSecret },
+    pat: { enabled: true },
+  });
+
+  it('refuses a tenant Entra would read as another authority (Common, consumers, a name), with a tenant error', async () => {
+    const { providers } = setup();
+    for (const tenant of ['Common', 'COMMON', 'consumers', 'Consumers', 'Organizations', 'contoso.onmicrosoft.com', '00000000-0000-0000-0000-000000000000', `${TENANT}/v2.0`]) {
+      const result = await providers.save({ provider: ado(tenant), previousHost: null, confirmWarnings: true });
+      expect(result.saved, tenant).toBe(false);
+      expect(result.validation.oauth, tenant).toContainEqual({ level: 'error', code: 'tenant', message: expect.stringMatching(/^The tenant of the OAuth app cannot be used\. /) });
+    }
+    expect(providers.list()).toEqual([]);
+  });
+
+  it('takes a tenant ID (stored lowercased), “organizations”, “common” or none', async () => {
+    for (const [tenant, stored] of [
+      [TENANT.toUpperCase(), TENANT],
+      ['organizations', 'organizations'],
+      ['common', 'common'],
+      [null, null],
+    ] as const) {
+      const { providers } = setup();
+      const result = await providers.save({ provider: ado(tenant), previousHost: null, confirmWarnings: true });
+      expect(result.saved, String(tenant)).toBe(true);
+      expect(result.provider?.oauth.tenant).toBe(stored);
+    }
+  });
+
+  it('opens a secret sealed with the tenant as typed (an upper-case GUID), and keeps it when the entry is saved again', async () => {
+    const { providers, keys } = setup();
+    const typed = TENANT.toUpperCase();
+    const sealed = sealClientSecret({ runnerId: 'r_test1234', kind: 'azure-devops', host: 'https://dev.azure.com', clientId: 'ado-client', tenant: typed, secret: 's3cret-value' }, Buffer.from(keys.publicKey).toString('base64'));
+    const first = await providers.save({ provider: ado(typed, { action: 'replace', sealed }), previousHost: null, confirmWarnings: true });
+    expect(first).toMatchObject({ saved: true, provider: { oauth: { tenant: TENANT, secretSet: true } } });
+    expect(providers.clientSecret('https://dev.azure.com')).toBe('s3cret-value');
+    const again = await providers.save({ provider: ado(typed, { action: 'keep' }), previousHost: 'https://dev.azure.com', confirmWarnings: true });
+    expect(again).toMatchObject({ saved: true, deletedTokens: 0 });
+    expect(JSON.stringify(again)).not.toContain('s3cret-value');
+  });
+
+  it('refuses a tenant on an entry of another provider', async () => {
+    const { providers } = setup();
+    const result = await providers.save({
+      provider: { ...ghe, oauth: { enabled: true, clientId: 'gh-client', tenant: TENANT, clientSecret: { action: 'none' } } },
+      previousHost: null,
+      confirmWarnings: true,
+    });
+    expect(result.saved).toBe(false);
+    expect(result.validation.oauth).toContainEqual(expect.objectContaining({ level: 'error', code: 'tenant', message: expect.stringMatching(/Only Azure DevOps/) }));
+  });
+
+  it('reports a policy entry (PUT /v1/policy) whose tenant cannot be used, and applies the rest', async () => {
+    const { providers } = setup();
+    const managed = (tenant: string | null) => ({
+      kind: 'azure-devops' as const,
+      host: 'https://dev.azure.com',
+      organizations: [{ name: 'contoso', tenant: 'organizations', tenantOrigin: 'default' as const }],
+      collections: [],
+      oauth: { clientId: 'ado-client', tenant, clientSecret: { type: 'none' as const } },
+      pat: { enabled: true },
+    });
+    const result = await providers.applyPolicy([managed('consumers'), { ...ghe, oauth: null }]);
+    expect(result).toEqual({ applied: 1, problems: [{ host: 'https://dev.azure.com', message: expect.stringMatching(/tenant .* cannot be used/) }] });
+    expect(providers.list().map((p) => p.host)).toEqual(['https://ghe.example.test']);
+    expect((await providers.applyPolicy([managed(TENANT)])).problems).toEqual([]);
   });
 });
