@@ -8,6 +8,7 @@ import { exchangeCode, refreshOAuthToken, type GrantedToken } from '../../electr
 import { checkOAuthToken } from '../../electron/runner/oauth/identity';
 import type { StoredToken } from '../../electron/runner/tokens';
 import type { AuthorizeOutcome } from '../fakes/oauth';
+import { startSimulator, type Simulator, type SimulatorResponse } from '../fakes/simulator';
 import { SIMULATED_OAUTH, SIMULATED_TENANT, SIMULATED_USER, startProviderSimulators, type ProviderSimulators } from '../helpers/provider-simulators';
 
 let sims: ProviderSimulators;
@@ -182,5 +183,63 @@ describe('Bitbucket', () => {
     const refreshed = await refreshOAuthToken(bitbucketDc, stored(bitbucketDc, token), deps);
     expect(refreshed.refreshToken).not.toBe(token.refreshToken);
     await expect(refreshOAuthToken(bitbucketDc, stored(bitbucketDc, token), deps)).rejects.toMatchObject({ code: 'reconnect-needed' });
+  });
+});
+
+describe('token endpoint answers read with care (RFC 6749 §5.2, §7.1)', () => {
+  // A token endpoint for gitlab.com that answers what each case sets: the shapes no real provider sends.
+  let endpoint: Simulator;
+  let answer: SimulatorResponse = { status: 500 };
+  beforeAll(async () => {
+    endpoint = await startSimulator([({ method, url }) => (method === 'POST' && url.pathname === '/oauth/token' ? answer : null)]);
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+  });
+  const odd = () => ({ http: { caFile: sims.caFile }, endpoints: { 'https://gitlab.com': endpoint.origin } });
+  const exchange = () => exchangeCode(gitlab, null, { code: 'a-code', redirectUri: 'paddock://oauth/callback', verifier: null }, { clientSecret: null, ...odd() });
+  const old: StoredToken = { host: gitlab.host, organization: null, method: 'oauth', token: 'old-access', refreshToken: 'old-refresh', account: 'sam', obtainedAt: new Date().toISOString(), expiresAt: null, scopes: [], rejected: false };
+  const refresh = () => refreshOAuthToken(gitlab, old, { clientSecret: null, ...odd() });
+  const tokens = (more: Record<string, unknown>) => ({ status: 200, json: { access_token: 'new-access', refresh_token: 'new-refresh', expires_in: 7200, scope: 'write_repository read_user', ...more } });
+
+  it('a token that is not a bearer token (token_type missing or another type) is refused with what to do, and not kept', async () => {
+    for (const type of [undefined, 'mac', 'DPoP', 'bearer ', '']) {
+      answer = tokens({ token_type: type });
+      const expected = { code: 'forbidden', detail: { host: gitlab.host, providerCode: 'token_type' }, message: expect.stringMatching(/not a bearer token.*the runner’s admin checks the OAuth registration/) };
+      await expect(exchange(), String(type)).rejects.toMatchObject(expected);
+      await expect(refresh(), String(type)).rejects.toMatchObject(expected);
+    }
+    for (const type of ['bearer', 'Bearer', 'BEARER']) {
+      answer = tokens({ token_type: type });
+      expect(await exchange()).toMatchObject({ token: 'new-access', refreshToken: 'new-refresh' });
+    }
+  });
+
+  it('an expires_in beyond 10 years or below 1 s is read as none, so a rotated refresh token is not lost to a RangeError', async () => {
+    for (const expiresIn of [1e300, 8.64e15, 10 * 365 * 24 * 3600 + 1, '99999999999999999999', 0, -5, 0.5, 'soon', null]) {
+      answer = tokens({ token_type: 'Bearer', expires_in: expiresIn });
+      expect(await exchange(), String(expiresIn)).toMatchObject({ token: 'new-access', expiresAt: null });
+      expect(await refresh(), String(expiresIn)).toEqual({ token: 'new-access', refreshToken: 'new-refresh', expiresAt: null, scopes: ['write_repository', 'read_user'] });
+    }
+    answer = tokens({ token_type: 'Bearer', expires_in: 10 * 365 * 24 * 3600 });
+    expect(new Date((await exchange()).expiresAt!).getTime()).toBeGreaterThan(Date.now() + 9 * 365 * 24 * 3600_000);
+    answer = tokens({ token_type: 'Bearer', expires_in: '3600' });
+    expect(new Date((await refresh()).expiresAt!).getTime()).toBeLessThan(Date.now() + 3601_000);
+  });
+
+  it('an error outside RFC 6749 §5.2’s characters (or too long, or not text) is read as unknown_error, never repeated', async () => {
+    for (const error of ['bad\u001b[31mcode', 'quote"d', 'back\\slash', 'ünïcode', 'x'.repeat(201), 42, { code: 'x' }]) {
+      answer = { status: 400, json: { error, error_description: 'whatever' } };
+      const refused = await exchange().then(
+        () => null,
+        (e: unknown) => e as { code: string; message: string; detail: { providerCode: string } },
+      );
+      expect(refused, JSON.stringify(error)).toMatchObject({ code: 'forbidden', detail: { providerCode: 'unknown_error' } });
+      expect(refused!.message).toContain('(unknown_error)');
+      await expect(refresh()).rejects.toMatchObject({ code: 'reconnect-needed', detail: { providerCode: 'unknown_error' } });
+    }
+    // Within the characters: repeated as the provider's code.
+    answer = { status: 400, json: { error: 'temporarily_unavailable' } };
+    await expect(exchange()).rejects.toMatchObject({ detail: { providerCode: 'temporarily_unavailable' } });
   });
 });

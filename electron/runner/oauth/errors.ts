@@ -17,6 +17,18 @@ export interface OAuthErrorContext {
   readonly redirectUri: string | null;
 }
 
+/** RFC 6749 §5.2's characters for `error`: %x20-21 / %x23-5B / %x5D-7E (printable ASCII without `"` and `\`). */
+const errorCodePattern = /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,200}$/;
+
+/**
+ * A provider's `error` (callback or token endpoint) as Paddock may repeat it
+ * in messages, `detail.providerCode` and logs: itself when it keeps to
+ * RFC 6749 §5.2's characters and 200 of them, else "unknown_error".
+ */
+export function oauthErrorCode(value: unknown): string {
+  return typeof value === 'string' && errorCodePattern.test(value) ? value : 'unknown_error';
+}
+
 /** The AADSTS code at the start of (or anywhere in) an Entra error description. */
 export function aadstsCode(text: string | null | undefined): string | null {
   return text ? (/\b(AADSTS\d+)\b/.exec(text)?.[1] ?? null) : null;
@@ -177,7 +189,8 @@ export function gitHubRestricted(context: OAuthErrorContext, providerCode = 'oau
 }
 
 /** The user's sign-in was refused: the provider's `error` (and description) in the callback, or from its token endpoint. */
-export function oauthRefusal(context: OAuthErrorContext, error: string, description: string | null): PaddockError {
+export function oauthRefusal(context: OAuthErrorContext, providerError: string, description: string | null): PaddockError {
+  const error = oauthErrorCode(providerError);
   const aadsts = aadstsCode(description) ?? aadstsCode(error);
   const code = aadsts ?? error;
   switch (aadsts) {

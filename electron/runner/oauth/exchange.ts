@@ -5,7 +5,7 @@ import { catalogueEntry, defaultEntraTenant, entraTenantSchema, isGuid, oauthEnd
 import { rewriteEndpoint } from '../providers/endpoints';
 import { createHttpClient, HttpClientConfigError, probe, type HttpAnswer, type HttpClient, type HttpClientOptions, type ProbeOutcome } from '../providers/http';
 import type { StoredToken } from '../tokens';
-import { clientRefused, oauthRefusal, redirectMismatch, type OAuthErrorContext } from './errors';
+import { clientRefused, oauthErrorCode, oauthRefusal, redirectMismatch, type OAuthErrorContext } from './errors';
 
 // The token endpoint of each provider (issue 9 point 2; SCM-PROTOCOLS §1.3,
 // §2.1, §3.1, §4.1, §4.3): a form body with Accept: application/json, the
@@ -87,17 +87,37 @@ export function networkError(entry: ProviderView, outcome: Exclude<ProbeOutcome,
   return new PaddockError(outcome.kind === 'timeout' ? 'timeout' : 'unreachable', `${name} at ${entry.host} cannot be reached from this runner, so ${doing}: ${outcome.message}`, undefined, { host: entry.host });
 }
 
+/** The longest lifetime read from `expires_in`: 10 years. Beyond it (or below 1 s) the answer is read as reporting none. */
+export const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 24 * 3600;
+
 const tokenAnswerSchema = z.looseObject({
   access_token: z.string().min(1).max(16_384),
+  /** RFC 6749 §7.1: checked to be "bearer" (any case) before the token is kept; see isBearer. */
   token_type: z.string().max(100).optional(),
-  expires_in: z.union([z.number(), z.string().regex(/^\d+$/)]).optional(),
+  // Read by expiresInSeconds, never refused: an answer refused for its expires_in would lose a refresh token the provider already rotated.
+  expires_in: z.unknown().optional(),
   refresh_token: z.string().min(1).max(16_384).optional(),
   scope: z.union([z.string().max(4000), z.array(z.string().max(200)).max(100)]).optional(),
   /** Bitbucket Cloud's non-standard field (§4.1). */
   scopes: z.string().max(4000).optional(),
   id_token: z.string().max(16_384).optional(),
 });
-const tokenErrorSchema = z.looseObject({ error: z.string().min(1).max(200), error_description: z.string().max(4000).optional() });
+// RFC 6749 §5.2: an `error` outside its character set, or too long, is read as unknown_error (it goes into messages and logs).
+const tokenErrorSchema = z.looseObject({
+  error: z.unknown().refine((value) => value !== undefined && value !== null && value !== '').transform(oauthErrorCode),
+  error_description: z.string().max(4000).optional().catch(undefined),
+});
+
+/** RFC 6749 §7.1: the token type, compared without case (Entra and GitLab say "Bearer", GitHub and Bitbucket "bearer"). */
+export function isBearer(tokenType: string | undefined): boolean {
+  return tokenType?.toLowerCase() === 'bearer';
+}
+
+/** `expires_in` as seconds within 1 s – 10 years (a number, or digits in a string); null when it is missing or out of bounds. */
+export function expiresInSeconds(value: unknown): number | null {
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isFinite(seconds) && seconds >= 1 && seconds <= MAX_EXPIRES_IN_SECONDS ? seconds : null;
+}
 
 /** Scopes as one string (space- or comma-separated, GitHub uses commas) or a list. */
 export function scopeList(value: string | readonly string[] | undefined): string[] | null {
@@ -156,12 +176,23 @@ function unreadable(entry: ProviderView, answer: HttpAnswer): PaddockError {
   );
 }
 
+/** A token answer whose token_type is not bearer: Paddock sends tokens only as `Authorization: Bearer`, so it keeps none. */
+function notBearer(entry: ProviderView, organization: string | null, doing: string): PaddockError {
+  const name = catalogueEntry(entry.kind).displayName;
+  return new PaddockError(
+    'forbidden',
+    `${name} at ${entry.host} answered with a token that is not a bearer token, which Paddock cannot use, so ${doing}. Try again; if it keeps failing, the runner’s admin checks the OAuth registration for ${entry.host}.`,
+    undefined,
+    { host: entry.host, ...(organization ? { organization } : {}), providerCode: 'token_type' },
+  );
+}
+
 function grantedToken(granted: z.infer<typeof tokenAnswerSchema>, now: Date): GrantedToken {
-  const seconds = granted.expires_in === undefined ? null : Number(granted.expires_in);
+  const seconds = expiresInSeconds(granted.expires_in);
   return {
     token: granted.access_token,
     refreshToken: granted.refresh_token ?? null,
-    expiresAt: seconds === null || !Number.isFinite(seconds) || seconds <= 0 ? null : new Date(now.getTime() + seconds * 1000).toISOString(),
+    expiresAt: seconds === null ? null : new Date(now.getTime() + seconds * 1000).toISOString(),
     scopes: scopeList(granted.scopes ?? granted.scope),
     idToken: granted.id_token ?? null,
   };
@@ -186,6 +217,7 @@ export async function exchangeCode(entry: ProviderView, organization: string | n
   const { answer, granted, refusal } = await postToken(entry, organization, withClient(entry, deps.clientSecret, form), deps, 'the sign-in could not be completed');
   if (refusal) throw exchangeRefusal(context, refusal.error, refusal.error_description ?? null);
   if (!granted) throw unreadable(entry, answer);
+  if (!isBearer(granted.token_type)) throw notBearer(entry, organization, 'nothing was connected');
   return grantedToken(granted, deps.now?.() ?? new Date());
 }
 
@@ -241,6 +273,7 @@ export async function refreshOAuthToken(
     if (answer.status === 400 || answer.status === 401) throw reconnect(String(answer.status), 'the renewal was refused.');
     throw unreadable(entry, answer);
   }
+  if (!isBearer(granted.token_type)) throw notBearer(entry, stored.organization, 'the token was not renewed');
   const fresh = grantedToken(granted, deps.now?.() ?? new Date());
   return {
     token: fresh.token,

@@ -6,7 +6,7 @@ import type { RunnerLogger } from '../logger';
 import type { HttpClientOptions } from '../providers/http';
 import { tokenView, type TokenStore } from '../tokens';
 import { acceptedRedirect, authorizeUrl, newPkce, newState, stateKey, usesPkce } from './attempts';
-import { declined, oauthRefusal, offerPat, type OAuthErrorContext } from './errors';
+import { declined, oauthErrorCode, oauthRefusal, offerPat, type OAuthErrorContext } from './errors';
 import { exchangeCode, type CodeExchange, type ExchangeDeps, type GrantedToken } from './exchange';
 import { checkOAuthToken, idTokenAccount, missingOAuthScopes, missingScopesError, type OAuthCheckOptions, type OAuthIdentity } from './identity';
 import type { OAuthService } from './index';
@@ -72,7 +72,7 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
     const reason = !attempt ? (spent.has(key) ? 'used' : 'unknown') : attempt.used ? 'used' : at > attempt.expiresAt ? 'expired' : accept(attempt);
     if (reason !== null || !attempt) {
       // Never the state or the code: their lengths say enough to tell a truncated paste.
-      deps.logger.warn('oauth callback ignored', { reason, stateLength: request.state.length, withCode: request.code !== null, error: request.error?.slice(0, 100) ?? null });
+      deps.logger.warn('oauth callback ignored', { reason, stateLength: request.state.length, withCode: request.code !== null, error: request.error === null ? null : oauthErrorCode(request.error).slice(0, 100) });
       return { matched: false, jobId: null };
     }
     attempt.used = true;

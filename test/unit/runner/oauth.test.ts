@@ -6,7 +6,7 @@ import type { JobContext } from '../../../electron/runner/jobs';
 import type { RunnerLogger } from '../../../electron/runner/logger';
 import { pkceChallenge as simulatorChallenge } from '../../fakes/oauth';
 import { acceptedRedirect, authorizeUrl, newPkce, newState, pkceChallengeOf, stateKey } from '../../../electron/runner/oauth/attempts';
-import { gitHubRestricted, oauthPolicyBlocked, oauthRefusal, type OAuthErrorContext } from '../../../electron/runner/oauth/errors';
+import { gitHubRestricted, oauthErrorCode, oauthPolicyBlocked, oauthRefusal, type OAuthErrorContext } from '../../../electron/runner/oauth/errors';
 import { entraTenantFor, scopeList, type GrantedToken } from '../../../electron/runner/oauth/exchange';
 import { idTokenAccount, missingOAuthScopes } from '../../../electron/runner/oauth/identity';
 import { createOAuthService, type OAuthServiceDeps } from '../../../electron/runner/oauth/service';
@@ -232,6 +232,17 @@ describe('oauthRefusal', () => {
     expect(other).toMatchObject({ code: 'forbidden', detail: { providerCode: 'temporarily_unavailable' } });
     expect(other.message).toContain('temporarily_unavailable');
   });
+
+  it('reads an error outside RFC 6749 §5.2’s characters as unknown_error, in the message and the detail', () => {
+    for (const error of ['bad\u001b[2Jcode', 'line\nbreak', 'quote"d', 'back\\slash', 'tab\tbed', 'ünïcode', '\u202eevil', 'x'.repeat(201)]) {
+      const refused = oauthRefusal(ctx(github), error, null);
+      expect(refused, JSON.stringify(error)).toMatchObject({ code: 'forbidden', detail: { providerCode: 'unknown_error' } });
+      expect(refused.message).toContain('(unknown_error)');
+      expect(refused.message).not.toContain(error);
+    }
+    for (const error of [' ', '!#$%&\'()*+,-./09:;<=>?@AZ[]^_`az{|}~', 'x'.repeat(200)]) expect(oauthErrorCode(error)).toBe(error);
+    for (const error of ['', null, undefined, 42]) expect(oauthErrorCode(error)).toBe('unknown_error');
+  });
 });
 
 // The service with the provider calls replaced: the attempt's life and its callbacks.
@@ -362,6 +373,24 @@ describe('createOAuthService', () => {
     await expect(running).rejects.toMatchObject({ code: 'policy-blocked', detail: { providerCode: 'AADSTS65001', organization: 'contoso' } });
     expect(exchanges).toHaveLength(0);
     expect(stored.length).toBe(before);
+  });
+
+  it('never repeats an error callback’s error outside RFC 6749 §5.2’s characters, in the refusal or the log', async () => {
+    const { oauth } = service();
+    const j = job();
+    const running = oauth.begin(start(gitlab.host), 'alice', j.context);
+    const { state } = await j.authorize();
+    const error = 'x\u001b]8;;https://evil.test\u0007click';
+    // Ignored (another workstation's): logged as unknown_error.
+    expect(oauth.callback({ state, code: null, error, errorDescription: null }, 'bob')).toEqual({ matched: false, jobId: null });
+    oauth.callback({ state, code: null, error, errorDescription: null }, 'alice');
+    const refused = await running.then(
+      () => null,
+      (e: unknown) => e as { message: string; detail: { providerCode: string } },
+    );
+    expect(refused).toMatchObject({ detail: { providerCode: 'unknown_error' } });
+    expect(refused!.message).not.toContain('\u001b');
+    expect(JSON.stringify(logs)).not.toContain('evil.test');
   });
 
   it('refuses a token that lacks a scope it asked for, naming it, and stores nothing', async () => {
