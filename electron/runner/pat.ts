@@ -6,7 +6,7 @@ import { catalogueEntry, expandUrl, hostValues } from '../common/providers';
 import type { ConnectPatRequest, TokenView } from '../common/runner-api';
 import { rewriteEndpoint } from './providers/endpoints';
 import { createHttpClient, HttpClientConfigError, probe, type HttpAnswer, type HttpClientOptions, type ProbeOutcome } from './providers/http';
-import { tokenView, type TokenStore } from './tokens';
+import { ACCOUNT_NAME_MAX, accountNameOf, tokenView, type TokenStore } from './tokens';
 
 // Personal access tokens pasted by users (PRODUCT A3, issue 9 point 4): the
 // runner opens the sealed token, checks it against the provider's token
@@ -80,10 +80,17 @@ function policyBlocked(entry: ProviderView, organization: string | null, code: s
   );
 }
 
+// Account names (accountNameSchema: at most 200 characters, no control or
+// format characters). GitHub's login and Bitbucket DC's X-AUSERNAME are the
+// check's proof of whom the token is for: a name Paddock cannot keep refuses
+// the token (unusableAccount; no real provider sends one). GitLab's username
+// and Azure DevOps' names only label a token the check has already accepted:
+// such a name is read as not reported (the next one, or none).
 const connectionDataSchema = z.looseObject({
   authenticatedUser: z.looseObject({
     id: z.string().optional(),
     descriptor: z.string().optional(),
+    /** Its presence says the identity is not anonymous; as the account it is bounded by accountNameOf. */
     providerDisplayName: z.string().optional(),
     isContainer: z.boolean().optional(),
     properties: z.looseObject({ Account: z.looseObject({ $value: z.string() }).optional() }).optional(),
@@ -154,7 +161,7 @@ export async function checkPat(entry: ProviderView, organization: string | null,
         const parsedUser = user.ok && user.status === 200 ? gitLabUserSchema.safeParse(user.json) : null;
         const expires = self.data.expires_at ? new Date(`${self.data.expires_at.slice(0, 10)}T00:00:00Z`) : null;
         return {
-          account: parsedUser?.success ? parsedUser.data.username : null,
+          account: parsedUser?.success ? accountNameOf(parsedUser.data.username) : null,
           scopes: self.data.scopes,
           expiresAt: expires && !Number.isNaN(expires.getTime()) ? expires.toISOString() : null,
         };
@@ -163,6 +170,7 @@ export async function checkPat(entry: ProviderView, organization: string | null,
         // The properties also answer without a token: only X-AUSERNAME says the token was taken (§4.3).
         const user = ok.header('x-ausername');
         if (!user) throw refusedToken(`${name} did not accept this token (it answered as for an anonymous user). Check that you copied all of it.`);
+        if (accountNameOf(user) === null) throw unusableAccount(entry);
         return { account: user, scopes: [], expiresAt: null };
       }
       case 'azure-devops':
@@ -174,7 +182,7 @@ export async function checkPat(entry: ProviderView, organization: string | null,
           throw refusedToken(`${name} did not accept this token (it answered as for an anonymous user). Check that you copied all of it${organization ? ` and that it was made for ${organization}` : ''}.`);
         }
         // A personal access token cannot read its own scopes or expiry (§1.4).
-        return { account: user.properties?.Account?.$value ?? user.providerDisplayName, scopes: [], expiresAt: null };
+        return { account: accountNameOf(user.properties?.Account?.$value) ?? accountNameOf(user.providerDisplayName), scopes: [], expiresAt: null };
       }
       case 'bitbucket-cloud':
         throw unexpected(entry, ok);
@@ -182,6 +190,16 @@ export async function checkPat(entry: ProviderView, organization: string | null,
   } finally {
     void client.close();
   }
+}
+
+/** A required account name (GitHub's login, Bitbucket DC's X-AUSERNAME) that Paddock cannot keep: the token is not kept. */
+function unusableAccount(entry: ProviderView): PaddockError {
+  return new PaddockError(
+    'unreachable',
+    `${catalogueEntry(entry.kind).displayName} at ${entry.host} reported an account name Paddock cannot keep (longer than ${ACCOUNT_NAME_MAX} characters, or with control characters), so the token was not kept. Try again later; if it keeps happening, the runner’s admin checks that ${entry.host} is the provider’s own address, not a proxy’s.`,
+    undefined,
+    { host: entry.host, providerCode: 'account-name' },
+  );
 }
 
 function unexpected(entry: ProviderView, answer: HttpAnswer): PaddockError {
@@ -238,6 +256,7 @@ function gitHub(entry: ProviderView, answer: HttpAnswer): PatIdentity {
   // Fine-grained tokens report no X-OAuth-Scopes (§2.2, unverified): nothing to check then.
   const scopes = header === null ? [] : header.split(',').map((scope) => scope.trim()).filter((scope) => scope !== '');
   if (header !== null) missingScopes(entry, scopes);
+  if (accountNameOf(user.data.login) === null) throw unusableAccount(entry);
   return { account: user.data.login, scopes, expiresAt: gitHubExpiry(answer.header('github-authentication-token-expiration')) };
 }
 

@@ -4,6 +4,28 @@ import { tokenStateAt, type TokenSelector, type TokenView } from '../common/runn
 import { hostKey, RUNNER_VAULT_CLIENT } from './provider-store';
 import type { Vault } from './vault';
 
+/** The longest account name Paddock keeps for a new token (what tokenView has always shown). */
+export const ACCOUNT_NAME_MAX = 200;
+const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/**
+ * An account name a provider reports (a login, user name, email address or
+ * display name), as Paddock keeps it, shows it and writes it to its log: 1 to
+ * 200 characters, none of them a control or format character or a line or
+ * paragraph separator.
+ */
+export const accountNameSchema = z
+  .string()
+  .min(1)
+  .max(ACCOUNT_NAME_MAX)
+  .refine((name) => !unprintable.test(name), 'An account name cannot hold control or format characters.');
+
+/** A reported account name when Paddock may keep it, else null (for a provider's optional fields: read as not reported). */
+export function accountNameOf(value: unknown): string | null {
+  const parsed = accountNameSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
 /**
  * Users' tokens on the runner: one vault entry per workstation (client),
  * host, Azure DevOps organization (Services only) and method, encrypted with
@@ -19,6 +41,7 @@ const storedTokenSchema = z
     method: z.enum(['oauth', 'pat']),
     token: z.string().min(1),
     refreshToken: z.string().nullable(),
+    /** Unbounded when read: tokens stored before ACCOUNT_NAME_MAX must still load (new ones are bounded by put). */
     account: z.string().nullable(),
     obtainedAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().nullable(),
@@ -30,6 +53,13 @@ const storedTokenSchema = z
   })
   .strict();
 export type StoredToken = z.infer<typeof storedTokenSchema>;
+
+/**
+ * A token as a new connection stores it: its account bounded. Reading (and
+ * writing back what was read) keeps storedTokenSchema's unbounded account, so
+ * a token stored before the bound still loads and keeps its id (tokenIdOf).
+ */
+const newTokenSchema = storedTokenSchema.extend({ account: accountNameSchema.nullable() });
 
 /**
  * A token's id: stable for one workstation's host, organization, method and
@@ -64,7 +94,7 @@ export class TokenStore {
 
   /** Keeps a token (replacing the same account's); it becomes the one in use for its host and organization. */
   put(clientId: string, token: StoredToken): StoredToken {
-    const checked = storedTokenSchema.parse({ ...token, chosenAt: this.#chosenAt(clientId) });
+    const checked = newTokenSchema.parse({ ...token, chosenAt: this.#chosenAt(clientId) });
     this.vault.write(clientId, tokenEntry(checked), new TextEncoder().encode(JSON.stringify(checked)));
     return checked;
   }

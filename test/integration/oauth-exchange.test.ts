@@ -243,3 +243,49 @@ describe('token endpoint answers read with care (RFC 6749 §5.2, §7.1)', () => 
     await expect(exchange()).rejects.toMatchObject({ detail: { providerCode: 'temporarily_unavailable' } });
   });
 });
+
+describe('account names from the token check (at most 200 characters, no control or format characters)', () => {
+  // Answers every provider's token check with the account name each case sets.
+  let checker: Simulator;
+  let name = 'sam';
+  beforeAll(async () => {
+    checker = await startSimulator([
+      ({ url }) => {
+        const path = url.pathname;
+        if (path.endsWith('/oauth/token/info')) return { status: 200, json: { scope: ['write_repository', 'read_user'] } };
+        if (path.endsWith('/user')) return { status: 200, json: { login: name, username: name, display_name: name } };
+        if (path.endsWith('/application-properties')) return { status: 200, headers: { 'X-AUSERNAME': name }, json: { version: '9.0.0' } };
+        if (path.endsWith('/_apis/profile/profiles/me')) return { status: 200, json: { emailAddress: name, displayName: 'Sam Example' } };
+        return null;
+      },
+    ]);
+  });
+  afterAll(async () => {
+    await checker?.close();
+  });
+  const origins = ['https://api.github.com', 'https://gitlab.com', 'https://api.bitbucket.org', 'https://bitbucket.example.test', 'https://app.vssps.visualstudio.com'];
+  const options = () => ({ http: { caFile: sims.caFile }, endpoints: Object.fromEntries(origins.map((origin) => [origin, checker.origin])) });
+  const unusable = { code: 'unreachable', detail: { providerCode: 'account-name' }, message: expect.stringMatching(/account name Paddock cannot keep \(longer than 200 characters, or with control characters\), so the connection was not kept/) };
+  // Latin-1 only where the name travels in a header (Bitbucket DC's X-AUSERNAME).
+  const bad = ['x'.repeat(201), 'sam\u0007', 'sam\u0085', 'sam\u202eevil', 'sam\u200b', 'sam\u2028x', 'sam\u2029x', 'sam\u00ad'];
+
+  it('a name the check’s answer must carry (GitHub, GitLab, Bitbucket DC) refuses the connection; a good one is kept', async () => {
+    for (const entry of [github, gitlab, bitbucketDc]) {
+      name = 'x'.repeat(200);
+      expect((await checkOAuthToken(entry, null, 'a-token', options())).account, entry.kind).toBe(name);
+      for (const odd of bad) {
+        if (entry.kind === 'bitbucket-dc' && /[^\t\u0020-\u007e\u0080-\u00ff]/.test(odd)) continue;
+        name = odd;
+        await expect(checkOAuthToken(entry, null, 'a-token', options()), `${entry.kind} ${JSON.stringify(odd)}`).rejects.toMatchObject({ ...unusable, detail: { ...unusable.detail, host: entry.host } });
+      }
+    }
+  });
+
+  it('an optional name (Bitbucket Cloud, Azure DevOps’ profile) is read as not reported: the next one, or none', async () => {
+    for (const odd of bad) {
+      name = odd;
+      expect(await checkOAuthToken(bitbucket, null, 'a-token', options()), JSON.stringify(odd)).toMatchObject({ account: null });
+      expect(await checkOAuthToken(ado, 'contoso', 'a-token', options()), JSON.stringify(odd)).toEqual({ account: 'Sam Example', scopes: null });
+    }
+  });
+});

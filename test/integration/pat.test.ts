@@ -18,7 +18,7 @@ import { startBitbucketDcSimulator } from '../fakes/bitbucket-dc';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator, type GitHubSimulator } from '../fakes/github';
 import { startGitLabSimulator, type GitLabSimulator } from '../fakes/gitlab';
-import type { Simulator, SimulatedUser } from '../fakes/simulator';
+import { startSimulator, type Simulator, type SimulatedUser } from '../fakes/simulator';
 import { createTestCore } from '../helpers/core';
 import { runnerCall, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 
@@ -308,6 +308,66 @@ describe('checkPat for the other self-hosted kinds', () => {
       await expect(checkPat(server, null, 'tfs-wrong', options)).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/refused this token \(401\)/) });
     } finally {
       await Promise.all([bitbucket.close(), tfs.close()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('checkPat: account names (at most 200 characters, no control or format characters)', () => {
+  // Answers every provider's token check with the account name each case sets.
+  let name = 'sam';
+  const view = (kind: ProviderView['kind'], host: string): ProviderView => ({
+    kind,
+    host,
+    organizations: kind === 'azure-devops' ? [{ name: 'contoso', tenant: TENANT, tenantOrigin: 'entered' }] : [],
+    collections: [],
+    oauth: { enabled: false, clientId: null, tenant: null, secretSet: false },
+    pat: { enabled: true },
+    managed: false,
+    updatedAt: new Date().toISOString(),
+  });
+  const bad = ['x'.repeat(201), 'sam\u0007', 'sam\u0085', 'sam\u202eevil', 'sam\u200b', 'sam\u2028x', 'sam\u00ad'];
+  const headerSafe = (value: string) => !/[^\t\u0020-\u007e\u0080-\u00ff]/.test(value);
+
+  it('a name the check must carry (GitHub’s login, Bitbucket DC’s X-AUSERNAME) refuses the token; an optional one (GitLab, Azure DevOps) is read as not reported', async () => {
+    const checker = await startSimulator([
+      ({ url }) => {
+        const path = url.pathname;
+        if (path.endsWith('/personal_access_tokens/self')) return { status: 200, json: { scopes: ['write_repository', 'read_user'], active: true, revoked: false } };
+        if (path.endsWith('/user')) return { status: 200, json: { login: name, username: name } };
+        if (path.endsWith('/application-properties')) return { status: 200, headers: { 'X-AUSERNAME': name }, json: { version: '9.0.0' } };
+        if (path.endsWith('/_apis/connectionData')) return { status: 200, json: { authenticatedUser: { id: 'u1', descriptor: 'aad.x', providerDisplayName: name, properties: { Account: { $value: name } } } } };
+        return null;
+      },
+    ]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-pat-names-'));
+    const caFile = path.join(dir, 'ca.pem');
+    fs.writeFileSync(caFile, checker.ca);
+    const origins = [GHES, GITLAB, ADO, 'https://bitbucket.example.test'];
+    const options = { http: { caFile }, endpoints: Object.fromEntries(origins.map((origin) => [origin, checker.origin])) };
+    const ghe = view('github', GHES);
+    const bbdc = view('bitbucket-dc', 'https://bitbucket.example.test');
+    const lab = view('gitlab', GITLAB);
+    const azure = view('azure-devops', ADO);
+    try {
+      name = 'x'.repeat(200);
+      for (const entry of [ghe, bbdc, lab]) expect((await checkPat(entry, null, 'a-token', options)).account, entry.kind).toBe(name);
+      expect((await checkPat(azure, 'contoso', 'a-token', options)).account).toBe(name);
+      for (const odd of bad) {
+        name = odd;
+        for (const entry of headerSafe(odd) ? [ghe, bbdc] : [ghe]) {
+          await expect(checkPat(entry, null, 'a-token', options), `${entry.kind} ${JSON.stringify(odd)}`).rejects.toMatchObject({
+            code: 'unreachable',
+            detail: { host: entry.host, providerCode: 'account-name' },
+            message: expect.stringMatching(/account name Paddock cannot keep .* so the token was not kept/),
+          });
+        }
+        expect(await checkPat(lab, null, 'a-token', options), JSON.stringify(odd)).toMatchObject({ account: null, scopes: ['write_repository', 'read_user'] });
+        // Not anonymous (it has a display name): the token passes, without a name.
+        expect(await checkPat(azure, 'contoso', 'a-token', options), JSON.stringify(odd)).toEqual({ account: null, scopes: [], expiresAt: null });
+      }
+    } finally {
+      await checker.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -6,6 +6,7 @@ import { rewriteEndpoint } from '../providers/endpoints';
 import { probe, type HttpAnswer, type HttpClientOptions } from '../providers/http';
 import { gitHubRestricted, oauthPolicyBlocked, type OAuthErrorContext } from './errors';
 import { httpClient, networkError } from './exchange';
+import { ACCOUNT_NAME_MAX, accountNameOf } from '../tokens';
 
 // The OAuth token check (the catalogue's tokenCheck.oauth; PRODUCT A1):
 // who the token belongs to and, where the provider reports it, which scopes
@@ -24,12 +25,20 @@ export interface OAuthIdentity {
   scopes: string[] | null;
 }
 
-const gitHubUserSchema = z.looseObject({ login: z.string().min(1).max(200) });
+// Account names (accountNameSchema: at most 200 characters, no control or
+// format characters). Where the check's answer must name the user — GitHub's
+// login, GitLab's username, Bitbucket DC's X-AUSERNAME — a name Paddock cannot
+// keep refuses the connection (unusableAccount): a real provider never sends
+// one, and the name is the token's identity (tokenIdOf). Where the name is
+// optional — Bitbucket Cloud's, Azure DevOps' profile, the ID token's claims —
+// such a name is read as not reported, and the next one (or none) is used.
+const gitHubUserSchema = z.looseObject({ login: z.string().min(1) });
 const gitLabInfoSchema = z.looseObject({ scope: z.union([z.array(z.string().max(200)).max(100), z.string().max(4000)]) });
-const gitLabUserSchema = z.looseObject({ username: z.string().min(1).max(200) });
-const bitbucketUserSchema = z.looseObject({ username: z.string().min(1).max(200).optional(), display_name: z.string().max(200).optional() });
-const profileSchema = z.looseObject({ emailAddress: z.string().max(200).optional(), displayName: z.string().max(200).optional(), publicAlias: z.string().max(200).optional() });
-const idTokenClaimsSchema = z.looseObject({ preferred_username: z.string().max(200).optional(), email: z.string().max(200).optional(), name: z.string().max(200).optional() });
+const gitLabUserSchema = z.looseObject({ username: z.string().min(1) });
+const optionalName = z.unknown().optional().transform(accountNameOf);
+const bitbucketUserSchema = z.looseObject({ username: optionalName, display_name: optionalName });
+const profileSchema = z.looseObject({ emailAddress: optionalName, displayName: optionalName, publicAlias: optionalName });
+const idTokenClaimsSchema = z.looseObject({ preferred_username: optionalName, email: optionalName, name: optionalName });
 
 /** The claims of an Entra ID token (read only, not verified: it came straight from the token endpoint over TLS). */
 export function idTokenAccount(idToken: string | null): string | null {
@@ -37,10 +46,21 @@ export function idTokenAccount(idToken: string | null): string | null {
   if (!payload) return null;
   try {
     const claims = idTokenClaimsSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-    return claims.success ? (claims.data.preferred_username ?? claims.data.email ?? claims.data.name ?? null) : null;
+    return claims.success ? (claims.data.preferred_username ?? claims.data.email ?? claims.data.name) : null;
   } catch {
     return null;
   }
+}
+
+/** A required account name (the check's proof of whom the token is for) that Paddock cannot keep. */
+function unusableAccount(entry: ProviderView, organization: string | null): PaddockError {
+  const name = catalogueEntry(entry.kind).displayName;
+  return new PaddockError(
+    'unreachable',
+    `${name} at ${entry.host} reported an account name Paddock cannot keep (longer than ${ACCOUNT_NAME_MAX} characters, or with control characters), so the connection was not kept. Try again later; if it keeps happening, the runner’s admin checks that ${entry.host} is the provider’s own address, not a proxy’s.`,
+    undefined,
+    { host: entry.host, ...(organization ? { organization } : {}), providerCode: 'account-name' },
+  );
 }
 
 const splitScopes = (value: string) => value.split(/[\s,]+/).map((s) => s.trim()).filter((s) => s !== '');
@@ -112,6 +132,10 @@ export async function checkOAuthToken(entry: ProviderView, organization: string 
     return outcome;
   };
   const unreadable = () => new PaddockError('unreachable', `${rules.displayName} at ${entry.host} gave an answer the token check cannot read. Try again later.`, undefined, { host: entry.host });
+  const required = (account: string): string => {
+    if (accountNameOf(account) === null) throw unusableAccount(entry, organization);
+    return account;
+  };
   try {
     switch (entry.kind) {
       case 'github': {
@@ -119,14 +143,14 @@ export async function checkOAuthToken(entry: ProviderView, organization: string 
         const user = gitHubUserSchema.safeParse(answer.json);
         if (!user.success) throw unreadable();
         const header = answer.header('x-oauth-scopes');
-        return { account: user.data.login, scopes: header === null ? null : splitScopes(header) };
+        return { account: required(user.data.login), scopes: header === null ? null : splitScopes(header) };
       }
       case 'gitlab': {
         const info = gitLabInfoSchema.safeParse((await get(url(check.url))).json);
         if (!info.success) throw unreadable();
         const user = gitLabUserSchema.safeParse((await get(url('{apiBase}/user'))).json);
         if (!user.success) throw unreadable();
-        return { account: user.data.username, scopes: typeof info.data.scope === 'string' ? splitScopes(info.data.scope) : info.data.scope };
+        return { account: required(user.data.username), scopes: typeof info.data.scope === 'string' ? splitScopes(info.data.scope) : info.data.scope };
       }
       case 'bitbucket-cloud': {
         const answer = await get(url(check.url));
@@ -139,12 +163,12 @@ export async function checkOAuthToken(entry: ProviderView, organization: string 
         const answer = await get(url(check.url));
         const user = answer.header('x-ausername');
         if (!user) throw new PaddockError('reconnect-needed', `${rules.displayName} answered as for an anonymous user: it did not take the token. Connect again.`, undefined, { host: entry.host, providerCode: '401' });
-        return { account: user, scopes: null };
+        return { account: required(user), scopes: null };
       }
       case 'azure-devops': {
         const profile = profileSchema.safeParse((await get(url(check.url))).json);
         if (!profile.success) throw unreadable();
-        return { account: profile.data.emailAddress || profile.data.displayName || null, scopes: null };
+        return { account: profile.data.emailAddress ?? profile.data.displayName, scopes: null };
       }
       case 'azure-devops-server':
         throw unreadable();

@@ -167,6 +167,10 @@ describe('token answers', () => {
   it('reads the account from an Entra ID token’s claims', () => {
     const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
     expect(idTokenAccount(jwt({ preferred_username: 'sam@example.test', name: 'Sam' }))).toBe('sam@example.test');
+    // A name Paddock cannot keep (over 200 characters, control or format characters) is read as not reported: the next claim.
+    expect(idTokenAccount(jwt({ preferred_username: 'x'.repeat(201), email: 'sam@example.test' }))).toBe('sam@example.test');
+    expect(idTokenAccount(jwt({ preferred_username: 'sam\u202e', email: 'sam\u0000', name: 'Sam' }))).toBe('Sam');
+    expect(idTokenAccount(jwt({ preferred_username: 42, name: 'sam\u2028' }))).toBeNull();
     expect(idTokenAccount('not-a-jwt')).toBeNull();
     expect(idTokenAccount(null)).toBeNull();
   });
