@@ -1,4 +1,5 @@
 export * from './base';
+export * from './environments';
 export * from './jobs';
 export * from './oauth';
 export * from './routes';

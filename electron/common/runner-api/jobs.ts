@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorDataSchema } from '../errors';
 import { providerValidationSchema, validationCheckSchema } from '../provider-config';
+import { environmentCloneProgressSchema, environmentViewSchema } from './environments';
 import { oauthConnectProgressSchema, oauthConnectStartSchema } from './oauth';
 import { tokenIdSchema, tokenViewSchema } from './tokens';
 
@@ -32,6 +33,8 @@ export type JobKind = JobStart['kind'];
 export const jobProgressSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('provider-check'), group: z.enum(['host', 'oauth', 'pat']), check: validationCheckSchema }).strict(),
   oauthConnectProgressSchema,
+  /** A clone's phase and figures (started with the environment: `POST /v1/environments`, not here). */
+  environmentCloneProgressSchema,
 ]);
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 
@@ -39,6 +42,7 @@ export const jobResultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('provider-check'), validation: providerValidationSchema }).strict(),
   z.object({ kind: z.literal('oauth-connect'), token: tokenViewSchema }).strict(),
   z.object({ kind: z.literal('token-check'), token: tokenViewSchema, refreshed: z.boolean() }).strict(),
+  z.object({ kind: z.literal('environment-clone'), environment: environmentViewSchema }).strict(),
 ]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
