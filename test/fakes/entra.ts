@@ -27,7 +27,10 @@ import type { SimulatedUser, SimulatorResponse, Simulator } from './simulator';
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The failures failOAuth switches on (README.md, "OAuth": where each is answered). */
-export type EntraOAuthFailure = 'consent-required' | 'guest-account' | 'invalid-scope' | 'redirect-mismatch' | 'refresh-expired';
+export type EntraOAuthFailure = 'consent-required' | 'guest-account' | 'invalid-scope' | 'redirect-mismatch' | 'refresh-expired' | 'other-tenant';
+
+/** The tenant of the ID token the 'other-tenant' failure issues (a directory the simulator does not otherwise know). */
+export const OTHER_ENTRA_TENANT = 'b0b0b0b0-1c1c-4d2d-8e3e-4f4f4f4f4f4f';
 
 export interface EntraSimulatorOptions {
   /** Tenant ids (GUIDs) that exist; "organizations" and "common" always do. */
@@ -36,6 +39,8 @@ export interface EntraSimulatorOptions {
   readonly clients?: readonly OAuthClientRegistration[];
   /** The person who signs in on the authorize page (named in the ID token). */
   readonly user?: SimulatedUser;
+  /** The user's home tenant: the ID token's `tid` on /organizations and /common (default: the first of `tenants`). */
+  readonly userTenant?: string;
   /** Answer for these tenants with a document whose issuer names another tenant (a wrong answer validation must catch). */
   readonly wrongIssuerFor?: readonly string[];
 }
@@ -185,9 +190,14 @@ export async function startEntraSimulator(options: EntraSimulatorOptions): Promi
     return oauth.consentPage('Microsoft', pending);
   };
 
+  const userTenant = (options.userTenant ?? options.tenants[0] ?? OTHER_ENTRA_TENANT).toLowerCase();
   const issue = (client: OAuthClientRegistration, scopes: readonly string[], tenant: string): SimulatorResponse => {
     const tokens = oauth.issue({ clientId: client.clientId, scopes, extra: { tenant } }, { lifetimeSeconds: 3600, refresh: scopes.includes('offline_access'), tokenPrefix: 'eyJ0eXAiOiJKV1Qi.sim_' });
-    const homeTenant = client.tenant ?? tenant;
+    // As Entra's v2 ID tokens: `tid` the tenant the user signed in to (the path's; a member's home tenant on
+    // /organizations and /common), `iss` that tenant's issuer (this simulator's origin stands for
+    // login.microsoftonline.com, as in its OpenID configuration), `aud` the app's client id. The
+    // 'other-tenant' failure names another directory, as an answer the runner must not trust would.
+    const signedInTenant = oauth.failure() === 'other-tenant' ? OTHER_ENTRA_TENANT : guidPattern.test(tenant) ? tenant : userTenant;
     return {
       status: 200,
       headers: { 'Cache-Control': 'no-store' },
@@ -199,7 +209,7 @@ export async function startEntraSimulator(options: EntraSimulatorOptions): Promi
         access_token: tokens.accessToken,
         ...(tokens.refreshToken === null ? {} : { refresh_token: tokens.refreshToken }),
         ...(scopes.includes('openid')
-          ? { id_token: fakeIdToken({ aud: client.clientId, iss: `${origin}/${homeTenant}/v2.0`, tid: homeTenant, name: user.displayName, preferred_username: user.email, oid: '6a1f7c9e-2b4d-4e8f-9a0b-1c2d3e4f5a6b' }) }
+          ? { id_token: fakeIdToken({ aud: client.clientId, iss: `${origin}/${signedInTenant}/v2.0`, tid: signedInTenant, name: user.displayName, preferred_username: user.email, oid: '6a1f7c9e-2b4d-4e8f-9a0b-1c2d3e4f5a6b' }) }
           : {}),
       },
     };

@@ -6,6 +6,7 @@
 // sentence with the setting to change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret, type ProviderInput } from '../../electron/common/provider-config';
+import { OTHER_ENTRA_TENANT } from '../fakes/entra';
 import type { AuthorizeOutcome } from '../fakes/oauth';
 import { SIMULATED_OAUTH, SIMULATED_TENANT, SIMULATED_USER, startProviderSimulators, type ProviderSimulators } from '../helpers/provider-simulators';
 import { registerWorkstation, runnerCall, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
@@ -268,6 +269,19 @@ describe('refusals, each a sentence with what to do', () => {
       expect(error.message).toMatch(/personal Microsoft account/);
       expect(error.message).toContain('provide a personal access token instead');
       expect(error.message).not.toMatch(/declined/);
+    } finally {
+      sims.oauth.entra.failOAuth(null);
+    }
+  });
+
+  it('an Entra sign-in whose ID token names another tenant than the organization’s: policy-blocked naming both, nothing stored', async () => {
+    sims.oauth.entra.failOAuth('other-tenant');
+    try {
+      const error = await refused(ADO, CUSTOM, entra, 'contoso');
+      expect(error).toMatchObject({ code: 'policy-blocked', detail: { host: ADO, organization: 'contoso', providerCode: 'tenant-mismatch' } });
+      expect(error.message).toMatch(new RegExp(`^You signed in with an account of another Microsoft Entra tenant \\(${OTHER_ENTRA_TENANT}\\) than contoso’s \\(${SIMULATED_TENANT}\\), so nothing was connected\\. Sign in with your contoso work account`));
+      expect(error.message).toContain('Or provide a personal access token instead');
+      expect(((await runnerCall(runner, bob.apiToken, 'GET', '/v1/tokens')).body.tokens as { host: string }[]).filter((t) => t.host === ADO)).toEqual([]);
     } finally {
       sims.oauth.entra.failOAuth(null);
     }

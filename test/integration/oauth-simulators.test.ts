@@ -10,7 +10,7 @@ import { startBitbucketCloudSimulator } from '../fakes/bitbucket-cloud';
 import type { BitbucketCloudSimulator } from '../fakes/bitbucket-cloud';
 import { startBitbucketDcSimulator } from '../fakes/bitbucket-dc';
 import type { BitbucketDcSimulator } from '../fakes/bitbucket-dc';
-import { startEntraSimulator } from '../fakes/entra';
+import { OTHER_ENTRA_TENANT, startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator } from '../fakes/github';
 import type { GitHubSimulator } from '../fakes/github';
 import { startGitLabSimulator } from '../fakes/gitlab';
@@ -160,6 +160,14 @@ describe('Entra ID (Azure DevOps)', () => {
       ...extra,
     });
 
+  it('other-tenant: the ID token names another directory (tid and iss), for a client that must check the tenant', async () => {
+    entra.failOAuth('other-tenant');
+    const { verifier, challenge } = pkce();
+    const tokens = json(await redeem(await codeFor(challenge), verifier));
+    const claims = JSON.parse(Buffer.from(String(tokens.id_token).split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims).toMatchObject({ aud: publicApp.clientId, tid: OTHER_ENTRA_TENANT, iss: `${entra.origin}/${OTHER_ENTRA_TENANT}/v2.0` });
+  });
+
   it('shows a consent page naming the app and the scopes, with Authorize and Deny buttons', async () => {
     const page = await call(authorizeUrl({}, pkce().challenge), entra.ca);
     expect(page.status).toBe(200);
@@ -182,7 +190,8 @@ describe('Entra ID (Azure DevOps)', () => {
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope });
     expect(typeof tokens.refresh_token).toBe('string'); // offline_access
     const claims = JSON.parse(Buffer.from(String(tokens.id_token).split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    expect(claims).toMatchObject({ aud: publicApp.clientId, tid: tenant, name: 'Sam Example', preferred_username: 'sam@example.test' });
+    expect(claims).toMatchObject({ aud: publicApp.clientId, tid: tenant, iss: `${entra.origin}/${tenant}/v2.0`, name: 'Sam Example', preferred_username: 'sam@example.test' });
+    expect(claims.iss).toBe(entra.openidConfiguration(tenant).issuer);
 
     const bearer = { Authorization: `Bearer ${String(tokens.access_token)}` };
     const connection = await call(`${ado.origin}/contoso/_apis/connectionData`, ado.ca, { headers: bearer });

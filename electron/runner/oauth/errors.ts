@@ -124,6 +124,41 @@ function guestAccount(context: OAuthErrorContext, providerCode: string): Paddock
   );
 }
 
+/**
+ * The ID token names another Entra tenant than the one the sign-in was for
+ * (the organization's, else the entry's): the runner's own check, as the
+ * guest refusal (AADSTS50020) reads.
+ */
+export function otherEntraTenant(context: OAuthErrorContext, signedIn: string, expected: string): PaddockError {
+  const hint = oauthHint(context.entry, ['AADSTS50020']);
+  const place = hint?.where ?? 'the tenant’s Microsoft Entra admin center';
+  const whose = context.organization ? `${context.organization}’s` : 'the one this runner uses for Azure DevOps';
+  const account = context.organization ? `your ${context.organization} work account` : 'a work account of that tenant';
+  return new PaddockError(
+    'policy-blocked',
+    `You signed in with an account of another Microsoft Entra tenant (${signedIn}) than ${whose} (${expected}), so nothing was connected. Sign in with ${account}, or ask a tenant administrator to invite yours as an external user (${place}).${offerPat(context.entry)}`,
+    undefined,
+    detailOf(context, 'tenant-mismatch', { setting: hint?.setting ? `${place} (${hint.setting})` : place }),
+  );
+}
+
+/** The ID token is not one Entra issued for this app and tenant: its audience, issuer or tenant do not fit (or it cannot be read). */
+export function idTokenRefused(context: OAuthErrorContext, claim: 'aud' | 'iss' | 'tid'): PaddockError {
+  const clientId = context.entry.oauth.clientId ?? '';
+  const why =
+    claim === 'aud'
+      ? `it is for another app than this runner’s (Client ID ${clientId})`
+      : claim === 'iss'
+        ? 'it names another issuer than its tenant’s on Microsoft Entra ID'
+        : 'it names no tenant Paddock can read';
+  return new PaddockError(
+    'policy-blocked',
+    `Microsoft Entra ID answered with a sign-in Paddock cannot trust (${why}), so nothing was connected. Try connecting again; if it keeps failing, the runner’s admin checks the Client ID and tenant of ${context.entry.host} and that sign-ins reach login.microsoftonline.com directly.${offerPat(context.entry)}`,
+    undefined,
+    detailOf(context, `id-token-${claim}`, claim === 'aud' ? { setting: 'Client ID' } : {}),
+  );
+}
+
 /** invalid_scope: on Azure DevOps the OAuth-access policy, or scopes differing from the registration. */
 function invalidScope(context: OAuthErrorContext, providerCode: string): PaddockError {
   const name = displayName(context.entry);

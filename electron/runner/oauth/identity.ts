@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { PaddockError } from '../../common/errors';
 import type { ProviderView } from '../../common/provider-config';
-import { catalogueEntry, expandUrl, hostValues, oauthScopes } from '../../common/providers';
+import { catalogueEntry, entraAuthority, expandUrl, hostValues, isGuid, oauthScopes } from '../../common/providers';
 import { rewriteEndpoint } from '../providers/endpoints';
 import { probe, type HttpAnswer, type HttpClientOptions } from '../providers/http';
-import { gitHubRestricted, oauthPolicyBlocked, type OAuthErrorContext } from './errors';
-import { httpClient, networkError } from './exchange';
+import { gitHubRestricted, idTokenRefused, oauthPolicyBlocked, otherEntraTenant, type OAuthErrorContext } from './errors';
+import { entraTenantFor, httpClient, networkError } from './exchange';
 import { ACCOUNT_NAME_MAX, accountNameOf } from '../tokens';
 
 // The OAuth token check (the catalogue's tokenCheck.oauth; PRODUCT A1):
@@ -40,16 +40,55 @@ const bitbucketUserSchema = z.looseObject({ username: optionalName, display_name
 const profileSchema = z.looseObject({ emailAddress: optionalName, displayName: optionalName, publicAlias: optionalName });
 const idTokenClaimsSchema = z.looseObject({ preferred_username: optionalName, email: optionalName, name: optionalName });
 
-/** The claims of an Entra ID token (read only, not verified: it came straight from the token endpoint over TLS). */
-export function idTokenAccount(idToken: string | null): string | null {
+/** The payload of an Entra ID token (read, not verified: it came straight from the token endpoint over TLS); null when it is no JWT. */
+function idTokenPayload(idToken: string | null): unknown {
   const payload = idToken?.split('.')[1];
   if (!payload) return null;
   try {
-    const claims = idTokenClaimsSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-    return claims.success ? (claims.data.preferred_username ?? claims.data.email ?? claims.data.name) : null;
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
   } catch {
     return null;
   }
+}
+
+/** The account an Entra ID token names (preferred_username, else email, else name). */
+export function idTokenAccount(idToken: string | null): string | null {
+  const claims = idTokenClaimsSchema.safeParse(idTokenPayload(idToken));
+  return claims.success ? (claims.data.preferred_username ?? claims.data.email ?? claims.data.name) : null;
+}
+
+const idTokenTenantSchema = z.looseObject({ aud: z.unknown().optional(), iss: z.unknown().optional(), tid: z.unknown().optional() });
+
+/**
+ * Checks that an Entra ID token (Azure DevOps; the catalogue asks for
+ * `openid`, so Entra returns one) was issued for this app and tenant:
+ * `aud` the entry's Client ID, `tid` a tenant ID — the sign-in's own tenant
+ * when that is known (the organization's, else the entry's: entraTenantFor),
+ * compared without case — and `iss` that tenant's v2.0 issuer
+ * (https://login.microsoftonline.com/{tid}/v2.0, moved like the endpoints
+ * under test). Throws policy-blocked naming both tenants, before anything is
+ * stored. The signature is not checked: the token came straight from the
+ * token endpoint over TLS; this guards against an answer for another
+ * directory (a proxy, a wrong authority), not against Entra itself.
+ *
+ * Without an ID token there is nothing to read: the authority is then the
+ * tenant's own (or "organizations"), so Entra signs in only that tenant's
+ * members and guests (AADSTS50020 otherwise), and the Profile API check that
+ * follows proves the token works for Azure DevOps.
+ */
+export function checkEntraIdToken(entry: ProviderView, organization: string | null, idToken: string | null, endpoints: Readonly<Record<string, string>> = {}): void {
+  if (entry.kind !== 'azure-devops' || idToken === null) return;
+  const context: OAuthErrorContext = { entry, organization, redirectUri: null };
+  const claims = idTokenTenantSchema.safeParse(idTokenPayload(idToken));
+  if (!claims.success) throw idTokenRefused(context, 'tid');
+  const { aud, iss, tid } = claims.data;
+  if (typeof aud !== 'string' || aud.toLowerCase() !== (entry.oauth.clientId ?? '').toLowerCase()) throw idTokenRefused(context, 'aud');
+  if (typeof tid !== 'string' || !isGuid(tid)) throw idTokenRefused(context, 'tid');
+  const signedIn = tid.toLowerCase();
+  const expected = entraTenantFor(entry, organization);
+  if (isGuid(expected) && signedIn !== expected) throw otherEntraTenant(context, signedIn, expected);
+  const issuer = `${rewriteEndpoint(entraAuthority, endpoints)}/${signedIn}/v2.0`;
+  if (typeof iss !== 'string' || iss.toLowerCase() !== issuer.toLowerCase()) throw idTokenRefused(context, 'iss');
 }
 
 /** A required account name (the check's proof of whom the token is for) that Paddock cannot keep. */

@@ -8,7 +8,7 @@ import { tokenView, type TokenStore } from '../tokens';
 import { acceptedRedirect, authorizeUrl, newPkce, newState, stateKey, usesPkce } from './attempts';
 import { declined, oauthErrorCode, oauthRefusal, offerPat, type OAuthErrorContext } from './errors';
 import { exchangeCode, type CodeExchange, type ExchangeDeps, type GrantedToken } from './exchange';
-import { checkOAuthToken, idTokenAccount, missingOAuthScopes, missingScopesError, type OAuthCheckOptions, type OAuthIdentity } from './identity';
+import { checkEntraIdToken, checkOAuthToken, idTokenAccount, missingOAuthScopes, missingScopesError, type OAuthCheckOptions, type OAuthIdentity } from './identity';
 import type { OAuthService } from './index';
 
 // The runner's OAuth attempts (issue 9 points 1–2). Each attempt is an
@@ -192,6 +192,8 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
           { clientSecret: secret, ...(deps.http ? { http: deps.http } : {}), ...(deps.endpoints ? { endpoints: deps.endpoints } : {}), signal: context.signal, now },
         );
         context.progress({ kind: 'oauth-connect', step: 'checking' });
+        // Entra: the ID token must be this app's and the sign-in's tenant's, before the token goes anywhere.
+        checkEntraIdToken(entry, organization, granted.idToken, deps.endpoints);
         const identity = await check(entry, organization, granted.token, { ...(deps.http ? { http: deps.http } : {}), ...(deps.endpoints ? { endpoints: deps.endpoints } : {}), signal: context.signal });
         const scopes = identity.scopes ?? granted.scopes;
         if (scopes !== null) {

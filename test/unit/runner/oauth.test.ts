@@ -8,7 +8,7 @@ import { pkceChallenge as simulatorChallenge } from '../../fakes/oauth';
 import { acceptedRedirect, authorizeUrl, newPkce, newState, pkceChallengeOf, stateKey } from '../../../electron/runner/oauth/attempts';
 import { gitHubRestricted, oauthErrorCode, oauthPolicyBlocked, oauthRefusal, type OAuthErrorContext } from '../../../electron/runner/oauth/errors';
 import { entraTenantFor, scopeList, type GrantedToken } from '../../../electron/runner/oauth/exchange';
-import { idTokenAccount, missingOAuthScopes } from '../../../electron/runner/oauth/identity';
+import { checkEntraIdToken, idTokenAccount, missingOAuthScopes } from '../../../electron/runner/oauth/identity';
 import { createOAuthService, type OAuthServiceDeps } from '../../../electron/runner/oauth/service';
 import type { StoredToken, TokenStore } from '../../../electron/runner/tokens';
 
@@ -173,6 +173,49 @@ describe('token answers', () => {
     expect(idTokenAccount(jwt({ preferred_username: 42, name: 'sam\u2028' }))).toBeNull();
     expect(idTokenAccount('not-a-jwt')).toBeNull();
     expect(idTokenAccount(null)).toBeNull();
+  });
+
+  it('checks an Entra ID token’s aud, tid (the sign-in’s tenant, when known, in any case) and iss before anything is kept', () => {
+    const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+    const token = (tid: string, more: object = {}) => jwt({ aud: 'ado-client', tid, iss: `https://login.microsoftonline.com/${tid}/v2.0`, preferred_username: 'sam@contoso.test', ...more });
+    // contoso's own tenant; fabrikam's is unknown, so the entry's (OTHER_TENANT) signs in.
+    expect(() => checkEntraIdToken(ado, 'contoso', token(TENANT))).not.toThrow();
+    expect(() => checkEntraIdToken(ado, 'contoso', token(TENANT.toUpperCase(), { aud: 'ADO-CLIENT' }))).not.toThrow();
+    expect(() => checkEntraIdToken(ado, 'fabrikam', token(OTHER_TENANT))).not.toThrow();
+    // Moved onto a simulator under test, as the endpoints are.
+    expect(() => checkEntraIdToken(ado, 'contoso', token(TENANT, { iss: `https://127.0.0.1:9999/${TENANT}/v2.0` }), { 'https://login.microsoftonline.com': 'https://127.0.0.1:9999' })).not.toThrow();
+
+    let refused: unknown;
+    try {
+      checkEntraIdToken(ado, 'contoso', token(OTHER_TENANT));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'policy-blocked', detail: { host: ado.host, organization: 'contoso', providerCode: 'tenant-mismatch' } });
+    expect((refused as Error).message).toBe(
+      `You signed in with an account of another Microsoft Entra tenant (${OTHER_TENANT}) than contoso’s (${TENANT}), so nothing was connected. Sign in with your contoso work account, or ask a tenant administrator to invite yours as an external user (Microsoft Entra admin center → Users → Invite external user). Or provide a personal access token instead.`,
+    );
+    expect(() => checkEntraIdToken(ado, 'fabrikam', token(TENANT))).toThrow(expect.objectContaining({ detail: expect.objectContaining({ providerCode: 'tenant-mismatch' }) }));
+
+    for (const [claims, code] of [
+      [{ aud: 'another-app' }, 'id-token-aud'],
+      [{ aud: undefined }, 'id-token-aud'],
+      [{ iss: `https://sts.windows.net/${TENANT}/` }, 'id-token-iss'],
+      [{ iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0` }, 'id-token-iss'],
+      [{ iss: undefined }, 'id-token-iss'],
+      [{ tid: 'contoso.onmicrosoft.com' }, 'id-token-tid'],
+      [{ tid: 42 }, 'id-token-tid'],
+    ] as const) {
+      expect(() => checkEntraIdToken(ado, 'contoso', token(TENANT, claims)), JSON.stringify(claims)).toThrow(expect.objectContaining({ code: 'policy-blocked', detail: expect.objectContaining({ providerCode: code }) }));
+    }
+    expect(() => checkEntraIdToken(ado, 'contoso', 'not-a-jwt')).toThrow(expect.objectContaining({ detail: expect.objectContaining({ providerCode: 'id-token-tid' }) }));
+    // On /organizations (no tenant known) any tenant may sign in, but aud and iss must still fit it.
+    const open = { ...ado, organizations: [{ name: 'contoso', tenant: 'organizations', tenantOrigin: 'default' as const }], oauth: { ...ado.oauth, tenant: null } };
+    expect(() => checkEntraIdToken(open, 'contoso', token(OTHER_TENANT))).not.toThrow();
+    expect(() => checkEntraIdToken(open, 'contoso', token(OTHER_TENANT, { iss: `https://login.microsoftonline.com/${TENANT}/v2.0` }))).toThrow(expect.objectContaining({ detail: expect.objectContaining({ providerCode: 'id-token-iss' }) }));
+    // Without an ID token there is nothing to read (see checkEntraIdToken); other providers have none.
+    expect(() => checkEntraIdToken(ado, 'contoso', null)).not.toThrow();
+    expect(() => checkEntraIdToken(gitlab, null, token(OTHER_TENANT))).not.toThrow();
   });
 
   it('names the scopes a token lacks; Azure DevOps compares without the resource and ignores OpenID scopes', () => {
@@ -395,6 +438,29 @@ describe('createOAuthService', () => {
     expect(refused).toMatchObject({ detail: { providerCode: 'unknown_error' } });
     expect(refused!.message).not.toContain('\u001b');
     expect(JSON.stringify(logs)).not.toContain('evil.test');
+  });
+
+  it('refuses an Entra sign-in whose ID token names another tenant than the organization’s, and stores nothing', async () => {
+    const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+    const idToken = jwt({ aud: 'ado-client', tid: OTHER_TENANT, iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0` });
+    let checked = 0;
+    const { oauth } = service({
+      exchange: async () => ({ ...granted, idToken }),
+      check: async () => {
+        checked++;
+        return { account: 'sam', scopes: null };
+      },
+    });
+    const j = job();
+    const before = stored.length;
+    const running = oauth.begin(start(ado.host, 'paddock://oauth/callback', 'contoso'), 'alice', j.context);
+    const { state } = await j.authorize();
+    oauth.callback(code(state), 'alice');
+    await expect(running).rejects.toMatchObject({ code: 'policy-blocked', detail: { organization: 'contoso', providerCode: 'tenant-mismatch' } });
+    expect(stored.length).toBe(before);
+    // The token never went to Azure DevOps' check.
+    expect(checked).toBe(0);
+    expect(JSON.stringify(logs)).not.toContain(idToken);
   });
 
   it('refuses a token that lacks a scope it asked for, naming it, and stores nothing', async () => {
