@@ -73,6 +73,12 @@ export const SWEEP_INTERVAL_MS = 60 * 1000;
 export const REFRESH_TIMEOUT_MS = 15_000;
 /** One token check (a job) may take this long per request. */
 export const TOKEN_CHECK_TIMEOUT_MS = 15_000;
+/**
+ * How long stop() waits for refreshes in flight: as long as one may take.
+ * A provider that rotates refresh tokens (GitLab, Bitbucket DC) has spent the
+ * old one once it answers, so an aborted refresh would lose the new pair.
+ */
+export const STOP_WAIT_MS = REFRESH_TIMEOUT_MS;
 
 const where = (host: string, organization: string | null) => (organization ? `the organization ${organization} on ${host}` : host);
 
@@ -118,8 +124,8 @@ function raced<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise
 export class TokenService {
   /** One refresh in flight per token: a rotating refresh token must never be redeemed twice. */
   readonly #refreshing = new Map<string, Promise<StoredToken>>();
-  /** Aborts refreshes still running when the runner stops. */
-  readonly #stopping = new AbortController();
+  /** Set by stop(): no sweep and no new refresh starts; those in flight finish (and are stored). */
+  #stopped = false;
   /** The access token each token got from a refresh after a refusal: refused again, it is rejected, not refreshed again. */
   readonly #refreshedOnRefusal = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
@@ -166,6 +172,7 @@ export class TokenService {
     const key = keyOf(clientId, id);
     const running = this.#refreshing.get(key);
     if (running) return running;
+    if (this.#stopped) return Promise.reject(new PaddockError('cancelled', 'The runner is stopping, so the token was not renewed. Try again once it runs.'));
     const work = (async () => {
       const stored = this.options.tokens.get(clientId, id);
       if (!stored) throw new PaddockError('not-found', 'This token no longer exists on the runner.');
@@ -176,9 +183,10 @@ export class TokenService {
       const log = { host: stored.host, organization: stored.organization, tokenId: id, reason };
       let refreshed: RefreshedToken;
       try {
+        // Only its own timeout ends a refresh: not its caller, not stop() (a rotated refresh token must be stored).
         refreshed = await this.options.refresh(entry, stored, {
           clientSecret: this.options.clientSecret(entry.host),
-          signal: AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(REFRESH_TIMEOUT_MS)]),
+          signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS),
         });
       } catch (error) {
         if (error instanceof PaddockError && error.code === 'reconnect-needed') {
@@ -373,7 +381,7 @@ export class TokenService {
     const counts = { refreshed: 0, rejected: 0, failed: 0 };
     for (const clientId of this.options.tokens.clients()) {
       for (const stored of this.options.tokens.stored(clientId)) {
-        if (this.#stopping.signal.aborted) return counts;
+        if (this.#stopped) return counts;
         if (stored.rejected || !refreshable(stored) || !expiresWithin(stored, SWEEP_REFRESH_WITHIN_MS, this.#now())) continue;
         if (!this.options.providers().some((p) => p.host === stored.host)) continue;
         try {
@@ -390,18 +398,33 @@ export class TokenService {
 
   /** Starts the background refresh (every sweepIntervalMs; it does not keep the process alive). */
   start(): void {
-    if (this.#timer || this.#stopping.signal.aborted) return;
+    if (this.#timer || this.#stopped) return;
     this.#timer = setInterval(() => {
       this.sweep().catch((error: unknown) => this.options.logger.error('token sweep failed', { error }));
     }, this.options.sweepIntervalMs ?? SWEEP_INTERVAL_MS);
     this.#timer.unref();
   }
 
-  /** Stops the background refresh and aborts refreshes still running; resolves when the sweep has ended. */
+  /**
+   * Stops the background refresh and starts no new refresh; resolves once
+   * the refreshes in flight and the sweep have ended — each is stored as it
+   * ends — or after STOP_WAIT_MS, whichever is first. Refreshes are not
+   * aborted: the provider may already have rotated the refresh token.
+   */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    this.#stopping.abort();
-    await this.#sweep?.catch(() => undefined);
+    this.#stopped = true;
+    const inFlight = [...this.#refreshing.values(), ...(this.#sweep ? [this.#sweep] : [])];
+    if (inFlight.length === 0) return;
+    const refreshes = this.#refreshing.size;
+    if (refreshes > 0) this.options.logger.info('waiting for token refreshes before stopping', { refreshes });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([
+      Promise.allSettled(inFlight).then(() => 'ended' as const),
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (waited === 'timeout') this.options.logger.warn('token refreshes still running when the runner stopped', { refreshes: this.#refreshing.size });
   }
 }

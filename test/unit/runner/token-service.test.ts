@@ -7,6 +7,7 @@ import type { ProviderView } from '../../../electron/common/provider-config';
 import type { RunnerLogger } from '../../../electron/runner/logger';
 import type { PatIdentity } from '../../../electron/runner/pat';
 import {
+  STOP_WAIT_MS,
   TokenService,
   type OAuthRefresher,
   type OAuthTokenChecker,
@@ -428,6 +429,56 @@ describe('the background sweep', () => {
     first.resolve({ token: 'access-9', refreshToken: null, expiresAt: minutes(65), scopes: [] });
     expect(await sweeping).toEqual({ refreshed: 2, rejected: 0, failed: 0 });
     expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
+  it('on stop, waits for a refresh in flight instead of aborting it: the rotated pair is stored, then nothing new starts', async () => {
+    const id = tokenIdOf(store.put('c_alice', oauthToken({ expiresAt: minutes(5) })));
+    const answer = deferred<RefreshedToken>();
+    let signal: AbortSignal | undefined;
+    refresh.mockImplementationOnce((_entry, _stored, deps) => {
+      signal = deps.signal;
+      // As the HTTP client does: an aborted request never delivers the provider's answer.
+      signal?.addEventListener('abort', () => answer.reject(new PaddockError('cancelled', 'Aborted.')));
+      return answer.promise;
+    });
+    const sweeping = service.sweep();
+    await vi.waitFor(() => expect(refresh).toHaveBeenCalledOnce());
+    let stopped = false;
+    const stopping = service.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The provider has processed the refresh (GitLab rotated the refresh token): its answer arrives after stop().
+    expect(stopped).toBe(false);
+    expect(signal?.aborted).toBe(false);
+    answer.resolve({ token: 'access-2', refreshToken: 'refresh-2', expiresAt: minutes(65), scopes: [] });
+    await stopping;
+    expect(await sweeping).toEqual({ refreshed: 1, rejected: 0, failed: 0 });
+    expect(store.get('c_alice', id)).toMatchObject({ token: 'access-2', refreshToken: 'refresh-2', expiresAt: minutes(65) });
+    expect(logLines.some((line) => line.includes('waiting for token refreshes before stopping'))).toBe(true);
+    // Stopped: a token ending soon is not refreshed any more.
+    await expect(service.usable('c_alice', GITLAB, null)).resolves.toMatchObject({ token: 'access-2' });
+    now = new Date(START.getTime() + 62 * 60_000);
+    await expect(service.usable('c_alice', GITLAB, null)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(refresh).toHaveBeenCalledOnce();
+  });
+
+  it('on stop, waits for refreshes in flight at most STOP_WAIT_MS', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const id = tokenIdOf(store.put('c_alice', oauthToken({ expiresAt: minutes(1) })));
+    const answer = deferred<RefreshedToken>();
+    refresh.mockImplementationOnce(() => answer.promise);
+    const using = service.usable('c_alice', GITLAB, null);
+    await vi.waitFor(() => expect(refresh).toHaveBeenCalledOnce());
+    let stopped = false;
+    const stopping = service.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(STOP_WAIT_MS - 1);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(logLines.some((line) => line.includes('token refreshes still running when the runner stopped'))).toBe(true);
+    // Should it still end, it is stored all the same.
+    answer.resolve({ token: 'access-2', refreshToken: 'refresh-2', expiresAt: minutes(61), scopes: [] });
+    expect(await using).toMatchObject({ token: 'access-2' });
+    expect(store.get('c_alice', id)).toMatchObject({ refreshToken: 'refresh-2' });
   });
 
   it('runs on its interval once started, and no more once stopped', async () => {
