@@ -128,7 +128,22 @@ export interface AzureDevOpsSimulatorOptions {
   readonly entra?: EntraTokens;
 }
 
+/**
+ * A pull request as `GET {org}/{project}/_apis/git/repositories/{repo}/pullrequests/{id}`
+ * answers it: the fields Gitpod's context parser reads (GIT-AND-DESKTOP §2:
+ * sourceRefName, lastMergeSourceCommit, repository, forkSource?.repository).
+ * The rest of the real answer is left out (the simulator's choice).
+ */
+export interface AzureDevOpsPullRequest {
+  readonly sourceRefName: string;
+  readonly commit: string;
+  /** The source repository when it is a fork: its project and name; null for a branch of the base repository. */
+  readonly fork: { readonly project: string; readonly name: string } | null;
+}
+
 export interface AzureDevOpsSimulator extends Simulator {
+  /** Adds (or with null removes) pull request `id` of `{organization}/{project}/{repo}`. */
+  setPullRequest(path: { organization: string; project: string; repo: string; id: number }, pull: AzureDevOpsPullRequest | null): void;
   /** Refuses the account's PAT with this `*PolicyViolation` code (see policyViolationAnswer); null switches it off. */
   failPatPolicy(code: string | null): void;
   /** Refuses Entra access tokens with 401 TF400813 (true), or accepts them again (false). */
@@ -144,12 +159,43 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
   const authority = (options.authority ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
   let policyViolation: string | null = null;
   let oauthPolicy = false;
+  const pulls = new Map<string, AzureDevOpsPullRequest>();
+  const pullKey = (organization: string, project: string, repo: string, id: number) => `${organization}/${project}/${repo}/${id}`.toLowerCase();
   const withEntra = (headers: IncomingHttpHeaders): SimulatorResponse | null => {
     if (options.account === undefined || !entraToken(options.entra, headers)) return null;
     return oauthPolicy ? tf400813Answer() : { status: 200, json: connectionData(options.account.user) };
   };
 
   const simulator = await startSimulator([
+    // A pull request (see AzureDevOpsPullRequest), for the account's PAT (Basic) or an Entra token.
+    ({ method, url, headers }) => {
+      const segments = segmentsOf(url);
+      // {org}/{project}/_apis/git/repositories/{repo}/pullrequests/{id}
+      if (method !== 'GET' || !segments || segments.length !== 8 || segments[2] !== '_apis' || segments[3] !== 'git' || segments[4] !== 'repositories' || segments[6] !== 'pullrequests') return null;
+      const [organization, project, , , , repo, , id] = segments as [string, string, string, string, string, string, string, string];
+      if (!organizations.has(organization.toLowerCase())) return { status: 404, text: 'Not Found' };
+      const entra = entraToken(options.entra, headers);
+      if (!entra && !acceptsToken(options.account, basicCredentials(headers)?.password ?? null)) return { status: 401, text: '' };
+      if (entra && oauthPolicy) return tf400813Answer();
+      const pull = /^\d+$/.test(id) ? pulls.get(pullKey(organization, project, repo, Number(id))) : undefined;
+      if (!pull) return { status: 404, json: { message: `TF401180: The requested pull request was not found.`, typeKey: 'GitPullRequestNotFoundException' } };
+      const repository = (projectName: string, name: string) => ({
+        name,
+        project: { name: projectName },
+        // As the service writes it: the organization as a user name, on the real host (this simulates dev.azure.com).
+        remoteUrl: `https://${organization}@dev.azure.com/${organization}/${encodeURIComponent(projectName)}/_git/${encodeURIComponent(name)}`,
+      });
+      return {
+        status: 200,
+        json: {
+          pullRequestId: Number(id),
+          sourceRefName: pull.sourceRefName,
+          lastMergeSourceCommit: { commitId: pull.commit },
+          repository: repository(project, repo),
+          ...(pull.fork ? { forkSource: { repository: repository(pull.fork.project, pull.fork.name) } } : {}),
+        },
+      };
+    },
     ({ method, url, headers }) => {
       const segments = segmentsOf(url);
       if (method !== 'GET' || !segments || segments.length !== 3 || segments[1] !== '_apis' || segments[2] !== 'connectionData') return null;
@@ -192,6 +238,10 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
     },
     failOAuthPolicy(on) {
       oauthPolicy = on;
+    },
+    setPullRequest({ organization, project, repo, id }, pull) {
+      if (pull) pulls.set(pullKey(organization, project, repo, id), pull);
+      else pulls.delete(pullKey(organization, project, repo, id));
     },
     setOrganization(name, setup) {
       organizations.set(name.toLowerCase(), setup);

@@ -31,7 +31,23 @@ export interface BitbucketCloudSimulatorOptions {
   readonly clients?: readonly OAuthClientRegistration[];
 }
 
+/**
+ * A pull request as `GET /2.0/repositories/{workspace}/{repo}/pullrequests/{id}`
+ * answers it: the fields Gitpod's context parser reads (GIT-AND-DESKTOP §2:
+ * source.branch.name, source.commit.hash, source.repository.full_name).
+ * `sourceRepository` null plays a fork the user cannot see (the service then
+ * leaves the repository out; the simulator's choice of how).
+ */
+export interface BitbucketCloudPullRequest {
+  readonly branch: string;
+  readonly commit: string;
+  /** "workspace/repo" of the source; the base repository's own for a branch of it; null for a fork out of reach. */
+  readonly sourceRepository: string | null;
+}
+
 export interface BitbucketCloudSimulator extends Simulator {
+  /** Adds (or with null removes) pull request `id` of `workspace/repo`. */
+  setPullRequest(repository: string, id: number, pull: BitbucketCloudPullRequest | null): void;
   authorize(url: string, choice: 'allow' | 'deny'): Promise<AuthorizeOutcome>;
   failOAuth(failure: BitbucketCloudOAuthFailure | null): void;
   advance(ms: number): void;
@@ -39,6 +55,14 @@ export interface BitbucketCloudSimulator extends Simulator {
 
 export async function startBitbucketCloudSimulator(options: BitbucketCloudSimulatorOptions = {}): Promise<BitbucketCloudSimulator> {
   const oauth = createOAuthServer<BitbucketCloudOAuthFailure>(options.clients ?? []);
+  const pulls = new Map<string, BitbucketCloudPullRequest>();
+  /** An API call's user: an OAuth access token (Bearer), or the account's API token with its email (Basic, §4.2). */
+  const signedIn = (headers: Record<string, string | string[] | undefined>): boolean => {
+    const bearer = authorizationToken(headers, ['Bearer']);
+    if (bearer !== null && oauth.accessGrant(bearer) !== null && options.account !== undefined) return true;
+    const credentials = basicCredentials(headers);
+    return acceptsToken(options.account, credentials?.password ?? null) && credentials?.user === options.account.user.email;
+  };
 
   const authorize = (url: URL): SimulatorResponse => {
     const query = url.searchParams;
@@ -106,6 +130,23 @@ export async function startBitbucketCloudSimulator(options: BitbucketCloudSimula
     ({ method, url }) => (method === 'GET' && url.pathname === '/site/oauth2/authorize' ? authorize(url) : null),
     ({ method, url, headers, body }) => (method === 'POST' && url.pathname === '/site/oauth2/access_token' ? token(headers, body) : null),
     ({ method, url, headers }) => {
+      const match = method === 'GET' ? /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/pullrequests\/(\d+)$/.exec(url.pathname) : null;
+      if (!match) return null;
+      if (!signedIn(headers)) return { status: 401, text: '' };
+      const repository = `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
+      const pull = pulls.get(`${repository.toLowerCase()}#${match[3]}`);
+      if (!pull) return { status: 404, json: { type: 'error', error: { message: 'Not found' } } };
+      return {
+        status: 200,
+        json: {
+          type: 'pullrequest',
+          id: Number(match[3]),
+          source: { branch: { name: pull.branch }, commit: { hash: pull.commit }, repository: pull.sourceRepository === null ? null : { full_name: pull.sourceRepository } },
+          destination: { branch: { name: 'main' }, repository: { full_name: repository } },
+        },
+      };
+    },
+    ({ method, url, headers }) => {
       if (method !== 'GET' || url.pathname !== '/2.0/user') return null;
       // An OAuth access token as Bearer (§4.1: GCM reads the user this way), when the consumer has the account permission.
       const bearer = authorizationToken(headers, ['Bearer']);
@@ -125,6 +166,10 @@ export async function startBitbucketCloudSimulator(options: BitbucketCloudSimula
     ...simulator,
     authorize: (url, choice) => pressAuthorize(url, simulator.ca, choice),
     failOAuth: (failure) => oauth.setFailure(failure),
+    setPullRequest(repository, id, pull) {
+      if (pull) pulls.set(`${repository.toLowerCase()}#${id}`, pull);
+      else pulls.delete(`${repository.toLowerCase()}#${id}`);
+    },
     advance: (ms) => oauth.advance(ms),
   };
 }
