@@ -16,6 +16,8 @@ const config: ForgeConfig = {
         { entry: 'electron/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
         // The runner, started by the main process as a utility process.
         { entry: 'electron/runner/runner.ts', config: 'vite.main.config.ts', target: 'main' },
+        // The git credential helper the runner gives git (git runs it with the runner's Node): next to runner.cjs.
+        { entry: 'electron/runner/git/paddock-credential-helper.cjs', config: 'vite.main.config.ts', target: 'main' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),

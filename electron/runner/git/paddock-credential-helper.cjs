@@ -1,0 +1,110 @@
+'use strict';
+// Paddock's git credential helper: the program git runs (`credential.helper`)
+// when it needs, has used or was refused a credential. It asks the Paddock
+// runner that started git, over the socket (named pipe on Windows) named in
+// PADDOCK_CRED_SOCKET, with the run's one-time capability in
+// PADDOCK_CRED_TOKEN, and prints the answer for git.
+//
+// Run with the runner's own Node; no dependencies (it is copied next to the
+// runner's bundle as it is). git calls it as `<command> get|store|erase`
+// with its request on stdin ("key=value" lines up to a blank line;
+// git/git:Documentation/git-credential.adoc, "INPUT/OUTPUT FORMAT").
+//
+// On any failure it prints nothing and exits 0: git then fails with its own
+// authentication error. It never writes to stderr (git would show it) and
+// never prints the capability; it forwards only protocol, host, path and
+// username, never a password git sends back with store/erase.
+
+const net = require('node:net');
+
+const ACTIONS = ['get', 'store', 'erase'];
+const FORWARDED = ['protocol', 'host', 'path', 'username'];
+const MAX_INPUT_BYTES = 64 * 1024;
+const MAX_ANSWER_BYTES = 64 * 1024;
+/** The runner may refresh a token before it answers; past this, git gets nothing. */
+const TIMEOUT_MS = 30000;
+
+function quit() {
+  process.exit(0);
+}
+
+process.on('uncaughtException', quit);
+process.on('unhandledRejection', quit);
+
+/** Reads git's request: "key=value" lines up to a blank line or the end of input. */
+function readRequest(done) {
+  let input = '';
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    process.stdin.removeAllListeners('data');
+    process.stdin.pause();
+    const request = {};
+    for (const line of input.split('\n')) {
+      if (line === '') break;
+      const eq = line.indexOf('=');
+      if (eq <= 0) continue;
+      const key = line.slice(0, eq);
+      if (FORWARDED.includes(key)) request[key] = line.slice(eq + 1);
+    }
+    done(request);
+  };
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => {
+    input += chunk;
+    if (input.length > MAX_INPUT_BYTES) quit();
+    if (input.startsWith('\n') || input.includes('\n\n')) finish();
+  });
+  process.stdin.on('end', finish);
+  process.stdin.on('error', quit);
+}
+
+/** One value git may print back: no line breaks or NUL (they would add keys of their own). */
+function printable(value) {
+  return typeof value === 'string' && value !== '' && value.length <= 16384 && !/[\r\n\0]/.test(value);
+}
+
+function main() {
+  const action = process.argv[process.argv.length - 1];
+  const socketPath = process.env.PADDOCK_CRED_SOCKET;
+  const capability = process.env.PADDOCK_CRED_TOKEN;
+  if (!ACTIONS.includes(action) || !socketPath || !capability) quit();
+  setTimeout(quit, TIMEOUT_MS);
+
+  readRequest((request) => {
+    if (typeof request.protocol !== 'string' || typeof request.host !== 'string') quit();
+    const socket = net.connect({ path: socketPath });
+    let answer = '';
+    let printing = false;
+    socket.setEncoding('utf8');
+    socket.on('error', quit);
+    // Closed without an answer (the runner stopped, refused the message).
+    socket.on('close', () => {
+      if (!printing) quit();
+    });
+    socket.on('connect', () => {
+      socket.write(`${JSON.stringify({ v: 1, capability, action, ...request })}\n`);
+    });
+    socket.on('data', (chunk) => {
+      answer += chunk;
+      if (answer.length > MAX_ANSWER_BYTES) quit();
+    });
+    socket.on('end', () => {
+      let parsed;
+      try {
+        parsed = JSON.parse(answer);
+      } catch {
+        quit();
+      }
+      if (action === 'get' && parsed && printable(parsed.username) && printable(parsed.password)) {
+        printing = true;
+        process.stdout.write(`username=${parsed.username}\npassword=${parsed.password}\n`, quit);
+        return;
+      }
+      quit();
+    });
+  });
+}
+
+main();
