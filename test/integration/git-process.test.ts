@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,6 +146,29 @@ describe('runGit', () => {
     expect(result.outcome).toBe('cancelled');
     expect(watch.seen().map((p) => p.comm)).toEqual(expect.arrayContaining(['git', 'sleep']));
     expect(groupMembers(watch.pgid!)).toEqual([]);
+  });
+
+  it.skipIf(!linux)('leaves no git behind when the runner itself dies mid-clone: git stops at its next progress write and removes its folder (reads /proc: Linux only)', async () => {
+    const target = path.join(root, 'orphaned-clone');
+    const script = path.join(root, 'dying-runner.mts');
+    // A stand-in for the runner: starts the clone, reports git's group, and is killed (SIGKILL) once objects arrive.
+    fs.writeFileSync(
+      script,
+      `import { runGit } from ${JSON.stringify(path.resolve('electron/runner/git/process.ts'))};
+void runGit({ args: ['clone', '--progress', '--', process.argv[2], process.argv[3]], cwd: process.argv[4],
+  onStart: (pid) => process.stdout.write('pgid ' + pid + '\\n'),
+  onProgress: (e) => { if (e.kind === 'progress' && e.phase === 'receiving') process.kill(process.pid, 'SIGKILL'); } });
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script, `${server.url}/big.git`, target, root], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const signal = await new Promise((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    const pgid = Number(/pgid (\d+)/.exec(out)?.[1]);
+    expect(pgid).toBeGreaterThan(0);
+    await expect.poll(() => groupMembers(pgid), { timeout: 15_000, interval: 100 }).toEqual([]);
+    expect(fs.existsSync(target)).toBe(false);
   });
 
   it('lets a git that ended on its own end as it did, a later cancel changing nothing', async () => {
