@@ -19,6 +19,7 @@ import {
 import { PADDOCK_VERSION } from '../common/version';
 import type { z } from 'zod';
 import type { RunnerIdentity } from './identity';
+import type { EnvironmentService } from './environments/service';
 import type { JobManager } from './jobs';
 import { connectPat, type PatChecker } from './pat';
 import type { ProviderService } from './provider-service';
@@ -55,6 +56,8 @@ export interface RunnerApiContext {
   discoverTenant: (organization: string) => Promise<{ tenant: string | null; message: string }>;
   /** Checks a pasted personal access token against its provider (pat.ts checkPat with the runner's network settings). */
   checkPat: PatChecker;
+  /** This runner's environments (working copies); their clones run as jobs. */
+  environments: EnvironmentService;
   /** OAuth attempts: their callbacks arrive here (the attempts themselves run as jobs). */
   oauth: OAuthService;
   /** A remote runner's own https callback URL, when browsers trust its certificate (the admin's own); null otherwise. */
@@ -200,6 +203,19 @@ const handlers: { [K in RunnerRouteName]: Handler<K> } = {
     });
     ctx.logger.info('personal access token checked and stored', { clientId: caller.clientId, host: token.host, organization: token.organization, account: token.account });
     return { body: token };
+  },
+  listEnvironments: (_input, caller, ctx) => ({ body: { environments: ctx.environments.list(caller.clientId) } }),
+  createEnvironment: ({ body }, caller, ctx) => ({ status: 201, body: ctx.environments.create(caller.clientId, body) }),
+  retryEnvironment: ({ params: { id } }, caller, ctx) => ({ status: 202, body: ctx.environments.retry(caller.clientId, id) }),
+  environmentChanges: async ({ params: { id } }, caller, ctx) => ({ body: await ctx.environments.changes(caller.clientId, id) }),
+  deleteEnvironment: async ({ params: { id } }, caller, ctx) => {
+    // One being cloned is cancelled first: its clone stops and its half-made folder goes, then the record.
+    const environment = ctx.environments.list(caller.clientId).find((e) => e.id === id);
+    if (environment?.state === 'creating' && environment.jobId) {
+      await ctx.jobs.cancel(environment.jobId, caller.clientId).catch(() => undefined);
+    }
+    ctx.environments.delete(caller.clientId, id);
+    return { body: { ok: true } };
   },
   startJob: ({ body }, caller, ctx) => ({ status: 202, body: { job: ctx.jobs.start(body, caller.clientId) } }),
   getJob: ({ params: { id } }, caller, ctx) => ({ body: { job: ctx.jobs.get(id, caller.clientId) } }),

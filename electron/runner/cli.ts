@@ -56,6 +56,11 @@ Commands:
       --proxy URL        an HTTPS proxy for provider requests; without it,
                          HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured
       --no-proxy LIST    with --proxy: hosts that bypass it (as NO_PROXY)
+      --environments-dir DIR
+                         where working copies are cloned (local runner: the
+                         folder itself, default ~/Paddock; server: each
+                         workstation gets its own folder in it, default
+                         DATA_DIR/environments)
 
   status --data-dir DIR [--json]
       The runner's identity, fingerprint, registrations, registered
@@ -142,6 +147,15 @@ function devEndpoints(): { devEndpoints?: Record<string, string> } {
   return { devEndpoints: parsed.data };
 }
 
+/** Tests clone from a local git server instead of the real hosts; only development builds listen to this. */
+function devGitEndpoints(): { devGitEndpoints?: Record<string, string> } {
+  const raw = process.env.PADDOCK_DEV_GIT_ENDPOINTS;
+  if (!raw || !isDevelopmentBuild) return {};
+  const parsed = z.record(z.string().url(), z.string().url()).safeParse(JSON.parse(raw));
+  if (!parsed.success) usage('PADDOCK_DEV_GIT_ENDPOINTS must be a JSON object of origin → origin.');
+  return { devGitEndpoints: parsed.data };
+}
+
 /** Tests shorten the OAuth attempt's 5 minutes to see it expire; only development builds listen to this. */
 function devOAuthAttempt(): { devOAuthAttemptMs?: number } {
   const raw = process.env.PADDOCK_DEV_OAUTH_ATTEMPT_MS;
@@ -189,6 +203,8 @@ async function commandServe(values: Record<string, string | boolean | undefined>
       ...(values.policy ? { policyFile: path.resolve(String(values.policy)) } : {}),
       ...devEndpoints(),
       ...devOAuthAttempt(),
+      ...devGitEndpoints(),
+      ...(values['environments-dir'] ? { environmentsDir: path.resolve(String(values['environments-dir'])) } : {}),
       print: (line) => process.stdout.write(`${line}\n`),
     });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void runner.stop());
@@ -332,6 +348,7 @@ export async function main(argv: string[]): Promise<void> {
           'tls-key': { type: 'string' },
           'secret-store': { type: 'string' },
           'ca-file': { type: 'string' },
+          'environments-dir': { type: 'string' },
           policy: { type: 'string' },
           proxy: { type: 'string' },
           'no-proxy': { type: 'string' },

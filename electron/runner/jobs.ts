@@ -19,8 +19,14 @@ export interface JobContext {
   progress(progress: JobProgress): void;
 }
 
+/**
+ * Jobs the runner starts itself, not through `POST /v1/jobs`: an
+ * environment's clone starts with the environment (`POST /v1/environments`).
+ */
+export type InternalJobStart = { readonly kind: 'environment-clone'; readonly environmentId: string };
+
 /** Runs one kind of job; resolves with its result, or throws a PaddockError. */
-export type JobRunner = (start: JobStart, owner: string, context: JobContext) => Promise<JobResult>;
+export type JobRunner = (start: JobStart | InternalJobStart, owner: string, context: JobContext) => Promise<JobResult>;
 
 type Watcher = (event: JobEvent) => void;
 
@@ -62,7 +68,7 @@ export class JobManager {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  start(start: JobStart, owner: string): JobView {
+  start(start: JobStart | InternalJobStart, owner: string): JobView {
     const owned = this.#byOwner.get(owner) ?? [];
     const running = owned.filter((j) => j.view.state === 'running').length;
     if (running >= MAX_RUNNING_PER_OWNER) {

@@ -25,6 +25,9 @@ import { RegistrationBook } from './registrations';
 import type { SecretStore } from './secret-store';
 import { loadTlsMaterial } from './tls';
 import { Vault } from './vault';
+import { EnvironmentService } from './environments/service';
+import { EnvironmentStore } from './environments/store';
+import { defaultHelperCommand, startCredentialServer, type CredentialServer } from './git/credential-helper';
 import { JobManager, type JobRunner } from './jobs';
 import { TokenStore } from './tokens';
 import { TokenService } from './token-service';
@@ -62,6 +65,14 @@ export interface ServeOptions {
   devEndpoints?: Readonly<Record<string, string>>;
   /** Development and test builds only: how long an OAuth attempt waits (instead of 5 minutes), so tests can see it expire. */
   devOAuthAttemptMs?: number;
+  /** Development and test builds only: real git origins moved onto a local git server (given to git as url.insteadOf). */
+  devGitEndpoints?: Readonly<Record<string, string>>;
+  /**
+   * Where working copies go: for the local runner the folder itself
+   * (default ~/Paddock); for a server runner the folder in which each
+   * workstation gets its own (default DATA_DIR/environments).
+   */
+  environmentsDir?: string;
   /** Printed lines for the admin (remote mode start-up). */
   print?: (line: string) => void;
 }
@@ -148,6 +159,23 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     checkPat: (entry, organization, token, check) => checkPat(entry, organization, token, { ...check, ...network() }),
     logger,
   });
+  let credentialServer: Promise<CredentialServer> | null = null;
+  const credentials = () => (credentialServer ??= startCredentialServer({ helper: defaultHelperCommand(), logger }));
+  const remoteMode = options.listen !== undefined;
+  const environments = new EnvironmentService({
+    store: new EnvironmentStore(dataDir),
+    providers: () => providers.list(),
+    tokens: tokenService,
+    startJob: (start, owner) => jobs.start(start, owner),
+    credentials,
+    root: (clientId) =>
+      remoteMode ? path.join(options.environmentsDir ?? path.join(dataDir, 'environments'), clientId) : (options.environmentsDir ?? path.join(os.homedir(), 'Paddock')),
+    logger,
+    http: options.http ?? { proxy: 'env' },
+    endpoints: options.devEndpoints ?? {},
+    gitEndpoints: options.devGitEndpoints ?? {},
+  });
+  environments.recover();
   const runJob: JobRunner = async (start, owner, context) => {
     const { signal, progress } = context;
     switch (start.kind) {
@@ -166,6 +194,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
         return oauth.begin(start, owner, context);
       case 'token-check':
         return tokenService.check(owner, start.id, context);
+      case 'environment-clone':
+        return environments.clone(owner, start.environmentId, context);
     }
   };
   const jobs = new JobManager(runJob, logger);
@@ -195,6 +225,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     providers,
     tokens,
     oauth,
+    environments,
     oauthCallback: () => (options.listen !== undefined && options.tlsCertFile && callbackRunnerUrl ? `${new URL(callbackRunnerUrl).origin}/oauth/callback` : null),
     jobs,
     discoverTenant: discover,
@@ -262,7 +293,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
-    (stopping ??= Promise.all([tokenService.stop(), jobs.dispose()])
+    (stopping ??= Promise.all([tokenService.stop(), jobs.dispose().then(async () => (await credentialServer)?.close())])
       .then(
         () =>
           new Promise<void>((resolve) => {

@@ -231,10 +231,33 @@ export class TokenService {
    * or it has expired.
    */
   async usable(clientId: string, host: string, organization: string | null, signal?: AbortSignal): Promise<UsableToken> {
-    let stored = this.options.tokens.inUse(clientId, host, organization);
+    const stored = this.options.tokens.inUse(clientId, host, organization);
     if (!stored) {
       throw new PaddockError('auth-required', `You have not connected to ${where(host, organization)} yet. Connect to go on.`, undefined, detailOf(host, organization));
     }
+    return this.#usable(clientId, stored, signal);
+  }
+
+  /**
+   * One chosen token (an environment made with another account than the one
+   * in use), as `usable` gives it. Throws auth-required when it is gone (it
+   * was logged out), so the user connects again.
+   */
+  async usableById(clientId: string, id: string, host: string, organization: string | null, signal?: AbortSignal): Promise<UsableToken> {
+    const stored = this.options.tokens.get(clientId, id);
+    if (!stored) {
+      throw new PaddockError(
+        'auth-required',
+        `The account this was made with is no longer connected to ${where(host, organization)}. Connect it again, or choose another account.`,
+        undefined,
+        detailOf(host, organization),
+      );
+    }
+    return this.#usable(clientId, stored, signal);
+  }
+
+  async #usable(clientId: string, found: StoredToken, signal?: AbortSignal): Promise<UsableToken> {
+    let stored = found;
     if (stored.rejected) throw this.#reconnect(stored);
     if (refreshable(stored) && expiresWithin(stored, REFRESH_WHEN_USED_WITHIN_MS, this.#now())) {
       stored = await raced(

@@ -19,7 +19,14 @@ import {
   registrationResponseSchema,
   runnerStatusSchema,
 } from './base';
-import { jobAnswerSchema, jobEventSchema, jobIdSchema, jobStartSchema } from './jobs';
+import {
+  createEnvironmentRequestSchema,
+  environmentChangesSchema,
+  environmentListSchema,
+  environmentParamsSchema,
+  environmentViewSchema,
+} from './environments';
+import { jobAnswerSchema, jobEventSchema, jobIdSchema, jobStartSchema, jobViewSchema } from './jobs';
 import { oauthCallbackRequestSchema, oauthCallbackResponseSchema } from './oauth';
 import { connectPatRequestSchema, tokenSelectorSchema, tokenViewSchema, useTokenRequestSchema } from './tokens';
 
@@ -119,6 +126,9 @@ export const createRegistrationRequestSchema = z
 export const createRegistrationResponseSchema = z
   .object({ token: z.string().min(10).max(200), expiresAt: z.iso.datetime(), role: clientRoleSchema })
   .strict();
+
+/** An environment and the job of its clone. */
+export const environmentAnswerSchema = z.object({ environment: environmentViewSchema, job: jobViewSchema }).strict();
 
 export const deletedCountSchema = z.object({ deleted: z.number().int().nonnegative() }).strict();
 const clientParams = z.object({ clientId: clientIdSchema }).strict();
@@ -306,6 +316,55 @@ export const runnerRoutes = {
     response: deletedCountSchema,
     status: 200,
     summary: 'deletes this workstation’s tokens for a host (log out)',
+  }),
+  listEnvironments: spec({
+    method: 'GET',
+    path: '/v1/environments',
+    access: 'user',
+    modes: both,
+    response: environmentListSchema,
+    status: 200,
+    summary: 'this workstation’s environments on the runner, newest first: repository, ref, state, folder, last error',
+  }),
+  createEnvironment: spec({
+    method: 'POST',
+    path: '/v1/environments',
+    access: 'user',
+    modes: both,
+    body: createEnvironmentRequestSchema,
+    response: environmentAnswerSchema,
+    status: 201,
+    summary: 'records an environment from a repository URL (parsed by the runner against its repository access) and starts its clone as an `environment-clone` job',
+  }),
+  retryEnvironment: spec({
+    method: 'POST',
+    path: '/v1/environments/:id/retry',
+    access: 'user',
+    modes: both,
+    params: environmentParamsSchema,
+    response: environmentAnswerSchema,
+    status: 202,
+    summary: 'clones a failed or cancelled environment again',
+  }),
+  environmentChanges: spec({
+    method: 'GET',
+    path: '/v1/environments/:id/changes',
+    access: 'user',
+    modes: both,
+    params: environmentParamsSchema,
+    response: environmentChangesSchema,
+    status: 200,
+    summary: 'what deleting would lose: uncommitted files, unpushed commits, stashes',
+  }),
+  deleteEnvironment: spec({
+    method: 'DELETE',
+    path: '/v1/environments/:id',
+    access: 'user',
+    modes: both,
+    params: environmentParamsSchema,
+    response: okResponseSchema,
+    status: 200,
+    summary: 'deletes an environment and its working copy (one being cloned is cancelled first)',
   }),
   startJob: spec({
     method: 'POST',
