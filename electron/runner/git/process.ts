@@ -119,8 +119,8 @@ const FIXED: Readonly<Record<string, string>> = {
   // Never ask on a terminal (there is none; git would fail with "terminal prompts disabled").
   GIT_TERMINAL_PROMPT: '0',
   // Set and empty: git then also skips core.askPass and SSH_ASKPASS (prompt.c), and ssh has no program to ask with.
-  // (Should Windows' MSYS runtime drop an empty variable for a program git starts, it is as if unset there:
-  // nothing asks all the same, since GIT_TERMINAL_PROMPT=0 and the helper reset remain.)
+  // GitHub Desktop sets both empty on Windows too; whether an empty variable survives there for every program
+  // git starts is not verified (an empty GIT_CONFIG_VALUE_n troubled Python hooks: desktop/desktop#18945).
   GIT_ASKPASS: '',
   SSH_ASKPASS: '',
   // Git Credential Manager, should a helper the reset missed still reach it: never a window.
