@@ -1,9 +1,13 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { VitePlugin } from '@electron-forge/plugin-vite';
+import { build, type InlineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import forgeConfig from '../../forge.config';
 import {
   defaultHelperCommand,
   helperScriptPath,
@@ -192,5 +196,53 @@ describe('the git credential helper', () => {
     const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code).toBe(0);
     expect(out).toBe('');
+  });
+});
+
+describe('the helper script where the runner runs', () => {
+  it('is found next to the module when the runner runs from source as an ES module (tsx)', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import { helperScriptPath } from ${JSON.stringify(path.resolve('electron/runner/git/credential-helper.ts'))}; console.log(helperScriptPath());`], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe(path.resolve('electron/runner/git/paddock-credential-helper.cjs'));
+  });
+
+  it('is built next to a CommonJS bundle made with the runner’s build configuration, found there, and works from there', async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdk-helper-build-'));
+    const plugin = forgeConfig.plugins?.find((p): p is InstanceType<typeof VitePlugin> => p instanceof VitePlugin);
+    // As scripts/build-app.ts does: the plugin's config generator, production mode.
+    const generatorUrl = pathToFileURL(path.resolve('node_modules/@electron-forge/plugin-vite/dist/ViteConfig.js')).href;
+    const { default: Generator } = (await import(generatorUrl)) as { default: new (config: unknown, dir: string, prod: boolean) => { getBuildConfigs(): Promise<InlineConfig[]> } };
+    const configs = await new Generator(plugin!.config, path.resolve('.'), true).getBuildConfigs();
+    const entryOf = (c: InlineConfig) => (c.build?.lib && typeof c.build.lib === 'object' ? c.build.lib.entry : null);
+    const runnerConfig = configs.find((c) => entryOf(c) === 'electron/runner/runner.ts')!;
+    const helperConfig = configs.find((c) => entryOf(c) === 'electron/runner/git/paddock-credential-helper.cjs')!;
+    expect(helperConfig).toBeDefined();
+    const warnings: string[] = [];
+    const onLog = (level: string, log: { code?: string }, handler: (level: never, log: never) => void) => {
+      if (log.code) warnings.push(log.code);
+      handler(level as never, log as never);
+    };
+    const lib = runnerConfig.build!.lib as Exclude<NonNullable<InlineConfig['build']>['lib'], false | undefined>;
+    for (const config of [
+      // The runner's configuration, with this module as the entry (the runner does not use it yet).
+      { ...runnerConfig, build: { ...runnerConfig.build, lib: { ...lib, entry: 'electron/runner/git/credential-helper.ts', fileName: () => 'probe.cjs' } } },
+      helperConfig,
+    ]) {
+      // Vite 8 hands rolldown's warnings to `rolldownOptions.onLog` (an `onLog` in `rollupOptions` is not called for them).
+      await build({ ...config, configFile: false, logLevel: 'silent', build: { ...config.build, outDir, emptyOutDir: false, rolldownOptions: { ...config.build?.rollupOptions, onLog } } });
+    }
+    // scripts/build-app.ts fails the build on these.
+    expect(warnings.filter((code) => ['EMPTY_IMPORT_META', 'UNRESOLVED_IMPORT', 'MISSING_EXPORT'].includes(code))).toEqual([]);
+    const found = execFileSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(path.join(outDir, 'probe.cjs'))}).defaultHelperCommand().script)`], { encoding: 'utf8' }).trim();
+    expect(found).toBe(path.join(outDir, 'paddock-credential-helper.cjs'));
+    // The built (minified) helper answers git.
+    const server = await startCredentialServer({ helper: { execPath: process.execPath, script: found, electronRunAsNode: false } });
+    const run = server.register({ origin: { protocol: 'https', host: 'git.example.com' }, resolve: async () => ({ username: 'u', password: 'built' }) });
+    const out = await credentialFill(run.config, run.env, 'protocol=https\nhost=git.example.com\n\n');
+    run.end();
+    await server.close();
+    fs.rmSync(outDir, { recursive: true, force: true });
+    expect(out).toContain('password=built\n');
   });
 });
