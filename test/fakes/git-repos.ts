@@ -12,8 +12,9 @@ import type { ProviderKind } from '../../electron/common/provider-kind';
 // fixed names, e-mails and dates, and "random" content from AES-CTR with a
 // key derived from the parameters, so the same parameters give the same
 // commit hashes on every machine and every run. Repositories are built once
-// per test process and parameters, under one temporary folder removed when
-// the process exits.
+// per test process and parameters, under one temporary folder per process
+// (`removeBuiltRepositories` in a test file's afterAll; else removed at exit,
+// or by the next process that builds when this one was killed).
 //
 // Built repositories are shared by every test of the process: they refuse
 // pushes (`http.receivepack false`). A test that pushes takes its own
@@ -205,14 +206,41 @@ function git(cwd: string, args: readonly string[], input?: Buffer | AsyncIterabl
 
 let cacheRoot: string | null = null;
 const cache = new Map<string, Promise<unknown>>();
+const rootPrefix = 'paddock-git-repos-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 function root(): string {
   if (cacheRoot === null) {
-    cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-git-repos-'));
-    const made = cacheRoot;
-    process.once('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+    // Test runners end their workers without an 'exit' event, so each folder is named by its process and a
+    // later process removes the folders of processes that are gone.
+    for (const entry of fs.readdirSync(os.tmpdir())) {
+      const pid = entry.startsWith(rootPrefix) ? Number(entry.slice(rootPrefix.length).split('-')[0]) : NaN;
+      if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) fs.rmSync(path.join(os.tmpdir(), entry), { recursive: true, force: true });
+    }
+    cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), `${rootPrefix}${process.pid}-`));
+    process.once('exit', removeBuiltRepositories);
   }
   return cacheRoot;
+}
+
+/**
+ * Removes every repository built (and copied) in this process; the next
+ * builder call builds again. For a test file's afterAll; otherwise they go
+ * when the process exits, or, if it is killed, with the next process that
+ * builds.
+ */
+export function removeBuiltRepositories(): void {
+  if (cacheRoot !== null) fs.rmSync(cacheRoot, { recursive: true, force: true });
+  cacheRoot = null;
+  cache.clear();
 }
 
 /** Builds once per process and key; a failed build is forgotten so that the next call tries again. */

@@ -15,6 +15,7 @@ import {
   forkRepository,
   largeRepository,
   pullRequestRefs,
+  removeBuiltRepositories,
   sampleRepositories,
   sampleRepository,
 } from '../fakes/git-repos';
@@ -46,6 +47,7 @@ const simulators: Simulator[] = [];
 afterAll(async () => {
   await Promise.all([...servers.map((server) => server.close()), ...simulators.map((simulator) => simulator.close())]);
   fs.rmSync(work, { recursive: true, force: true });
+  removeBuiltRepositories();
 });
 
 async function serve(options: GitServerOptions): Promise<GitServer> {
