@@ -15,7 +15,7 @@ test('the consent page opens in a new tab, Authorize there connects GitHub throu
       const [local] = await host.core.listRunners();
       if (local?.health.state === 'online' && local.runnerUid && local.publicKey) runner = { runnerUid: local.runnerUid, publicKey: local.publicKey };
       return runner !== null;
-    })
+    }, { timeout: 30_000 })
     .toBe(true);
   const github = (await host.core.getAppInfo()).simulation!.providers.find((p) => p.kind === 'github' && p.fields.some((f) => f.value === 'https://github.com'))!;
   const field = (label: string) => github.fields.find((f) => f.label === label)!.value;

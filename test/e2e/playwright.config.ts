@@ -9,6 +9,9 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
+  // Each test starts a web host with its own runners (under tsx, cold on a fresh clone) and checks every state
+  // with axe in both schemes: on a 2-core machine running two at once, 30 s was too close.
+  timeout: 60_000,
   forbidOnly: !!process.env.CI,
   reporter: [['list'], ['json', { outputFile: '../../.test-reports/e2e.json' }]],
   outputDir: '../../test-results',
