@@ -1,6 +1,7 @@
 import {
   APP_API_VERSION,
   type AppInfo,
+  type Environment,
   type Notice,
   type PaddockApi,
   type PreferencesPatch,
@@ -13,6 +14,7 @@ import { callbackRunnerOf, normalizeHost } from '../common/providers';
 import type { LoadedPolicy } from './policy/load';
 import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
+import { choiceKey, matchEnvironment } from './environments';
 import { HostsModel } from './hosts';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
@@ -265,7 +267,42 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       return job;
     },
 
-    listEnvironments: async () => store.get('environments'),
+    listEnvironments: async () => {
+      const list = runners.list();
+      const environments: Environment[] = [];
+      const unavailable: { runnerId: string; runnerName: string; message: string }[] = [];
+      await Promise.all(
+        list.map(async (runner) => {
+          const away = (message: string) => unavailable.push({ runnerId: runner.id, runnerName: runner.name, message });
+          if (runner.health.state !== 'online' && runner.health.state !== 'degraded') {
+            return away(`${runner.name} is not reachable now, so its environments are not listed. They are kept on it.`);
+          }
+          try {
+            for (const e of (await runners.route(runner.id, 'listEnvironments')).environments) environments.push({ ...e, runnerId: runner.id, runnerName: runner.name });
+          } catch (error) {
+            away(`${runner.name} could not list its environments: ${error instanceof Error ? error.message : 'no answer'}`);
+          }
+        }),
+      );
+      environments.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      return { environments, unavailable };
+    },
+    matchEnvironment: async ({ url }) => matchEnvironment(url, hosts.list(), store.get('runnerForHost')),
+    createEnvironment: async ({ runnerId, url, tokenId, depth, remember }) => {
+      const runner = runners.get(runnerId);
+      const { environment, job } = await runners.route(runnerId, 'createEnvironment', { body: { url, tokenId, depth } });
+      jobs.follow(runnerId, job);
+      if (remember) store.set('runnerForHost', { ...store.get('runnerForHost'), [choiceKey(environment.host, environment.organization)]: runnerId });
+      return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
+    },
+    retryEnvironment: async ({ runnerId, id }) => {
+      const runner = runners.get(runnerId);
+      const { environment, job } = await runners.route(runnerId, 'retryEnvironment', { params: { id } });
+      jobs.follow(runnerId, job);
+      return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
+    },
+    environmentChanges: async ({ runnerId, id }) => runners.route(runnerId, 'environmentChanges', { params: { id } }),
+    deleteEnvironment: async ({ runnerId, id }) => runners.route(runnerId, 'deleteEnvironment', { params: { id } }),
 
     listNotices: async () => notices,
 

@@ -36,6 +36,11 @@ export class CoreJobs {
     return job;
   }
 
+  /** Relays the events of a job the runner started itself (an environment's clone) as jobEvent. */
+  follow(runnerId: string, job: JobView): void {
+    if (job.state === 'running') this.#watch(runnerId, job.id);
+  }
+
   async get(runnerId: string, jobId: string): Promise<JobView> {
     return (await this.options.call(runnerId, { method: 'GET', path: `/v1/jobs/${encodeURIComponent(jobId)}` }, jobAnswerSchema)).job;
   }

@@ -32,6 +32,11 @@ const methods = {
   getJob: true,
   cancelJob: true,
   listEnvironments: true,
+  matchEnvironment: true,
+  createEnvironment: true,
+  retryEnvironment: true,
+  environmentChanges: true,
+  deleteEnvironment: true,
   listNotices: true,
   dismissNotice: true,
 } as const satisfies Record<ApiMethodName, true>;

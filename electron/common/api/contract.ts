@@ -7,6 +7,9 @@ import {
   deleteProviderResultSchema,
   discoverTenantInputSchema,
   discoverTenantResultSchema,
+  environmentListResultSchema,
+  environmentMatchSchema,
+  environmentRefSchema,
   environmentSchema,
   noticeSchema,
   preferencesPatchSchema,
@@ -23,8 +26,11 @@ import {
 } from './schemas';
 import { providerViewSchema } from '../provider-config';
 import {
+  cloneDepthSchema,
   connectPatRequestSchema,
   deletedCountSchema,
+  environmentChangesSchema,
+  MAX_ENVIRONMENT_URL_LENGTH,
   jobEventSchema,
   jobIdSchema,
   jobStartSchema,
@@ -166,7 +172,33 @@ export const apiMethods = {
   ),
   getJob: method(jobRefSchema, jobViewSchema, 'A job’s state, latest progress and outcome.'),
   cancelJob: method(jobRefSchema, jobViewSchema, 'Cancels a job; answers once the runner has stopped its work.'),
-  listEnvironments: method(noInput, z.array(environmentSchema), 'The environments on all runners.'),
+  listEnvironments: method(
+    noInput,
+    environmentListResultSchema,
+    'This user’s environments on every runner, newest first, each as its runner reports it; a runner that could not be asked is named in `unavailable`.',
+  ),
+  matchEnvironment: method(
+    z.object({ url: z.string().max(MAX_ENVIRONMENT_URL_LENGTH) }).strict(),
+    environmentMatchSchema,
+    'Reads a repository URL (pasted, dropped or linked) with the context-URL parser and names the runners whose repository access covers it, with this user’s connection on each; nothing is created.',
+  ),
+  createEnvironment: method(
+    z
+      .object({
+        runnerId: runnerIdSchema,
+        url: z.string().trim().min(1).max(MAX_ENVIRONMENT_URL_LENGTH),
+        tokenId: tokenIdSchema.nullable(),
+        depth: cloneDepthSchema,
+        /** Remember this runner for new environments of the URL's host (and organization). */
+        remember: z.boolean(),
+      })
+      .strict(),
+    z.object({ environment: environmentSchema, job: jobViewSchema }).strict(),
+    'Creates an environment on a runner from a repository URL and starts its clone; its progress and end arrive as jobEvent.',
+  ),
+  retryEnvironment: method(environmentRefSchema, z.object({ environment: environmentSchema, job: jobViewSchema }).strict(), 'Clones a failed or cancelled environment again.'),
+  environmentChanges: method(environmentRefSchema, environmentChangesSchema, 'What deleting an environment would lose: uncommitted files, unpushed commits, stashes.'),
+  deleteEnvironment: method(environmentRefSchema, z.object({ ok: z.literal(true) }).strict(), 'Deletes an environment and its working copy on its runner (one being cloned is cancelled first).'),
   listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
   dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),
 } as const;

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { providerInputSchema, providerViewSchema } from '../provider-config';
 import { providerKindSchema } from '../provider-kind';
+import { contextUrlErrorSchema, contextUrlSchema } from '../context-url/schema';
+import { environmentIdSchema, environmentViewSchema } from '../runner-api/environments';
 import { discoverTenantResponseSchema, saveProviderResponseSchema } from '../runner-api/routes';
+import { connectionStateSchema } from './hosts';
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;
@@ -150,16 +153,48 @@ export const registerManagedRunnerInputSchema = z
 
 export const renameRunnerInputSchema = z.object({ id: idSchema, name: runnerNameSchema }).strict();
 
-/** An environment as the app lists it. Environments fill this in (a later issue). */
-export const environmentSchema = z
+/** An environment as the app lists it: the runner's view of it, and which runner holds it. */
+export const environmentSchema = environmentViewSchema.extend({ runnerId: idSchema, runnerName: z.string().max(200) }).strict();
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** Every runner's environments; a runner that could not be asked is named, so the list is never silently short. */
+export const environmentListResultSchema = z
   .object({
-    id: idSchema,
-    runnerId: idSchema,
-    contextUrl: z.string().max(4096),
-    state: z.enum(['creating', 'ready', 'failed']),
+    environments: z.array(environmentSchema).max(5000),
+    unavailable: z.array(z.object({ runnerId: idSchema, runnerName: z.string().max(200), message: z.string().max(2000) }).strict()).max(100),
   })
   .strict();
-export type Environment = z.infer<typeof environmentSchema>;
+
+/** A runner that could make an environment from a URL, with this user's connection there. */
+export const environmentCandidateSchema = z
+  .object({
+    runnerId: idSchema,
+    runnerName: z.string().max(200),
+    host: z.string().max(2048),
+    organization: z.string().max(256).nullable(),
+    connection: connectionStateSchema,
+    methods: z.object({ oauth: z.boolean(), pat: z.boolean() }).strict(),
+  })
+  .strict();
+export type EnvironmentCandidate = z.infer<typeof environmentCandidateSchema>;
+
+/** A URL read for the intake: what it names, and which runners could make it (none: `missing` says which admin setting). */
+export const environmentMatchSchema = z.discriminatedUnion('ok', [
+  z
+    .object({
+      ok: z.literal(true),
+      context: contextUrlSchema,
+      candidates: z.array(environmentCandidateSchema).max(100),
+      /** The runner the user chose before for this host (and organization), when it is still a candidate. */
+      remembered: idSchema.nullable(),
+      missing: z.string().max(2000).nullable(),
+    })
+    .strict(),
+  contextUrlErrorSchema,
+]);
+export type EnvironmentMatch = z.infer<typeof environmentMatchSchema>;
+
+export const environmentRefSchema = z.object({ runnerId: idSchema, id: environmentIdSchema }).strict();
 
 export const noticeSchema = z
   .object({

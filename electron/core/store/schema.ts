@@ -1,13 +1,13 @@
 import type { Schema } from 'conf';
 import { z } from 'zod';
-import { environmentSchema, preferencesSchema } from '../../common/api';
+import { preferencesSchema } from '../../common/api';
 import { spkiSchema } from '../../common/runner-api';
 
 /**
  * The store's schema version. Bump it when the shape changes and add a step
  * to `storeMigrations`: the step receives the store at the previous version.
  */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 /** Conf keys its migrations by semver; one major version per schema version. */
 export const storeProjectVersion = (schemaVersion: number) => `${schemaVersion}.0.0`;
@@ -46,7 +46,13 @@ export const storeDataSchema = z
     runners: z.array(storedRunnerSchema),
     /** Set when the user removed the local runner, so it is not made again at the next start. */
     localRunnerRemoved: z.boolean(),
-    environments: z.array(environmentSchema),
+    /**
+     * The runner the user chose for new environments of a host (and Azure
+     * DevOps organization) that several runners have access to, by
+     * "host" or "host organization". Environments themselves live on their
+     * runners (issue 10): the app keeps nothing of them that could disagree.
+     */
+    runnerForHost: z.record(z.string().min(1).max(2400), z.string().min(1).max(100)),
   })
   .strict();
 export type StoreData = z.infer<typeof storeDataSchema>;
@@ -56,7 +62,7 @@ export const storeDefaults: StoreData = {
   preferences: { theme: 'system' },
   runners: [],
   localRunnerRemoved: false,
-  environments: [],
+  runnerForHost: {},
 };
 
 /** The JSON Schema electron-store and conf validate every read and write with. */
@@ -83,5 +89,11 @@ export interface MigrationContext {
 export const storeMigrations: Record<string, (store: MigrationContext) => void> = {
   [storeProjectVersion(1)]: (store) => {
     if (!store.has('schemaVersion')) store.set('schemaVersion', 1);
+  },
+  // 2: environments are the runners' (the placeholder list goes); the runner chosen per host is remembered.
+  [storeProjectVersion(2)]: (store) => {
+    store.delete('environments');
+    if (!store.has('runnerForHost')) store.set('runnerForHost', {});
+    store.set('schemaVersion', 2);
   },
 };

@@ -27,8 +27,22 @@ describe('store', () => {
     fs.writeFileSync(path.join(directory, 'paddock.json'), JSON.stringify({ preferences: { theme: 'light' }, runners: [], environments: [] }));
     const store = openStore({ directory, createBackend });
     expect(store.recovery).toBeUndefined();
-    expect(store.get('schemaVersion')).toBe(1);
+    expect(store.get('schemaVersion')).toBe(STORE_SCHEMA_VERSION);
     expect(store.get('preferences')).toEqual({ theme: 'light' });
+  });
+
+  it('migrates a version 1 store: the placeholder environments list goes, the runner chosen per host starts empty', () => {
+    const directory = tempDir();
+    fs.writeFileSync(
+      path.join(directory, 'paddock.json'),
+      JSON.stringify({ schemaVersion: 1, preferences: { theme: 'dark' }, runners: [], localRunnerRemoved: false, environments: [], __internal__: { migrations: { version: '1.0.0' } } }),
+    );
+    const store = openStore({ directory, createBackend });
+    expect(store.recovery).toBeUndefined();
+    expect(store.get('schemaVersion')).toBe(2);
+    expect(store.get('runnerForHost')).toEqual({});
+    expect(store.get('preferences')).toEqual({ theme: 'dark' });
+    expect(JSON.parse(fs.readFileSync(path.join(directory, 'paddock.json'), 'utf8'))).not.toHaveProperty('environments');
   });
 
   it('refuses to write a value that breaks the schema', () => {

@@ -178,6 +178,15 @@ describe('usable', () => {
     await expect(service.usable('c_bob', GITLAB, null)).rejects.toMatchObject({ code: 'auth-required', detail: { host: GITLAB } });
   });
 
+  it('gives a chosen account by its id, refreshed like the one in use, and says auth-required once it is gone', async () => {
+    const id = tokenIdOf(store.put('c_alice', oauthToken({ expiresAt: minutes(4) })));
+    const usable = await service.usableById('c_alice', id, GITLAB, null);
+    expect(usable).toMatchObject({ id, token: 'access-2' });
+    expect(refresh).toHaveBeenCalledOnce();
+    await expect(service.usableById('c_alice', 't_ffffffffffffffff', GITLAB, null)).rejects.toMatchObject({ code: 'auth-required', detail: { host: GITLAB } });
+    await expect(service.usableById('c_bob', id, GITLAB, null)).rejects.toMatchObject({ code: 'auth-required' });
+  });
+
   it('says reconnect-needed for an expired token that cannot be refreshed', async () => {
     store.put('c_alice', pat({ expiresAt: minutes(-5) }));
     await expect(service.usable('c_alice', GITLAB, null)).rejects.toMatchObject({ code: 'reconnect-needed', detail: { host: GITLAB } });
