@@ -11,6 +11,8 @@ import { startBitbucketDcSimulator } from '../fakes/bitbucket-dc';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator } from '../fakes/github';
 import { startGitLabSimulator } from '../fakes/gitlab';
+import { SAMPLE_PATHS, forkRepository, sampleRepository } from '../fakes/git-repos';
+import { GitTokens, providerAuthorizer, simulatorOAuthTokens, startGitServer, type GitAuthorizer } from '../fakes/git-server';
 import type { OAuthClientRegistration } from '../fakes/oauth';
 import type { SimulatedAccount, SimulatedUser } from '../fakes/simulator';
 
@@ -127,7 +129,60 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
     collections: ['DefaultCollection'],
     account: account(SIMULATED_TOKENS.azureDevOpsServer),
   });
-  const all = [entra, ado, github, ghe, gitlab, gitlabSelfManaged, bitbucketCloud, bitbucketDc, tfs];
+  // Git: one server for every simulated host, each under a path named for the host (github.com/octo/hello.git, …), its
+  // sample repository and fork at the provider's own path shapes, the credential checked with that provider's rules.
+  const gitHosts: { origin: string; kind: ProviderKind }[] = [];
+  const gitServer = await (async () => {
+    const repositories = new Map<string, string>();
+    const authorizers = new Map<string, GitAuthorizer>();
+    const hosts: { origin: string; kind: ProviderKind; token: string; lookup: Parameters<typeof providerAuthorizer>[0]['lookup'] }[] = [
+      { origin: 'https://github.com', kind: 'github', token: SIMULATED_TOKENS.github, lookup: simulatorOAuthTokens({ kind: 'github', simulator: github, apiBase: '' }) },
+      { origin: 'https://ghe.example.test', kind: 'github', token: SIMULATED_TOKENS.githubEnterpriseServer, lookup: simulatorOAuthTokens({ kind: 'github', simulator: ghe, apiBase: '/api/v3' }) },
+      { origin: 'https://gitlab.com', kind: 'gitlab', token: SIMULATED_TOKENS.gitlab, lookup: simulatorOAuthTokens({ kind: 'gitlab', simulator: gitlab }) },
+      { origin: 'https://gitlab.example.test', kind: 'gitlab', token: SIMULATED_TOKENS.gitlabSelfManaged, lookup: simulatorOAuthTokens({ kind: 'gitlab', simulator: gitlabSelfManaged }) },
+      { origin: 'https://bitbucket.org', kind: 'bitbucket-cloud', token: SIMULATED_TOKENS.bitbucketCloud, lookup: simulatorOAuthTokens({ kind: 'bitbucket-cloud', simulator: bitbucketCloud }) },
+      { origin: 'https://bitbucket.example.test', kind: 'bitbucket-dc', token: SIMULATED_TOKENS.bitbucketDc, lookup: simulatorOAuthTokens({ kind: 'bitbucket-dc', simulator: bitbucketDc }) },
+      { origin: 'https://dev.azure.com', kind: 'azure-devops', token: SIMULATED_TOKENS.azureDevOps, lookup: simulatorOAuthTokens({ kind: 'azure-devops', entra }) },
+      { origin: 'https://tfs.example.test', kind: 'azure-devops-server', token: SIMULATED_TOKENS.azureDevOpsServer, lookup: undefined },
+    ];
+    const fork = await forkRepository();
+    for (const host of hosts) {
+      const name = new URL(host.origin).hostname;
+      const sample = await sampleRepository(host.kind);
+      const paths = SAMPLE_PATHS[host.kind];
+      for (const [repoPath, dir] of [[paths.repository, sample.dir], [paths.fork, fork.dir]] as const) {
+        repositories.set(`/${name}${repoPath}`, dir);
+        repositories.set(`/${name}${repoPath.replace(/\.git$/, '')}`, dir);
+      }
+      const tokens = new GitTokens();
+      tokens.add(host.token, { kind: 'pat', access: 'write' });
+      authorizers.set(name, providerAuthorizer({ kind: host.kind, username: SIMULATED_USER.username, tokens, ...(host.lookup ? { lookup: host.lookup } : {}) }));
+      gitHosts.push({ origin: host.origin, kind: host.kind });
+      if (host.kind === 'azure-devops') {
+        for (const pull of sample.pullRequests) {
+          ado.setPullRequest(
+            { organization: 'contoso', project: 'Fabrikam', repo: 'hello', id: pull.number },
+            { sourceRefName: `refs/heads/${pull.sourceBranch}`, commit: pull.head, fork: pull.sourceRepository === 'fork' ? { project: 'Fabrikam', name: 'hello-fork' } : null },
+          );
+        }
+      }
+      if (host.kind === 'bitbucket-cloud') {
+        for (const pull of sample.pullRequests) {
+          bitbucketCloud.setPullRequest('workspace/hello', pull.number, { branch: pull.sourceBranch, commit: pull.head, sourceRepository: pull.sourceRepository === 'fork' ? 'sam/hello' : 'workspace/hello' });
+        }
+      }
+    }
+    return startGitServer({
+      repositories: (urlPath) => repositories.get(urlPath) ?? repositories.get(`${urlPath}.git`) ?? null,
+      authorize: (request) => {
+        const name = request.path.split('/')[1] ?? '';
+        const authorizer = authorizers.get(name);
+        return authorizer ? authorizer(request) : 'forbidden';
+      },
+    });
+  })();
+  const gitEndpoints = Object.fromEntries(gitHosts.map((host) => [host.origin, `${gitServer.origin}/${new URL(host.origin).hostname}`]));
+  const all = [entra, ado, github, ghe, gitlab, gitlabSelfManaged, bitbucketCloud, bitbucketDc, tfs, gitServer];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-sims-'));
   const caFile = path.join(dir, 'ca.pem');
   fs.writeFileSync(caFile, entra.ca);
@@ -155,7 +210,8 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
     oauthClients,
     oauth: { entra, azureDevOps: ado, github, githubEnterpriseServer: ghe, gitlab, gitlabSelfManaged, bitbucketCloud, bitbucketDc },
     runnerArgs: ['--ca-file', caFile],
-    runnerEnv: { PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints) },
+    runnerEnv: { PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints), PADDOCK_DEV_GIT_ENDPOINTS: JSON.stringify(gitEndpoints) },
+    git: { server: gitServer, endpoints: gitEndpoints },
     close: async () => {
       await Promise.all(all.map((s) => s.close()));
       fs.rmSync(dir, { recursive: true, force: true });
@@ -180,6 +236,7 @@ function simulationDescription(): Simulation {
         ],
         account: username,
         personalAccessToken: SIMULATED_TOKENS.github,
+        repositories: ['https://github.com/octo/hello/pull/8', 'https://github.com/octo/hello/tree/release/2026.12/docs'],
       },
       {
         kind: 'github',
@@ -191,6 +248,7 @@ function simulationDescription(): Simulation {
         ],
         account: username,
         personalAccessToken: SIMULATED_TOKENS.githubEnterpriseServer,
+        repositories: ['https://ghe.example.test/octo/hello/pull/7'],
       },
       {
         kind: 'gitlab',
@@ -201,6 +259,7 @@ function simulationDescription(): Simulation {
         ],
         account: username,
         personalAccessToken: SIMULATED_TOKENS.gitlab,
+        repositories: ['https://gitlab.com/group/subgroup/hello/-/merge_requests/7'],
       },
       {
         kind: 'gitlab',
@@ -211,6 +270,7 @@ function simulationDescription(): Simulation {
         ],
         account: username,
         personalAccessToken: SIMULATED_TOKENS.gitlabSelfManaged,
+        repositories: ['https://gitlab.example.test/group/subgroup/hello/-/tree/feature/login/form'],
       },
       {
         kind: 'bitbucket-cloud',
@@ -223,6 +283,7 @@ function simulationDescription(): Simulation {
         // Bitbucket Cloud's API takes an API token with the account's email (§4.2).
         account: email,
         personalAccessToken: SIMULATED_TOKENS.bitbucketCloud,
+        repositories: ['https://bitbucket.org/workspace/hello/pull-requests/8'],
       },
       {
         kind: 'bitbucket-dc',
@@ -234,6 +295,7 @@ function simulationDescription(): Simulation {
         ],
         account: username,
         personalAccessToken: SIMULATED_TOKENS.bitbucketDc,
+        repositories: ['https://bitbucket.example.test/projects/PROJ/repos/hello/pull-requests/7'],
       },
       {
         kind: 'azure-devops',
@@ -247,6 +309,7 @@ function simulationDescription(): Simulation {
         ],
         account: email,
         personalAccessToken: SIMULATED_TOKENS.azureDevOps,
+        repositories: ['https://dev.azure.com/contoso/Fabrikam/_git/hello?version=GBfeature/login/form', 'https://dev.azure.com/contoso/Fabrikam/_git/hello/pullrequest/8'],
       },
       {
         kind: 'azure-devops-server',
@@ -257,6 +320,7 @@ function simulationDescription(): Simulation {
         ],
         account: username,
         personalAccessToken: SIMULATED_TOKENS.azureDevOpsServer,
+        repositories: ['https://tfs.example.test/tfs/DefaultCollection/Fabrikam/_git/hello?version=GTv2.0'],
       },
     ],
   };

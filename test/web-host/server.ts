@@ -167,7 +167,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         : {
             dataDir: path.join(dataDir, 'runner'),
             launch: nodeRunnerLauncher({ onLog: options.onRunnerLog ?? (() => {}), env: { ...process.env, ...options.runnerEnv } }),
-            ...(options.runnerArgs ? { args: options.runnerArgs } : {}),
+            // Working copies stay inside the host's data folder, never the user's ~/Paddock (a later --environments-dir wins).
+            args: ['--environments-dir', path.join(dataDir, 'environments'), ...(options.runnerArgs ?? [])],
           },
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     desktop,

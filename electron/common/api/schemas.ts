@@ -31,6 +31,8 @@ export const simulatedProviderSchema = z
     account: z.string().min(1).max(200),
     /** A personal access token the simulated provider accepts: a made-up value, shown on purpose. */
     personalAccessToken: z.string().min(1).max(400),
+    /** Repository URLs it serves, to make environments from (a pull request, a branch with slashes, …). */
+    repositories: z.array(z.string().min(1).max(2048)).max(10),
   })
   .strict();
 export type SimulatedProvider = z.infer<typeof simulatedProviderSchema>;

@@ -49,6 +49,11 @@ function SimulatedProviderItem({ provider }: { provider: SimulatedProvider }) {
     ...provider.fields.map((field) => ({ label: field.label, value: field.value, what: `the ${field.label} for ${provider.name}` })),
     { label: 'Account', value: provider.account, what: `the account for ${provider.name}` },
     { label: 'Personal access token', value: provider.personalAccessToken, what: `the personal access token for ${provider.name}` },
+    ...provider.repositories.map((url, index) => ({
+      label: index === 0 ? 'Repository to try' : 'Another repository to try',
+      value: url,
+      what: `a repository URL of ${provider.name}`,
+    })),
   ];
   return (
     <li>
