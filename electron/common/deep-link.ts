@@ -317,5 +317,26 @@ export type DeepLinkFromArgv = { ok: true; link: string | null } | { ok: false; 
 export function deepLinkFromArgv(argv: readonly string[]): DeepLinkFromArgv {
   const links = argv.slice(1).filter((argument) => typeof argument === 'string' && /^paddock:/i.test(argument));
   if (links.length > 1) return refuse('several-links', `This command line has ${links.length} Paddock links; Paddock opens one at a time and opened none.`);
-  return { ok: true, link: links[0] ?? null };
+  const open = openFromArgv(argv);
+  if (!open.ok) return open;
+  if (open.link !== null && links.length > 0) return refuse('several-links', 'This command line has a Paddock link and an “open” command; Paddock opens one at a time and opened none.');
+  return { ok: true, link: links[0] ?? open.link };
+}
+
+/**
+ * The command line's `open <url>` (PRODUCT E2: `paddock open
+ * https://github.com/o/r/pull/7`, handed to the running instance), as the
+ * paddock://open link it stands for, so that one parser reads both. The
+ * arguments that are not switches are read in order: the word `open` and
+ * exactly one argument after it (a development build's `.` before it is
+ * passed over); none is `link: null`.
+ */
+function openFromArgv(argv: readonly string[]): DeepLinkFromArgv {
+  const positionals = argv.slice(1).filter((argument) => typeof argument === 'string' && !argument.startsWith('-'));
+  const at = positionals.indexOf('open');
+  if (at < 0) return { ok: true, link: null };
+  const rest = positionals.slice(at + 1);
+  if (rest.length === 0) return refuse('missing-parameter', '“open” needs the repository URL after it, for example: open https://github.com/owner/repository');
+  if (rest.length > 1) return refuse('several-links', `“open” takes one repository URL; this command line has ${rest.length} after it, so none was opened.`);
+  return { ok: true, link: `paddock://open?url=${encodeURIComponent(rest[0]!)}` };
 }

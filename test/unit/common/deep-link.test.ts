@@ -344,6 +344,27 @@ describe('deepLinkFromArgv', () => {
     expect(deepLinkFromArgv(argv)).toEqual({ ok: true, link: expected });
   });
 
+  it.each<[string, string[], string | null]>([
+    ['open <url> (a second launch from a terminal)', ['/opt/Paddock/paddock', 'open', 'https://github.com/o/r/pull/7'], 'paddock://open?url=https%3A%2F%2Fgithub.com%2Fo%2Fr%2Fpull%2F7'],
+    ['open <url> among Chromium’s switches', ['/opt/Paddock/paddock', '--no-sandbox', 'open', '--allow-file-access-from-files', 'git@github.com:o/r.git'], 'paddock://open?url=git%40github.com%3Ao%2Fr.git'],
+    ['a development build’s “electron . open <url>”', ['/repo/node_modules/electron/dist/electron', '.', 'open', 'https://dev.azure.com/c/p/_git/r'], 'paddock://open?url=https%3A%2F%2Fdev.azure.com%2Fc%2Fp%2F_git%2Fr'],
+  ])('%s', (_name, argv, expected) => {
+    expect(deepLinkFromArgv(argv)).toEqual({ ok: true, link: expected });
+  });
+
+  it('reads open <url> with the link parser’s own rules', () => {
+    const found = deepLinkFromArgv(['/opt/Paddock/paddock', 'open', 'https://github.com/o/r']);
+    expect(found.ok && found.link !== null && parseDeepLink(found.link)).toEqual({ ok: true, action: { type: 'open', url: 'https://github.com/o/r' } });
+    const control = deepLinkFromArgv(['/opt/Paddock/paddock', 'open', 'https://github.com/o/r\u202E']);
+    expect(control.ok && control.link !== null && parseDeepLink(control.link)).toMatchObject({ ok: false, error: { code: 'invalid-parameter' } });
+  });
+
+  it('refuses open without a URL, with two, and next to a link', () => {
+    expect(deepLinkFromArgv(['/opt/Paddock/paddock', 'open'])).toMatchObject({ ok: false, error: { code: 'missing-parameter' } });
+    expect(deepLinkFromArgv(['/opt/Paddock/paddock', 'open', 'https://a.example/o/r', 'https://b.example/o/r'])).toMatchObject({ ok: false, error: { code: 'several-links' } });
+    expect(deepLinkFromArgv(['/opt/Paddock/paddock', 'open', 'https://a.example/o/r', link])).toMatchObject({ ok: false, error: { code: 'several-links' } });
+  });
+
   it('refuses two links, naming neither', () => {
     const result = deepLinkFromArgv(['/opt/Paddock/paddock', link, 'paddock://open?url=x']);
     expect(result).toMatchObject({ ok: false, error: { code: 'several-links' } });
