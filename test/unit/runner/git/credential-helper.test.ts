@@ -21,17 +21,19 @@ const helper = { execPath: '/usr/bin/node', script: '/opt/paddock/paddock-creden
 describe('the credential.helper value git is given', () => {
   it('starts with ! (run through the shell), each path single-quoted', () => {
     expect(helperConfigValue({ execPath: "/Users/o'brien/My Apps/node", script: '/a $b/`c`.cjs', electronRunAsNode: false }, 'darwin')).toBe(
-      "!'/Users/o'\\''brien/My Apps/node' '/a $b/`c`.cjs'",
+      "!f() { test \"$1\" = store && exit 0; '/Users/o'\\''brien/My Apps/node' '/a $b/`c`.cjs' \"$@\"; }; f",
     );
   });
 
   it('sets ELECTRON_RUN_AS_NODE for the helper alone, inside the command', () => {
-    expect(helperConfigValue({ ...helper, electronRunAsNode: true }, 'linux')).toBe("!ELECTRON_RUN_AS_NODE=1 '/usr/bin/node' '/opt/paddock/paddock-credential-helper.cjs'");
+    expect(helperConfigValue({ ...helper, electronRunAsNode: true }, 'linux')).toBe(
+      "!f() { test \"$1\" = store && exit 0; ELECTRON_RUN_AS_NODE=1 '/usr/bin/node' '/opt/paddock/paddock-credential-helper.cjs' \"$@\"; }; f",
+    );
   });
 
   it('uses forward slashes on Windows (git runs it with its bundled sh)', () => {
     expect(helperConfigValue({ execPath: 'C:\\Program Files\\Paddock\\Paddock.exe', script: 'C:\\Program Files\\Paddock\\resources\\h.cjs', electronRunAsNode: true }, 'win32')).toBe(
-      "!ELECTRON_RUN_AS_NODE=1 'C:/Program Files/Paddock/Paddock.exe' 'C:/Program Files/Paddock/resources/h.cjs'",
+      "!f() { test \"$1\" = store && exit 0; ELECTRON_RUN_AS_NODE=1 'C:/Program Files/Paddock/Paddock.exe' 'C:/Program Files/Paddock/resources/h.cjs' \"$@\"; }; f",
     );
   });
 
