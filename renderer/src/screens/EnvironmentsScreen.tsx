@@ -1,8 +1,11 @@
-import type { RefObject } from 'react';
+import { useCallback, useEffect, useState, type RefObject } from 'react';
 import type { Environment, PaddockApi } from '../../../electron/common/api';
+import type { JobView } from '../../../electron/common/runner-api';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
 import { exactTime, relativeTime } from '../format';
-import { useApiValue, useNow } from '../hooks';
+import { errorMessage, useNow } from '../hooks';
+import { CloneProgress } from './environments/CloneProgress';
+import { CreateEnvironment } from './environments/CreateEnvironment';
 
 const stateLabels: Record<Environment['state'], string> = { creating: 'Creating', ready: 'Ready', failed: 'Failed', cancelled: 'Cancelled' };
 const badgeClass: Record<Environment['state'], string> = { creating: 'badge-degraded', ready: 'badge-online', failed: 'badge-failed', cancelled: 'badge-offline' };
@@ -22,17 +25,56 @@ function refLabel(environment: Environment): string {
   return ref.type === 'tag' ? `tag ${ref.name}` : ref.name;
 }
 
+const keyOf = (environment: { runnerId: string; id: string }) => `${environment.runnerId} ${environment.id}`;
+
+type EnvironmentListResult = Awaited<ReturnType<PaddockApi['listEnvironments']>>;
+
+type Listed = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; value: EnvironmentListResult };
+
 /**
- * Environments (PRODUCT E4): every runner's working copies of this user,
- * as their runners report them. Creating them from a URL (paste, drop,
- * link) comes with the intake.
+ * Environments (PRODUCT E2–E4): every runner's working copies of this user,
+ * as their runners report them, and the intake that makes one from a
+ * repository URL. A clone under way is followed live; when it ends the list
+ * is asked again (the runner's record is the truth).
  */
 export function EnvironmentsScreen({ api, headingRef }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null> }) {
-  const listed = useApiValue(() => api.listEnvironments());
+  const [listed, setListed] = useState<Listed>({ state: 'loading' });
+  const [version, setVersion] = useState(0);
+  /** Environments created here that the last list did not have yet, newest first, with the job that clones them. */
+  const [created, setCreated] = useState<{ environment: Environment; job: JobView }[]>([]);
   const now = useNow(60_000);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    let live = true;
+    api.listEnvironments().then(
+      (value) => {
+        if (!live) return;
+        setListed({ state: 'ready', value });
+        const known = new Set(value.environments.map(keyOf));
+        setCreated((current) => current.filter((c) => !known.has(keyOf(c.environment))));
+      },
+      (error: unknown) => live && setListed({ state: 'failed', message: errorMessage(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, version]);
+
+  const initialJobs = new Map(created.map((c) => [keyOf(c.environment), c.job]));
+  const listedEnvironments = listed.state === 'ready' ? listed.value.environments : [];
+  const listedKeys = new Set(listedEnvironments.map(keyOf));
+  const environments = [...created.map((c) => c.environment).filter((e) => !listedKeys.has(keyOf(e))), ...listedEnvironments];
+
   return (
     <Screen title="Environments" headingRef={headingRef}>
       <p className="lead">An environment is a working copy of a repository, made by a runner from a repository URL.</p>
+      <CreateEnvironment
+        api={api}
+        onCreated={(environment, job) => {
+          setCreated((current) => [{ environment, job }, ...current.filter((c) => keyOf(c.environment) !== keyOf(environment))]);
+        }}
+      />
       {listed.state === 'loading' && <p aria-busy="true">Loading environments…</p>}
       {listed.state === 'failed' && <LoadError message={listed.message} />}
       {listed.state === 'ready' &&
@@ -41,24 +83,35 @@ export function EnvironmentsScreen({ api, headingRef }: { api: PaddockApi; headi
             {away.message}
           </p>
         ))}
-      {listed.state === 'ready' && listed.value.environments.length === 0 && (
+      {listed.state === 'ready' && environments.length === 0 && (
         <EmptyState title="No environments yet">
-          <p>Environments you create from repository, branch or pull request URLs will be listed here.</p>
+          <p>Paste a repository, branch or pull request URL above to create one. Your environments will be listed here.</p>
         </EmptyState>
       )}
-      {listed.state === 'ready' && listed.value.environments.length > 0 && (
+      {environments.length > 0 && (
         <ul className="list" aria-label="Environments">
-          {listed.value.environments.map((environment) => {
-            const created = new Date(environment.createdAt);
+          {environments.map((environment) => {
+            const createdAt = new Date(environment.createdAt);
+            const key = keyOf(environment);
             return (
-              <li key={`${environment.runnerId} ${environment.id}`}>
+              <li key={key}>
                 <span className="item-title">{environment.repository}</span>
                 <span className="item-meta">
                   <span className={`badge ${badgeClass[environment.state]}`}>{stateLabels[environment.state]}</span> {refLabel(environment)} · {environment.runnerName} ·{' '}
-                  <time dateTime={environment.createdAt} title={exactTime(created)}>
-                    {relativeTime(created, now)}
+                  <time dateTime={environment.createdAt} title={exactTime(createdAt)}>
+                    {relativeTime(createdAt, now)}
                   </time>
                 </span>
+                {environment.state === 'creating' && environment.jobId && (
+                  <CloneProgress
+                    api={api}
+                    runnerId={environment.runnerId}
+                    jobId={environment.jobId}
+                    initial={initialJobs.get(key) ?? null}
+                    label={environment.repository}
+                    onEnd={reload}
+                  />
+                )}
                 {environment.state === 'failed' && environment.error && <p className="field-error">{environment.error.message}</p>}
               </li>
             );

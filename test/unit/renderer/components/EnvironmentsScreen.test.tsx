@@ -1,0 +1,216 @@
+// @vitest-environment happy-dom
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createRef } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import type { Environment, EnvironmentCandidate, EnvironmentMatch, HostAccess, MethodInput, PaddockApi } from '../../../../electron/common/api';
+import type { JobView } from '../../../../electron/common/runner-api';
+import { EnvironmentsScreen } from '../../../../renderer/src/screens/EnvironmentsScreen';
+import { formatBytes, progressLine } from '../../../../renderer/src/screens/environments/CloneProgress';
+import { expectNoAxeViolations } from './axe';
+import { deferred } from './dom';
+import { eventHub, fakeApi, jobView, localRunner, runnerKeys } from './fixtures';
+
+const keys = runnerKeys();
+const runner = localRunner(keys.publicKey);
+const jobId = 'j_clone0123456789abcd';
+const url = 'https://ghe.example.test/octo/hello/pull/7';
+
+const candidate = (overrides: Partial<EnvironmentCandidate> = {}): EnvironmentCandidate => ({
+  runnerId: 'local',
+  runnerName: 'Local runner',
+  host: 'https://ghe.example.test',
+  organization: null,
+  connection: 'connected',
+  methods: { oauth: false, pat: true },
+  ...overrides,
+});
+
+const matched = (candidates: EnvironmentCandidate[], remembered: string | null = null): EnvironmentMatch => ({
+  ok: true,
+  context: {
+    ok: true,
+    provider: 'github',
+    host: 'https://ghe.example.test',
+    owner: 'octo',
+    project: null,
+    repo: 'hello',
+    ref: { type: 'pull', number: 7 },
+    path: null,
+    refAmbiguous: false,
+    cloneUrl: 'https://ghe.example.test/octo/hello.git',
+  } as Extract<EnvironmentMatch, { ok: true }>['context'],
+  candidates,
+  remembered,
+  missing: null,
+});
+
+const environment = (overrides: Partial<Environment> = {}): Environment => ({
+  id: 'e_0123456789abcdef',
+  url,
+  kind: 'github',
+  host: 'https://ghe.example.test',
+  organization: null,
+  repository: 'octo/hello',
+  cloneUrl: 'https://ghe.example.test/octo/hello.git',
+  ref: { type: 'pull', number: 7 },
+  resolved: null,
+  subPath: null,
+  depth: 'full',
+  tokenId: null,
+  path: '/home/alice/paddock/octo-hello',
+  state: 'creating',
+  jobId,
+  error: null,
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+  runnerId: 'local',
+  runnerName: 'Local runner',
+  ...overrides,
+});
+
+const cloneJob = (): JobView => jobView(jobId, { kind: 'environment-clone' });
+
+function setup(methods: Partial<PaddockApi> = {}) {
+  const hub = eventHub();
+  const api = fakeApi({
+    listEnvironments: async () => ({ environments: [], unavailable: [] }),
+    listRunners: async () => [runner],
+    onRunnersChanged: hub.onRunnersChanged,
+    onJobEvent: hub.onJobEvent,
+    getJob: vi.fn(() => deferred<JobView>().promise),
+    ...methods,
+  });
+  render(<EnvironmentsScreen api={api} headingRef={createRef()} />);
+  return { user: userEvent.setup(), hub };
+}
+
+async function submit(user: ReturnType<typeof userEvent.setup>, text = url) {
+  await user.type(screen.getByLabelText('Repository URL'), text);
+  await user.click(screen.getByRole('button', { name: 'Create environment' }));
+}
+
+describe('EnvironmentsScreen: create and follow', () => {
+  it('puts a URL the parser cannot read under the field, and focuses it', async () => {
+    const { user } = setup({ matchEnvironment: async (): Promise<EnvironmentMatch> => ({ ok: false, error: { code: 'invalid-url', message: 'This is not a repository address.' } }) });
+    await screen.findByRole('heading', { name: 'No environments yet' });
+    await submit(user, 'hello');
+    const field = screen.getByLabelText('Repository URL');
+    await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.getElementById(field.getAttribute('aria-describedby')!)!.textContent).toBe('This is not a repository address.');
+    expect(document.activeElement).toBe(field);
+    await expectNoAxeViolations(document.body);
+  });
+
+  it('says which setting is missing when no runner has access', async () => {
+    const missing = 'No runner has repository access to https://ghe.example.test. Ask your admin to add it in Repository access.';
+    const { user } = setup({ matchEnvironment: async () => ({ ...matched([]), missing }) });
+    await submit(user);
+    const field = screen.getByLabelText('Repository URL');
+    await waitFor(() => expect(document.getElementById(field.getAttribute('aria-describedby')!)!.textContent).toBe(missing));
+  });
+
+  it('names what will be created, offers the runners with the remembered one chosen, and creates with the choices', async () => {
+    const createEnvironment = vi.fn(async (_input: MethodInput<'createEnvironment'>) => ({ environment: environment(), job: cloneJob() }));
+    const { user } = setup({
+      matchEnvironment: async () => matched([candidate(), candidate({ runnerId: 'build', runnerName: 'Build server' })], 'build'),
+      createEnvironment,
+    });
+    await submit(user);
+    const panel = await screen.findByRole('group', { name: 'What will be created' });
+    expect(panel.textContent).toContain('octo/hello');
+    expect(panel.textContent).toContain('pull request 7');
+    expect((within(panel).getByRole('radio', { name: 'Build server' }) as HTMLInputElement).checked).toBe(true);
+    // A remembered choice: not asked to remember again.
+    expect((within(panel).getByRole('checkbox', { name: 'Remember this runner for https://ghe.example.test' }) as HTMLInputElement).checked).toBe(false);
+    expect((within(panel).getByRole('radio', { name: /Full/ }) as HTMLInputElement).checked).toBe(true);
+    await expectNoAxeViolations(document.body);
+    await user.click(within(panel).getByRole('radio', { name: 'Local runner' }));
+    await user.click(within(panel).getByRole('checkbox', { name: /Remember this runner/ }));
+    await user.click(within(panel).getByRole('radio', { name: /Shallow/ }));
+    await user.click(within(panel).getByRole('button', { name: 'Create' }));
+    expect(createEnvironment).toHaveBeenCalledWith({ runnerId: 'local', url, tokenId: null, depth: 'shallow', remember: true });
+  });
+
+  it('connects first when the runner has no account for the host, then creates by itself; Cancel creates nothing', async () => {
+    const access: HostAccess = {
+      host: 'https://ghe.example.test',
+      kind: 'github',
+      runnerId: 'local',
+      runnerName: 'Local runner',
+      methods: { oauth: false, pat: true },
+      managed: false,
+      connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] }],
+    };
+    const createEnvironment = vi.fn(async (_input: MethodInput<'createEnvironment'>) => ({ environment: environment(), job: cloneJob() }));
+    const { user } = setup({
+      matchEnvironment: async () => matched([candidate({ connection: 'none' })]),
+      listHosts: async () => [access],
+      onHostsChanged: () => () => {},
+      createEnvironment,
+    });
+    await submit(user);
+    await user.click(within(await screen.findByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Connect GitHub' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(createEnvironment).not.toHaveBeenCalled();
+    expect(screen.getByRole('status').textContent).toContain('Nothing was created');
+  });
+
+  it('follows the clone with a progress bar and its phase in words; Cancel cancels the job; its end reloads the list', async () => {
+    const cancelJob = vi.fn(async (_input: MethodInput<'cancelJob'>) => cloneJob());
+    let listed: Environment[] = [];
+    const listEnvironments = vi.fn(async () => ({ environments: listed, unavailable: [] }));
+    const { user, hub } = setup({
+      listEnvironments,
+      matchEnvironment: async () => matched([candidate()]),
+      createEnvironment: async () => ({ environment: environment(), job: cloneJob() }),
+      cancelJob,
+    });
+    await submit(user);
+    await user.click(within(await screen.findByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' }));
+    const bar = await screen.findByRole('progressbar', { name: 'Cloning octo/hello' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('0');
+    hub.emitJob({
+      runnerId: 'local',
+      jobId,
+      event: {
+        type: 'progress',
+        jobId,
+        seq: 1,
+        progress: {
+          kind: 'environment-clone',
+          environmentId: 'e_0123456789abcdef',
+          phase: 'receiving',
+          title: 'Receiving objects',
+          percent: 45,
+          processed: 450,
+          total: 1000,
+          bytes: 12.3 * 1024 * 1024,
+          throughput: 2.1 * 1024 * 1024,
+          overall: 0.4,
+        },
+      },
+    } as never);
+    expect(bar.getAttribute('aria-valuenow')).toBe('40');
+    expect(screen.getByText('Receiving objects 45% · 12.3 MB at 2.1 MB/s')).toBeTruthy();
+    await expectNoAxeViolations(document.body);
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(cancelJob).toHaveBeenCalledWith({ runnerId: 'local', jobId });
+    listed = [environment({ state: 'cancelled' })];
+    const before = listEnvironments.mock.calls.length;
+    hub.emitJob({ runnerId: 'local', jobId, event: { type: 'end', jobId, outcome: { state: 'cancelled' } } } as never);
+    await waitFor(() => expect(listEnvironments.mock.calls.length).toBe(before + 1));
+    await screen.findByText('Cancelled');
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it('formats bytes and the progress line', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(2048)).toBe('2.0 KB');
+    expect(formatBytes(12.3 * 1024 * 1024)).toBe('12.3 MB');
+    expect(
+      progressLine({ kind: 'environment-clone', environmentId: 'e_0123456789abcdef', phase: 'counting', title: 'Counting objects', percent: null, processed: 3, total: null, bytes: null, throughput: null, overall: 0.1 }),
+    ).toBe('Counting objects');
+  });
+});
