@@ -6,6 +6,7 @@ import { exactTime, relativeTime } from '../format';
 import { errorMessage, useNow } from '../hooks';
 import { CloneProgress } from './environments/CloneProgress';
 import { CreateEnvironment } from './environments/CreateEnvironment';
+import { EnvironmentActions } from './environments/EnvironmentActions';
 
 const stateLabels: Record<Environment['state'], string> = { creating: 'Creating', ready: 'Ready', failed: 'Failed', cancelled: 'Cancelled' };
 const badgeClass: Record<Environment['state'], string> = { creating: 'badge-degraded', ready: 'badge-online', failed: 'badge-failed', cancelled: 'badge-offline' };
@@ -64,16 +65,18 @@ export function EnvironmentsScreen({ api, headingRef }: { api: PaddockApi; headi
   const initialJobs = new Map(created.map((c) => [keyOf(c.environment), c.job]));
   const listedEnvironments = listed.state === 'ready' ? listed.value.environments : [];
   const listedKeys = new Set(listedEnvironments.map(keyOf));
-  const environments = [...created.map((c) => c.environment).filter((e) => !listedKeys.has(keyOf(e))), ...listedEnvironments];
+  // What this page started (a create, a retry) stands in for the list's older record until the list is asked again.
+  const started = new Map(created.map((c) => [keyOf(c.environment), c.environment]));
+  const environments = [...created.map((c) => c.environment).filter((e) => !listedKeys.has(keyOf(e))), ...listedEnvironments.map((e) => started.get(keyOf(e)) ?? e)];
+  const follow = (environment: Environment, job: JobView) =>
+    setCreated((current) => [{ environment, job }, ...current.filter((c) => keyOf(c.environment) !== keyOf(environment))]);
 
   return (
     <Screen title="Environments" headingRef={headingRef}>
       <p className="lead">An environment is a working copy of a repository, made by a runner from a repository URL.</p>
       <CreateEnvironment
         api={api}
-        onCreated={(environment, job) => {
-          setCreated((current) => [{ environment, job }, ...current.filter((c) => keyOf(c.environment) !== keyOf(environment))]);
-        }}
+        onCreated={follow}
       />
       {listed.state === 'loading' && <p aria-busy="true">Loading environments…</p>}
       {listed.state === 'failed' && <LoadError message={listed.message} />}
@@ -113,6 +116,17 @@ export function EnvironmentsScreen({ api, headingRef }: { api: PaddockApi; headi
                   />
                 )}
                 {environment.state === 'failed' && environment.error && <p className="field-error">{environment.error.message}</p>}
+                <EnvironmentActions
+                  api={api}
+                  environment={environment}
+                  onRetried={follow}
+                  onDeleted={() => {
+                    setCreated((current) => current.filter((c) => keyOf(c.environment) !== key));
+                    headingRef.current?.focus();
+                    reload();
+                  }}
+                  fallbackFocus={() => headingRef.current}
+                />
               </li>
             );
           })}

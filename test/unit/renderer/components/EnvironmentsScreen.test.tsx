@@ -7,6 +7,7 @@ import type { Environment, EnvironmentCandidate, EnvironmentMatch, HostAccess, M
 import type { JobView } from '../../../../electron/common/runner-api';
 import { EnvironmentsScreen } from '../../../../renderer/src/screens/EnvironmentsScreen';
 import { formatBytes, progressLine } from '../../../../renderer/src/screens/environments/CloneProgress';
+import { changesSentence } from '../../../../renderer/src/screens/environments/EnvironmentActions';
 import { expectNoAxeViolations } from './axe';
 import { deferred } from './dom';
 import { eventHub, fakeApi, jobView, localRunner, runnerKeys } from './fixtures';
@@ -212,5 +213,41 @@ describe('EnvironmentsScreen: create and follow', () => {
     expect(
       progressLine({ kind: 'environment-clone', environmentId: 'e_0123456789abcdef', phase: 'counting', title: 'Counting objects', percent: null, processed: 3, total: null, bytes: null, throughput: null, overall: 0.1 }),
     ).toBe('Counting objects');
+  });
+
+  it('a ready environment shows its folder; Delete counts what is lost first and says so', async () => {
+    const environmentChanges = vi.fn(async (_input: MethodInput<'environmentChanges'>) => ({ uncommitted: 3, unpushed: 1, stashes: 0 }));
+    const deleteEnvironment = vi.fn(async (_input: MethodInput<'deleteEnvironment'>) => ({ ok: true as const }));
+    let listed = [environment({ state: 'ready', jobId: null })];
+    const { user } = setup({ listEnvironments: async () => ({ environments: listed, unavailable: [] }), environmentChanges, deleteEnvironment });
+    expect(await screen.findByText('/home/alice/paddock/octo-hello')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Retry octo/hello' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Delete octo/hello' }));
+    expect(environmentChanges).toHaveBeenCalledWith({ runnerId: 'local', id: 'e_0123456789abcdef' });
+    const dialog = await screen.findByRole('dialog', { name: 'Delete the environment octo/hello?' });
+    expect(dialog.textContent).toContain('3 uncommitted changes and 1 unpushed commit will be lost.');
+    await expectNoAxeViolations(document.body);
+    listed = [];
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(deleteEnvironment).toHaveBeenCalledWith({ runnerId: 'local', id: 'e_0123456789abcdef' });
+    await screen.findByRole('heading', { name: 'No environments yet' });
+  });
+
+  it('a failed environment shows why, offers Reconnect for a refused token, and Retry follows the new clone', async () => {
+    const retryEnvironment = vi.fn(async (_input: MethodInput<'retryEnvironment'>) => ({ environment: environment(), job: cloneJob() }));
+    const failed = environment({ state: 'failed', error: { code: 'reconnect-needed', message: 'GitHub refused your token for https://ghe.example.test.' } });
+    const { user } = setup({ listEnvironments: async () => ({ environments: [failed], unavailable: [] }), retryEnvironment });
+    expect(await screen.findByText('GitHub refused your token for https://ghe.example.test.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Reconnect to https://ghe.example.test for octo/hello' })).toBeTruthy();
+    await expectNoAxeViolations(document.body);
+    await user.click(screen.getByRole('button', { name: 'Retry octo/hello' }));
+    expect(retryEnvironment).toHaveBeenCalledWith({ runnerId: 'local', id: 'e_0123456789abcdef' });
+    expect(await screen.findByRole('progressbar', { name: 'Cloning octo/hello' })).toBeTruthy();
+    expect(screen.getByText('Creating')).toBeTruthy();
+  });
+
+  it('says what deleting loses in words', () => {
+    expect(changesSentence({ uncommitted: 0, unpushed: 0, stashes: 0 })).toBe('Nothing uncommitted or unpushed.');
+    expect(changesSentence({ uncommitted: 1, unpushed: 2, stashes: 1 })).toBe('1 uncommitted change, 2 unpushed commits and 1 stash will be lost.');
   });
 });

@@ -1,0 +1,162 @@
+import { useState } from 'react';
+import type { Environment, HostAccess, PaddockApi } from '../../../../electron/common/api';
+import type { EnvironmentChanges, JobView } from '../../../../electron/common/runner-api';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { CopyButton } from '../../components/CopyButton';
+import { errorView } from '../../errors';
+import { ConnectDialog } from '../accounts/ConnectDialog';
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+/** What deleting loses, in a sentence: "3 uncommitted changes and 1 unpushed commit will be lost." */
+export function changesSentence(changes: EnvironmentChanges): string {
+  const parts = [
+    changes.uncommitted > 0 ? plural(changes.uncommitted, 'uncommitted change', 'uncommitted changes') : null,
+    changes.unpushed > 0 ? plural(changes.unpushed, 'unpushed commit', 'unpushed commits') : null,
+    changes.stashes > 0 ? plural(changes.stashes, 'stash', 'stashes') : null,
+  ].filter((part): part is string => part !== null);
+  if (parts.length === 0) return 'Nothing uncommitted or unpushed.';
+  const listed = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]!}`;
+  return `${listed} will be lost.`;
+}
+
+/** What can be done with one environment: its folder, Reconnect and Retry when it failed, Delete. */
+export function EnvironmentActions({
+  api,
+  environment,
+  onRetried,
+  onDeleted,
+  fallbackFocus,
+}: {
+  api: PaddockApi;
+  environment: Environment;
+  onRetried: (environment: Environment, job: JobView) => void;
+  onDeleted: () => void;
+  fallbackFocus: () => HTMLElement | null;
+}) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'retry' | 'delete' | 'reconnect' | null>(null);
+  const [deleting, setDeleting] = useState<{ sentence: string } | null>(null);
+  const [connecting, setConnecting] = useState<HostAccess | null>(null);
+  const ref = { runnerId: environment.runnerId, id: environment.id };
+  const name = environment.repository;
+  const code = environment.error?.code;
+  const offersReconnect = environment.state === 'failed' && (code === 'reconnect-needed' || code === 'auth-required');
+
+  const retry = () => {
+    setBusy('retry');
+    setProblem(null);
+    api.retryEnvironment(ref).then(
+      ({ environment: next, job }) => {
+        setBusy(null);
+        onRetried(next, job);
+      },
+      (error: unknown) => {
+        setBusy(null);
+        setProblem(`Not retried: ${errorView(error).message}`);
+      },
+    );
+  };
+
+  const askDelete = () => {
+    setProblem(null);
+    if (environment.state !== 'ready') {
+      setDeleting({ sentence: 'Nothing was cloned yet, so nothing is lost.' });
+      return;
+    }
+    setBusy('delete');
+    api.environmentChanges(ref).then(
+      (changes) => {
+        setBusy(null);
+        setDeleting({ sentence: changesSentence(changes) });
+      },
+      (error: unknown) => {
+        setBusy(null);
+        setProblem(`Not deleted: Paddock could not count the uncommitted and unpushed changes. ${errorView(error).message}`);
+      },
+    );
+  };
+
+  const reconnect = () => {
+    setBusy('reconnect');
+    setProblem(null);
+    api.listHosts().then(
+      (hosts) => {
+        setBusy(null);
+        const access = hosts.find((host) => host.runnerId === environment.runnerId && host.host === environment.host);
+        if (access) setConnecting(access);
+        else setProblem(`${environment.runnerName} no longer has repository access to ${environment.host}. Ask your admin.`);
+      },
+      (error: unknown) => {
+        setBusy(null);
+        setProblem(errorView(error).message);
+      },
+    );
+  };
+
+  return (
+    <>
+      {environment.state === 'ready' && (
+        <p className="item-meta">
+          Folder: <code>{environment.path}</code> <CopyButton text={environment.path} what={`the folder of ${name}`} />
+        </p>
+      )}
+      <div className="actions">
+        {offersReconnect && (
+          <button type="button" disabled={busy !== null} onClick={reconnect} aria-label={`Reconnect to ${environment.host} for ${name}`}>
+            Reconnect
+          </button>
+        )}
+        {(environment.state === 'failed' || environment.state === 'cancelled') && (
+          <button type="button" disabled={busy !== null} onClick={retry} aria-label={`Retry ${name}`}>
+            {busy === 'retry' ? 'Retrying…' : 'Retry'}
+          </button>
+        )}
+        {environment.state !== 'creating' && (
+          <button type="button" disabled={busy !== null} onClick={askDelete} aria-label={`Delete ${name}`}>
+            {busy === 'delete' ? 'Counting changes…' : 'Delete'}
+          </button>
+        )}
+      </div>
+      {problem && (
+        <p role="status" className="field-error">
+          {problem}
+        </p>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete the environment ${name}?`}
+          confirm={{
+            label: 'Delete',
+            busyLabel: 'Deleting…',
+            run: async () => {
+              await api.deleteEnvironment(ref);
+            },
+          }}
+          onClose={(confirmed) => {
+            setDeleting(null);
+            if (confirmed) onDeleted();
+          }}
+          fallbackFocus={fallbackFocus}
+        >
+          <p>
+            {environment.runnerName} deletes the working copy{environment.state === 'ready' ? ` ${environment.path}` : ''}. {deleting.sentence}
+          </p>
+        </ConfirmDialog>
+      )}
+      {connecting && (
+        <ConnectDialog
+          api={api}
+          access={connecting}
+          organization={environment.organization}
+          reconnect
+          fallbackFocus={fallbackFocus}
+          onClose={(token) => {
+            setConnecting(null);
+            if (token) setProblem(`Connected to ${environment.host}. Retry to clone ${name} again.`);
+          }}
+        />
+      )}
+    </>
+  );
+}
