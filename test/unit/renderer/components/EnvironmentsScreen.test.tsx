@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { createRef } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import type { Environment, EnvironmentCandidate, EnvironmentMatch, HostAccess, MethodInput, PaddockApi } from '../../../../electron/common/api';
-import type { JobView } from '../../../../electron/common/runner-api';
+import type { JobView, TokenView } from '../../../../electron/common/runner-api';
 import { EnvironmentsScreen } from '../../../../renderer/src/screens/EnvironmentsScreen';
 import { formatBytes, progressLine } from '../../../../renderer/src/screens/environments/CloneProgress';
 import { changesSentence } from '../../../../renderer/src/screens/environments/EnvironmentActions';
@@ -144,10 +144,25 @@ describe('EnvironmentsScreen: create and follow', () => {
       connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] }],
     };
     const createEnvironment = vi.fn(async (_input: MethodInput<'createEnvironment'>) => ({ environment: environment(), job: cloneJob() }));
+    const connectWithPat = vi.fn(
+      async (_input: MethodInput<'connectWithPat'>): Promise<TokenView> => ({
+        id: 't_00000000000000a1',
+        inUse: true,
+        host: 'https://ghe.example.test',
+        organization: null,
+        method: 'pat',
+        account: 'octocat',
+        obtainedAt: new Date().toISOString(),
+        expiresAt: null,
+        scopes: ['repo'],
+        state: 'connected',
+      }),
+    );
     const { user } = setup({
       matchEnvironment: async () => matched([candidate({ connection: 'none' })]),
       listHosts: async () => [access],
       onHostsChanged: () => () => {},
+      connectWithPat,
       createEnvironment,
     });
     await submit(user);
@@ -156,6 +171,16 @@ describe('EnvironmentsScreen: create and follow', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(createEnvironment).not.toHaveBeenCalled();
     expect(screen.getByRole('status').textContent).toContain('Nothing was created');
+
+    // Create again, connect this time: the environment is created without another click.
+    await user.click(within(screen.getByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' }));
+    const again = await screen.findByRole('dialog', { name: 'Connect GitHub' });
+    await user.type(within(again).getByLabelText('Personal access token'), 'ghp_simulated');
+    await user.click(within(again).getByRole('button', { name: 'Connect' }));
+    expect(connectWithPat).toHaveBeenCalledWith(expect.objectContaining({ runnerId: 'local', host: 'https://ghe.example.test', organization: null }));
+    await user.click(await within(again).findByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(createEnvironment).toHaveBeenCalledWith({ runnerId: 'local', url, tokenId: null, depth: 'full', remember: false }));
+    expect(await screen.findByRole('progressbar', { name: 'Cloning octo/hello' })).toBeTruthy();
   });
 
   it('follows the clone with a progress bar and its phase in words; Cancel cancels the job; its end reloads the list', async () => {
