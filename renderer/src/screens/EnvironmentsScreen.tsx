@@ -97,7 +97,7 @@ export function EnvironmentsScreen({ api, headingRef }: { api: PaddockApi; headi
             const createdAt = new Date(environment.createdAt);
             const key = keyOf(environment);
             return (
-              <li key={key}>
+              <li key={key} className="environment">
                 <span className="item-title">{environment.repository}</span>
                 <span className="item-meta">
                   <span className={`badge ${badgeClass[environment.state]}`}>{stateLabels[environment.state]}</span> {refLabel(environment)} · {environment.runnerName} ·{' '}

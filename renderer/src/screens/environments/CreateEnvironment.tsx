@@ -158,7 +158,7 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
             {!several && chosen ? `, on the runner ${chosen.runnerName}` : ''}.
           </p>
           {several && (
-            <fieldset>
+            <fieldset className="choices">
               <legend>Runner</legend>
               {matched.match.candidates.map((candidate) => (
                 <label key={candidate.runnerId} className="choice">
@@ -172,7 +172,7 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
               </label>
             </fieldset>
           )}
-          <fieldset>
+          <fieldset className="choices">
             <legend>History</legend>
             {depthChoices.map((choice) => (
               <label key={choice.value} className="choice">
@@ -182,7 +182,7 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
             ))}
           </fieldset>
           <div className="actions">
-            <button type="button" className="primary" disabled={creating || !chosen} onClick={() => void confirm()}>
+            <button type="button" className="button-primary" disabled={creating || !chosen} onClick={() => void confirm()}>
               {creating ? 'Creating…' : 'Create'}
             </button>
           </div>
