@@ -153,7 +153,8 @@ export function EnvironmentActions({
           fallbackFocus={fallbackFocus}
           onClose={(token) => {
             setConnecting(null);
-            if (token) setProblem(`Connected to ${environment.host}. Retry to clone ${name} again.`);
+            // Connected again: the clone goes on by itself, as creating does after connecting.
+            if (token) retry();
           }}
         />
       )}

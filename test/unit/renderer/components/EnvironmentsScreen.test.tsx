@@ -271,6 +271,48 @@ describe('EnvironmentsScreen: create and follow', () => {
     expect(screen.getByText('Creating')).toBeTruthy();
   });
 
+  it('Reconnect on a failed environment connects again and retries by itself', async () => {
+    const retryEnvironment = vi.fn(async (_input: MethodInput<'retryEnvironment'>) => ({ environment: environment(), job: cloneJob() }));
+    const failed = environment({ state: 'failed', error: { code: 'reconnect-needed', message: 'GitHub refused your token for https://ghe.example.test.' } });
+    const access: HostAccess = {
+      host: 'https://ghe.example.test',
+      kind: 'github',
+      runnerId: 'local',
+      runnerName: 'Local runner',
+      methods: { oauth: false, pat: true },
+      managed: false,
+      connections: [{ organization: null, state: 'reconnect-needed', source: 'pat', account: 'octocat', expiresAt: null, tokenId: 't_00000000000000a1', accounts: [] }],
+    };
+    const connectWithPat = vi.fn(
+      async (_input: MethodInput<'connectWithPat'>): Promise<TokenView> => ({
+        id: 't_00000000000000a2',
+        inUse: true,
+        host: 'https://ghe.example.test',
+        organization: null,
+        method: 'pat',
+        account: 'octocat',
+        obtainedAt: new Date().toISOString(),
+        expiresAt: null,
+        scopes: ['repo'],
+        state: 'connected',
+      }),
+    );
+    const { user } = setup({
+      listEnvironments: async () => ({ environments: [failed], unavailable: [] }),
+      retryEnvironment,
+      listHosts: async () => [access],
+      onHostsChanged: () => () => {},
+      connectWithPat,
+    });
+    await user.click(await screen.findByRole('button', { name: 'Reconnect to https://ghe.example.test for octo/hello' }));
+    const dialog = await screen.findByRole('dialog', { name: /GitHub/ });
+    await user.type(within(dialog).getByLabelText('Personal access token'), 'ghp_simulated');
+    await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
+    await user.click(await within(dialog).findByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(retryEnvironment).toHaveBeenCalledWith({ runnerId: 'local', id: 'e_0123456789abcdef' }));
+    expect(await screen.findByRole('progressbar', { name: 'Cloning octo/hello' })).toBeTruthy();
+  });
+
   it('says what deleting loses in words', () => {
     expect(changesSentence({ uncommitted: 0, unpushed: 0, stashes: 0 })).toBe('Nothing uncommitted or unpushed.');
     expect(changesSentence({ uncommitted: 1, unpushed: 2, stashes: 1 })).toBe('1 uncommitted change, 2 unpushed commits and 1 stash will be lost.');
