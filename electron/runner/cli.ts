@@ -138,22 +138,25 @@ function parentChannel(): ParentChannel | undefined {
 declare const __PADDOCK_DEV__: boolean | undefined;
 const isDevelopmentBuild = typeof __PADDOCK_DEV__ === 'undefined' || __PADDOCK_DEV__;
 
+/** A development build's origin → origin map from the environment (JSON); undefined when unset or in a production build. */
+function devOriginMap(name: 'PADDOCK_DEV_PROVIDER_ENDPOINTS' | 'PADDOCK_DEV_GIT_ENDPOINTS'): Record<string, string> | undefined {
+  const raw = process.env[name];
+  if (!raw || !isDevelopmentBuild) return undefined;
+  const parsed = z.record(z.string().url(), z.string().url()).safeParse(JSON.parse(raw));
+  if (!parsed.success) usage(`${name} must be a JSON object of origin → origin.`);
+  return parsed.data;
+}
+
 /** Tests point the runner at provider simulators; only development builds listen to this. */
 function devEndpoints(): { devEndpoints?: Record<string, string> } {
-  const raw = process.env.PADDOCK_DEV_PROVIDER_ENDPOINTS;
-  if (!raw || !isDevelopmentBuild) return {};
-  const parsed = z.record(z.string().url(), z.string().url()).safeParse(JSON.parse(raw));
-  if (!parsed.success) usage('PADDOCK_DEV_PROVIDER_ENDPOINTS must be a JSON object of origin → origin.');
-  return { devEndpoints: parsed.data };
+  const map = devOriginMap('PADDOCK_DEV_PROVIDER_ENDPOINTS');
+  return map ? { devEndpoints: map } : {};
 }
 
 /** Tests clone from a local git server instead of the real hosts; only development builds listen to this. */
 function devGitEndpoints(): { devGitEndpoints?: Record<string, string> } {
-  const raw = process.env.PADDOCK_DEV_GIT_ENDPOINTS;
-  if (!raw || !isDevelopmentBuild) return {};
-  const parsed = z.record(z.string().url(), z.string().url()).safeParse(JSON.parse(raw));
-  if (!parsed.success) usage('PADDOCK_DEV_GIT_ENDPOINTS must be a JSON object of origin → origin.');
-  return { devGitEndpoints: parsed.data };
+  const map = devOriginMap('PADDOCK_DEV_GIT_ENDPOINTS');
+  return map ? { devGitEndpoints: map } : {};
 }
 
 /** Tests shorten the OAuth attempt's 5 minutes to see it expire; only development builds listen to this. */

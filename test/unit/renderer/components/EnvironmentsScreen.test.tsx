@@ -91,6 +91,20 @@ async function submit(user: ReturnType<typeof userEvent.setup>, text = url) {
   await user.click(screen.getByRole('button', { name: 'Create environment' }));
 }
 
+/** The token the runner answers a pasted personal access token with, for GitHub Enterprise Server. */
+const connectedToken = (id: string): TokenView => ({
+  id,
+  inUse: true,
+  host: 'https://ghe.example.test',
+  organization: null,
+  method: 'pat',
+  account: 'octocat',
+  obtainedAt: new Date().toISOString(),
+  expiresAt: null,
+  scopes: ['repo'],
+  state: 'connected',
+});
+
 describe('EnvironmentsScreen: create and follow', () => {
   it('puts a URL the parser cannot read under the field, and focuses it', async () => {
     const { user } = setup({ matchEnvironment: async (): Promise<EnvironmentMatch> => ({ ok: false, error: { code: 'invalid-url', message: 'This is not a repository address.' } }) });
@@ -144,20 +158,7 @@ describe('EnvironmentsScreen: create and follow', () => {
       connections: [{ organization: null, state: 'none', source: null, account: null, expiresAt: null, tokenId: null, accounts: [] }],
     };
     const createEnvironment = vi.fn(async (_input: MethodInput<'createEnvironment'>) => ({ environment: environment(), job: cloneJob() }));
-    const connectWithPat = vi.fn(
-      async (_input: MethodInput<'connectWithPat'>): Promise<TokenView> => ({
-        id: 't_00000000000000a1',
-        inUse: true,
-        host: 'https://ghe.example.test',
-        organization: null,
-        method: 'pat',
-        account: 'octocat',
-        obtainedAt: new Date().toISOString(),
-        expiresAt: null,
-        scopes: ['repo'],
-        state: 'connected',
-      }),
-    );
+    const connectWithPat = vi.fn(async (_input: MethodInput<'connectWithPat'>) => connectedToken('t_00000000000000a1'));
     const { user } = setup({
       matchEnvironment: async () => matched([candidate({ connection: 'none' })]),
       listHosts: async () => [access],
@@ -283,20 +284,7 @@ describe('EnvironmentsScreen: create and follow', () => {
       managed: false,
       connections: [{ organization: null, state: 'reconnect-needed', source: 'pat', account: 'octocat', expiresAt: null, tokenId: 't_00000000000000a1', accounts: [] }],
     };
-    const connectWithPat = vi.fn(
-      async (_input: MethodInput<'connectWithPat'>): Promise<TokenView> => ({
-        id: 't_00000000000000a2',
-        inUse: true,
-        host: 'https://ghe.example.test',
-        organization: null,
-        method: 'pat',
-        account: 'octocat',
-        obtainedAt: new Date().toISOString(),
-        expiresAt: null,
-        scopes: ['repo'],
-        state: 'connected',
-      }),
-    );
+    const connectWithPat = vi.fn(async (_input: MethodInput<'connectWithPat'>) => connectedToken('t_00000000000000a2'));
     const { user } = setup({
       listEnvironments: async () => ({ environments: [failed], unavailable: [] }),
       retryEnvironment,
