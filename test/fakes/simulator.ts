@@ -220,6 +220,39 @@ export interface SimulatedUser {
 export interface SimulatedAccount {
   readonly user: SimulatedUser;
   readonly personalAccessToken: string;
+  /** Tokens a test issues or revokes while the simulator runs (the account's own one too); absent: only `personalAccessToken`. */
+  readonly tokens?: AccountTokens;
+}
+
+/**
+ * Personal access tokens issued and revoked at a provider while a test
+ * runs: a revoked token is refused from the next request on (the
+ * account's own `personalAccessToken` too), an issued one is accepted
+ * like the account's own.
+ */
+export class AccountTokens {
+  private readonly issued = new Set<string>();
+  private readonly revoked = new Set<string>();
+
+  /** Accepts one more token for the account (also takes back its revocation). */
+  issue(token: string): void {
+    this.issued.add(token);
+    this.revoked.delete(token);
+  }
+
+  /** Refuses the token from now on. */
+  revoke(token: string): void {
+    this.revoked.add(token);
+    this.issued.delete(token);
+  }
+
+  isRevoked(token: string): boolean {
+    return this.revoked.has(token);
+  }
+
+  isIssued(token: string): boolean {
+    return this.issued.has(token);
+  }
 }
 
 /** A request header as one string, or null when absent. */
@@ -255,5 +288,6 @@ export function acceptsToken(
   oauth?: { accessGrant(token: string): unknown },
 ): account is SimulatedAccount {
   if (account === undefined || presented === null) return false;
-  return presented === account.personalAccessToken || (oauth !== undefined && oauth.accessGrant(presented) !== null);
+  if (account.tokens?.isRevoked(presented)) return false;
+  return presented === account.personalAccessToken || (account.tokens?.isIssued(presented) ?? false) || (oauth !== undefined && oauth.accessGrant(presented) !== null);
 }

@@ -14,7 +14,7 @@ import { startGitLabSimulator } from '../fakes/gitlab';
 import { SAMPLE_PATHS, forkRepository, sampleRepository } from '../fakes/git-repos';
 import { GitTokens, providerAuthorizer, simulatorOAuthTokens, startGitServer, type GitAuthorizer } from '../fakes/git-server';
 import type { OAuthClientRegistration } from '../fakes/oauth';
-import type { SimulatedAccount, SimulatedUser } from '../fakes/simulator';
+import { AccountTokens, type SimulatedAccount, type SimulatedUser } from '../fakes/simulator';
 
 export const SIMULATED_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
@@ -86,7 +86,18 @@ export function simulatedOAuthClients(extraRedirectUris: readonly string[] = [])
   };
 }
 
-const account = (token: string): SimulatedAccount => ({ user: SIMULATED_USER, personalAccessToken: token });
+const account = (token: string, tokens: AccountTokens): SimulatedAccount => ({ user: SIMULATED_USER, personalAccessToken: token, tokens });
+
+/** The simulated hosts whose personal access tokens a test can issue and revoke (`tokens` of startProviderSimulators). */
+export type SimulatedHost =
+  | 'https://github.com'
+  | 'https://ghe.example.test'
+  | 'https://gitlab.com'
+  | 'https://gitlab.example.test'
+  | 'https://bitbucket.org'
+  | 'https://bitbucket.example.test'
+  | 'https://dev.azure.com'
+  | 'https://tfs.example.test';
 
 /**
  * The provider simulators a runner under test (or the web host in simulate
@@ -111,23 +122,31 @@ const account = (token: string): SimulatedAccount => ({ user: SIMULATED_USER, pe
  */
 export async function startProviderSimulators(options: { readonly oauthRedirectUris?: readonly string[] } = {}) {
   const oauthClients = simulatedOAuthClients(options.oauthRedirectUris);
+  // Per host: the tokens a test issues or revokes, at the provider's API (here) and its git server (gitTokens, below).
+  const accountTokens = new Map<SimulatedHost, AccountTokens>();
+  const tokensOf = (origin: SimulatedHost) => {
+    const tokens = new AccountTokens();
+    accountTokens.set(origin, tokens);
+    return tokens;
+  };
+  const gitTokens = new Map<string, GitTokens>();
   const entra = await startEntraSimulator({ tenants: [SIMULATED_TENANT], user: SIMULATED_USER, clients: [oauthClients.azureDevOps] });
   const ado = await startAzureDevOpsSimulator({
     authority: entra.origin,
     organizations: { contoso: { tenant: SIMULATED_TENANT }, fabrikam: { tenant: SIMULATED_TENANT } },
-    account: account(SIMULATED_TOKENS.azureDevOps),
+    account: account(SIMULATED_TOKENS.azureDevOps, tokensOf('https://dev.azure.com')),
     entra,
   });
-  const github = await startGitHubSimulator({ layout: 'api', account: account(SIMULATED_TOKENS.github), clients: [oauthClients.github] });
-  const ghe = await startGitHubSimulator({ layout: 'enterprise-server', account: account(SIMULATED_TOKENS.githubEnterpriseServer), clients: [oauthClients.github] });
-  const gitlab = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlab), clients: [oauthClients.gitlab] });
-  const gitlabSelfManaged = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlabSelfManaged), clients: [oauthClients.gitlab] });
-  const bitbucketCloud = await startBitbucketCloudSimulator({ account: account(SIMULATED_TOKENS.bitbucketCloud), clients: [oauthClients.bitbucketCloud] });
-  const bitbucketDc = await startBitbucketDcSimulator({ account: account(SIMULATED_TOKENS.bitbucketDc), clients: [oauthClients.bitbucketDc] });
+  const github = await startGitHubSimulator({ layout: 'api', account: account(SIMULATED_TOKENS.github, tokensOf('https://github.com')), clients: [oauthClients.github] });
+  const ghe = await startGitHubSimulator({ layout: 'enterprise-server', account: account(SIMULATED_TOKENS.githubEnterpriseServer, tokensOf('https://ghe.example.test')), clients: [oauthClients.github] });
+  const gitlab = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlab, tokensOf('https://gitlab.com')), clients: [oauthClients.gitlab] });
+  const gitlabSelfManaged = await startGitLabSimulator({ account: account(SIMULATED_TOKENS.gitlabSelfManaged, tokensOf('https://gitlab.example.test')), clients: [oauthClients.gitlab] });
+  const bitbucketCloud = await startBitbucketCloudSimulator({ account: account(SIMULATED_TOKENS.bitbucketCloud, tokensOf('https://bitbucket.org')), clients: [oauthClients.bitbucketCloud] });
+  const bitbucketDc = await startBitbucketDcSimulator({ account: account(SIMULATED_TOKENS.bitbucketDc, tokensOf('https://bitbucket.example.test')), clients: [oauthClients.bitbucketDc] });
   const tfs = await startAzureDevOpsServerSimulator({
     virtualDirectory: '/tfs',
     collections: ['DefaultCollection'],
-    account: account(SIMULATED_TOKENS.azureDevOpsServer),
+    account: account(SIMULATED_TOKENS.azureDevOpsServer, tokensOf('https://tfs.example.test')),
   });
   // Git: one server for every simulated host, each under a path named for the host (github.com/octo/hello.git, …), its
   // sample repository and fork at the provider's own path shapes, the credential checked with that provider's rules.
@@ -156,6 +175,7 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
       }
       const tokens = new GitTokens();
       tokens.add(host.token, { kind: 'pat', access: 'write' });
+      gitTokens.set(host.origin, tokens);
       authorizers.set(name, providerAuthorizer({ kind: host.kind, username: SIMULATED_USER.username, tokens, ...(host.lookup ? { lookup: host.lookup } : {}) }));
       gitHosts.push({ origin: host.origin, kind: host.kind });
       if (host.kind === 'azure-devops') {
@@ -212,6 +232,23 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
     runnerArgs: ['--ca-file', caFile],
     runnerEnv: { PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify(endpoints), PADDOCK_DEV_GIT_ENDPOINTS: JSON.stringify(gitEndpoints) },
     git: { server: gitServer, endpoints: gitEndpoints },
+    /**
+     * Personal access tokens of SIMULATED_USER at each simulated host, at
+     * its API and its git server alike: `revoke` makes both refuse a token
+     * from the next request on (a token revoked on the provider's side);
+     * `issue` makes both accept a new one (a token made on the provider's
+     * new-token page).
+     */
+    tokens: {
+      revoke(host: SimulatedHost, token: string) {
+        accountTokens.get(host)!.revoke(token);
+        gitTokens.get(host)!.revoke(token);
+      },
+      issue(host: SimulatedHost, token: string) {
+        accountTokens.get(host)!.issue(token);
+        gitTokens.get(host)!.add(token, { kind: 'pat', access: 'write' });
+      },
+    },
     close: async () => {
       await Promise.all(all.map((s) => s.close()));
       fs.rmSync(dir, { recursive: true, force: true });
