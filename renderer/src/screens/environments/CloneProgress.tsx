@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PaddockApi } from '../../../../electron/common/api';
-import type { EnvironmentCloneProgress, JobOutcome, JobView } from '../../../../electron/common/runner-api';
+import type { ClonePhase, EnvironmentCloneProgress, JobOutcome, JobView } from '../../../../electron/common/runner-api';
 import { errorView } from '../../errors';
 import { useJob } from '../../jobs';
 
@@ -17,10 +17,17 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** The clone's line: "Receiving objects 45% · 12.3 MB at 2.1 MB/s". */
+/** What git counts in each of its phases (Paddock's own steps and unknown lines count nothing). */
+const counted: Partial<Record<ClonePhase, true>> = { enumerating: true, counting: true, compressing: true, receiving: true, 'resolving-deltas': true, 'updating-files': true, filtering: true };
+
+/** The clone's line: "Receiving objects 45% (120 of 356) · 12.3 MB at 2.1 MB/s", "Counting objects: 356". */
 export function progressLine(progress: EnvironmentCloneProgress): string {
-  let line = progress.title;
+  // The server's phases come as "remote: Counting objects": the phase in words, without git's prefix.
+  let line = progress.phase === 'other' ? progress.title : progress.title.replace(/^remote:\s*/, '');
   if (progress.percent !== null) line += ` ${Math.round(progress.percent)}%`;
+  if (counted[progress.phase] && progress.processed !== null) {
+    line += progress.percent !== null && progress.total !== null ? ` (${progress.processed} of ${progress.total})` : `: ${progress.processed}`;
+  }
   if (progress.bytes !== null) {
     line += ` · ${formatBytes(progress.bytes)}`;
     if (progress.throughput !== null) line += ` at ${formatBytes(progress.throughput)}/s`;

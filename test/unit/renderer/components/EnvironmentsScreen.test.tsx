@@ -220,7 +220,7 @@ describe('EnvironmentsScreen: create and follow', () => {
       },
     } as never);
     expect(bar.getAttribute('aria-valuenow')).toBe('40');
-    expect(screen.getByText('Receiving objects 45% · 12.3 MB at 2.1 MB/s')).toBeTruthy();
+    expect(screen.getByText('Receiving objects 45% (450 of 1000) · 12.3 MB at 2.1 MB/s')).toBeTruthy();
     await expectNoAxeViolations(document.body);
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(cancelJob).toHaveBeenCalledWith({ runnerId: 'local', jobId });
@@ -237,8 +237,18 @@ describe('EnvironmentsScreen: create and follow', () => {
     expect(formatBytes(2048)).toBe('2.0 KB');
     expect(formatBytes(12.3 * 1024 * 1024)).toBe('12.3 MB');
     expect(
-      progressLine({ kind: 'environment-clone', environmentId: 'e_0123456789abcdef', phase: 'counting', title: 'Counting objects', percent: null, processed: 3, total: null, bytes: null, throughput: null, overall: 0.1 }),
-    ).toBe('Counting objects');
+      progressLine({ kind: 'environment-clone', environmentId: 'e_0123456789abcdef', phase: 'counting', title: 'remote: Counting objects', percent: null, processed: 3, total: null, bytes: null, throughput: null, overall: 0.1 }),
+    ).toBe('Counting objects: 3');
+    expect(
+      progressLine({ kind: 'environment-clone', environmentId: 'e_0123456789abcdef', phase: 'compressing', title: 'remote: Compressing objects', percent: 50, processed: 10, total: 20, bytes: null, throughput: null, overall: 0.2 }),
+    ).toBe('Compressing objects 50% (10 of 20)');
+    expect(
+      progressLine({ kind: 'environment-clone', environmentId: 'e_0123456789abcdef', phase: 'receiving', title: 'Receiving objects', percent: 45.4, processed: 120, total: 356, bytes: 12.3 * 1024 * 1024, throughput: 2.1 * 1024 * 1024, overall: 0.5 }),
+    ).toBe('Receiving objects 45% (120 of 356) · 12.3 MB at 2.1 MB/s');
+    // A line git printed that is no known phase is shown as it is.
+    expect(
+      progressLine({ kind: 'environment-clone', environmentId: 'e_0123456789abcdef', phase: 'other', title: 'remote: Preparing the repository', percent: null, processed: null, total: null, bytes: null, throughput: null, overall: 0.3 }),
+    ).toBe('remote: Preparing the repository');
   });
 
   it('a ready environment shows its folder; Delete counts what is lost first and says so', async () => {
