@@ -122,8 +122,9 @@ test('Cancel during a slow clone stops git and removes the folder; Retry then cl
   test.setTimeout(120_000);
   await saveGhes(host);
   const gitServer = host.simulators!.git.server;
-  // A few hundred bytes a second: the sample repository's pack takes long enough to cancel it on the way.
-  gitServer.setThrottle(200);
+  // A few hundred bytes a second: git's first progress lines come within a second or two, the sample repository's
+  // pack (about 4 KB) would take several more.
+  gitServer.setThrottle(500);
 
   const panel = await startCreating(app, `${GHES}/octo/hello`);
   await panel.getByRole('button', { name: 'Create' }).click();
@@ -134,6 +135,8 @@ test('Cancel during a slow clone stops git and removes the folder; Retry then cl
   await expect(item.getByRole('progressbar', { name: 'Cloning octo/hello' })).toBeVisible();
   // git's own progress, not only "Starting the clone…".
   await expect(item.locator('.clone-progress')).toContainText(/objects/i, { timeout: 30_000 });
+  // Slower still (answers in flight too), so that the clone is still running whatever time the checks below take.
+  gitServer.setThrottle(20);
   const creating = await onlyEnvironment(host);
   expect(creating.state).toBe('creating');
   expect(fs.existsSync(creating.path)).toBe(true);

@@ -4,6 +4,7 @@
 // (gitUsername) — so the two sides' rules cannot drift apart unnoticed.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -62,4 +63,45 @@ it('serves each simulated provider’s repositories to its token with the user n
     expect(wrong.status, provider.name).not.toBe(0);
     expect(wrong.stderr).toMatch(/Authentication failed|terminal prompts disabled|403/);
   }
+});
+
+/** GitHub Enterprise Server's token check (`GET /api/v3/user`) for a token: its status. */
+function gheUserStatus(token: string): Promise<number> {
+  const ghe = simulators.oauth.githubEnterpriseServer;
+  return new Promise((resolve, reject) => {
+    const request = https.request(`${ghe.origin}/api/v3/user`, { ca: ghe.ca, headers: { Authorization: `Bearer ${token}` } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+it('a token revoked at a simulated host is refused by its API and its git server; a token issued there is taken by both', async () => {
+  const ghes = simulators.simulation.providers.find((p) => p.name === 'GitHub Enterprise Server')!;
+  const hosts: ConfiguredHost[] = [{ kind: 'github', baseUrl: 'https://ghe.example.test' } as ConfiguredHost];
+  const parsed = parseContextUrl(ghes.repositories[0]!, hosts);
+  if (!parsed.ok) throw new Error(`${ghes.repositories[0]} does not parse`);
+  const username = gitUsername('github', { method: 'pat', account: ghes.account });
+  const renewed = 'ghp_simulated_ghes_token_renewed';
+  expect(await gheUserStatus(ghes.personalAccessToken)).toBe(200);
+  expect(await gheUserStatus(renewed)).toBe(401);
+  expect((await lsRemote(parsed.cloneUrl, username, renewed)).status).not.toBe(0);
+
+  simulators.tokens.revoke('https://ghe.example.test', ghes.personalAccessToken);
+  simulators.tokens.issue('https://ghe.example.test', renewed);
+  try {
+    expect(await gheUserStatus(ghes.personalAccessToken)).toBe(401);
+    const refused = await lsRemote(parsed.cloneUrl, username, ghes.personalAccessToken);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/Authentication failed|terminal prompts disabled/);
+    expect(await gheUserStatus(renewed)).toBe(200);
+    expect((await lsRemote(parsed.cloneUrl, username, renewed)).status).toBe(0);
+  } finally {
+    simulators.tokens.issue('https://ghe.example.test', ghes.personalAccessToken);
+    simulators.tokens.revoke('https://ghe.example.test', renewed);
+  }
+  expect(await gheUserStatus(ghes.personalAccessToken)).toBe(200);
+  expect(await gheUserStatus(renewed)).toBe(401);
 });
