@@ -97,7 +97,7 @@ function main() {
   let identity = { capability: process.env.PADDOCK_CRED_TOKEN };
   if (environment) {
     socketPath = named.endpoint;
-    let secret = '';
+    let secret;
     try {
       secret = require('node:fs').readFileSync(named['secret-file'], 'utf8').trim();
     } catch {
