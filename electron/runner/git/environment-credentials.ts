@@ -16,12 +16,11 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+// An environment id names a file here, so nothing but one is let through (no dots, no separators).
+import { environmentIdSchema } from '../../common/runner-api';
 import type { RunnerLogger } from '../logger';
 import { helperMessageSchema, lineServer, type Credential, type CredentialRequest, type HelperCommand } from './credential-helper';
 import { shellQuote, type GitConfigEntry } from './process';
-
-/** An environment id as the runner makes them (service.ts): it names a file, so nothing else is let through. */
-export const environmentIdSchema = z.string().regex(/^e_[A-Za-z0-9_-]{22}$/);
 
 export const environmentHelperMessageSchema = helperMessageSchema
   .omit({ capability: true })
