@@ -189,7 +189,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     // Environments made before they had a helper, or whose helper's Node moved: in the background.
     void environments.installHelpers().catch((error: unknown) => logger.warn('environment credential helpers not checked', { error: error instanceof Error ? error.message : String(error) }));
   } catch (error) {
-    warnings.push(`A git push in an environment cannot get a token from this runner: ${error instanceof Error ? error.message : String(error)}`);
+    warnings.push(`git push in your environments cannot get a token from this runner (${error instanceof Error ? error.message : String(error)}). Restart the runner; if this stays, its log says more.`);
     logger.warn('environment credential endpoint not started', { error: error instanceof Error ? error.message : String(error) });
   }
   const runJob: JobRunner = async (start, owner, context) => {
