@@ -223,6 +223,8 @@ describe('git push from a terminal in an environment', () => {
       if (fs.statSync(file).isFile()) expect(fs.readFileSync(file).toString('latin1').includes(canary), file).toBe(false);
     }
     expect(runner.output()).not.toContain(canary);
+    expect(runner.output()).not.toContain(secret);
+    expect(fs.readFileSync(path.join(dataDir, 'environments.json'), 'utf8')).not.toContain(secret);
   });
 
   it('resets the user’s own helpers for the repository: a `store` helper in ~/.gitconfig is neither asked nor given the token', async () => {
