@@ -28,6 +28,7 @@ import { Vault } from './vault';
 import { EnvironmentService } from './environments/service';
 import { EnvironmentStore } from './environments/store';
 import { defaultHelperCommand, startCredentialServer, type CredentialServer } from './git/credential-helper';
+import { startEnvironmentCredentials, type EnvironmentCredentials } from './git/environment-credentials';
 import { JobManager, type JobRunner } from './jobs';
 import { TokenStore } from './tokens';
 import { TokenService } from './token-service';
@@ -162,12 +163,14 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
   let credentialServer: Promise<CredentialServer> | null = null;
   const credentials = () => (credentialServer ??= startCredentialServer({ helper: defaultHelperCommand(), logger }));
   const remoteMode = options.listen !== undefined;
+  let environmentCredentials: EnvironmentCredentials | null = null;
   const environments = new EnvironmentService({
     store: new EnvironmentStore(dataDir),
     providers: () => providers.list(),
     tokens: tokenService,
     startJob: (start, owner) => jobs.start(start, owner),
     credentials,
+    environmentCredentials: () => environmentCredentials,
     root: (clientId) =>
       remoteMode ? path.join(options.environmentsDir ?? path.join(dataDir, 'environments'), clientId) : (options.environmentsDir ?? path.join(os.homedir(), 'Paddock')),
     logger,
@@ -176,6 +179,19 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     gitEndpoints: options.devGitEndpoints ?? {},
   });
   environments.recover();
+  try {
+    environmentCredentials = await startEnvironmentCredentials({
+      dataDir,
+      helper: defaultHelperCommand(),
+      handler: { get: (id, request) => environments.credentialFor(id, request), erase: (id, request) => environments.credentialRefused(id, request) },
+      logger,
+    });
+    // Environments made before they had a helper, or whose helper's Node moved: in the background.
+    void environments.installHelpers().catch((error: unknown) => logger.warn('environment credential helpers not checked', { error: error instanceof Error ? error.message : String(error) }));
+  } catch (error) {
+    warnings.push(`git push in your environments cannot get a token from this runner (${error instanceof Error ? error.message : String(error)}). Restart the runner; if this stays, its log says more.`);
+    logger.warn('environment credential endpoint not started', { error: error instanceof Error ? error.message : String(error) });
+  }
   const runJob: JobRunner = async (start, owner, context) => {
     const { signal, progress } = context;
     switch (start.kind) {
@@ -293,7 +309,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
-    (stopping ??= Promise.all([tokenService.stop(), jobs.dispose().then(async () => (await credentialServer)?.close())])
+    (stopping ??= Promise.all([tokenService.stop(), jobs.dispose().then(async () => (await credentialServer)?.close()), environmentCredentials?.close()])
       .then(
         () =>
           new Promise<void>((resolve) => {

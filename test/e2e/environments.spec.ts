@@ -2,7 +2,12 @@
 // GitHub Enterprise Server entry with personal access tokens only, saved
 // through the app API; everything the user does goes through the page —
 // paste the banner's repository URL, Create, connect in the dialog, follow
-// the clone to Ready, then Delete after the confirmation.
+// the clone to Ready, a `git push` from a terminal in its folder (through
+// the runner's helper, no prompt), then Delete after the confirmation.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { SIMULATED_TOKENS } from '../helpers/provider-simulators';
 import { expect, expectAccessibleInBothSchemes, screenshot, test } from './fixtures';
 
@@ -11,7 +16,20 @@ const URL = `${GHES}/octo/hello/pull/7`;
 
 test.use({ localRunner: true, simulate: true });
 
-test('create an environment from a GHES pull request URL, connecting first, then delete it', async ({ app, host }) => {
+/** git as a terminal starts it: no askpass, prompts off, a home without git config (asynchronous: the git server runs in the web host). */
+function gitIn(cwd: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-home-'));
+  const env = { PATH: process.env.PATH ?? '', HOME: home, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C', GIT_AUTHOR_NAME: 'Sam', GIT_AUTHOR_EMAIL: 'sam@example.test', GIT_COMMITTER_NAME: 'Sam', GIT_COMMITTER_EMAIL: 'sam@example.test' };
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+test('create an environment from a GHES pull request URL, connecting first, push from its folder, then delete it', async ({ app, host }) => {
   test.setTimeout(120_000);
   await expect.poll(async () => (await host.core.listRunners())[0]?.health.state, { timeout: 30_000 }).toBe('online');
   const saved = await host.core.saveProvider({
@@ -47,6 +65,14 @@ test('create an environment from a GHES pull request URL, connecting first, then
   await expect(item).toContainText('Folder:');
   await expectAccessibleInBothSchemes(app);
   await screenshot(app, 'environments-ready');
+
+  // A commit pushed from a terminal in the folder goes through the runner's helper.
+  const folder = (await item.locator('code').first().textContent())!.trim();
+  fs.writeFileSync(path.join(folder, 'from-terminal.txt'), 'pushed from a terminal\n');
+  expect((await gitIn(folder, ['add', 'from-terminal.txt'])).code).toBe(0);
+  expect((await gitIn(folder, ['commit', '-q', '-m', 'From a terminal'])).code).toBe(0);
+  const pushed = await gitIn(folder, ['push', 'origin', 'HEAD:refs/heads/from-terminal']);
+  expect(pushed.code, pushed.stderr).toBe(0);
 
   await item.getByRole('button', { name: 'Delete octo/hello' }).click();
   const confirm = app.getByRole('dialog', { name: 'Delete the environment octo/hello?' });

@@ -11,7 +11,7 @@ import { startBitbucketDcSimulator } from '../fakes/bitbucket-dc';
 import { startEntraSimulator } from '../fakes/entra';
 import { startGitHubSimulator } from '../fakes/github';
 import { startGitLabSimulator } from '../fakes/gitlab';
-import { SAMPLE_PATHS, forkRepository, sampleRepository } from '../fakes/git-repos';
+import { SAMPLE_PATHS, copyRepository, forkRepository, sampleRepository } from '../fakes/git-repos';
 import { GitTokens, providerAuthorizer, simulatorOAuthTokens, startGitServer, type GitAuthorizer } from '../fakes/git-server';
 import type { OAuthClientRegistration } from '../fakes/oauth';
 import { AccountTokens, type SimulatedAccount, type SimulatedUser } from '../fakes/simulator';
@@ -167,7 +167,8 @@ export async function startProviderSimulators(options: { readonly oauthRedirectU
     const fork = await forkRepository();
     for (const host of hosts) {
       const name = new URL(host.origin).hostname;
-      const sample = await sampleRepository(host.kind);
+      // A writable copy, so a `git push` from an environment's working copy (its helper) works in the web host too.
+      const sample = await copyRepository(await sampleRepository(host.kind));
       const paths = SAMPLE_PATHS[host.kind];
       for (const [repoPath, dir] of [[paths.repository, sample.dir], [paths.fork, fork.dir]] as const) {
         repositories.set(`/${name}${repoPath}`, dir);

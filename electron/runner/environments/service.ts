@@ -18,7 +18,8 @@ import type {
   JobView,
   ResolvedRef,
 } from '../../common/runner-api';
-import type { CredentialServer } from '../git/credential-helper';
+import type { CredentialRequest, CredentialServer } from '../git/credential-helper';
+import type { EnvironmentAnswer, EnvironmentCredentials } from '../git/environment-credentials';
 import { runGit, type GitConfigEntry, type GitRunResult } from '../git/process';
 import type { GitPhase, GitProgressEvent } from '../git/progress';
 import type { InternalJobStart, JobContext } from '../jobs';
@@ -49,6 +50,12 @@ export interface EnvironmentServiceOptions {
   /** Starts the clone job (JobManager.start). */
   readonly startJob: (start: InternalJobStart, owner: string) => JobView;
   readonly credentials: () => Promise<CredentialServer>;
+  /**
+   * The environments' long-lived credential endpoint (environment-credentials.ts):
+   * a ready working copy's `.git/config` names its helper, so a `git push`
+   * the user runs there gets a token from this runner. Null: none is written.
+   */
+  readonly environmentCredentials?: () => EnvironmentCredentials | null;
   /** The folder a workstation's working copies go in. */
   readonly root: (clientId: string) => string;
   readonly logger: RunnerLogger;
@@ -258,6 +265,7 @@ export class EnvironmentService {
     const environment = this.#options.store.get(clientId, id);
     if (!environment) throw new PaddockError('not-found', 'This environment no longer exists.');
     if (environment.state === 'creating') throw new PaddockError('conflict', 'This environment is still being created: cancel it first, then delete it.');
+    this.#options.environmentCredentials?.()?.revoke(id);
     fs.rmSync(environment.path, { recursive: true, force: true });
     this.#options.store.remove(clientId, id);
     this.#options.logger.info('environment deleted', { environmentId: id });
@@ -281,6 +289,119 @@ export class EnvironmentService {
     return recovered;
   }
 
+  /** The URL git reaches the repository at (its credential requests name it), and whether its path matters (Azure DevOps: the organization is in it). */
+  #gitUrl(environment: EnvironmentView): { url: URL; useHttpPath: boolean } {
+    return { url: new URL(this.#rewrite(environment.cloneUrl)), useHttpPath: environment.kind === 'azure-devops' || environment.kind === 'azure-devops-server' };
+  }
+
+  /**
+   * Writes the environment's credential helper into its `.git/config`
+   * (nothing else: no token, no secret), scoped to the repository's URL,
+   * with the helper list reset first for that URL so the user's own helpers
+   * are not asked. Development builds also get the `insteadOf` their clone
+   * had, so a push reaches the same local git server.
+   */
+  async #installHelper(environment: EnvironmentView): Promise<boolean> {
+    const credentials = this.#options.environmentCredentials?.();
+    if (!credentials) return false;
+    const { url, useHttpPath } = this.#gitUrl(environment);
+    const entries = [...credentials.install(environment.id, url.href, { useHttpPath }), ...this.#insteadOf()];
+    const gitOptions = { cwd: environment.path, ...(this.#options.git ? { git: this.#options.git } : {}) };
+    for (const key of new Set(entries.map((e) => e.key))) {
+      // Exit code 5: the key was not set, nothing to remove.
+      const unset = await runGit({ ...gitOptions, args: ['config', '--local', '--unset-all', key] });
+      if (unset.outcome !== 'exited' || (unset.exitCode !== 0 && unset.exitCode !== 5)) throw new PaddockError('internal', `Paddock could not set up git in ${environment.path} (${gitSaid(unset) || 'git config failed'}).`);
+    }
+    for (const { key, value } of entries) {
+      const set = await runGit({ ...gitOptions, args: ['config', '--local', '--add', key, value] });
+      if (set.outcome !== 'exited' || set.exitCode !== 0) throw new PaddockError('internal', `Paddock could not set up git in ${environment.path} (${gitSaid(set) || 'git config failed'}).`);
+    }
+    this.#options.logger.info('environment credential helper written to its git config', { environmentId: environment.id });
+    return true;
+  }
+
+  /**
+   * At start: every ready environment whose working copy does not name this
+   * runner's helper as it would write it now (made before environments had
+   * one, or the runner's Node moved) gets it written. Returns how many.
+   */
+  async installHelpers(): Promise<number> {
+    const credentials = this.#options.environmentCredentials?.();
+    if (!credentials) return 0;
+    let written = 0;
+    for (const { environment } of this.#options.store.all()) {
+      if (environment.state !== 'ready' || !fs.existsSync(path.join(environment.path, '.git'))) continue;
+      const key = `credential.${this.#gitUrl(environment).url.href}.helper`;
+      const out: string[] = [];
+      await runGit({ args: ['config', '--local', '--get-all', key], cwd: environment.path, onStdoutLine: (line) => out.push(line), ...(this.#options.git ? { git: this.#options.git } : {}) });
+      const wanted = credentials.helperValues(environment.id);
+      if (out.length === wanted.length && out.every((line, i) => line === wanted[i])) continue;
+      try {
+        if (await this.#installHelper(environment)) written++;
+      } catch (error) {
+        this.#options.logger.warn('environment credential helper not written', { environmentId: environment.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (written > 0) this.#options.logger.info('environment credential helpers written at start', { count: written });
+    return written;
+  }
+
+  /** The environment a credential request speaks for, when the request is for its repository. */
+  #requested(environmentId: string, request: CredentialRequest): { clientId: string; environment: EnvironmentView } | { message: string } | null {
+    const found = this.#options.store.all().find((e) => e.environment.id === environmentId);
+    if (!found) return { message: 'Paddock no longer has this environment, so it gives no credentials for it. Create the environment again in Paddock.' };
+    const { url, useHttpPath } = this.#gitUrl(found.environment);
+    const protocol = url.protocol.replace(/:$/, '');
+    if (request.protocol !== protocol || request.host.toLowerCase() !== url.host.toLowerCase()) {
+      this.#options.logger.warn('git asked for a credential for another host than its environment’s: nothing given', { environmentId, protocol: request.protocol, host: request.host });
+      return null;
+    }
+    if (useHttpPath || request.path !== null) {
+      const bare = (p: string) => decodeURIComponent(p).replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '').toLowerCase();
+      if (request.path === null || bare(request.path) !== bare(url.pathname)) {
+        this.#options.logger.warn('git asked for a credential for another repository than its environment’s: nothing given', { environmentId, host: request.host });
+        return null;
+      }
+    }
+    return found;
+  }
+
+  /** git's `get` from a working copy's helper: the token in use there, refreshed when it is OAuth and near its end. */
+  async credentialFor(environmentId: string, request: CredentialRequest): Promise<EnvironmentAnswer> {
+    const found = this.#requested(environmentId, request);
+    if (!found || 'message' in found) return found;
+    const { clientId, environment } = found;
+    try {
+      const { entry, organization } = this.#read(environment.url);
+      const token = await this.#tokenOf(clientId, environment, entry.host, organization);
+      return { credential: { username: gitUsername(entry.kind, token), password: token.token } };
+    } catch (error) {
+      if (error instanceof PaddockError) return { message: error.message };
+      throw error;
+    }
+  }
+
+  /** git's `erase` from a working copy's helper: the token was refused, so it is refreshed (OAuth) or marked rejected. */
+  async credentialRefused(environmentId: string, request: CredentialRequest): Promise<void> {
+    const found = this.#requested(environmentId, request);
+    if (!found || 'message' in found) return;
+    const { clientId, environment } = found;
+    try {
+      const { entry, organization } = this.#read(environment.url);
+      const token = await this.#tokenOf(clientId, environment, entry.host, organization);
+      await this.#options.tokens.rejected(clientId, token.id, 'git refused it in a working copy');
+    } catch (error) {
+      if (!(error instanceof PaddockError)) throw error;
+      // Already rejected, logged out or no longer allowed: nothing more to mark.
+    }
+  }
+
+  #tokenOf(clientId: string, environment: EnvironmentView, host: string, organization: string | null, signal?: AbortSignal): Promise<UsableToken> {
+    return environment.tokenId
+      ? this.#options.tokens.usableById(clientId, environment.tokenId, host, organization, signal)
+      : this.#options.tokens.usable(clientId, host, organization, signal);
+  }
+
   /** The `environment-clone` job. */
   async clone(clientId: string, id: string, context: JobContext): Promise<Extract<JobResult, { kind: 'environment-clone' }>> {
     const { store, logger } = this.#options;
@@ -290,6 +411,7 @@ export class EnvironmentService {
       store.update(clientId, id, (e) => ({ ...e, ...change, updatedAt: this.#now().toISOString() })) ?? { ...environment, ...change };
     try {
       const { resolved, subPath } = await this.#clone(clientId, environment, context);
+      await this.#installHelper(environment);
       const ready = finish({ state: 'ready', resolved, subPath, error: null });
       logger.info('environment ready', { environmentId: id, kind: environment.kind });
       return { kind: 'environment-clone', environment: ready };

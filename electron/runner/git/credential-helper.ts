@@ -194,6 +194,54 @@ function makeEndpoint(platform: NodeJS.Platform, parentDir: string): { endpoint:
   return { endpoint, dir };
 }
 
+/**
+ * The helper's framing, shared by the per-run server and the environments'
+ * one (environment-credentials.ts): one JSON line in (at most
+ * MAX_MESSAGE_BYTES, within MESSAGE_TIMEOUT_MS), one JSON line out, then the
+ * connection ends. `sockets` collects the open connections (for close()).
+ */
+export function lineServer(answer: (line: string) => Promise<object>, sockets: Set<net.Socket>, logger?: RunnerLogger): net.Server {
+  const server = net.createServer((socket) => {
+    if (sockets.size >= MAX_CONNECTIONS) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.setTimeout(MESSAGE_TIMEOUT_MS, () => socket.destroy());
+    let received = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const newline = received.indexOf(0x0a);
+      if (newline < 0 && received.length >= MAX_MESSAGE_BYTES) {
+        logger?.warn('git credential helper sent a message over the size limit', { bytes: received.length });
+        socket.destroy();
+        return;
+      }
+      if (newline < 0) return;
+      socket.off('data', onData);
+      socket.setTimeout(0);
+      const line = received.subarray(0, newline);
+      if (line.length > MAX_MESSAGE_BYTES) {
+        socket.destroy();
+        return;
+      }
+      answer(line.toString('utf8'))
+        .catch((error: unknown) => {
+          logger?.error('git credential request failed', { error: error instanceof Error ? error.message : String(error) });
+          return {};
+        })
+        .then((reply) => {
+          if (!socket.destroyed) socket.end(`${JSON.stringify(reply)}\n`);
+        });
+    };
+    socket.on('data', onData);
+  });
+  server.maxConnections = MAX_CONNECTIONS;
+  return server;
+}
+
 export async function startCredentialServer(options: CredentialServerOptions): Promise<CredentialServer> {
   const platform = options.platform ?? process.platform;
   const logger = options.logger;
@@ -252,44 +300,7 @@ export async function startCredentialServer(options: CredentialServerOptions): P
     return { username: credential.username, password: credential.password };
   }
 
-  const server = net.createServer((socket) => {
-    if (sockets.size >= MAX_CONNECTIONS) {
-      socket.destroy();
-      return;
-    }
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    socket.setTimeout(MESSAGE_TIMEOUT_MS, () => socket.destroy());
-    let received = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      const newline = received.indexOf(0x0a);
-      if (newline < 0 && received.length >= MAX_MESSAGE_BYTES) {
-        logger?.warn('git credential helper sent a message over the size limit', { bytes: received.length });
-        socket.destroy();
-        return;
-      }
-      if (newline < 0) return;
-      socket.off('data', onData);
-      socket.setTimeout(0);
-      const line = received.subarray(0, newline);
-      if (line.length > MAX_MESSAGE_BYTES) {
-        socket.destroy();
-        return;
-      }
-      answer(line.toString('utf8'))
-        .catch((error: unknown) => {
-          logger?.error('git credential request failed', { error: error instanceof Error ? error.message : String(error) });
-          return {};
-        })
-        .then((reply) => {
-          if (!socket.destroyed) socket.end(`${JSON.stringify(reply)}\n`);
-        });
-    };
-    socket.on('data', onData);
-  });
-  server.maxConnections = MAX_CONNECTIONS;
+  const server = lineServer(answer, sockets, logger);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,6 +14,14 @@
 // authentication error. It never writes to stderr (git would show it) and
 // never prints the capability; it forwards only protocol, host, path and
 // username, never a password git sends back with store/erase.
+//
+// Environment mode (a working copy's own `.git/config`, for the user's
+// `git push` in a terminal): `--environment <id> --endpoint <socket>
+// --secret-file <file>` before the action. It reads the environment's
+// secret from the file and asks the runner's long-lived endpoint. Here a
+// person is reading git's output, so when the runner is not running, or
+// says why it gives nothing, the helper writes one line to stderr and
+// answers `quit=1`, so git stops at once instead of prompting.
 
 const net = require('node:net');
 
@@ -65,11 +73,42 @@ function printable(value) {
   return typeof value === 'string' && value !== '' && value.length <= 16384 && !/[\r\n\0]/.test(value);
 }
 
+/** `--name value` pairs before the action (environment mode), or null. */
+function options(argv) {
+  const named = {};
+  for (let i = 0; i + 1 < argv.length; i += 2) {
+    if (!argv[i].startsWith('--')) return null;
+    named[argv[i].slice(2)] = argv[i + 1];
+  }
+  return named;
+}
+
+/** Environment mode: one line for the person at the terminal, and git told to stop asking. */
+function stop(message) {
+  process.stderr.write(`${message}\n`);
+  process.stdout.write('quit=1\n', quit);
+}
+
 function main() {
   const action = process.argv[process.argv.length - 1];
-  const socketPath = process.env.PADDOCK_CRED_SOCKET;
-  const capability = process.env.PADDOCK_CRED_TOKEN;
-  if (!ACTIONS.includes(action) || !socketPath || !capability) quit();
+  const named = options(process.argv.slice(2, -1)) || {};
+  const environment = named.environment;
+  let socketPath = process.env.PADDOCK_CRED_SOCKET;
+  let identity = { capability: process.env.PADDOCK_CRED_TOKEN };
+  if (environment) {
+    socketPath = named.endpoint;
+    let secret;
+    try {
+      secret = require('node:fs').readFileSync(named['secret-file'], 'utf8').trim();
+    } catch {
+      // No secret file: the environment was deleted (or its runner's data with it).
+      if (action === 'get') stop('Paddock no longer has this environment, so it gives no credentials for it. Create the environment again in Paddock.');
+      else quit();
+      return;
+    }
+    identity = { environment, secret };
+  }
+  if (!ACTIONS.includes(action) || !socketPath || !(identity.capability || identity.secret)) quit();
   setTimeout(quit, TIMEOUT_MS);
 
   readRequest((request) => {
@@ -78,13 +117,22 @@ function main() {
     let answer = '';
     let printing = false;
     socket.setEncoding('utf8');
-    socket.on('error', quit);
+    socket.on('error', (error) => {
+      // Nothing listens: the runner is not running (no socket, or one a stopped runner left).
+      const notRunning = error && ['ENOENT', 'ECONNREFUSED'].includes(error.code);
+      if (environment && action === 'get' && notRunning && !printing) {
+        printing = true;
+        stop('Paddock is not running: start Paddock, then push again');
+        return;
+      }
+      quit();
+    });
     // Closed without an answer (the runner stopped, refused the message).
     socket.on('close', () => {
       if (!printing) quit();
     });
     socket.on('connect', () => {
-      socket.write(`${JSON.stringify({ v: 1, capability, action, ...request })}\n`);
+      socket.write(`${JSON.stringify({ v: 1, ...identity, action, ...request })}\n`);
     });
     socket.on('data', (chunk) => {
       answer += chunk;
@@ -100,6 +148,11 @@ function main() {
       if (action === 'get' && parsed && printable(parsed.username) && printable(parsed.password)) {
         printing = true;
         process.stdout.write(`username=${parsed.username}\npassword=${parsed.password}\n`, quit);
+        return;
+      }
+      if (environment && action === 'get' && parsed && printable(parsed.message) && parsed.message.length <= 1000) {
+        printing = true;
+        stop(`Paddock: ${parsed.message}`);
         return;
       }
       quit();
