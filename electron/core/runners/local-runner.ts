@@ -4,6 +4,7 @@ import {
   okResponseSchema,
   RUNNER_API_VERSION,
   RUNNER_EXIT,
+  RUNNER_STOP_GRACE_MS,
   runnerChildMessageSchema,
   type RunnerParentMessage,
 } from '../../common/runner-api';
@@ -184,7 +185,8 @@ export class LocalRunnerSupervisor {
       return;
     }
     child.postMessage({ type: 'shutdown' });
-    const timer = setTimeout(() => child.kill(), 5000);
+    // A stopping runner may wait for a token refresh in flight (RUNNER_STOP_WAIT_MS): kill it only after that.
+    const timer = setTimeout(() => child.kill(), RUNNER_STOP_GRACE_MS);
     await this.#exited;
     clearTimeout(timer);
   }
@@ -204,7 +206,8 @@ export class LocalRunnerSupervisor {
     await session.connection.request({ method: 'POST', path: '/v1/purge', bearer: session.token }, okResponseSchema);
     this.#stopping = true;
     const child = this.#process;
-    const timer = setTimeout(() => child?.kill(), 5000);
+    // After a purge the runner stops as on shutdown, with the same wait.
+    const timer = setTimeout(() => child?.kill(), RUNNER_STOP_GRACE_MS);
     await this.#exited;
     clearTimeout(timer);
   }
