@@ -19,7 +19,7 @@ import type {
   ResolvedRef,
 } from '../../common/runner-api';
 import type { CredentialServer } from '../git/credential-helper';
-import { runGit, type GitConfigEntry, type GitRunResult } from '../git/process';
+import { runGit, type GitConfigEntry, type GitNetwork, type GitRunResult } from '../git/process';
 import type { GitPhase, GitProgressEvent } from '../git/progress';
 import type { InternalJobStart, JobContext } from '../jobs';
 import type { RunnerLogger } from '../logger';
@@ -55,6 +55,8 @@ export interface EnvironmentServiceOptions {
   /** The git program (default `git` on PATH). */
   readonly git?: string;
   readonly http?: HttpClientOptions;
+  /** The same proxy and CA settings for the git runs that reach the network (git/network.ts). */
+  readonly gitNetwork?: GitNetwork;
   /** Development builds: real API origins moved onto simulators (PADDOCK_DEV_PROVIDER_ENDPOINTS). */
   readonly endpoints?: Readonly<Record<string, string>>;
   /**
@@ -340,6 +342,7 @@ export class EnvironmentService {
           cwd: options.cwd,
           config: [...run.config, ...this.#insteadOf()],
           env: run.env,
+          ...(this.#options.gitNetwork ? { network: this.#options.gitNetwork } : {}),
           signal,
           ...(this.#options.git ? { git: this.#options.git } : {}),
           ...(options.stdout ? { onStdoutLine: options.stdout } : {}),
