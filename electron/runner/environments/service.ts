@@ -376,6 +376,15 @@ export class EnvironmentService {
           );
         }
         const said = gitSaid(result);
+        // Before the token checks: a proxy's 403 or 407 is not the provider refusing the token.
+        const proxy = /Received HTTP code (\d{3}) from proxy|CONNECT tunnel failed, response (\d{3})|Proxy CONNECT aborted/i.exec(said);
+        if (proxy) {
+          const hint =
+            (proxy[1] ?? proxy[2]) === '407'
+              ? ' The proxy wants credentials, or refused the ones configured: put them in the proxy URL (http://user:password@proxy:port).'
+              : ' Check that the proxy allows connections to this host, or add the host to the no-proxy list.';
+          throw new PaddockError('unreachable', `The proxy refused to connect this runner to ${name} at ${entry.host} while ${doing} (${said}).${hint}`, undefined, { host: entry.host });
+        }
         if (erased || /Authentication failed|could not read Username|terminal prompts disabled|HTTP 401|403/i.test(said)) {
           const next = attempt === 0 ? await this.#options.tokens.rejected(clientId, token.id, 'git refused it', signal) : null;
           if (next) {
