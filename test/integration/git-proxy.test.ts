@@ -39,6 +39,30 @@ let gitTarget: string;
 const seen: { pid: number; cmdline: string; environ: string }[] = [];
 
 const call = (method: string, route: string, body?: unknown) => runnerCall(runner, alice.apiToken, method, route, body);
+let caFile: string;
+
+/** A runner on a server with the proxy (and more flags), a GitHub Enterprise entry, and alice's token connected. */
+async function connectedRunner(extraArgs: string[]): Promise<{ runner: RemoteRunnerHandle; alice: { clientId: string; apiToken: string } }> {
+  // Nothing of the test's own environment decides where git goes or what it trusts.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(GIT_SSL_CAINFO|https?_proxy|all_proxy|no_proxy)$/i.test(name)));
+  const started = await startRemoteRunner({
+    extraArgs: ['--ca-file', caFile, '--proxy', `http://${proxyUser}:${proxyPassword}@127.0.0.1:${proxy.port}`, '--environments-dir', root, ...extraArgs],
+    env: { ...env, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify({ [GHES]: ghes.origin }), PADDOCK_DEV_GIT_ENDPOINTS: JSON.stringify({ [GHES]: git.origin }) },
+  });
+  const registration = await started.createToken('1h', 'admin');
+  const client = (await runnerCall(started, null, 'POST', '/v1/registration', { token: registration, name: 'alice-ws' })).body as unknown as { clientId: string; apiToken: string };
+  const as = (method: string, route: string, body?: unknown) => runnerCall(started, client.apiToken, method, route, body);
+  const saved = await as('PUT', '/v1/providers', {
+    provider: { kind: 'github', host: GHES, organizations: [], collections: [], oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } }, pat: { enabled: true } },
+    previousHost: null,
+    confirmWarnings: true,
+  });
+  expect(saved.body.saved, JSON.stringify(saved.body)).toBe(true);
+  const { runnerId } = (await as('GET', '/v1/status')).body as { runnerId: string };
+  const connected = await as('PUT', '/v1/tokens/pat', { host: GHES, organization: null, sealed: sealPat({ runnerId, host: GHES, organization: null }, token, started.publicKey) });
+  expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+  return { runner: started, alice: client };
+}
 
 async function ended(jobId: string): Promise<JobView> {
   for (let i = 0; i < 600; i++) {
@@ -74,23 +98,9 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-proxy-envs-'));
   const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-proxy-ca-'));
   // The simulators share one self-signed certificate; git's server presents it too.
-  fs.writeFileSync(path.join(caDir, 'ca.pem'), `${ghes.ca}\n${git.ca}\n`);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(GIT_SSL_CAINFO|https?_proxy|all_proxy|no_proxy)$/i.test(name)));
-  runner = await startRemoteRunner({
-    extraArgs: ['--ca-file', path.join(caDir, 'ca.pem'), '--proxy', `http://${proxyUser}:${proxyPassword}@127.0.0.1:${proxy.port}`, '--environments-dir', root],
-    env: { ...env, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify({ [GHES]: ghes.origin }), PADDOCK_DEV_GIT_ENDPOINTS: JSON.stringify({ [GHES]: git.origin }) },
-  });
-  const registration = await runner.createToken('1h', 'admin');
-  alice = (await runnerCall(runner, null, 'POST', '/v1/registration', { token: registration, name: 'alice-ws' })).body as unknown as { clientId: string; apiToken: string };
-  const saved = await call('PUT', '/v1/providers', {
-    provider: { kind: 'github', host: GHES, organizations: [], collections: [], oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } }, pat: { enabled: true } },
-    previousHost: null,
-    confirmWarnings: true,
-  });
-  expect(saved.body.saved, JSON.stringify(saved.body)).toBe(true);
-  const { runnerId } = (await call('GET', '/v1/status')).body as { runnerId: string };
-  const connected = await call('PUT', '/v1/tokens/pat', { host: GHES, organization: null, sealed: sealPat({ runnerId, host: GHES, organization: null }, token, runner.publicKey) });
-  expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+  caFile = path.join(caDir, 'ca.pem');
+  fs.writeFileSync(caFile, `${ghes.ca}\n${git.ca}\n`);
+  ({ runner, alice } = await connectedRunner([]));
 }, 90_000);
 
 afterAll(async () => {
@@ -150,6 +160,24 @@ describe('git through the runner’s proxy', () => {
       expect(fs.existsSync(failed.path)).toBe(false);
     } finally {
       proxy.refuse([]);
+    }
+  });
+
+  it('hosts in --no-proxy go direct: git gets the list as NO_PROXY', async () => {
+    const direct = await connectedRunner(['--no-proxy', '127.0.0.1']);
+    const saved = { runner, alice };
+    ({ runner, alice } = direct);
+    try {
+      const before = proxy.requests.length;
+      const served = git.requests.length;
+      const created = (await call('POST', '/v1/environments', { url: `${GHES}/octo/hello`, tokenId: null, depth: 'shallow' })).body as { environment: EnvironmentView; job: JobView };
+      const done = await ended(created.job.id);
+      expect(done.outcome, JSON.stringify(done.outcome)).toMatchObject({ state: 'succeeded' });
+      expect(proxy.requests.slice(before).filter((r) => r.target === gitTarget || r.target.includes(gitTarget))).toEqual([]);
+      expect(git.requests.slice(served).some((r) => r.service === 'upload-pack' && r.status === 200)).toBe(true);
+    } finally {
+      ({ runner, alice } = saved);
+      await direct.runner.stop();
     }
   });
 });
