@@ -52,9 +52,12 @@ Commands:
   Both modes also take:
       --ca-file FILE     extra CA certificates (PEM) for self-hosted providers,
                          added to the built-in roots (NODE_EXTRA_CA_CERTS is not
-                         read by the app; configure certificates here)
-      --proxy URL        an HTTPS proxy for provider requests; without it,
-                         HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured
+                         read by the app; configure certificates here); git
+                         gets them with the system's roots (DIR/git-ca-bundle.pem)
+      --proxy URL        an HTTPS proxy for provider requests and git; without
+                         it, HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured
+                         (a user:password in URL shows in this command line:
+                         for such a proxy prefer HTTPS_PROXY in the environment)
       --no-proxy LIST    with --proxy: hosts that bypass it (as NO_PROXY)
       --environments-dir DIR
                          where working copies are cloned (local runner: the
