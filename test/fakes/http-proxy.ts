@@ -106,10 +106,13 @@ export async function startHttpProxy(options: HttpProxyOptions = {}): Promise<Ht
     const upstream = net.connect({ host: target.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(target.slice(colon + 1)) });
     sockets.add(upstream);
     upstream.once('close', () => sockets.delete(upstream));
+    let opened = false;
     upstream.on('error', () => {
+      if (!opened) requests.push({ method: 'CONNECT', target, user, status: 502 });
       if (!client.destroyed) client.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
     });
     upstream.once('connect', () => {
+      opened = true;
       requests.push({ method: 'CONNECT', target, user, status: 200 });
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);

@@ -118,7 +118,14 @@ export function registrationTokenExpiry(token: string): Date | null {
 
 /** Messages between the app and a local runner over the process channel (parentPort / IPC). */
 export const runnerParentMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('token'), token: z.string().min(32).max(200) }).strict(),
+  z
+    .object({
+      type: z.literal('token'),
+      token: z.string().min(32).max(200),
+      /** The admin policy's proxy URL for the local runner: it may hold a user name and password, so never argv. */
+      proxy: z.string().min(1).max(4096).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('shutdown') }).strict(),
 ]);
 export type RunnerParentMessage = z.infer<typeof runnerParentMessageSchema>;

@@ -36,8 +36,10 @@ export interface LocalRunnerState {
 export interface LocalRunnerOptions {
   dataDir: string;
   launch: RunnerLauncher;
-  /** More `serve` flags (--ca-file, --proxy …). */
+  /** More `serve` flags (--ca-file, --no-proxy …). */
   args?: string[];
+  /** The proxy URL (the admin policy's): sent with the token, never argv, since it may hold credentials. */
+  proxy?: string;
   logger: Logger;
   onChange: (state: LocalRunnerState) => void;
   backoff?: { initialMs: number; maxMs: number };
@@ -96,8 +98,8 @@ export class LocalRunnerSupervisor {
     this.#process = child;
     let resolveExit!: () => void;
     this.#exited = new Promise((resolve) => (resolveExit = resolve));
-    // The token travels over the process channel, never argv or the environment.
-    child.postMessage({ type: 'token', token });
+    // The token (and a proxy URL, which may hold credentials) travel over the process channel, never argv or the environment.
+    child.postMessage({ type: 'token', token, ...(this.#options.proxy ? { proxy: this.#options.proxy } : {}) });
 
     child.onMessage((raw) => {
       const message = runnerChildMessageSchema.safeParse(raw);
