@@ -6,7 +6,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GIT_CA_BUNDLE_FILE, gitNetworkSettings, prepareGitNetwork, PROXY_VARIABLES, writeGitCaBundle } from '../../../../electron/runner/git/network';
-import { gitEnvironment, redactGitLine } from '../../../../electron/runner/git/process';
+import { gitEnvironment, redactGitLine, runGit } from '../../../../electron/runner/git/process';
 
 const password = 'canary-pw-7f3a%2Fx';
 const proxyUrl = `http://alice:${password}@proxy.corp.example:3128`;
@@ -100,6 +100,23 @@ describe('the network settings git gets', () => {
     }
     expect(redactGitLine(`fatal: unable to access via ${proxyUrl}/`, network)).toMatch(/^fatal: unable to access via http:\/\/proxy\.corp\.example:3128\/?$/);
     expect(redactGitLine('Cloning into hello...', network)).toBe('Cloning into hello...');
+  });
+
+  it('runGit replaces them in every stderr line it hands on and keeps for the error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-git-redact-'));
+    try {
+      // A stand-in for git that says the proxy URL it was given in its environment.
+      const fake = path.join(dir, 'git');
+      fs.writeFileSync(fake, '#!/bin/sh\necho "fatal: unable to access via $GIT_CONFIG_VALUE_0 (407)" >&2\nexit 128\n', { mode: 0o755 });
+      const network = gitNetworkSettings({ proxy: { url: proxyUrl } }, null, 'linux');
+      const lines: string[] = [];
+      const result = await runGit({ args: ['ls-remote'], cwd: dir, git: fake, network, platform: 'linux', onProgress: (event) => event.kind === 'text' && lines.push(event.text) });
+      expect(result).toMatchObject({ outcome: 'exited', exitCode: 128 });
+      expect(result.stderrTail).toEqual(['fatal: unable to access via http://proxy.corp.example:3128 (407)']);
+      expect(lines).toEqual(result.stderrTail);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a token as the proxy’s user name alone is a secret too', () => {
