@@ -123,18 +123,23 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       logger.warn('admin policy could not be applied to a runner', { runnerId, error: error instanceof Error ? error.message : String(error) });
     }
   };
-  // Corporate network settings from the policy go to the local runner as flags (D4).
+  // Corporate network settings from the policy go to the local runner as flags (D4); the proxy URL,
+  // which may hold a user name and password, goes with the token over the process channel instead.
   const network = policy?.network;
   const networkArgs = [
     ...(network?.caFile ? ['--ca-file', network.caFile] : []),
-    ...(network?.proxy ? ['--proxy', network.proxy] : []),
     ...(network?.proxy && network.noProxy ? ['--no-proxy', network.noProxy] : []),
   ];
+  const withNetwork = (config: NonNullable<typeof localRunner>) => ({
+    ...config,
+    ...(networkArgs.length ? { args: [...(config.args ?? []), ...networkArgs] } : {}),
+    ...(network?.proxy ? { proxy: network.proxy } : {}),
+  });
   const runners = new RunnerRegistry({
     store,
     credentials,
     logger,
-    local: localRunner && networkArgs.length ? { ...localRunner, args: [...(localRunner.args ?? []), ...networkArgs] } : localRunner,
+    local: localRunner ? withNetwork(localRunner) : localRunner,
     ...(heartbeatMs ? { heartbeatMs } : {}),
     ...(workstationName ? { workstationName } : {}),
     onChange: (list) => {

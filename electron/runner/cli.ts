@@ -5,7 +5,7 @@ import https from 'node:https';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
-import { clientRoleSchema, RUNNER_API_VERSION, RUNNER_EXIT, type RunnerChildMessage } from '../common/runner-api';
+import { clientRoleSchema, RUNNER_API_VERSION, RUNNER_EXIT, runnerParentMessageSchema, type RunnerChildMessage } from '../common/runner-api';
 import { z } from 'zod';
 import { PADDOCK_VERSION } from '../common/version';
 import { IdentityError, readRunnerFile } from './identity';
@@ -52,9 +52,12 @@ Commands:
   Both modes also take:
       --ca-file FILE     extra CA certificates (PEM) for self-hosted providers,
                          added to the built-in roots (NODE_EXTRA_CA_CERTS is not
-                         read by the app; configure certificates here)
-      --proxy URL        an HTTPS proxy for provider requests; without it,
-                         HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured
+                         read by the app; configure certificates here); git
+                         gets them with the system's roots (DIR/git-ca-bundle.pem)
+      --proxy URL        an HTTPS proxy for provider requests and git; without
+                         it, HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured
+                         (a user:password in URL shows in this command line:
+                         for such a proxy prefer HTTPS_PROXY in the environment)
       --no-proxy LIST    with --proxy: hosts that bypass it (as NO_PROXY)
       --environments-dir DIR
                          where working copies are cloned (local runner: the
@@ -189,6 +192,10 @@ async function commandServe(values: Record<string, string | boolean | undefined>
     setTimeout(() => process.exit(exitCode), 100);
   };
   try {
+    // Local mode: the app sends the admin policy's proxy URL with the token (never argv: it may hold credentials).
+    const envToken = values.listen ? undefined : tokenFromEnvironment();
+    const first = parent && !values.proxy && envToken === undefined ? runnerParentMessageSchema.safeParse(await parent.firstMessage()) : null;
+    const proxyUrl = values.proxy ? String(values.proxy) : first?.success && first.data.type === 'token' ? first.data.proxy : undefined;
     const runner = await serve({
       dataDir,
       secretStore: secretStoreFor(values['secret-store'] as string | undefined, dataDir),
@@ -197,11 +204,11 @@ async function commandServe(values: Record<string, string | boolean | undefined>
       ...(values['public-url'] ? { publicUrl: String(values['public-url']) } : {}),
       ...(values['tls-cert'] ? { tlsCertFile: String(values['tls-cert']) } : {}),
       ...(values['tls-key'] ? { tlsKeyFile: String(values['tls-key']) } : {}),
-      ...(values.listen ? {} : { token: tokenFromEnvironment() }),
+      ...(values.listen ? {} : { token: envToken }),
       ...(parent ? { parent } : {}),
       http: {
         ...(values['ca-file'] ? { caFile: path.resolve(String(values['ca-file'])) } : {}),
-        proxy: values.proxy ? { url: String(values.proxy), ...(values['no-proxy'] ? { noProxy: String(values['no-proxy']) } : {}) } : 'env',
+        proxy: proxyUrl ? { url: proxyUrl, ...(values['no-proxy'] ? { noProxy: String(values['no-proxy']) } : {}) } : 'env',
       },
       ...(values.policy ? { policyFile: path.resolve(String(values.policy)) } : {}),
       ...devEndpoints(),

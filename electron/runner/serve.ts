@@ -29,6 +29,7 @@ import { EnvironmentService } from './environments/service';
 import { EnvironmentStore } from './environments/store';
 import { defaultHelperCommand, startCredentialServer, type CredentialServer } from './git/credential-helper';
 import { startEnvironmentCredentials, type EnvironmentCredentials } from './git/environment-credentials';
+import { prepareGitNetwork } from './git/network';
 import { JobManager, type JobRunner } from './jobs';
 import { TokenStore } from './tokens';
 import { TokenService } from './token-service';
@@ -164,6 +165,9 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
   const credentials = () => (credentialServer ??= startCredentialServer({ helper: defaultHelperCommand(), logger }));
   const remoteMode = options.listen !== undefined;
   let environmentCredentials: EnvironmentCredentials | null = null;
+  // git gets the same proxy and CA certificates as the provider requests (a combined CA bundle in the data folder).
+  const gitNetwork = prepareGitNetwork(dataDir, options.http ?? { proxy: 'env' });
+  if (gitNetwork.problem) logger.warn('git cannot use the runner’s CA file', { problem: gitNetwork.problem });
   const environments = new EnvironmentService({
     store: new EnvironmentStore(dataDir),
     providers: () => providers.list(),
@@ -175,6 +179,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
       remoteMode ? path.join(options.environmentsDir ?? path.join(dataDir, 'environments'), clientId) : (options.environmentsDir ?? path.join(os.homedir(), 'Paddock')),
     logger,
     http: options.http ?? { proxy: 'env' },
+    gitNetwork: gitNetwork.network,
     endpoints: options.devEndpoints ?? {},
     gitEndpoints: options.devGitEndpoints ?? {},
   });

@@ -1,7 +1,7 @@
 import { PaddockError, type ErrorDetail } from '../common/errors';
 import type { ProviderView } from '../common/provider-config';
 import { catalogueEntry } from '../common/providers';
-import type { JobResult, TokenMethod } from '../common/runner-api';
+import { RUNNER_STOP_WAIT_MS, type JobResult, type TokenMethod } from '../common/runner-api';
 import type { JobContext } from './jobs';
 import type { RunnerLogger } from './logger';
 import type { PatIdentity } from './pat';
@@ -69,8 +69,12 @@ export const REFRESH_WHEN_USED_WITHIN_MS = 5 * 60 * 1000;
 /** The sweep refreshes tokens ending within this much: twice its interval and more, so one failed sweep still leaves time. */
 export const SWEEP_REFRESH_WITHIN_MS = 10 * 60 * 1000;
 export const SWEEP_INTERVAL_MS = 60 * 1000;
-/** One refresh may take this long; it is not cut short by the caller who started it (others may be waiting on it). */
-export const REFRESH_TIMEOUT_MS = 15_000;
+/**
+ * One refresh may take this long; it is not cut short by the caller who
+ * started it (others may be waiting on it). The shared RUNNER_STOP_WAIT_MS,
+ * from which the app derives how long it lets a stopping runner take.
+ */
+export const REFRESH_TIMEOUT_MS = RUNNER_STOP_WAIT_MS;
 /** One token check (a job) may take this long per request. */
 export const TOKEN_CHECK_TIMEOUT_MS = 15_000;
 /**

@@ -118,7 +118,14 @@ export function registrationTokenExpiry(token: string): Date | null {
 
 /** Messages between the app and a local runner over the process channel (parentPort / IPC). */
 export const runnerParentMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('token'), token: z.string().min(32).max(200) }).strict(),
+  z
+    .object({
+      type: z.literal('token'),
+      token: z.string().min(32).max(200),
+      /** The admin policy's proxy URL for the local runner: it may hold a user name and password, so never argv. */
+      proxy: z.string().min(1).max(4096).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('shutdown') }).strict(),
 ]);
 export type RunnerParentMessage = z.infer<typeof runnerParentMessageSchema>;
@@ -137,6 +144,21 @@ export const runnerChildMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('fatal'), code: z.enum(['keychain-unavailable', 'data-dir', 'internal']), message: z.string().max(2000) }).strict(),
 ]);
 export type RunnerChildMessage = z.infer<typeof runnerChildMessageSchema>;
+
+/**
+ * How long a stopping runner waits for token refreshes in flight: as long as
+ * one refresh may take (electron/runner/token-service.ts REFRESH_TIMEOUT_MS
+ * is this value). A provider that rotates refresh tokens has spent the old
+ * one once it answers, so the app must not kill the runner before then.
+ */
+export const RUNNER_STOP_WAIT_MS = 15_000;
+/**
+ * After the wait: the rest of stopping (cancelled git processes get at most
+ * 3 s, the servers close) and the process's exit.
+ */
+export const RUNNER_STOP_MARGIN_MS = 5_000;
+/** How long the app gives its local runner to stop by itself before killing it. */
+export const RUNNER_STOP_GRACE_MS = RUNNER_STOP_WAIT_MS + RUNNER_STOP_MARGIN_MS;
 
 /** Exit codes with a meaning for the app. */
 export const RUNNER_EXIT = {

@@ -4,6 +4,7 @@ import {
   okResponseSchema,
   RUNNER_API_VERSION,
   RUNNER_EXIT,
+  RUNNER_STOP_GRACE_MS,
   runnerChildMessageSchema,
   type RunnerParentMessage,
 } from '../../common/runner-api';
@@ -35,8 +36,10 @@ export interface LocalRunnerState {
 export interface LocalRunnerOptions {
   dataDir: string;
   launch: RunnerLauncher;
-  /** More `serve` flags (--ca-file, --proxy …). */
+  /** More `serve` flags (--ca-file, --no-proxy …). */
   args?: string[];
+  /** The proxy URL (the admin policy's): sent with the token, never argv, since it may hold credentials. */
+  proxy?: string;
   logger: Logger;
   onChange: (state: LocalRunnerState) => void;
   backoff?: { initialMs: number; maxMs: number };
@@ -95,8 +98,8 @@ export class LocalRunnerSupervisor {
     this.#process = child;
     let resolveExit!: () => void;
     this.#exited = new Promise((resolve) => (resolveExit = resolve));
-    // The token travels over the process channel, never argv or the environment.
-    child.postMessage({ type: 'token', token });
+    // The token (and a proxy URL, which may hold credentials) travel over the process channel, never argv or the environment.
+    child.postMessage({ type: 'token', token, ...(this.#options.proxy ? { proxy: this.#options.proxy } : {}) });
 
     child.onMessage((raw) => {
       const message = runnerChildMessageSchema.safeParse(raw);
@@ -184,7 +187,8 @@ export class LocalRunnerSupervisor {
       return;
     }
     child.postMessage({ type: 'shutdown' });
-    const timer = setTimeout(() => child.kill(), 5000);
+    // A stopping runner may wait for a token refresh in flight (RUNNER_STOP_WAIT_MS): kill it only after that.
+    const timer = setTimeout(() => child.kill(), RUNNER_STOP_GRACE_MS);
     await this.#exited;
     clearTimeout(timer);
   }
@@ -204,7 +208,8 @@ export class LocalRunnerSupervisor {
     await session.connection.request({ method: 'POST', path: '/v1/purge', bearer: session.token }, okResponseSchema);
     this.#stopping = true;
     const child = this.#process;
-    const timer = setTimeout(() => child?.kill(), 5000);
+    // After a purge the runner stops as on shutdown, with the same wait.
+    const timer = setTimeout(() => child?.kill(), RUNNER_STOP_GRACE_MS);
     await this.#exited;
     clearTimeout(timer);
   }

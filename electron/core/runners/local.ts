@@ -12,6 +12,8 @@ export interface LocalRunnerConfig {
   dataDir: string;
   launch: RunnerLauncher;
   args?: string[];
+  /** The proxy URL, given with the token (it may hold credentials). */
+  proxy?: string;
   backoff?: { initialMs: number; maxMs: number };
 }
 
@@ -101,6 +103,7 @@ export class LocalRunner {
       dataDir: config.dataDir,
       launch: config.launch,
       ...(config.args ? { args: config.args } : {}),
+      ...(config.proxy ? { proxy: config.proxy } : {}),
       logger: this.#options.logger,
       ...(config.backoff ? { backoff: config.backoff } : {}),
       onChange: (state) => this.#onState(state),

@@ -20,7 +20,7 @@ import type {
 } from '../../common/runner-api';
 import type { CredentialRequest, CredentialServer } from '../git/credential-helper';
 import type { EnvironmentAnswer, EnvironmentCredentials } from '../git/environment-credentials';
-import { runGit, type GitConfigEntry, type GitRunResult } from '../git/process';
+import { runGit, type GitConfigEntry, type GitNetwork, type GitRunResult } from '../git/process';
 import type { GitPhase, GitProgressEvent } from '../git/progress';
 import type { InternalJobStart, JobContext } from '../jobs';
 import type { RunnerLogger } from '../logger';
@@ -62,6 +62,8 @@ export interface EnvironmentServiceOptions {
   /** The git program (default `git` on PATH). */
   readonly git?: string;
   readonly http?: HttpClientOptions;
+  /** The same proxy and CA settings for the git runs that reach the network (git/network.ts). */
+  readonly gitNetwork?: GitNetwork;
   /** Development builds: real API origins moved onto simulators (PADDOCK_DEV_PROVIDER_ENDPOINTS). */
   readonly endpoints?: Readonly<Record<string, string>>;
   /**
@@ -462,6 +464,7 @@ export class EnvironmentService {
           cwd: options.cwd,
           config: [...run.config, ...this.#insteadOf()],
           env: run.env,
+          ...(this.#options.gitNetwork ? { network: this.#options.gitNetwork } : {}),
           signal,
           ...(this.#options.git ? { git: this.#options.git } : {}),
           ...(options.stdout ? { onStdoutLine: options.stdout } : {}),
@@ -495,6 +498,15 @@ export class EnvironmentService {
           );
         }
         const said = gitSaid(result);
+        // Before the token checks: a proxy's 403 or 407 is not the provider refusing the token.
+        const proxy = /Received HTTP code (\d{3}) from proxy|CONNECT tunnel failed, response (\d{3})|Proxy CONNECT aborted/i.exec(said);
+        if (proxy) {
+          const hint =
+            (proxy[1] ?? proxy[2]) === '407'
+              ? ' The proxy wants credentials, or refused the ones configured: put them in the proxy URL (http://user:password@proxy:port).'
+              : ' Check that the proxy allows connections to this host, or add the host to the no-proxy list.';
+          throw new PaddockError('unreachable', `The proxy refused to connect this runner to ${name} at ${entry.host} while ${doing} (${said}).${hint}`, undefined, { host: entry.host });
+        }
         if (erased || /Authentication failed|could not read Username|terminal prompts disabled|HTTP 401|403/i.test(said)) {
           const next = attempt === 0 ? await this.#options.tokens.rejected(clientId, token.id, 'git refused it', signal) : null;
           if (next) {

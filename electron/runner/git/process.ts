@@ -12,6 +12,31 @@ export interface GitConfigEntry {
   readonly value: string;
 }
 
+/**
+ * The runner's network settings for git (git/network.ts builds them from
+ * --proxy, --no-proxy and --ca-file).
+ */
+export interface GitNetwork {
+  /** Configuration entries (http.proxy, http.sslCAInfo, …), given through the environment like `config`. */
+  readonly config: readonly GitConfigEntry[];
+  /** Variables set for git (NO_PROXY / no_proxy with an explicit proxy). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Variables of the runner's environment git must not get (its proxy variables when the runner has its own proxy). */
+  readonly drop: readonly string[];
+  /** Texts that must not appear in what git says (the proxy URL and its credentials): replaced in every stderr line. */
+  readonly secrets: readonly string[];
+  /** What replaces a secret: the proxy URL without its credentials. */
+  readonly redacted: string;
+}
+
+/** A line of git's with the network settings' secrets (the proxy's URL and credentials) replaced. */
+export function redactGitLine(line: string, network: Pick<GitNetwork, 'secrets' | 'redacted'> | undefined): string {
+  if (!network || network.secrets.length === 0) return line;
+  let out = line;
+  for (const secret of network.secrets) out = out.split(secret).join(network.redacted);
+  return out;
+}
+
 export interface RunGitOptions {
   /** The arguments after `git`. Never a secret: argv is readable by every local user. */
   readonly args: readonly string[];
@@ -24,6 +49,8 @@ export interface RunGitOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The runner's own environment, from which the allowlisted variables are taken; default process.env. */
   readonly baseEnv?: NodeJS.ProcessEnv;
+  /** The runner's proxy and CA settings, for a run that may reach the network. */
+  readonly network?: GitNetwork;
   readonly signal?: AbortSignal;
   /** Each progress update and each text line of stderr, parsed. */
   readonly onProgress?: (event: GitProgressEvent) => void;
@@ -139,6 +166,7 @@ export function gitEnvironment(options: {
   baseEnv?: NodeJS.ProcessEnv;
   config?: readonly GitConfigEntry[];
   extra?: Readonly<Record<string, string>>;
+  network?: GitNetwork;
   platform?: NodeJS.Platform;
 }): Record<string, string> {
   const platform = options.platform ?? process.platform;
@@ -151,7 +179,13 @@ export function gitEnvironment(options: {
     const value = lookup ? lookup.get(name.toUpperCase()) : base[name];
     if (value !== undefined && value !== '') env[name] = value;
   }
-  Object.assign(env, FIXED, configEnvironment(options.config ?? [], platform), options.extra ?? {});
+  const { network } = options;
+  if (network) {
+    const dropped = new Set(network.drop.map((name) => (platform === 'win32' ? name.toUpperCase() : name)));
+    for (const name of Object.keys(env)) if (dropped.has(platform === 'win32' ? name.toUpperCase() : name)) delete env[name];
+  }
+  const config = [...(options.config ?? []), ...(network?.config ?? [])];
+  Object.assign(env, FIXED, network?.env ?? {}, configEnvironment(config, platform), options.extra ?? {});
   return env;
 }
 
@@ -262,7 +296,7 @@ export async function runGit(options: RunGitOptions): Promise<GitRunResult> {
   const stderrTail = () => [...tail];
   if (options.signal?.aborted) return { outcome: 'cancelled', exitCode: null, signal: null, stderrTail: [] };
 
-  const env = gitEnvironment({ baseEnv, config: options.config, extra: options.env, platform });
+  const env = gitEnvironment({ baseEnv, config: options.config, extra: options.env, ...(options.network ? { network: options.network } : {}), platform });
   let child: ChildProcess;
   try {
     child = spawn(options.git ?? 'git', [...options.args], {
@@ -277,8 +311,10 @@ export async function runGit(options: RunGitOptions): Promise<GitRunResult> {
   }
 
   const parser = createProgressParser();
+  const { network } = options;
   const emit = (events: GitProgressEvent[]) => {
-    for (const event of events) {
+    for (const raw of events) {
+      const event = raw.kind === 'text' && network ? { ...raw, text: redactGitLine(raw.text, network) } : raw;
       if (event.kind === 'text' && !event.progress) keep(event.text);
       options.onProgress?.(event);
     }
