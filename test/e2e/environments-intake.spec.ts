@@ -192,6 +192,9 @@ test('paddock://open links and `open <url>` ask first: URL, host and runner; one
   const other = `${GHES}/octo/hello/tree/main`;
   expect(await host.openDeepLinkArgv(['paddock', 'open', other])).toEqual({ status: 'handed', outcome: { handled: true } });
   await expect(panel).toContainText('The command line asked to create an environment from this address');
+  // Not lost when the window loads again before it is answered.
+  await app.reload();
+  await expect(panel).toContainText('The command line asked to create an environment from this address');
   await expect(panel.locator('dl')).toContainText(other);
   await panel.getByRole('button', { name: 'Not now' }).click();
   await expect(panel).toBeHidden();

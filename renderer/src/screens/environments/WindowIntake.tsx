@@ -29,6 +29,8 @@ export function WindowIntake({ onArrival }: { onArrival: (arrival: Arrival) => v
     let depth = 0;
     const onPaste = (event: ClipboardEvent) => {
       if (event.defaultPrevented || isEditableTarget(event.target) || isEditableTarget(document.activeElement)) return;
+      // A dialog open (connecting, deleting) is not left for a paste.
+      if (document.querySelector('dialog[open]')) return;
       const text = textFromPaste(event.clipboardData);
       if (text === null) return;
       event.preventDefault();

@@ -220,6 +220,22 @@ describe('WindowIntake: paste anywhere, drop on the window', () => {
     expect(onArrival).toHaveBeenCalledTimes(1);
   });
 
+  it('leaves a paste alone while a dialog is open', () => {
+    const onArrival = vi.fn();
+    render(
+      <>
+        <WindowIntake onArrival={onArrival} />
+        <dialog open aria-label="Connect GitHub">
+          <button type="button">Close</button>
+        </dialog>
+      </>,
+    );
+    const paste = transferEvent('paste', { 'text/plain': url }, { dataProperty: 'clipboardData' });
+    screen.getByRole('button', { name: 'Close' }).dispatchEvent(paste.event);
+    expect(paste.event.defaultPrevented).toBe(false);
+    expect(onArrival).not.toHaveBeenCalled();
+  });
+
   it('shows the drop target while a link is dragged over, reads it on drop only, and never lets the drop navigate', async () => {
     const onArrival = vi.fn();
     const { container } = render(<WindowIntake onArrival={onArrival} />);
