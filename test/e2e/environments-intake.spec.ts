@@ -139,6 +139,18 @@ test('a GitHub pull request link dropped on the window: connect by OAuth, clone 
   await screenshot(app, 'intake-drop-ready');
 });
 
+test('Ctrl+V outside any field starts the flow', async ({ app, host, context }) => {
+  test.setTimeout(60_000);
+  await saveGhes(host);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await app.evaluate((text) => navigator.clipboard.writeText(text), GHES_PR);
+  await app.getByRole('heading', { level: 1, name: 'Runners' }).focus();
+  await app.keyboard.press('Control+V');
+  await expect(app.getByRole('heading', { level: 1, name: 'Environments' })).toBeVisible();
+  await expect(app.getByLabel('Repository URL')).toHaveValue(GHES_PR);
+  await expect(app.getByRole('group', { name: 'What will be created' })).toContainText('pull request 7');
+});
+
 test('a paste outside any field starts the flow; one in a field pastes as usual', async ({ app, host }) => {
   test.setTimeout(60_000);
   await saveGhes(host);
