@@ -2,6 +2,7 @@ import {
   APP_API_VERSION,
   type AppInfo,
   type Environment,
+  type EnvironmentRequestSource,
   type Notice,
   type PaddockApi,
   type PreferencesPatch,
@@ -16,6 +17,7 @@ import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
 import { choiceKey, matchEnvironment } from './environments';
 import { HostsModel } from './hosts';
+import { EnvironmentRequests } from './intake';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
 import { noDesktop, OAuthFlows, type DesktopIntegration } from './oauth';
@@ -53,9 +55,12 @@ export interface MainSurface {
    * Acts on a paddock:// link the main process received and parsed
    * (electron/core/deep-links.ts). An OAuth callback goes to the runner of
    * the attempt its state belongs to; one whose state is no attempt in
-   * progress is ignored with a log line, never ending another attempt.
+   * progress is ignored with a log line, never ending another attempt. An
+   * `open` link waits as an environment request (`from` says whether it was
+   * a link or the command line's `open <url>`) until the user confirms or
+   * declines it in the window: nothing is created here.
    */
-  handleDeepLink(action: DeepLinkAction): Promise<DeepLinkOutcome>;
+  handleDeepLink(action: DeepLinkAction, from?: EnvironmentRequestSource): Promise<DeepLinkOutcome>;
 }
 
 /** The core: the app's management logic, the one implementation of `PaddockApi`, and the main process's own surface. */
@@ -185,6 +190,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     callbackRunner: callbackRunnerOf,
     logger,
   });
+  const requests = new EnvironmentRequests({ onChange: (list) => events.emit('environmentRequestsChanged', list) });
   const hostsTimer = setInterval(() => void hosts.refresh(), HOSTS_REFRESH_MS);
   // A job's end may have changed this user's tokens (a token check refreshes one, or finds it refused): show it.
   const unwatchJobEnds = events.on('jobEvent', ({ runnerId, event }) => {
@@ -309,6 +315,12 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     environmentChanges: async ({ runnerId, id }) => runners.route(runnerId, 'environmentChanges', { params: { id } }),
     deleteEnvironment: async ({ runnerId, id }) => runners.route(runnerId, 'deleteEnvironment', { params: { id } }),
 
+    listEnvironmentRequests: async () => requests.list(),
+    resolveEnvironmentRequest: async ({ id }) => {
+      requests.resolve(id);
+      return requests.list();
+    },
+
     listNotices: async () => notices,
 
     dismissNotice: async ({ id }) => {
@@ -323,6 +335,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     onPreferencesChanged: (listener) => events.on('preferencesChanged', listener),
     onRunnersChanged: (listener) => events.on('runnersChanged', listener),
     onNoticesChanged: (listener) => events.on('noticesChanged', listener),
+    onEnvironmentRequestsChanged: (listener) => events.on('environmentRequestsChanged', listener),
     onHostsChanged: (listener) => events.on('hostsChanged', listener),
     onJobEvent: (listener) => events.on('jobEvent', listener),
 
@@ -331,7 +344,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
         await hosts.refresh();
       },
       dispose,
-      handleDeepLink: async (action) => {
+      handleDeepLink: async (action, from) => {
         // It crossed from the main process's event handlers: check it again rather than trust its type.
         const parsed = deepLinkActionSchema.safeParse(action);
         if (!parsed.success) {
@@ -339,9 +352,11 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
           return { handled: false, reason: 'invalid-action' };
         }
         if (parsed.data.type === 'open') {
-          // Creating an environment from a link needs the in-app confirmation (issue 10); the address is not logged.
-          logger.warn('deep link ignored', { reason: 'not-available', action: 'open', length: parsed.data.url.length });
-          return { handled: false, reason: 'not-available' };
+          // It waits for the user's confirmation in the window (issue 10); the address is not logged, only its length.
+          const source = from ?? 'link';
+          requests.add(parsed.data.url, source);
+          logger.info('environment request waiting for confirmation', { source, length: parsed.data.url.length });
+          return { handled: true };
         }
         // Unknown states are logged there, without their values.
         const { matched } = await oauth.deliver(parsed.data, 'deep-link');

@@ -18,7 +18,7 @@ export type DeepLinkReceipt =
   | { status: 'handed'; outcome: DeepLinkOutcome };
 
 export interface DeepLinkTarget {
-  main: { handleDeepLink(action: DeepLinkAction): Promise<DeepLinkOutcome> };
+  main: { handleDeepLink(action: DeepLinkAction, from?: 'link' | 'command line'): Promise<DeepLinkOutcome> };
 }
 
 /**
@@ -30,6 +30,8 @@ export interface DeepLinkTarget {
  */
 export async function receiveDeepLink(core: DeepLinkTarget, logger: Logger, delivery: DeepLinkDelivery, source: DeepLinkSource): Promise<DeepLinkReceipt> {
   let link: string;
+  /** A command line's `open <url>` rather than a paddock: link on it (the user's words differ: "from the command line"). */
+  let from: 'link' | 'command line' = 'link';
   if ('argv' in delivery) {
     const found = deepLinkFromArgv(delivery.argv);
     if (!found.ok) {
@@ -38,6 +40,7 @@ export async function receiveDeepLink(core: DeepLinkTarget, logger: Logger, deli
     }
     if (found.link === null) return { status: 'none' };
     link = found.link;
+    if (!delivery.argv.slice(1).some((argument) => /^paddock:/i.test(argument))) from = 'command line';
   } else {
     link = delivery.link;
   }
@@ -46,5 +49,7 @@ export async function receiveDeepLink(core: DeepLinkTarget, logger: Logger, deli
     logger.warn('deep link refused', { source, reason: parsed.error.code, length: link.length });
     return { status: 'refused', code: parsed.error.code };
   }
-  return { status: 'handed', outcome: await core.main.handleDeepLink(parsed.action) };
+  // Only an `open` link cares where it came from (the user is told).
+  const outcome = parsed.action.type === 'open' ? await core.main.handleDeepLink(parsed.action, from) : await core.main.handleDeepLink(parsed.action);
+  return { status: 'handed', outcome };
 }

@@ -37,6 +37,8 @@ const methods = {
   retryEnvironment: true,
   environmentChanges: true,
   deleteEnvironment: true,
+  listEnvironmentRequests: true,
+  resolveEnvironmentRequest: true,
   listNotices: true,
   dismissNotice: true,
 } as const satisfies Record<ApiMethodName, true>;
@@ -47,6 +49,7 @@ const events = {
   noticesChanged: 'onNoticesChanged',
   hostsChanged: 'onHostsChanged',
   jobEvent: 'onJobEvent',
+  environmentRequestsChanged: 'onEnvironmentRequestsChanged',
 } as const satisfies { [K in ApiEventName]: `on${Capitalize<K>}` };
 
 const CALL: (typeof ipcChannels)['call'] = 'paddock:call';

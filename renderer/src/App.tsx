@@ -6,6 +6,8 @@ import { useApiValue } from './hooks';
 import { hashOf, routeFromHash, screens, type Route } from './routes';
 import { AccountsScreen } from './screens/AccountsScreen';
 import { EnvironmentsScreen } from './screens/EnvironmentsScreen';
+import { useRequestArrivals } from './screens/environments/requests';
+import { WindowIntake, type Arrival } from './screens/environments/WindowIntake';
 import { AddRemoteRunnerScreen } from './screens/runners/AddRemoteRunnerScreen';
 import { RepositoryAccessScreen } from './screens/runners/RepositoryAccessScreen';
 import { RunnerSettingsScreen } from './screens/runners/RunnerSettingsScreen';
@@ -59,6 +61,19 @@ export function App({ api }: { api: PaddockApi }) {
     else window.location.hash = hash;
   }, []);
 
+  // A URL pasted outside a field, dropped on the window, or sent by a link or the command line: the Environments screen takes it.
+  const [arrival, setArrival] = useState<Arrival | null>(null);
+  const toEnvironments = useCallback(() => navigate({ screen: 'environments' }), [navigate]);
+  const onArrival = useCallback(
+    (next: Arrival) => {
+      setArrival(next);
+      toEnvironments();
+    },
+    [toEnvironments],
+  );
+  const takeArrival = useCallback(() => setArrival(null), []);
+  useRequestArrivals(api, toEnvironments);
+
   const flashMessage = flash && flash.hash === routeKey ? flash.message : null;
 
   return (
@@ -93,10 +108,11 @@ export function App({ api }: { api: PaddockApi }) {
         {route.screen === 'runners' && route.page === 'access' && (
           <RepositoryAccessScreen key={route.runnerId} api={api} headingRef={headingRef} runnerId={route.runnerId} />
         )}
-        {route.screen === 'environments' && <EnvironmentsScreen api={api} headingRef={headingRef} />}
+        {route.screen === 'environments' && <EnvironmentsScreen api={api} headingRef={headingRef} arrival={arrival} onArrivalTaken={takeArrival} />}
         {route.screen === 'accounts' && <AccountsScreen api={api} headingRef={headingRef} />}
         {route.screen === 'settings' && <SettingsScreen api={api} headingRef={headingRef} preferences={preferences} />}
       </main>
+      <WindowIntake onArrival={onArrival} />
     </div>
   );
 }

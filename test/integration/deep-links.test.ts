@@ -78,12 +78,17 @@ describe('deep links through the web host', () => {
     expect(await host.openDeepLinkArgv(['/opt/Paddock/paddock'])).toEqual({ status: 'none' });
   });
 
-  it('does not act on an open link yet, and does not log its address', async () => {
+  it('keeps an open link as a request for the user to confirm, creating nothing, and does not log its address', async () => {
     const url = `https://user:${TOKEN_IN_URL}@github.com/owner/repo`;
     let receipt;
+    const before = (await host.core.listEnvironments()).environments.length;
     const lines = await linesDuring(async () => (receipt = await host.openDeepLink(deepLinkFor({ type: 'open', url }))));
-    expect(receipt).toEqual({ status: 'handed', outcome: { handled: false, reason: 'not-available' } });
-    expect(lines.map(fields)).toEqual([{ msg: 'deep link ignored', level: 40, reason: 'not-available', action: 'open', length: url.length }]);
+    expect(receipt).toEqual({ status: 'handed', outcome: { handled: true } });
+    expect(lines).toEqual([]);
+    const requests = await host.core.listEnvironmentRequests();
+    expect(requests.map((r) => ({ url: r.url, source: r.source }))).toEqual([{ url, source: 'link' }]);
+    expect((await host.core.listEnvironments()).environments.length).toBe(before);
+    await host.core.resolveEnvironmentRequest({ id: requests[0]!.id });
   });
 
   it('checks what reaches handleDeepLink again rather than trust its type', async () => {

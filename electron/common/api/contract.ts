@@ -10,6 +10,7 @@ import {
   environmentListResultSchema,
   environmentMatchSchema,
   environmentRefSchema,
+  environmentRequestSchema,
   environmentSchema,
   noticeSchema,
   preferencesPatchSchema,
@@ -199,6 +200,16 @@ export const apiMethods = {
   retryEnvironment: method(environmentRefSchema, z.object({ environment: environmentSchema, job: jobViewSchema }).strict(), 'Clones a failed or cancelled environment again.'),
   environmentChanges: method(environmentRefSchema, environmentChangesSchema, 'What deleting an environment would lose: uncommitted files, unpushed commits, stashes.'),
   deleteEnvironment: method(environmentRefSchema, z.object({ ok: z.literal(true) }).strict(), 'Deletes an environment and its working copy on its runner (one being cloned is cancelled first).'),
+  listEnvironmentRequests: method(
+    noInput,
+    z.array(environmentRequestSchema),
+    'The repository URLs that arrived from a paddock://open link or the command line and wait for the user to confirm or decline them, oldest first. Nothing has been created from them.',
+  ),
+  resolveEnvironmentRequest: method(
+    z.object({ id: environmentRequestSchema.shape.id }).strict(),
+    z.array(environmentRequestSchema),
+    'Removes a waiting request once the user answered it (confirmed, or declined with nothing created); returns those left. One already gone is not an error.',
+  ),
   listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
   dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),
 } as const;
@@ -211,6 +222,8 @@ export const apiEvents = {
   hostsChanged: z.array(hostAccessSchema),
   /** Per job: subscribers keep the events of the job they show (see `jobEventsFor`). */
   jobEvent: appJobEventSchema,
+  /** The waiting environment requests after a change (one arrived, one was resolved), oldest first. */
+  environmentRequestsChanged: z.array(environmentRequestSchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

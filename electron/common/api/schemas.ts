@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { providerInputSchema, providerViewSchema } from '../provider-config';
 import { providerKindSchema } from '../provider-kind';
 import { contextUrlErrorSchema, contextUrlSchema } from '../context-url/schema';
-import { environmentIdSchema, environmentViewSchema } from '../runner-api/environments';
+import { environmentIdSchema, environmentViewSchema, MAX_ENVIRONMENT_URL_LENGTH } from '../runner-api/environments';
 import { discoverTenantResponseSchema, saveProviderResponseSchema } from '../runner-api/routes';
 import { connectionStateSchema } from './hosts';
 
@@ -195,6 +195,25 @@ export const environmentMatchSchema = z.discriminatedUnion('ok', [
   contextUrlErrorSchema,
 ]);
 export type EnvironmentMatch = z.infer<typeof environmentMatchSchema>;
+
+/** Where a request to create an environment came from: a paddock://open link, or the command line's `open <url>`. */
+export const environmentRequestSourceSchema = z.enum(['link', 'command line']);
+export type EnvironmentRequestSource = z.infer<typeof environmentRequestSourceSchema>;
+
+/**
+ * A URL that arrived from outside the window (a paddock://open link, the
+ * command line) and waits for the user's answer: nothing is created until
+ * they confirm it on the Environments screen.
+ */
+export const environmentRequestSchema = z
+  .object({
+    id: z.string().regex(/^r_[0-9a-f]{16}$/),
+    url: z.string().min(1).max(MAX_ENVIRONMENT_URL_LENGTH),
+    source: environmentRequestSourceSchema,
+    receivedAt: z.iso.datetime(),
+  })
+  .strict();
+export type EnvironmentRequest = z.infer<typeof environmentRequestSchema>;
 
 export const environmentRefSchema = z.object({ runnerId: idSchema, id: environmentIdSchema }).strict();
 

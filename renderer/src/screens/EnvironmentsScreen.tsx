@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type RefObject } from 'react';
-import type { Environment, PaddockApi } from '../../../electron/common/api';
+import type { Environment, EnvironmentRequest, PaddockApi } from '../../../electron/common/api';
 import type { JobView } from '../../../electron/common/runner-api';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
 import { exactTime, relativeTime } from '../format';
@@ -7,6 +7,7 @@ import { errorMessage, useNow } from '../hooks';
 import { CloneProgress } from './environments/CloneProgress';
 import { CreateEnvironment } from './environments/CreateEnvironment';
 import { EnvironmentActions } from './environments/EnvironmentActions';
+import type { Arrival } from './environments/WindowIntake';
 
 const stateLabels: Record<Environment['state'], string> = { creating: 'Creating', ready: 'Ready', failed: 'Failed', cancelled: 'Cancelled' };
 const badgeClass: Record<Environment['state'], string> = { creating: 'badge-degraded', ready: 'badge-online', failed: 'badge-failed', cancelled: 'badge-offline' };
@@ -38,13 +39,46 @@ type Listed = { state: 'loading' } | { state: 'failed'; message: string } | { st
  * repository URL. A clone under way is followed live; when it ends the list
  * is asked again (the runner's record is the truth).
  */
-export function EnvironmentsScreen({ api, headingRef }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null> }) {
+export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalTaken }: {
+  api: PaddockApi;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  /** A URL pasted outside a field or dropped on the window (App's WindowIntake). */
+  arrival?: Arrival | null;
+  onArrivalTaken?: () => void;
+}) {
   const [listed, setListed] = useState<Listed>({ state: 'loading' });
   const [version, setVersion] = useState(0);
   /** Environments created here that the last list did not have yet, newest first, with the job that clones them. */
   const [created, setCreated] = useState<{ environment: Environment; job: JobView }[]>([]);
   const now = useNow(60_000);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
+  /** URLs from paddock://open links and the command line, waiting for the user's answer (kept by the core, so none is lost before this screen shows). */
+  const [requests, setRequests] = useState<EnvironmentRequest[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    let changed = false;
+    const unsubscribe = api.onEnvironmentRequestsChanged((list) => {
+      changed = true;
+      setRequests(list);
+    });
+    api.listEnvironmentRequests().then(
+      // An event that came meanwhile is newer than this answer.
+      (list) => live && !changed && setRequests(list),
+      () => {},
+    );
+    return () => {
+      live = false;
+      unsubscribe();
+    };
+  }, [api]);
+  const resolveRequest = useCallback(
+    (id: string) => {
+      setRequests((current) => current.filter((request) => request.id !== id));
+      api.resolveEnvironmentRequest({ id }).then(setRequests, () => {});
+    },
+    [api],
+  );
 
   useEffect(() => {
     let live = true;
@@ -77,6 +111,11 @@ export function EnvironmentsScreen({ api, headingRef }: { api: PaddockApi; headi
       <CreateEnvironment
         api={api}
         onCreated={follow}
+        arrival={arrival}
+        {...(onArrivalTaken ? { onArrivalTaken } : {})}
+        request={requests[0] ?? null}
+        waiting={Math.max(0, requests.length - 1)}
+        onResolve={resolveRequest}
       />
       {listed.state === 'loading' && <p aria-busy="true">Loading environments…</p>}
       {listed.state === 'failed' && <LoadError message={listed.message} />}
@@ -88,7 +127,7 @@ export function EnvironmentsScreen({ api, headingRef }: { api: PaddockApi; headi
         ))}
       {listed.state === 'ready' && environments.length === 0 && (
         <EmptyState title="No environments yet">
-          <p>Paste a repository, branch or pull request URL above to create one. Your environments will be listed here.</p>
+          <p>Paste a repository, branch or pull request URL above, or drop a link anywhere on the window, to create one. Your environments will be listed here.</p>
         </EmptyState>
       )}
       {environments.length > 0 && (

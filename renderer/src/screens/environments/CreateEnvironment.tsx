@@ -1,9 +1,11 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
-import type { EnvironmentCandidate, EnvironmentMatch, HostAccess, PaddockApi } from '../../../../electron/common/api';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { EnvironmentCandidate, EnvironmentMatch, EnvironmentRequest, HostAccess, PaddockApi } from '../../../../electron/common/api';
 import type { CloneDepth, JobView } from '../../../../electron/common/runner-api';
 import type { Environment } from '../../../../electron/common/api';
 import { errorView } from '../../errors';
+import { relativeTime } from '../../format';
 import { ConnectDialog } from '../accounts/ConnectDialog';
+import type { Arrival } from './WindowIntake';
 
 type Matched = Extract<EnvironmentMatch, { ok: true }>;
 
@@ -25,21 +27,47 @@ function repositoryName(context: Matched['context']): string {
   return [context.owner, context.project, context.repo].filter((part) => part !== null).join('/');
 }
 
+const sourceWords: Record<EnvironmentRequest['source'], string> = { link: 'A Paddock link', 'command line': 'The command line' };
+
 const needsConnect = (candidate: EnvironmentCandidate) => candidate.connection === 'none' || candidate.connection === 'reconnect-needed';
 
+export interface CreateEnvironmentProps {
+  api: PaddockApi;
+  onCreated: (environment: Environment, job: JobView) => void;
+  /** The latest URL pasted outside a field or dropped on the window: read as if typed and submitted. */
+  arrival?: Arrival | null;
+  /** The arrival was read: it is not read again when the screen shows next time. */
+  onArrivalTaken?: () => void;
+  /** The oldest URL that came from a paddock://open link or the command line and waits for the user's answer. */
+  request?: EnvironmentRequest | null;
+  /** How many more wait after it. */
+  waiting?: number;
+  /** The user answered a request (confirmed or declined): it stops waiting. */
+  onResolve?: (id: string) => void;
+}
+
 /**
- * The intake (PRODUCT E2, issue 10): a repository URL read by the runners,
- * a confirmation naming what will be made and where, the account connected
- * first when the runner has none for the host, then the clone.
+ * The intake (PRODUCT E2, issue 10): a repository URL — typed, pasted,
+ * dropped or from a link — read by the runners, a confirmation naming what
+ * will be made and where, the account connected first when the runner has
+ * none for the host, then the clone. A URL from a link or the command line
+ * is always confirmed (or declined) by the user before anything is created.
  */
-export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreated: (environment: Environment, job: JobView) => void }) {
+export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTaken = () => {}, request = null, waiting = 0, onResolve = () => {} }: CreateEnvironmentProps) {
   const fieldId = useId();
   const errorId = useId();
   const field = useRef<HTMLInputElement>(null);
+  const confirmationHeading = useRef<HTMLHeadingElement>(null);
   const [url, setUrl] = useState('');
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
-  const [matched, setMatched] = useState<{ url: string; match: Matched } | null>(null);
+  const [matched, setMatched] = useState<{ url: string; match: Matched; request: EnvironmentRequest | null; key: number } | null>(null);
+  /** Which read is the latest: an older answer that arrives after it is dropped. */
+  const reads = useRef(0);
+  const resolve = useRef(onResolve);
+  useEffect(() => {
+    resolve.current = onResolve;
+  });
   const [runnerId, setRunnerId] = useState<string | null>(null);
   const [remember, setRemember] = useState(false);
   const [depth, setDepth] = useState<CloneDepth>('full');
@@ -53,10 +81,19 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
     field.current?.focus();
   };
 
-  const read = async (event: FormEvent) => {
-    event.preventDefault();
+  /** Reads a URL; `fill` puts it in the field first (one that arrived by paste, drop or link). */
+  const readUrl = async (text: string, from: EnvironmentRequest | null, fill = false) => {
+    if (fill) setUrl(text);
     setNote(null);
-    const typed = url.trim();
+    const typed = text.trim();
+    const read = ++reads.current;
+    const current = () => read === reads.current;
+    const refuse = (message: string) => {
+      if (!current()) return;
+      showFieldError(message);
+      // Nothing can be made from it: the message under the field says why and what to do; the request is answered.
+      if (from) resolve.current(from.id);
+    };
     if (typed === '') {
       showFieldError('Paste the web or SSH address of a repository, branch, tag, commit or pull request.');
       return;
@@ -64,20 +101,52 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
     setChecking(true);
     try {
       const match = await api.matchEnvironment({ url: typed });
-      if (!match.ok) return showFieldError(match.error.message);
-      if (match.candidates.length === 0) return showFieldError(match.missing ?? 'No runner has repository access to this host. Ask your admin to add it.');
+      if (!current()) return;
+      if (!match.ok) return refuse(match.error.message);
+      if (match.candidates.length === 0) return refuse(match.missing ?? 'No runner has repository access to this host. Ask your admin to add it.');
       setFieldError(null);
-      setMatched({ url: typed, match });
+      setMatched({ url: typed, match, request: from, key: read });
       const preselected = match.remembered ?? match.candidates[0]!.runnerId;
       setRunnerId(preselected);
       setRemember(match.remembered === null);
       setDepth('full');
     } catch (error) {
-      showFieldError(errorView(error).message);
+      refuse(errorView(error).message);
     } finally {
-      setChecking(false);
+      if (current()) setChecking(false);
     }
   };
+
+  const read = (event: FormEvent) => {
+    event.preventDefault();
+    void readUrl(url, null);
+  };
+
+  // A URL pasted outside a field or dropped on the window: into the field, and read.
+  const readArrivals = useRef(new Set<number>());
+  useEffect(() => {
+    if (!arrival || readArrivals.current.has(arrival.key)) return;
+    readArrivals.current.add(arrival.key);
+    onArrivalTaken();
+    void readUrl(arrival.url, null, true);
+    // Only a new arrival is read, not a new readUrl.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [arrival?.key]);
+
+  // A request from a link or the command line: read once, then confirmed or declined by the user.
+  const readRequests = useRef(new Set<string>());
+  useEffect(() => {
+    if (!request || readRequests.current.has(request.id)) return;
+    readRequests.current.add(request.id);
+    void readUrl(request.url, request, true);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [request?.id]);
+
+  // After a match, focus goes to what will be created, so that it is read out first.
+  const matchedKey = matched?.key;
+  useEffect(() => {
+    if (matchedKey !== undefined) confirmationHeading.current?.focus();
+  }, [matchedKey]);
 
   const chosen = matched?.match.candidates.find((candidate) => candidate.runnerId === runnerId) ?? null;
 
@@ -99,6 +168,8 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
 
   const confirm = async () => {
     if (!chosen || !matched) return;
+    // The user answered the link: it no longer waits, whatever happens next.
+    if (matched.request) onResolve(matched.request.id);
     if (!needsConnect(chosen)) return create(chosen, matched);
     setCreating(true);
     try {
@@ -114,6 +185,14 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
     } finally {
       setCreating(false);
     }
+  };
+
+  const decline = (declined: EnvironmentRequest) => {
+    onResolve(declined.id);
+    setMatched(null);
+    setUrl('');
+    setNote('Nothing was created from the link.');
+    field.current?.focus();
   };
 
   const context = matched?.match.context;
@@ -139,7 +218,7 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
             }}
           />
           {fieldError && (
-            <p id={errorId} className="field-error">
+            <p id={errorId} className="field-error" role="alert">
               {fieldError}
             </p>
           )}
@@ -151,7 +230,28 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
         </div>
       </form>
       {matched && context && (
-        <div role="group" aria-label="What will be created" className="confirmation">
+        <div role="group" aria-labelledby={`${fieldId}-what`} className="confirmation">
+          <h3 id={`${fieldId}-what`} ref={confirmationHeading} tabIndex={-1} className="confirmation-heading">
+            What will be created
+          </h3>
+          {matched.request && (
+            <>
+              <p>
+                {sourceWords[matched.request.source]} asked to create an environment from this address,{' '}
+                {relativeTime(new Date(matched.request.receivedAt), new Date())}. Nothing is created unless you choose Create environment.
+              </p>
+              <dl className="facts">
+                <dt>URL</dt>
+                <dd>
+                  <code className="request-url">{matched.url}</code>
+                </dd>
+                <dt>Host</dt>
+                <dd>{context.host}</dd>
+                <dt>Runner</dt>
+                <dd>{several ? 'The one you choose below' : (chosen?.runnerName ?? '')}</dd>
+              </dl>
+            </>
+          )}
           <p>
             Repository <strong>{repositoryName(context)}</strong> on {context.host}, {contextRefLabel(context.ref)}
             {context.path ? `, folder ${context.path}` : ''}
@@ -183,10 +283,20 @@ export function CreateEnvironment({ api, onCreated }: { api: PaddockApi; onCreat
           </fieldset>
           <div className="actions">
             <button type="button" className="button-primary" disabled={creating || !chosen} onClick={() => void confirm()}>
-              {creating ? 'Creating…' : 'Create'}
+              {creating ? 'Creating…' : matched.request ? 'Create environment' : 'Create'}
             </button>
+            {matched.request && (
+              <button type="button" disabled={creating} onClick={() => decline(matched.request!)}>
+                Not now
+              </button>
+            )}
           </div>
         </div>
+      )}
+      {matched?.request && waiting > 0 && (
+        <p className="field-hint">
+          {waiting === 1 ? 'One more link waits' : `${waiting} more links wait`} after this one.
+        </p>
       )}
       {note && (
         <p role="status" className="inline-warning">

@@ -80,6 +80,8 @@ function setup(methods: Partial<PaddockApi> = {}) {
     onRunnersChanged: hub.onRunnersChanged,
     onJobEvent: hub.onJobEvent,
     getJob: vi.fn(() => deferred<JobView>().promise),
+    listEnvironmentRequests: async () => [],
+    onEnvironmentRequestsChanged: () => () => {},
     ...methods,
   });
   render(<EnvironmentsScreen api={api} headingRef={createRef()} />);

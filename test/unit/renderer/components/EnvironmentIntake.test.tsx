@@ -1,0 +1,282 @@
+// @vitest-environment happy-dom
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createRef } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import type { Environment, EnvironmentCandidate, EnvironmentMatch, EnvironmentRequest, MethodInput, PaddockApi } from '../../../../electron/common/api';
+import type { JobView } from '../../../../electron/common/runner-api';
+import { EnvironmentsScreen } from '../../../../renderer/src/screens/EnvironmentsScreen';
+import { WindowIntake, type Arrival } from '../../../../renderer/src/screens/environments/WindowIntake';
+import { expectNoAxeViolations } from './axe';
+import { deferred } from './dom';
+import { eventHub, fakeApi, jobView, localRunner, runnerKeys } from './fixtures';
+
+// Issue 10, point 1: the ways a URL arrives besides the field — a paddock://open
+// link or the command line (waiting requests, always confirmed), a paste
+// outside any field, a link dropped on the window.
+
+const keys = runnerKeys();
+const runner = localRunner(keys.publicKey);
+const url = 'https://ghe.example.test/octo/hello/pull/7';
+const jobId = 'j_clone0123456789abcd';
+
+const candidate = (overrides: Partial<EnvironmentCandidate> = {}): EnvironmentCandidate => ({
+  runnerId: 'local',
+  runnerName: 'Local runner',
+  host: 'https://ghe.example.test',
+  organization: null,
+  connection: 'connected',
+  methods: { oauth: false, pat: true },
+  ...overrides,
+});
+
+const matched = (candidates: EnvironmentCandidate[]): EnvironmentMatch => ({
+  ok: true,
+  context: {
+    ok: true,
+    provider: 'github',
+    host: 'https://ghe.example.test',
+    owner: 'octo',
+    project: null,
+    repo: 'hello',
+    ref: { type: 'pull', number: 7 },
+    path: null,
+    refAmbiguous: false,
+    cloneUrl: 'https://ghe.example.test/octo/hello.git',
+  } as Extract<EnvironmentMatch, { ok: true }>['context'],
+  candidates,
+  remembered: null,
+  missing: null,
+});
+
+const request = (overrides: Partial<EnvironmentRequest> = {}): EnvironmentRequest => ({
+  id: 'r_0123456789abcdef',
+  url,
+  source: 'link',
+  receivedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+  ...overrides,
+});
+
+const environment = (): Environment => ({
+  id: 'e_0123456789abcdef',
+  url,
+  kind: 'github',
+  host: 'https://ghe.example.test',
+  organization: null,
+  repository: 'octo/hello',
+  cloneUrl: 'https://ghe.example.test/octo/hello.git',
+  ref: { type: 'pull', number: 7 },
+  resolved: null,
+  subPath: null,
+  depth: 'full',
+  tokenId: null,
+  path: '/home/alice/paddock/octo-hello',
+  state: 'creating',
+  jobId,
+  error: null,
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+  runnerId: 'local',
+  runnerName: 'Local runner',
+});
+
+function setup(methods: Partial<PaddockApi> = {}, props: { arrival?: Arrival } = {}) {
+  const hub = eventHub();
+  let requests: EnvironmentRequest[] = [];
+  const listeners = new Set<(list: EnvironmentRequest[]) => void>();
+  const resolveEnvironmentRequest = vi.fn(async ({ id }: MethodInput<'resolveEnvironmentRequest'>) => (requests = requests.filter((r) => r.id !== id)));
+  const createEnvironment = vi.fn(async (_input: MethodInput<'createEnvironment'>) => ({ environment: environment(), job: jobView(jobId, { kind: 'environment-clone' }) }));
+  const matchEnvironment = vi.fn(async (_input: MethodInput<'matchEnvironment'>) => matched([candidate()]));
+  const api = fakeApi({
+    listEnvironments: async () => ({ environments: [], unavailable: [] }),
+    listRunners: async () => [runner],
+    onRunnersChanged: hub.onRunnersChanged,
+    onJobEvent: hub.onJobEvent,
+    getJob: vi.fn(() => deferred<JobView>().promise),
+    listEnvironmentRequests: async () => requests,
+    onEnvironmentRequestsChanged: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    resolveEnvironmentRequest,
+    createEnvironment,
+    matchEnvironment,
+    ...methods,
+  });
+  const waiting = (list: EnvironmentRequest[]) => {
+    requests = list;
+  };
+  const arrive = (list: EnvironmentRequest[]) =>
+    act(() => {
+      requests = list;
+      for (const listener of listeners) listener(list);
+    });
+  const view = (arrival?: Arrival) => <EnvironmentsScreen api={api} headingRef={createRef()} {...(arrival ? { arrival } : {})} />;
+  return { user: userEvent.setup(), waiting, arrive, resolveEnvironmentRequest, createEnvironment, matchEnvironment, mount: () => render(view(props.arrival)) };
+}
+
+describe('EnvironmentsScreen: links and the command line ask first', () => {
+  it('shows a request that waited before the screen opened: its URL, host and runner, focus on what will be created; Not now creates nothing', async () => {
+    const s = setup();
+    s.waiting([request()]);
+    s.mount();
+    const panel = await screen.findByRole('group', { name: 'What will be created' });
+    expect(s.matchEnvironment).toHaveBeenCalledWith({ url });
+    expect(panel.textContent).toContain('A Paddock link asked to create an environment from this address, 5 minutes ago.');
+    expect(within(panel).getByText(url).tagName).toBe('CODE');
+    const facts = panel.querySelectorAll('dt, dd');
+    expect(Array.from(facts, (e) => e.textContent)).toEqual(['URL', url, 'Host', 'https://ghe.example.test', 'Runner', 'Local runner']);
+    await waitFor(() => expect(document.activeElement).toBe(within(panel).getByRole('heading', { name: 'What will be created' })));
+    await expectNoAxeViolations(document.body);
+
+    await s.user.click(within(panel).getByRole('button', { name: 'Not now' }));
+    expect(s.resolveEnvironmentRequest).toHaveBeenCalledWith({ id: 'r_0123456789abcdef' });
+    expect(s.createEnvironment).not.toHaveBeenCalled();
+    expect(screen.queryByRole('group', { name: 'What will be created' })).toBeNull();
+    expect(screen.getByText('Nothing was created from the link.')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText('Repository URL'));
+  });
+
+  it('shows a request that arrives later, says where it came from, and creates only when confirmed', async () => {
+    const s = setup();
+    s.mount();
+    await screen.findByRole('heading', { name: 'No environments yet' });
+    expect(s.matchEnvironment).not.toHaveBeenCalled();
+    await s.arrive([request({ source: 'command line' }), request({ id: 'r_00000000000000b2', url: 'https://ghe.example.test/octo/other' })]);
+    const panel = await screen.findByRole('group', { name: 'What will be created' });
+    expect(panel.textContent).toContain('The command line asked to create an environment');
+    expect(screen.getByText('One more link waits after this one.')).toBeTruthy();
+    expect(s.createEnvironment).not.toHaveBeenCalled();
+    await s.user.click(within(panel).getByRole('button', { name: 'Create environment' }));
+    expect(s.resolveEnvironmentRequest).toHaveBeenCalledWith({ id: 'r_0123456789abcdef' });
+    await waitFor(() => expect(s.createEnvironment).toHaveBeenCalledWith({ runnerId: 'local', url, tokenId: null, depth: 'full', remember: false }));
+    // Then the next one is asked about, on its own.
+    await waitFor(() => expect(s.matchEnvironment).toHaveBeenLastCalledWith({ url: 'https://ghe.example.test/octo/other' }));
+    expect(await screen.findByText('https://ghe.example.test/octo/other')).toBeTruthy();
+    expect(s.createEnvironment).toHaveBeenCalledTimes(1);
+  });
+
+  it('announces why a request cannot be used, with what to do, and stops it waiting', async () => {
+    const missing = 'No runner has repository access to https://ghe.example.test. Ask your admin to add it in Repository access.';
+    const s = setup({ matchEnvironment: vi.fn(async () => ({ ...matched([]), missing })) });
+    s.waiting([request()]);
+    s.mount();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(missing);
+    expect((screen.getByLabelText('Repository URL') as HTMLInputElement).value).toBe(url);
+    expect(s.resolveEnvironmentRequest).toHaveBeenCalledWith({ id: 'r_0123456789abcdef' });
+    expect(s.createEnvironment).not.toHaveBeenCalled();
+  });
+
+  it('reads a pasted or dropped URL as if typed: into the field, matched, focus on what will be created', async () => {
+    const s = setup({}, { arrival: { url, via: 'drop', key: 1 } });
+    s.mount();
+    const panel = await screen.findByRole('group', { name: 'What will be created' });
+    expect((screen.getByLabelText('Repository URL') as HTMLInputElement).value).toBe(url);
+    await waitFor(() => expect(document.activeElement).toBe(within(panel).getByRole('heading', { name: 'What will be created' })));
+    // Not a link: the usual Create, no Not now.
+    expect(within(panel).queryByRole('button', { name: 'Not now' })).toBeNull();
+    expect(within(panel).getByRole('button', { name: 'Create' })).toBeTruthy();
+  });
+});
+
+/** A drag or paste event carrying data, as Chromium fires them. */
+function transferEvent(type: string, data: Record<string, string>, init: { dataProperty?: 'dataTransfer' | 'clipboardData' } = {}) {
+  const event = new Event(type, { bubbles: true, cancelable: true });
+  const read: string[] = [];
+  const transfer = {
+    types: Object.keys(data),
+    dropEffect: 'none',
+    getData: (format: string) => {
+      read.push(format);
+      return data[format] ?? '';
+    },
+  };
+  Object.defineProperty(event, init.dataProperty ?? 'dataTransfer', { value: transfer });
+  return { event, transfer, read };
+}
+
+describe('WindowIntake: paste anywhere, drop on the window', () => {
+  it('takes a paste outside any field, and leaves one in a field alone', () => {
+    const onArrival = vi.fn();
+    render(
+      <>
+        <WindowIntake onArrival={onArrival} />
+        <button type="button">A button</button>
+        <input aria-label="Name" />
+      </>,
+    );
+    screen.getByRole('button', { name: 'A button' }).focus();
+    const outside = transferEvent('paste', { 'text/plain': `  ${url}\n` }, { dataProperty: 'clipboardData' });
+    screen.getByRole('button', { name: 'A button' }).dispatchEvent(outside.event);
+    expect(outside.event.defaultPrevented).toBe(true);
+    expect(onArrival).toHaveBeenCalledExactlyOnceWith({ url, via: 'paste', key: 1 });
+
+    const field = screen.getByLabelText('Name');
+    field.focus();
+    const inside = transferEvent('paste', { 'text/plain': url }, { dataProperty: 'clipboardData' });
+    field.dispatchEvent(inside.event);
+    expect(inside.event.defaultPrevented).toBe(false);
+    expect(onArrival).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a paste alone while a dialog is open', () => {
+    const onArrival = vi.fn();
+    render(
+      <>
+        <WindowIntake onArrival={onArrival} />
+        <dialog open aria-label="Connect GitHub">
+          <button type="button">Close</button>
+        </dialog>
+      </>,
+    );
+    const paste = transferEvent('paste', { 'text/plain': url }, { dataProperty: 'clipboardData' });
+    screen.getByRole('button', { name: 'Close' }).dispatchEvent(paste.event);
+    expect(paste.event.defaultPrevented).toBe(false);
+    expect(onArrival).not.toHaveBeenCalled();
+  });
+
+  it('shows the drop target while a link is dragged over, reads it on drop only, and never lets the drop navigate', async () => {
+    const onArrival = vi.fn();
+    const { container } = render(<WindowIntake onArrival={onArrival} />);
+    const data = { 'text/uri-list': `# from a browser\n${url}`, 'text/plain': 'other' };
+    const enter = transferEvent('dragenter', data);
+    act(() => void window.dispatchEvent(enter.event));
+    expect(enter.event.defaultPrevented).toBe(true);
+    expect(screen.getByRole('status').textContent).toContain('Drop a repository link to create an environment');
+    await expectNoAxeViolations(container);
+    const over = transferEvent('dragover', data);
+    act(() => void window.dispatchEvent(over.event));
+    expect(over.event.defaultPrevented).toBe(true);
+    expect(over.transfer.dropEffect).toBe('copy');
+    // Nothing is read before the drop.
+    expect([...enter.read, ...over.read]).toEqual([]);
+    const drop = transferEvent('drop', data);
+    act(() => void window.dispatchEvent(drop.event));
+    expect(drop.event.defaultPrevented).toBe(true);
+    expect(onArrival).toHaveBeenCalledExactlyOnceWith({ url, via: 'drop', key: 1 });
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+
+  it('takes files without a drop target, an arrival or a navigation; a drag that leaves hides the target', () => {
+    const onArrival = vi.fn();
+    render(<WindowIntake onArrival={onArrival} />);
+    const files = { Files: '' };
+    const enter = transferEvent('dragenter', files);
+    act(() => void window.dispatchEvent(enter.event));
+    expect(screen.getByRole('status').textContent).toBe('');
+    const over = transferEvent('dragover', files);
+    act(() => void window.dispatchEvent(over.event));
+    expect(over.event.defaultPrevented).toBe(true);
+    expect(over.transfer.dropEffect).toBe('none');
+    const drop = transferEvent('drop', files);
+    act(() => void window.dispatchEvent(drop.event));
+    expect(drop.event.defaultPrevented).toBe(true);
+    expect(onArrival).not.toHaveBeenCalled();
+
+    act(() => void window.dispatchEvent(transferEvent('dragenter', { 'text/plain': url }).event));
+    expect(screen.getByRole('status').textContent).not.toBe('');
+    fireEvent(window, new Event('dragleave'));
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+});
