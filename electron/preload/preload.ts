@@ -37,6 +37,8 @@ const methods = {
   retryEnvironment: true,
   environmentChanges: true,
   deleteEnvironment: true,
+  openEnvironment: true,
+  desktopEditor: true,
   listNotices: true,
   dismissNotice: true,
 } as const satisfies Record<ApiMethodName, true>;
