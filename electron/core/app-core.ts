@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import {
   APP_API_VERSION,
   type AppInfo,
@@ -16,6 +15,7 @@ import { callbackRunnerOf, normalizeHost } from '../common/providers';
 import type { LoadedPolicy } from './policy/load';
 import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
+import { folderToOpen } from './environment-open';
 import { choiceKey, matchEnvironment } from './environments';
 import { HostsModel } from './hosts';
 import { CoreJobs } from './jobs';
@@ -191,41 +191,16 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
   hostsTimer.unref();
   runners.start();
 
-  /**
-   * The folder to open for a local environment, as its runner says it is
-   * (the renderer never names a path): the working copy, or the sub-folder
-   * its URL pointed at. Refused unless the runner is this machine's, the
-   * environment is ready and the folder is there.
-   */
+  /** The folder to open for a local environment, as its runner says it is (./environment-open.ts). */
   const localEnvironmentFolder = async (runnerId: string, id: string): Promise<string> => {
     const runner = runners.get(runnerId);
-    if (runner.kind !== 'local') {
-      throw new PaddockError(
-        'invalid-input',
-        `This environment is on ${runner.name}, a runner on a server, so its folder is on that server, not on this computer. Use the ssh command or the VS Code Remote-SSH link shown with it.`,
-      );
-    }
-    const { environments } = await runners.route(runnerId, 'listEnvironments');
-    const environment = environments.find((e) => e.id === id);
-    if (!environment) throw new PaddockError('not-found', `This environment is no longer on ${runner.name}. It may have been deleted; the list shows what is there.`);
-    if (environment.state !== 'ready') {
-      const why = environment.state === 'creating' ? 'it is still being cloned. Open it once it is ready' : `its clone ${environment.state === 'failed' ? 'failed' : 'was cancelled'}. Retry it first`;
-      throw new PaddockError('conflict', `${environment.repository} cannot be opened yet: ${why}.`);
-    }
-    const root = path.resolve(environment.path);
-    const folder = environment.subPath ? path.resolve(root, environment.subPath) : root;
-    if (folder !== root && !folder.startsWith(root + path.sep)) throw new PaddockError('internal', `${environment.repository} names a folder outside its working copy; Paddock does not open it.`);
-    const isFolder = await fs.promises.stat(folder).then(
-      (stat) => stat.isDirectory(),
-      () => false,
+    const environment = runner.kind === 'local' ? (await runners.route(runnerId, 'listEnvironments')).environments.find((e) => e.id === id) : undefined;
+    return folderToOpen(runner, environment, (folder) =>
+      fs.promises.stat(folder).then(
+        (stat) => stat.isDirectory(),
+        () => false,
+      ),
     );
-    if (!isFolder) {
-      throw new PaddockError(
-        'not-found',
-        `The folder ${folder} of ${environment.repository} is not there any more: it was moved or deleted outside Paddock. Delete this environment and create it again from its URL.`,
-      );
-    }
-    return folder;
   };
 
   const dispose = async () => {
