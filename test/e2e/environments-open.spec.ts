@@ -1,0 +1,59 @@
+// Opening a ready environment end to end in the web host with --simulate
+// (issue 10 point 5): a GitHub Enterprise Server URL naming a folder on
+// main is cloned by the local runner, and Open folder, Open in Visual
+// Studio Code and Open terminal each reach the desktop with that folder —
+// the web host's stand-in records what it was asked instead of starting a
+// program. The page never sends a path: the core asks the runner.
+import path from 'node:path';
+import { SIMULATED_TOKENS } from '../helpers/provider-simulators';
+import { expect, expectAccessibleInBothSchemes, screenshot, test } from './fixtures';
+
+const GHES = 'https://ghe.example.test';
+const URL = `${GHES}/octo/hello/tree/main/docs`;
+
+test.use({ localRunner: true, simulate: true });
+
+test('a ready local environment opens in the file manager, the editor and a terminal, at the folder its URL named', async ({ app, host }) => {
+  test.setTimeout(120_000);
+  await expect.poll(async () => (await host.core.listRunners())[0]?.health.state, { timeout: 30_000 }).toBe('online');
+  const saved = await host.core.saveProvider({
+    runnerId: 'local',
+    previousHost: null,
+    confirmWarnings: true,
+    provider: { kind: 'github', host: GHES, organizations: [], collections: [], oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } }, pat: { enabled: true } },
+  });
+  expect(saved.saved).toBe(true);
+
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments' }).click();
+  await app.getByLabel('Repository URL').fill(URL);
+  await app.getByRole('button', { name: 'Create environment' }).click();
+  await app.getByRole('group', { name: 'What will be created' }).getByRole('button', { name: 'Create' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Connect GitHub' });
+  await dialog.getByLabel('Personal access token').fill(SIMULATED_TOKENS.githubEnterpriseServer);
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog.getByRole('status')).toContainText('now connected', { timeout: 20_000 });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  const item = app.getByRole('list', { name: 'Environments' }).getByRole('listitem').filter({ hasText: 'octo/hello' });
+  await expect(item).toContainText('Ready', { timeout: 60_000 });
+  const [environment] = (await host.core.listEnvironments()).environments;
+  expect(environment?.subPath).toBe('docs');
+  const folder = path.join(environment!.path, 'docs');
+  // Working copies of the web host stay in its data folder.
+  expect(folder.startsWith(host.dataDir + path.sep)).toBe(true);
+  expect(host.opened).toEqual([]);
+
+  await item.getByRole('button', { name: 'Open folder: octo/hello' }).click();
+  await expect(item.getByRole('status').filter({ hasText: 'Opened the folder of octo/hello.' })).toBeVisible();
+  await item.getByRole('button', { name: 'Open in Visual Studio Code: octo/hello' }).click();
+  await expect(item.getByRole('status').filter({ hasText: 'Opened octo/hello in Visual Studio Code.' })).toBeVisible();
+  await item.getByRole('button', { name: 'Open terminal: octo/hello' }).click();
+  await expect(item.getByRole('status').filter({ hasText: 'Opened a terminal in octo/hello.' })).toBeVisible();
+  expect(host.opened).toEqual([
+    { target: 'folder', path: folder },
+    { target: 'editor', path: folder },
+    { target: 'terminal', path: folder },
+  ]);
+  await expectAccessibleInBothSchemes(app);
+  await screenshot(app, 'environments-open');
+});
