@@ -139,6 +139,12 @@ export function EnvironmentActions({
       {environment.state === 'ready' && runner?.kind !== 'remote' && (
         <p className="item-meta">
           Folder: <code>{environment.path}</code> <CopyButton text={environment.path} what={`the folder of ${name}`} />
+          {environment.subPath && runner?.kind === 'local' && (
+            <>
+              {' '}
+              · opens at <code>{environment.subPath}</code>
+            </>
+          )}
         </p>
       )}
       {environment.state === 'ready' && runner?.kind === 'remote' && <RemoteAccess environment={environment} runner={runner} />}

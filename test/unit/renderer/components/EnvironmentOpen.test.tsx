@@ -74,6 +74,12 @@ describe('EnvironmentsScreen: opening a local environment', () => {
     await expectNoAxeViolations(document.body);
   });
 
+  it('says which sub-folder opens when the URL named one', async () => {
+    setup([environment({ subPath: 'docs/guide' })]);
+    const folder = await screen.findByText('/home/alice/Paddock/hello');
+    expect(folder.closest('p')!.textContent).toContain('opens at docs/guide');
+  });
+
   it('without an editor, says the default app opens it', async () => {
     setup([environment()], { desktopEditor: async () => null });
     expect(await screen.findByRole('button', { name: 'Open with default app: octo/hello' })).toBeTruthy();
