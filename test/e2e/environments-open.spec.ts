@@ -5,7 +5,9 @@
 // the web host's stand-in records what it was asked instead of starting a
 // program. The page never sends a path: the core asks the runner.
 import path from 'node:path';
+import { sealPat } from '../../electron/common/pat';
 import { SIMULATED_TOKENS } from '../helpers/provider-simulators';
+import { startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 import { expect, expectAccessibleInBothSchemes, screenshot, test } from './fixtures';
 
 const GHES = 'https://ghe.example.test';
@@ -56,4 +58,53 @@ test('a ready local environment opens in the file manager, the editor and a term
   ]);
   await expectAccessibleInBothSchemes(app);
   await screenshot(app, 'environments-open');
+});
+
+test.describe('an environment on a server runner', () => {
+  let remote: RemoteRunnerHandle | null = null;
+  test.afterEach(async () => {
+    await remote?.stop();
+  });
+
+  test('shows the folder on the server, the ssh command and the VS Code Remote-SSH link, and nothing to open here', async ({ app, host }) => {
+    test.setTimeout(120_000);
+    // The server runner reaches the same simulated GitHub Enterprise Server and git server as the local one.
+    remote = await startRemoteRunner({ extraArgs: host.simulators!.runnerArgs, env: { ...process.env, ...host.simulators!.runnerEnv } });
+    const token = await remote.createToken('1h', 'admin');
+    const probe = await host.core.probeRemoteRunner({ url: remote.url, token });
+    const server = await host.core.addRemoteRunner({ url: remote.url, token, name: 'Build server', spki: probe.spki });
+    const saved = await host.core.saveProvider({
+      runnerId: server.id,
+      previousHost: null,
+      confirmWarnings: true,
+      provider: { kind: 'github', host: GHES, organizations: [], collections: [], oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } }, pat: { enabled: true } },
+    });
+    expect(saved.saved).toBe(true);
+    const known = await host.core.getRunner({ id: server.id });
+    await host.core.connectWithPat({
+      runnerId: server.id,
+      host: GHES,
+      organization: null,
+      sealed: sealPat({ runnerId: known.runnerUid!, host: GHES, organization: null }, SIMULATED_TOKENS.githubEnterpriseServer, known.publicKey!),
+    });
+    await host.core.createEnvironment({ runnerId: server.id, url: URL, tokenId: null, depth: 'full', remember: false });
+    await expect.poll(async () => (await host.core.listEnvironments()).environments.find((e) => e.runnerId === server.id)?.state, { timeout: 60_000 }).toBe('ready');
+    const environment = (await host.core.listEnvironments()).environments.find((e) => e.runnerId === server.id)!;
+
+    await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments' }).click();
+    const item = app.getByRole('list', { name: 'Environments' }).getByRole('listitem').filter({ hasText: 'Build server' });
+    await expect(item).toContainText('Ready');
+    const serverName = new globalThis.URL(remote.url).hostname;
+    const folder = `${environment.path}/docs`;
+    await expect(item).toContainText(`Folder on Build server${environment.path}`);
+    await expect(item).toContainText(`ssh -t ${serverName} 'cd ${folder} && exec "$SHELL" -l'`);
+    await expect(item).toContainText(`vscode://vscode-remote/ssh-remote+${serverName}${folder}`);
+    await expect(item.getByRole('button', { name: 'Copy the ssh command for octo/hello' })).toBeVisible();
+    await expect(item.getByRole('button', { name: /^Open/ })).toHaveCount(0);
+    // The core refuses to open it here, whatever the page asks.
+    await expect(host.core.openEnvironment({ runnerId: server.id, id: environment.id, target: 'folder' })).rejects.toMatchObject({ code: 'invalid-input' });
+    expect(host.opened).toEqual([]);
+    await expectAccessibleInBothSchemes(app);
+    await screenshot(app, 'environments-remote');
+  });
 });
