@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {
   APP_API_VERSION,
   type AppInfo,
@@ -15,12 +16,14 @@ import { callbackRunnerOf, normalizeHost } from '../common/providers';
 import type { LoadedPolicy } from './policy/load';
 import type { CredentialStore } from './credentials';
 import { ApiEventHub } from './events';
+import { folderToOpen } from './environment-open';
 import { choiceKey, matchEnvironment } from './environments';
 import { HostsModel } from './hosts';
 import { EnvironmentRequests } from './intake';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
-import { noDesktop, OAuthFlows, type DesktopIntegration } from './oauth';
+import { noDesktop, type DesktopIntegration } from './desktop';
+import { OAuthFlows } from './oauth';
 import { RunnerRegistry, type RunnerRegistryOptions } from './runners/registry';
 import type { AppStore } from './store/store';
 
@@ -199,6 +202,18 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
   hostsTimer.unref();
   runners.start();
 
+  /** The folder to open for a local environment, as its runner says it is (./environment-open.ts). */
+  const localEnvironmentFolder = async (runnerId: string, id: string): Promise<string> => {
+    const runner = runners.get(runnerId);
+    const environment = runner.kind === 'local' ? (await runners.route(runnerId, 'listEnvironments')).environments.find((e) => e.id === id) : undefined;
+    return folderToOpen(runner, environment, (folder) =>
+      fs.promises.stat(folder).then(
+        (stat) => stat.isDirectory(),
+        () => false,
+      ),
+    );
+  };
+
   const dispose = async () => {
     clearInterval(hostsTimer);
     unwatchJobEnds();
@@ -314,6 +329,18 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     },
     environmentChanges: async ({ runnerId, id }) => runners.route(runnerId, 'environmentChanges', { params: { id } }),
     deleteEnvironment: async ({ runnerId, id }) => runners.route(runnerId, 'deleteEnvironment', { params: { id } }),
+    openEnvironment: async ({ runnerId, id, target }) => {
+      const folder = await localEnvironmentFolder(runnerId, id);
+      const desk = desktop ?? noDesktop;
+      await (target === 'folder' ? desk.openFolder(folder) : target === 'editor' ? desk.openInEditor(folder) : desk.openTerminal(folder));
+      // The ids only: a folder name can say more about the user than the log needs.
+      logger.info('environment opened', { runnerId, id, target });
+      return { ok: true as const };
+    },
+    desktopEditor: async () => {
+      const editor = await (desktop ?? noDesktop).editor();
+      return editor ? { name: editor.name } : null;
+    },
 
     listEnvironmentRequests: async () => requests.list(),
     resolveEnvironmentRequest: async ({ id }) => {

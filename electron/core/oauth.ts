@@ -5,6 +5,7 @@ import { PaddockError } from '../common/errors';
 import type { ProviderView } from '../common/provider-config';
 import { callbackOptions, catalogueEntry, normalizeHost, type CallbackOption, type CallbackRunner } from '../common/providers';
 import type { JobOutcome, JobStart, JobView, OAuthCallbackRequest, OAuthCallbackResponse } from '../common/runner-api';
+import type { DesktopIntegration } from './desktop';
 import type { AppJobEvent } from './jobs';
 import type { Logger } from './logger';
 import { openLoopbackListener, type LoopbackListener, type LoopbackListenerOptions, type LoopbackPage } from './loopback';
@@ -18,22 +19,8 @@ import { openLoopbackListener, type LoopbackListener, type LoopbackListenerOptio
 // are found by the SHA-256 of their state: the state itself is a secret
 // and is neither kept in the clear nor logged.
 
-/** What the app needs of the desktop it runs on (Electron's shell and notifications, or the web host's stand-ins). */
-export interface DesktopIntegration {
-  /** Opens an http(s) address in the system browser. */
-  openExternal(url: string): Promise<void>;
-  /** Shows a system notification. */
-  notify(notification: { title: string; body: string }): void;
-  /** Whether a paddock:// link opened by the browser comes back to this app (it is the scheme's registered handler). */
-  customSchemeHandled(): boolean;
-}
-
-/** A desktop without a browser or notifications (tests of other parts, headless use): the dialog shows the address to open. */
-export const noDesktop: DesktopIntegration = {
-  openExternal: () => Promise.reject(new PaddockError('internal', 'There is no browser to open here.')),
-  notify: () => undefined,
-  customSchemeHandled: () => false,
-};
+// The desktop moved to ./desktop (it opens folders, editors and terminals too); kept here for older imports.
+export { noDesktop, type DesktopIntegration } from './desktop';
 
 /** See OAuthFlowsOptions.expiryGraceMs. */
 export const DEFAULT_EXPIRY_GRACE_MS = 10_000;
@@ -51,7 +38,7 @@ export interface OAuthFlowsOptions {
   postCallback(runnerId: string, body: OAuthCallbackRequest): Promise<OAuthCallbackResponse>;
   /** Asks the runner again for the hosts model (its tokens changed). */
   refreshHosts(runnerId: string): Promise<unknown>;
-  desktop: DesktopIntegration;
+  desktop: Pick<DesktopIntegration, 'openExternal' | 'notify' | 'customSchemeHandled'>;
   logger: Logger;
   /**
    * The runner as callbackOptions sees it. A remote runner's own https

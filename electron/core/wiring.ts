@@ -3,7 +3,7 @@ import { createApiDispatcher, type ApiDispatcher } from './api/dispatcher';
 import { createCore, type PaddockCore } from './app-core';
 import type { CredentialStore } from './credentials';
 import type { Logger } from './logger';
-import type { DesktopIntegration } from './oauth';
+import type { DesktopIntegration } from './desktop';
 import { loadPolicy, type LoadedPolicy, type LoadPolicyOptions } from './policy/load';
 import type { RunnerLauncher } from './runners/local-runner';
 import type { AppStore } from './store/store';

@@ -1,11 +1,16 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { app, Notification, shell } from 'electron';
 import { PaddockError } from '../common/errors';
 import { deepLinkScheme } from '../common/deep-link';
-import type { DesktopIntegration } from '../core/oauth';
+import type { DesktopIntegration } from '../core/desktop';
+import { childEnvironment, editorLaunch, findVsCode, terminalLaunch, type Launch, type ToolLookup } from './desktop-launch';
 
-// The desktop the core asks for (electron/core/oauth.ts): the system
-// browser, notifications, and whether paddock:// links come back here.
+// The desktop the core asks for (electron/core/desktop.ts): the system
+// browser, notifications, whether paddock:// links come back here, and a
+// local environment's folder opened in the file manager, the editor or a
+// terminal (which program: ./desktop-launch.ts).
 
 /**
  * The executable and arguments the OS starts for a paddock:// link. A
@@ -49,7 +54,70 @@ function webAddress(url: string): string {
   return parsed.toString();
 }
 
-export function electronDesktop(proc: LaunchedAs = process): DesktopIntegration {
+/** This machine, for the choice of editor and terminal. */
+export function machineLookup(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): ToolLookup {
+  return {
+    platform,
+    env,
+    isExecutable: (file) => {
+      try {
+        if (!fs.statSync(file).isFile()) return false;
+        if (platform !== 'win32') fs.accessSync(file, fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/** A folder that is there, or a PaddockError that says it is not. */
+function existingFolder(folder: string): string {
+  if (!path.isAbsolute(folder)) throw new PaddockError('invalid-input', 'Paddock opens only folders given by their full path.');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(folder);
+  } catch {
+    throw new PaddockError('not-found', `The folder ${folder} is not there any more. It was moved or deleted outside Paddock.`);
+  }
+  if (!stat.isDirectory()) throw new PaddockError('not-found', `${folder} is not a folder.`);
+  return folder;
+}
+
+/** Starts a program on its own (detached, no shell, no output kept) and answers once it started, or with why not. */
+export function startDetached(launch: Launch, env: NodeJS.ProcessEnv, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let child;
+    try {
+      child = spawn(launch.command, launch.args, {
+        cwd: launch.cwd,
+        detached: true,
+        stdio: 'ignore',
+        shell: false,
+        windowsHide: false,
+        windowsVerbatimArguments: launch.windowsVerbatim ?? false,
+        env: childEnvironment(env),
+      });
+    } catch (error) {
+      reject(new PaddockError('internal', `${what} could not be started: ${error instanceof Error ? error.message : String(error)}`));
+      return;
+    }
+    child.once('error', (error) => reject(new PaddockError('internal', `${what} could not be started: ${error.message}`)));
+    child.once('spawn', () => {
+      child.unref();
+      resolve();
+    });
+  });
+}
+
+async function openWithSystem(folder: string): Promise<void> {
+  // Electron answers with an error message, or '' when the folder opened.
+  const problem = await shell.openPath(folder);
+  if (problem) throw new PaddockError('internal', `The system could not open ${folder}: ${problem}`);
+}
+
+export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup = machineLookup()): DesktopIntegration {
+  const env = lookup.env as NodeJS.ProcessEnv;
   return {
     openExternal: async (url) => {
       await shell.openExternal(webAddress(url));
@@ -62,5 +130,21 @@ export function electronDesktop(proc: LaunchedAs = process): DesktopIntegration 
       const { path: executable, args } = protocolClientArgs(proc);
       return executable === undefined ? app.isDefaultProtocolClient(deepLinkScheme) : app.isDefaultProtocolClient(deepLinkScheme, executable, args);
     },
+    openFolder: async (folder) => openWithSystem(existingFolder(folder)),
+    openInEditor: async (folder) => {
+      existingFolder(folder);
+      const code = findVsCode(lookup);
+      if (code === null) return openWithSystem(folder);
+      await startDetached(editorLaunch(code, folder, lookup), env, 'Visual Studio Code');
+    },
+    openTerminal: async (folder) => {
+      existingFolder(folder);
+      const launch = terminalLaunch(folder, lookup);
+      if (launch === null) {
+        throw new PaddockError('not-found', 'Paddock found no terminal program to open. Install one (GNOME Terminal, Konsole, Xfce Terminal or xterm), or open the folder and start a terminal there.');
+      }
+      await startDetached(launch, env, 'The terminal');
+    },
+    editor: async () => (findVsCode(lookup) === null ? null : { name: 'Visual Studio Code' }),
   };
 }

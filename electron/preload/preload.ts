@@ -39,6 +39,8 @@ const methods = {
   deleteEnvironment: true,
   listEnvironmentRequests: true,
   resolveEnvironmentRequest: true,
+  openEnvironment: true,
+  desktopEditor: true,
   listNotices: true,
   dismissNotice: true,
 } as const satisfies Record<ApiMethodName, true>;

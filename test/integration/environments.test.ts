@@ -226,3 +226,22 @@ describe('deleting', () => {
     expect(other.status).toBe(404);
   });
 });
+
+describe('a workstation’s first environment', () => {
+  it('from a tree URL (resolved with ls-remote before anything is cloned) becomes ready, though its folder did not exist yet', async () => {
+    const adminCall = (method: string, route: string, body?: unknown) => runnerCall(runner, admin.apiToken, method, route, body);
+    expect(fs.existsSync(path.join(root, admin.clientId))).toBe(false);
+    const connected = await adminCall('PUT', '/v1/tokens/pat', { host: GHES, organization: null, sealed: sealPat({ runnerId, host: GHES, organization: null }, canary, runner.publicKey) });
+    expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+    const answer = await adminCall('POST', '/v1/environments', { url: `${GHES}/octo/hello/tree/release/2026.12/docs`, tokenId: null, depth: 'full' });
+    const { environment: created, job } = answer.body as { environment: EnvironmentView; job: JobView };
+    let done: JobView = job;
+    for (let i = 0; i < 600 && done.state === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      done = ((await adminCall('GET', `/v1/jobs/${job.id}`)).body as { job: JobView }).job;
+    }
+    expect(done.outcome, JSON.stringify(done.outcome)).toMatchObject({ state: 'succeeded' });
+    const ready = ((await adminCall('GET', '/v1/environments')).body.environments as EnvironmentView[]).find((e) => e.id === created.id);
+    expect(ready).toMatchObject({ state: 'ready', subPath: 'docs', path: path.join(root, admin.clientId, 'hello') });
+  });
+});

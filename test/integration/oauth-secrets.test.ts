@@ -17,6 +17,7 @@ import { parseDeepLink } from '../../electron/common/deep-link';
 import { sealPat } from '../../electron/common/pat';
 import type { ProviderInput } from '../../electron/common/provider-config';
 import { memoryCredentialStore } from '../../electron/core/credentials';
+import { noDesktop } from '../../electron/core/desktop';
 import { createLogger } from '../../electron/core/logger';
 import type { RunnerLauncher } from '../../electron/core/runners/local-runner';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
@@ -136,6 +137,7 @@ beforeAll(async () => {
       args: [...sims.runnerArgs, '--secret-store', 'file'],
     },
     desktop: {
+      ...noDesktop,
       openExternal: async (url) => void opened.push(url),
       notify: (notification) => void messages.push(JSON.stringify(notification)),
       customSchemeHandled: () => scheme,

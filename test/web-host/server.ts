@@ -13,7 +13,7 @@ import type { PaddockCore } from '../../electron/core/app-core';
 import { keychainCredentialStore } from '../../electron/core/credentials';
 import { receiveDeepLink, type DeepLinkReceipt } from '../../electron/core/deep-links';
 import { createLogger, type Logger } from '../../electron/core/logger';
-import type { DesktopIntegration } from '../../electron/core/oauth';
+import type { DesktopIntegration } from '../../electron/core/desktop';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { wireApp } from '../../electron/core/wiring';
 import { openStore, type AppStore } from '../../electron/core/store/store';
@@ -59,6 +59,14 @@ export interface WebHostOptions {
    * play the OS hand-off with openDeepLink set it true.
    */
   customSchemeHandled?: boolean;
+  /** The code editor the stand-in desktop names (null: none, the system's default app); Visual Studio Code by default. */
+  editor?: string | null;
+}
+
+/** A folder the app asked the desktop to open, and how. */
+export interface WebHostOpening {
+  readonly target: 'folder' | 'editor' | 'terminal';
+  readonly path: string;
 }
 
 /** A system notification the app showed. */
@@ -86,6 +94,8 @@ export interface WebHost {
   readonly notifications: readonly WebHostNotification[];
   /** The addresses "opened in the system browser", as the page's tab got them (a simulator's https origin moved to its http twin). */
   readonly openedExternally: readonly string[];
+  /** The folders the app asked to open in the file manager, the editor or a terminal, oldest first (nothing is started; they are logged too). */
+  readonly opened: readonly WebHostOpening[];
   close(): Promise<void>;
 }
 
@@ -128,6 +138,15 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   }
   const notifications: WebHostNotification[] = [];
   const openedExternally: string[] = [];
+  const opened: WebHostOpening[] = [];
+  const editorName = options.editor === undefined ? 'Visual Studio Code' : options.editor;
+  /** Records an opening instead of starting a program: a test machine has no desktop to show it on. */
+  const open = (target: WebHostOpening['target']) => async (folder: string) => {
+    const stat = await fsp.stat(folder).catch(() => null);
+    if (!stat?.isDirectory()) throw new Error(`The web host was asked to open ${folder}, which is not a folder.`);
+    opened.push({ target, path: folder });
+    logger.info('web host: opening a folder', { target, path: folder });
+  };
   const desktop: DesktopIntegration = {
     async openExternal(url) {
       const parsed = new URL(url);
@@ -144,6 +163,10 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       logger.info('web host: notification', { title: notification.title, body: notification.body });
     },
     customSchemeHandled: () => options.customSchemeHandled ?? false,
+    openFolder: open('folder'),
+    openInEditor: open('editor'),
+    openTerminal: open('terminal'),
+    editor: async () => (editorName === null ? null : { name: editorName }),
   };
 
   const store = openStore({
@@ -285,6 +308,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     openDeepLinkArgv: (argv) => receiveDeepLink(core, logger, { argv }, 'web-host'),
     notifications,
     openedExternally,
+    opened,
     async close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const ws of sockets) ws.terminate();

@@ -210,6 +210,16 @@ export const apiMethods = {
     z.array(environmentRequestSchema),
     'Removes a waiting request once the user answered it (confirmed, or declined with nothing created); returns those left. One already gone is not an error.',
   ),
+  openEnvironment: method(
+    environmentRefSchema.extend({ target: z.enum(['folder', 'editor', 'terminal']) }).strict(),
+    z.object({ ok: z.literal(true) }).strict(),
+    'Opens a ready environment of the local runner (its folder, or the sub-folder its URL named) in the file manager, the code editor or a terminal. The core asks the runner where it is; no path is sent.',
+  ),
+  desktopEditor: method(
+    noInput,
+    z.object({ name: z.string().min(1).max(200) }).strict().nullable(),
+    'The code editor openEnvironment’s `editor` uses (Visual Studio Code when it is installed); null: the system’s default app for folders.',
+  ),
   listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
   dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),
 } as const;

@@ -535,6 +535,9 @@ export class EnvironmentService {
     let checkout: { type: 'branch' | 'tag'; name: string } | { type: 'commit'; sha: string } | { type: 'pull'; number: number; fetch: { url: string; ref: string }; branch: string | null; commit: string | null } | null =
       null;
 
+    // git runs in the environments folder from the first step on (ls-remote too): it must be there, even for the first environment.
+    fs.mkdirSync(path.dirname(environment.path), { recursive: true, mode: 0o700 });
+
     // 1. Resolve what to check out.
     if (plan.type === 'ambiguous') {
       report('resolving', 'Finding the branch', 0);
@@ -569,7 +572,6 @@ export class EnvironmentService {
     const depth: Record<CloneDepth, string[]> = { full: [], shallow: ['--depth', '1'], blobless: ['--filter=blob:none'] };
     const byName = checkout && (checkout.type === 'branch' || checkout.type === 'tag') ? ['--branch', checkout.name] : [];
     const after = checkout && (checkout.type === 'commit' || checkout.type === 'pull');
-    fs.mkdirSync(path.dirname(environment.path), { recursive: true, mode: 0o700 });
     if (fs.existsSync(environment.path)) throw new PaddockError('conflict', `The folder ${environment.path} exists already. Move it away, then retry.`);
     report('counting', 'Connecting', 0);
     await gitOrFail(

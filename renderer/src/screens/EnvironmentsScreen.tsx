@@ -3,7 +3,7 @@ import type { Environment, EnvironmentRequest, PaddockApi } from '../../../elect
 import type { JobView } from '../../../electron/common/runner-api';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
 import { exactTime, relativeTime } from '../format';
-import { errorMessage, useNow } from '../hooks';
+import { errorMessage, useApiValue, useNow, useRunners } from '../hooks';
 import { CloneProgress } from './environments/CloneProgress';
 import { CreateEnvironment } from './environments/CreateEnvironment';
 import { EnvironmentActions } from './environments/EnvironmentActions';
@@ -51,6 +51,9 @@ export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalT
   /** Environments created here that the last list did not have yet, newest first, with the job that clones them. */
   const [created, setCreated] = useState<{ environment: Environment; job: JobView }[]>([]);
   const now = useNow(60_000);
+  // Which runner holds each environment (the local one opens folders here; a server's shows ssh), and the editor that opens them.
+  const runners = useRunners(api);
+  const editor = useApiValue(() => api.desktopEditor());
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   /** URLs from paddock://open links and the command line, waiting for the user's answer (kept by the core, so none is lost before this screen shows). */
   const [requests, setRequests] = useState<EnvironmentRequest[]>([]);
@@ -158,6 +161,8 @@ export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalT
                 <EnvironmentActions
                   api={api}
                   environment={environment}
+                  runner={runners.state === 'ready' ? (runners.value.find((r) => r.id === environment.runnerId) ?? null) : null}
+                  editor={editor.state === 'ready' ? editor.value : null}
                   onRetried={follow}
                   onDeleted={() => {
                     setCreated((current) => current.filter((c) => keyOf(c.environment) !== key));

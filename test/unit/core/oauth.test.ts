@@ -9,7 +9,8 @@ import type { JobOutcome, JobStart, JobView, OAuthCallbackRequest } from '../../
 import type { AppJobEvent } from '../../../electron/core/jobs';
 import type { Logger } from '../../../electron/core/logger';
 import type { LoopbackListener } from '../../../electron/core/loopback';
-import { chooseCallback, connectedNotification, OAuthFlows, parsePastedCallback, type DesktopIntegration } from '../../../electron/core/oauth';
+import { noDesktop, type DesktopIntegration } from '../../../electron/core/desktop';
+import { chooseCallback, connectedNotification, OAuthFlows, parsePastedCallback } from '../../../electron/core/oauth';
 
 // OAuthFlows against a fake runner (jobs, the callback route, its providers)
 // and a fake desktop: which callback an attempt uses, the loopback
@@ -104,6 +105,7 @@ function harness(options: HarnessOptions = {}) {
   const listenersOpened: LoopbackListener[] = [];
   const { logger, lines } = recordingLogger();
   const desktop: DesktopIntegration = {
+    ...noDesktop,
     openExternal: async (url) => {
       opened.push(url);
     },

@@ -1,7 +1,25 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
+import type { ToolLookup } from '../../../electron/main/desktop-launch';
 
 vi.mock('electron', () => import('./electron-mock'));
+
+/** What spawn was asked, and how the fake child answers: it starts, or fails as a missing program does. */
+const spawned: { command: string; args: string[]; options: Record<string, unknown>; unref: ReturnType<typeof vi.fn> }[] = [];
+let spawnFails: string | null = null;
+vi.mock('node:child_process', () => ({
+  spawn: vi.fn((command: string, args: string[], options: Record<string, unknown>) => {
+    const child = Object.assign(new EventEmitter(), { unref: vi.fn() });
+    spawned.push({ command, args, options, unref: child.unref });
+    const failure = spawnFails;
+    setImmediate(() => (failure ? child.emit('error', Object.assign(new Error(failure), { code: 'ENOENT' })) : child.emit('spawn')));
+    return child;
+  }),
+}));
 
 const electron = await import('./electron-mock');
 const { electronDesktop, protocolClientArgs, registerProtocolClient } = await import('../../../electron/main/desktop');
@@ -11,6 +29,10 @@ const development = { defaultApp: true, execPath: 'C:\\dev\\node_modules\\electr
 
 beforeEach(() => {
   electron.shell.openExternal.mockClear();
+  electron.shell.openPath.mockReset();
+  electron.shell.openPath.mockImplementation(async () => '');
+  spawned.length = 0;
+  spawnFails = null;
   electron.app.protocolClients.clear();
   electron.Notification.shown = [];
   electron.Notification.supported = true;
@@ -58,5 +80,88 @@ describe('the Electron desktop', () => {
     expect(electron.app.setAsDefaultProtocolClient).toHaveBeenLastCalledWith('paddock', development.execPath, [expect.stringMatching(/main\.cjs$/)]);
     expect(electronDesktop(development).customSchemeHandled()).toBe(true);
     expect(electronDesktop(packaged).customSchemeHandled()).toBe(false);
+  });
+});
+
+/** A real folder to open, and a machine (Linux unless told) whose executables are `files`. */
+const made: string[] = [];
+function setupFolder() {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-open-'));
+  made.push(folder);
+  return folder;
+}
+afterAll(() => {
+  for (const folder of made) fs.rmSync(folder, { recursive: true, force: true });
+});
+const machine = (files: string[], platform: NodeJS.Platform = 'linux', env: Record<string, string> = { PATH: '/usr/bin', HOME: '/home/alice', ELECTRON_RUN_AS_NODE: '1' }): ToolLookup => ({
+  platform,
+  env,
+  isExecutable: (file) => files.includes(file),
+});
+
+describe('the Electron desktop opens folders', () => {
+  it('shows a folder in the file manager', async () => {
+    const folder = setupFolder();
+    await electronDesktop(packaged, machine([])).openFolder(folder);
+    expect(electron.shell.openPath.mock.calls).toEqual([[folder]]);
+  });
+
+  it('turns the system’s refusal into a sentence', async () => {
+    const folder = setupFolder();
+    electron.shell.openPath.mockImplementation(async () => 'Failed to open path');
+    const error = await electronDesktop(packaged, machine([])).openFolder(folder).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaddockError);
+    expect((error as PaddockError).message).toBe(`The system could not open ${folder}: Failed to open path`);
+  });
+
+  it('refuses a folder that is not there, or not given by its full path, opening nothing', async () => {
+    const desktop = electronDesktop(packaged, machine(['/usr/bin/code', '/usr/bin/xterm']));
+    const gone = path.join(setupFolder(), 'gone');
+    for (const open of [desktop.openFolder, desktop.openInEditor, desktop.openTerminal]) {
+      await expect(open(gone)).rejects.toMatchObject({ code: 'not-found' });
+      await expect(open('relative/folder')).rejects.toMatchObject({ code: 'invalid-input' });
+    }
+    expect(electron.shell.openPath).not.toHaveBeenCalled();
+    expect(spawned).toEqual([]);
+  });
+
+  it('opens VS Code in the folder, detached, without a shell or output, and says so', async () => {
+    const folder = setupFolder();
+    const desktop = electronDesktop(packaged, machine(['/usr/bin/code']));
+    expect(await desktop.editor()).toEqual({ name: 'Visual Studio Code' });
+    await desktop.openInEditor(folder);
+    expect(spawned).toHaveLength(1);
+    const [{ command, args, options, unref }] = spawned as [(typeof spawned)[number]];
+    expect([command, args]).toEqual(['/usr/bin/code', [folder]]);
+    expect(options).toMatchObject({ cwd: folder, detached: true, stdio: 'ignore', shell: false });
+    // VS Code is an Electron program too: it must not start as Node.
+    expect(options.env).toMatchObject({ PATH: '/usr/bin', HOME: '/home/alice' });
+    expect(options.env).not.toHaveProperty('ELECTRON_RUN_AS_NODE');
+    expect(unref).toHaveBeenCalled();
+    expect(electron.shell.openPath).not.toHaveBeenCalled();
+  });
+
+  it('without VS Code opens the folder with the system’s default app', async () => {
+    const folder = setupFolder();
+    const desktop = electronDesktop(packaged, machine([]));
+    expect(await desktop.editor()).toBeNull();
+    await desktop.openInEditor(folder);
+    expect(spawned).toEqual([]);
+    expect(electron.shell.openPath.mock.calls).toEqual([[folder]]);
+  });
+
+  it('opens a terminal in the folder', async () => {
+    const folder = setupFolder();
+    await electronDesktop(packaged, machine(['/usr/bin/gnome-terminal'])).openTerminal(folder);
+    expect(spawned.map(({ command, args, options }) => [command, args, options.cwd, options.shell])).toEqual([['/usr/bin/gnome-terminal', [`--working-directory=${folder}`], folder, false]]);
+  });
+
+  it('says what to do when there is no terminal, or it could not start', async () => {
+    const folder = setupFolder();
+    await expect(electronDesktop(packaged, machine([])).openTerminal(folder)).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining('Install one') });
+    spawnFails = 'spawn /usr/bin/xterm ENOENT';
+    const error = await electronDesktop(packaged, machine(['/usr/bin/xterm'])).openTerminal(folder).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaddockError);
+    expect((error as PaddockError).message).toBe('The terminal could not be started: spawn /usr/bin/xterm ENOENT');
   });
 });

@@ -57,7 +57,11 @@ export const session = {
   },
 };
 
-export const shell = { openExternal: vi.fn(async (_url: string) => undefined) };
+export const shell = {
+  openExternal: vi.fn(async (_url: string) => undefined),
+  /** Electron's answer: '' when the path opened, else an error message. */
+  openPath: vi.fn(async (_path: string) => ''),
+};
 
 export class Notification {
   static supported = true;

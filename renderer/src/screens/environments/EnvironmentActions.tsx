@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import type { Environment, HostAccess, PaddockApi } from '../../../../electron/common/api';
+import type { Environment, HostAccess, PaddockApi, Runner } from '../../../../electron/common/api';
 import type { EnvironmentChanges, JobView } from '../../../../electron/common/runner-api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyButton } from '../../components/CopyButton';
 import { errorView } from '../../errors';
 import { ConnectDialog } from '../accounts/ConnectDialog';
+import { remoteFolder, remoteSshLink, sshCommand, sshServer } from './remote';
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
@@ -20,21 +21,36 @@ export function changesSentence(changes: EnvironmentChanges): string {
   return `${listed} will be lost.`;
 }
 
-/** What can be done with one environment: its folder, Reconnect and Retry when it failed, Delete. */
+type OpenTarget = 'folder' | 'editor' | 'terminal';
+
+/**
+ * What can be done with one environment: when ready, its folder — opened
+ * here in the file manager, the editor or a terminal when the local runner
+ * holds it, reached with ssh or VS Code Remote-SSH when a server runner
+ * does —, Reconnect and Retry when it failed, Delete.
+ */
 export function EnvironmentActions({
   api,
   environment,
+  runner,
+  editor,
   onRetried,
   onDeleted,
   fallbackFocus,
 }: {
   api: PaddockApi;
   environment: Environment;
+  /** The runner that holds it, once the runners are known. */
+  runner: Runner | null;
+  /** The code editor "Open in …" uses; null: the system's default app for folders. */
+  editor: { name: string } | null;
   onRetried: (environment: Environment, job: JobView) => void;
   onDeleted: () => void;
   fallbackFocus: () => HTMLElement | null;
 }) {
   const [problem, setProblem] = useState<string | null>(null);
+  const [opened, setOpened] = useState<string | null>(null);
+  const [opening, setOpening] = useState<OpenTarget | null>(null);
   const [busy, setBusy] = useState<'retry' | 'delete' | 'reconnect' | null>(null);
   const [deleting, setDeleting] = useState<{ sentence: string } | null>(null);
   const [connecting, setConnecting] = useState<HostAccess | null>(null);
@@ -77,6 +93,30 @@ export function EnvironmentActions({
     );
   };
 
+  const openLabels: Record<OpenTarget, { button: string; done: string }> = {
+    folder: { button: 'Open folder', done: `Opened the folder of ${name}.` },
+    editor: editor
+      ? { button: `Open in ${editor.name}`, done: `Opened ${name} in ${editor.name}.` }
+      : { button: 'Open with default app', done: `Opened ${name} with the default app for folders.` },
+    terminal: { button: 'Open terminal', done: `Opened a terminal in ${name}.` },
+  };
+  const open = (target: OpenTarget) => {
+    if (opening) return;
+    setOpening(target);
+    setProblem(null);
+    setOpened(null);
+    api.openEnvironment({ ...ref, target }).then(
+      () => {
+        setOpening(null);
+        setOpened(openLabels[target].done);
+      },
+      (error: unknown) => {
+        setOpening(null);
+        setProblem(`Not opened: ${errorView(error).message}`);
+      },
+    );
+  };
+
   const reconnect = () => {
     setBusy('reconnect');
     setProblem(null);
@@ -96,12 +136,32 @@ export function EnvironmentActions({
 
   return (
     <>
-      {environment.state === 'ready' && (
+      {environment.state === 'ready' && runner?.kind !== 'remote' && (
         <p className="item-meta">
           Folder: <code>{environment.path}</code> <CopyButton text={environment.path} what={`the folder of ${name}`} />
+          {environment.subPath && runner?.kind === 'local' && (
+            <>
+              {' '}
+              · opens at <code>{environment.subPath}</code>
+            </>
+          )}
         </p>
       )}
+      {environment.state === 'ready' && runner?.kind === 'remote' && <RemoteAccess environment={environment} runner={runner} />}
       <div className="actions">
+        {environment.state === 'ready' && runner?.kind === 'local' && (
+          <>
+            <button type="button" aria-busy={opening === 'folder'} onClick={() => open('folder')} aria-label={`${openLabels.folder.button}: ${name}`}>
+              {openLabels.folder.button}
+            </button>
+            <button type="button" aria-busy={opening === 'editor'} onClick={() => open('editor')} aria-label={`${openLabels.editor.button}: ${name}`}>
+              {openLabels.editor.button}
+            </button>
+            <button type="button" aria-busy={opening === 'terminal'} onClick={() => open('terminal')} aria-label={`${openLabels.terminal.button}: ${name}`}>
+              {openLabels.terminal.button}
+            </button>
+          </>
+        )}
         {offersReconnect && (
           <button type="button" disabled={busy !== null} onClick={reconnect} aria-label={`Reconnect to ${environment.host} for ${name}`}>
             Reconnect
@@ -121,6 +181,11 @@ export function EnvironmentActions({
       {problem && (
         <p role="status" className="field-error">
           {problem}
+        </p>
+      )}
+      {opened && !problem && (
+        <p role="status" className="item-meta">
+          {opened}
         </p>
       )}
       {deleting && (
@@ -159,5 +224,32 @@ export function EnvironmentActions({
         />
       )}
     </>
+  );
+}
+
+/** A server runner's environment: its folder there, the ssh command that opens a shell in it, and the VS Code Remote-SSH link. */
+function RemoteAccess({ environment, runner }: { environment: Environment; runner: Runner }) {
+  const name = environment.repository;
+  const server = sshServer(runner.url);
+  const folder = remoteFolder(environment.path, environment.subPath);
+  return (
+    <dl className="facts environment-remote">
+      <dt>Folder on {runner.name}</dt>
+      <dd>
+        <code>{environment.path}</code> <CopyButton text={environment.path} what={`the folder of ${name} on ${runner.name}`} />
+      </dd>
+      {server && (
+        <>
+          <dt>Terminal (ssh)</dt>
+          <dd>
+            <code>{sshCommand(server, folder)}</code> <CopyButton text={sshCommand(server, folder)} what={`the ssh command for ${name}`} />
+          </dd>
+          <dt>VS Code Remote-SSH</dt>
+          <dd>
+            <code>{remoteSshLink(server, folder)}</code> <CopyButton text={remoteSshLink(server, folder)} what={`the VS Code Remote-SSH link for ${name}`} />
+          </dd>
+        </>
+      )}
+    </dl>
   );
 }

@@ -79,6 +79,7 @@ function setup(methods: Partial<PaddockApi> = {}) {
     listRunners: async () => [runner],
     onRunnersChanged: hub.onRunnersChanged,
     onJobEvent: hub.onJobEvent,
+    desktopEditor: async () => ({ name: 'Visual Studio Code' }),
     getJob: vi.fn(() => deferred<JobView>().promise),
     listEnvironmentRequests: async () => [],
     onEnvironmentRequestsChanged: () => () => {},
