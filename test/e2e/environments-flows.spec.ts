@@ -185,7 +185,7 @@ test('a token revoked at the provider fails the clone with Reconnect; reconnecti
   const item = environmentItem(app, 'octo/hello');
   await expect(item).toContainText('Failed', { timeout: 60_000 });
   await expect(item).toContainText('refused your token');
-  await expect(item).toContainText('Reconnect, then retry.');
+  await expect(item).toContainText('Reconnect to try again.');
   const reconnect = item.getByRole('button', { name: `Reconnect to ${GHES} for octo/hello` });
   await expect(reconnect).toBeVisible();
   const failed = await onlyEnvironment(host);

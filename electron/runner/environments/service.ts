@@ -514,7 +514,7 @@ export class EnvironmentService {
             if (args[0] === 'clone') fs.rmSync(environment.path, { recursive: true, force: true });
             continue;
           }
-          throw new PaddockError('reconnect-needed', `${name} refused your token for ${where} while ${doing}. Reconnect, then retry.`, undefined, {
+          throw new PaddockError('reconnect-needed', `${name} refused your token for ${where} while ${doing}. Reconnect to try again.`, undefined, {
             host: entry.host,
             ...(organization ? { organization } : {}),
           });

@@ -158,6 +158,7 @@ export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalT
                   />
                 )}
                 {environment.state === 'failed' && environment.error && <p className="field-error">{environment.error.message}</p>}
+                {environment.state === 'cancelled' && <p className="item-meta">The clone was cancelled and its folder removed. Retry clones it again.</p>}
                 <EnvironmentActions
                   api={api}
                   environment={environment}

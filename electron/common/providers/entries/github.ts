@@ -102,10 +102,10 @@ export const github: CatalogueEntry = {
     git: { username: 'the user’s GitHub login', source: '§2.3', confirmed: true, note: 'GCM takes the login from GET /user.' },
     notes: [
       {
-        text: 'Fine-grained tokens have no working pre-fill link (removed from GitHub’s docs as broken); they need “Contents: read and write”.',
+        text: 'A fine-grained token is set up by hand on its page: choose the repositories and give it “Contents: read and write”.',
         source: '§2.2',
         confirmed: false,
-        note: 'The exact fine-grained permission set is partly inferred in the spec.',
+        note: 'Fine-grained tokens have no working pre-fill link (removed from GitHub’s docs as broken). The exact fine-grained permission set is partly inferred in the spec.',
       },
       { text: 'An organisation or enterprise may enforce a maximum token lifetime.', source: '§2.2', confirmed: true },
     ],

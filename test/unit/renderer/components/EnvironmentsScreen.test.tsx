@@ -232,6 +232,8 @@ describe('EnvironmentsScreen: create and follow', () => {
     hub.emitJob({ runnerId: 'local', jobId, event: { type: 'end', jobId, outcome: { state: 'cancelled' } } } as never);
     await waitFor(() => expect(listEnvironments.mock.calls.length).toBe(before + 1));
     await screen.findByText('Cancelled');
+    expect(screen.getByText('The clone was cancelled and its folder removed. Retry clones it again.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Retry / })).toBeTruthy();
     expect(screen.queryByRole('progressbar')).toBeNull();
   });
 
