@@ -95,7 +95,7 @@ async function connectGhesInDialog(app: Page) {
   await dialog.getByRole('button', { name: 'Close' }).click();
 }
 
-test('a GitHub pull request link dropped on the window: connect by OAuth, clone with progress, ready', async ({ app, host }) => {
+test('a GitHub pull request link dropped on the window: connect by OAuth, clone with progress, ready, open its folder', async ({ app, host }) => {
   test.setTimeout(120_000);
   await saveGitHub(host);
   // On another screen: the drop brings Environments forward.
@@ -117,6 +117,9 @@ test('a GitHub pull request link dropped on the window: connect by OAuth, clone 
   await expect(panel).toContainText('octo/hello');
   await expect(panel).toContainText('pull request 8');
   await expect(panel.getByRole('heading', { name: 'What will be created' })).toBeFocused();
+  // A slow git server, so that the clone's progress can be seen before it ends.
+  const gitServer = host.simulators!.git.server;
+  gitServer.setThrottle(500);
   await panel.getByRole('button', { name: 'Create' }).click();
 
   const dialog = app.getByRole('dialog', { name: 'Connect GitHub' });
@@ -134,9 +137,20 @@ test('a GitHub pull request link dropped on the window: connect by OAuth, clone 
 
   const item = app.getByRole('list', { name: 'Environments' }).getByRole('listitem').filter({ hasText: 'octo/hello' });
   await expect(item).toBeVisible({ timeout: 20_000 });
+  await expect(item.getByRole('progressbar', { name: 'Cloning octo/hello' })).toBeVisible({ timeout: 20_000 });
+  await expect(item.locator('.clone-progress')).toContainText(/objects/i, { timeout: 30_000 });
+  gitServer.setThrottle(null);
   await expect(item).toContainText('Ready', { timeout: 60_000 });
   await expect(item).toContainText('pull request 8');
   await screenshot(app, 'intake-drop-ready');
+
+  // Ready on the local runner: its folder opens from the list.
+  const [environment] = (await host.core.listEnvironments()).environments;
+  expect(host.opened).toEqual([]);
+  await item.getByRole('button', { name: 'Open folder: octo/hello' }).click();
+  await expect(item.getByRole('status').filter({ hasText: 'Opened the folder of octo/hello.' })).toBeVisible();
+  expect(host.opened).toEqual([{ target: 'folder', path: environment!.path }]);
+  await expectAccessibleInBothSchemes(app);
 });
 
 test('Ctrl+V outside any field starts the flow', async ({ app, host, context }) => {

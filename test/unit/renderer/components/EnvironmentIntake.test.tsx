@@ -101,6 +101,7 @@ function setup(methods: Partial<PaddockApi> = {}, props: { arrival?: Arrival } =
     resolveEnvironmentRequest,
     createEnvironment,
     matchEnvironment,
+    desktopEditor: async () => null,
     ...methods,
   });
   const waiting = (list: EnvironmentRequest[]) => {

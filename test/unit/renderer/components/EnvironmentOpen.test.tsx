@@ -48,6 +48,8 @@ function setup(environments: Environment[], methods: Partial<PaddockApi> = {}) {
     onRunnersChanged: hub.onRunnersChanged,
     onJobEvent: hub.onJobEvent,
     desktopEditor: async () => ({ name: 'Visual Studio Code' }),
+    listEnvironmentRequests: async () => [],
+    onEnvironmentRequestsChanged: () => () => {},
     ...methods,
   });
   render(<EnvironmentsScreen api={api} headingRef={createRef()} />);
