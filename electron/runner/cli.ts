@@ -64,6 +64,12 @@ Commands:
                          folder itself, default ~/Paddock; server: each
                          workstation gets its own folder in it, default
                          DATA_DIR/environments)
+      --push-helper      server runner: let git push in working copies on this
+                         server get tokens from the runner (off by default:
+                         everyone who logs in as the runner's account could
+                         get every workstation's tokens; turn it on only for
+                         a server one person uses). Always on for the local
+                         runner.
 
   status --data-dir DIR [--json]
       The runner's identity, fingerprint, registrations, registered
@@ -215,6 +221,7 @@ async function commandServe(values: Record<string, string | boolean | undefined>
       ...devOAuthAttempt(),
       ...devGitEndpoints(),
       ...(values['environments-dir'] ? { environmentsDir: path.resolve(String(values['environments-dir'])) } : {}),
+      ...(values['push-helper'] ? { pushHelper: true } : {}),
       print: (line) => process.stdout.write(`${line}\n`),
     });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void runner.stop());
@@ -359,6 +366,7 @@ export async function main(argv: string[]): Promise<void> {
           'secret-store': { type: 'string' },
           'ca-file': { type: 'string' },
           'environments-dir': { type: 'string' },
+          'push-helper': { type: 'boolean' },
           policy: { type: 'string' },
           proxy: { type: 'string' },
           'no-proxy': { type: 'string' },

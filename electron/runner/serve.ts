@@ -75,6 +75,13 @@ export interface ServeOptions {
    * workstation gets its own (default DATA_DIR/environments).
    */
   environmentsDir?: string;
+  /**
+   * A server runner serves working copies' `git push` (the environments'
+   * credential endpoint) only when asked: its working copies all belong to
+   * the runner's one OS account, so anyone logged in as it could read every
+   * workstation's helper secrets. The local runner always does.
+   */
+  pushHelper?: boolean;
   /** Printed lines for the admin (remote mode start-up). */
   print?: (line: string) => void;
 }
@@ -184,18 +191,20 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     gitEndpoints: options.devGitEndpoints ?? {},
   });
   environments.recover();
-  try {
-    environmentCredentials = await startEnvironmentCredentials({
-      dataDir,
-      helper: defaultHelperCommand(),
-      handler: { get: (id, request) => environments.credentialFor(id, request), erase: (id, request) => environments.credentialRefused(id, request) },
-      logger,
-    });
-    // Environments made before they had a helper, or whose helper's Node moved: in the background.
-    void environments.installHelpers().catch((error: unknown) => logger.warn('environment credential helpers not checked', { error: error instanceof Error ? error.message : String(error) }));
-  } catch (error) {
-    warnings.push(`git push in your environments cannot get a token from this runner (${error instanceof Error ? error.message : String(error)}). Restart the runner; if this stays, its log says more.`);
-    logger.warn('environment credential endpoint not started', { error: error instanceof Error ? error.message : String(error) });
+  if (!remoteMode || options.pushHelper) {
+    try {
+      environmentCredentials = await startEnvironmentCredentials({
+        dataDir,
+        helper: defaultHelperCommand(),
+        handler: { get: (id, request) => environments.credentialFor(id, request), erase: (id, request) => environments.credentialRefused(id, request) },
+        logger,
+      });
+      // Environments made before they had a helper, or whose helper's Node moved: in the background.
+      void environments.installHelpers().catch((error: unknown) => logger.warn('environment credential helpers not checked', { error: error instanceof Error ? error.message : String(error) }));
+    } catch (error) {
+      warnings.push(`git push in your environments cannot get a token from this runner (${error instanceof Error ? error.message : String(error)}). Restart the runner; if this stays, its log says more.`);
+      logger.warn('environment credential endpoint not started', { error: error instanceof Error ? error.message : String(error) });
+    }
   }
   const runJob: JobRunner = async (start, owner, context) => {
     const { signal, progress } = context;

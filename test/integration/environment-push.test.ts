@@ -41,10 +41,11 @@ const pushedWith: string[] = [];
 const call = (method: string, route: string, body?: unknown) => runnerCall(runner, alice.apiToken, method, route, body);
 const connectPat = () => call('PUT', '/v1/tokens/pat', { host: GHES, organization: null, sealed: sealPat({ runnerId, host: GHES, organization: null }, canary, runner.publicKey) });
 
-async function startRunner(): Promise<void> {
+async function startRunner(extraArgs: string[] = ['--push-helper']): Promise<void> {
   runner = await startRemoteRunner({
     dataDir,
-    extraArgs: ['--ca-file', caFile, '--environments-dir', root],
+    // A server runner serves working copies' pushes only with --push-helper (the local runner always does).
+    extraArgs: ['--ca-file', caFile, '--environments-dir', root, ...extraArgs],
     env: { ...process.env, PADDOCK_DEV_PROVIDER_ENDPOINTS: JSON.stringify({ [GHES]: ghes.origin }), PADDOCK_DEV_GIT_ENDPOINTS: JSON.stringify({ [GHES]: git.origin }) },
   });
 }
@@ -267,6 +268,20 @@ describe('git push from a terminal in an environment', () => {
     expect(configOf(environment)).toContain(`'--environment' '${environment.id}'`);
     const again = await gitIn(environment.path, ['push', 'origin', 'HEAD:refs/heads/while-stopped']);
     expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('a server runner without --push-helper writes no helper into working copies and serves no endpoint', async () => {
+    await stopRunner();
+    try {
+      await startRunner([]);
+      const environment = await ready(`${GHES}/octo/hello`);
+      expect(configOf(environment)).not.toContain('credential.');
+      expect(fs.existsSync(secretFileOf(environment.id))).toBe(false);
+      expect((await call('DELETE', `/v1/environments/${environment.id}`)).body).toEqual({ ok: true });
+    } finally {
+      await stopRunner();
+      await startRunner();
+    }
   });
 
   it('revokes the helper’s access when the environment is deleted', async () => {
