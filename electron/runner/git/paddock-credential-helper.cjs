@@ -83,10 +83,35 @@ function options(argv) {
   return named;
 }
 
+/** Control, invisible and direction-changing characters: a terminal must not be steered by a sentence it shows. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
 /** Environment mode: one line for the person at the terminal, and git told to stop asking. */
 function stop(message) {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${String(message).replace(UNSHOWABLE, '')}\n`);
   process.stdout.write('quit=1\n', quit);
+}
+
+/**
+ * Unix: the endpoint's folder must be this user's own and closed to others,
+ * and what is at the endpoint this user's — otherwise another local user may
+ * have put one there first (a temp-folder fallback) to receive the secret.
+ * Windows' named pipes have no folder to check.
+ */
+function endpointIsOurs(socketPath) {
+  if (typeof process.getuid !== 'function') return true;
+  const fs = require('node:fs');
+  const uid = process.getuid();
+  try {
+    const folder = fs.lstatSync(require('node:path').dirname(socketPath));
+    if (!folder.isDirectory() || folder.uid !== uid || (folder.mode & 0o077) !== 0) return false;
+    // Anything else there (a file) fails to connect, which says "not running".
+    return fs.lstatSync(socketPath).uid === uid;
+  } catch (error) {
+    // No socket (yet): the runner is not running, which the connection says.
+    return error && error.code === 'ENOENT';
+  }
 }
 
 function main() {
@@ -107,6 +132,11 @@ function main() {
       return;
     }
     identity = { environment, secret };
+    if (!endpointIsOurs(socketPath)) {
+      if (action === 'get') stop('Paddock: its credential endpoint is not in a folder only you can use, so git gets no credentials from it. Restart Paddock.');
+      else quit();
+      return;
+    }
   }
   if (!ACTIONS.includes(action) || !socketPath || !(identity.capability || identity.secret)) quit();
   setTimeout(quit, TIMEOUT_MS);

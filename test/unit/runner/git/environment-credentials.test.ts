@@ -157,6 +157,28 @@ describe('the environments’ credential endpoint', () => {
       expect((await runHelper([...args(), 'get'], 'protocol=https\nhost=git.example.test\n\n')).stderr).toContain('Paddock is not running');
     });
 
+    it('shows the runner’s sentence without control, invisible or direction-changing characters', async () => {
+      server!.install(ID, 'https://git.example.test/o/r.git');
+      handler.get.mockResolvedValueOnce({ message: 'Reconnect\u001b[2J\u001b]0;owned\u0007 to go on.\u202e\u200b' });
+      const ran = await runHelper([...args(), 'get'], 'protocol=https\nhost=git.example.test\n\n');
+      expect(ran.stderr).toBe('Paddock: Reconnect[2J]0;owned to go on.\n');
+    });
+
+    it.runIf(typeof process.getuid === 'function')('sends nothing to an endpoint in a folder others can use (one another user may have made first)', async () => {
+      server!.install(ID, 'https://git.example.test/o/r.git');
+      const folder = path.join(dataDir, 'git-credentials');
+      fs.chmodSync(folder, 0o755);
+      try {
+        const ran = await runHelper([...args(), 'get'], 'protocol=https\nhost=git.example.test\n\n');
+        expect(ran.stdout).toBe('quit=1\n');
+        expect(ran.stderr).toContain('not in a folder only you can use');
+        expect(handler.get).not.toHaveBeenCalled();
+      } finally {
+        fs.chmodSync(folder, 0o700);
+      }
+      expect((await runHelper([...args(), 'get'], 'protocol=https\nhost=git.example.test\n\n')).stdout).toBe('username=sam\npassword=the-token\n');
+    });
+
     it('tells git to stop with the runner’s sentence, and when its secret file is gone', async () => {
       server!.install(ID, 'https://git.example.test/o/r.git');
       handler.get.mockResolvedValueOnce({ message: 'GitHub no longer accepts your token. Reconnect to go on.' });
