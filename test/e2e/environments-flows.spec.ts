@@ -106,7 +106,7 @@ test('an Azure DevOps URL naming a branch with slashes becomes a ready environme
 
   const environment = await onlyEnvironment(host);
   const item = environmentItem(app, environment.repository);
-  await expect(item).toContainText('Ready', { timeout: 60_000 });
+  await expect(item.locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   await expect(item).toContainText(branch);
   await expect(item).toContainText('Folder:');
   // The working copy is on the branch itself (not a detached commit, not a branch named after part of it).
@@ -157,7 +157,7 @@ test('Cancel during a slow clone stops git and removes the folder; Retry then cl
 
   gitServer.setThrottle(null);
   await item.getByRole('button', { name: 'Retry octo/hello' }).click();
-  await expect(item).toContainText('Ready', { timeout: 60_000 });
+  await expect(item.locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   await expect(item).toContainText('Folder:');
   expect(fs.existsSync(path.join(creating.path, '.git'))).toBe(true);
   await expectAccessibleInBothSchemes(app);
@@ -173,7 +173,7 @@ test('a token revoked at the provider fails the clone with Reconnect; reconnecti
   const first = await startCreating(app, `${GHES}/octo/hello`);
   await first.getByRole('button', { name: 'Create' }).click();
   await connectWithToken(app.getByRole('dialog', { name: 'Connect GitHub' }), SIMULATED_TOKENS.githubEnterpriseServer);
-  await expect(environmentItem(app, 'octo/hello')).toContainText('Ready', { timeout: 60_000 });
+  await expect(environmentItem(app, 'octo/hello').locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   await environmentItem(app, 'octo/hello').getByRole('button', { name: 'Delete octo/hello' }).click();
   await app.getByRole('dialog', { name: 'Delete the environment octo/hello?' }).getByRole('button', { name: 'Delete' }).click();
   await expect(app.getByRole('heading', { name: 'No environments yet' })).toBeVisible({ timeout: 20_000 });
@@ -205,7 +205,7 @@ test('a token revoked at the provider fails the clone with Reconnect; reconnecti
   await connectWithToken(dialog, renewed);
 
   // Reconnect retries by itself: no Retry pressed.
-  await expect(item).toContainText('Ready', { timeout: 60_000 });
+  await expect(item.locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   await expect(item).not.toContainText('refused your token');
   expect((await onlyEnvironment(host)).state).toBe('ready');
   await expectAccessibleInBothSchemes(app);

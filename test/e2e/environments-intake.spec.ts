@@ -140,7 +140,7 @@ test('a GitHub pull request link dropped on the window: connect by OAuth, clone 
   await expect(item.getByRole('progressbar', { name: 'Cloning octo/hello' })).toBeVisible({ timeout: 20_000 });
   await expect(item.locator('.clone-progress')).toContainText(/objects/i, { timeout: 30_000 });
   gitServer.setThrottle(null);
-  await expect(item).toContainText('Ready', { timeout: 60_000 });
+  await expect(item.locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   await expect(item).toContainText('pull request 8');
   await screenshot(app, 'intake-drop-ready');
 
@@ -211,7 +211,7 @@ test('paddock://open links and `open <url>` ask first: URL, host and runner; one
   await panel.getByRole('button', { name: 'Create environment' }).click();
   await connectGhesInDialog(app);
   const item = app.getByRole('list', { name: 'Environments' }).getByRole('listitem').filter({ hasText: 'octo/hello' });
-  await expect(item).toContainText('Ready', { timeout: 60_000 });
+  await expect(item.locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   await expect.poll(() => host.core.listEnvironmentRequests()).toEqual([]);
 
   // The command line's `open <url>`, declined: nothing is created, and it is gone after a reload.
@@ -230,7 +230,7 @@ test('paddock://open links and `open <url>` ask first: URL, host and runner; one
   await expect.poll(() => host.core.listEnvironmentRequests()).toEqual([]);
   await app.reload();
   await expect(app.getByRole('heading', { level: 1, name: 'Environments' })).toBeVisible();
-  await expect(item).toContainText('Ready');
+  await expect(item.locator('.badge')).toHaveText('Ready');
   await expect(app.getByRole('list', { name: 'Environments' }).getByRole('listitem')).toHaveCount(1);
   await expect(panel).toBeHidden();
 });

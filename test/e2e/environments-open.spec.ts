@@ -37,7 +37,7 @@ test('a ready local environment opens in the file manager, the editor and a term
   await dialog.getByRole('button', { name: 'Close' }).click();
 
   const item = app.getByRole('list', { name: 'Environments' }).getByRole('listitem').filter({ hasText: 'octo/hello' });
-  await expect(item).toContainText('Ready', { timeout: 60_000 });
+  await expect(item.locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   const [environment] = (await host.core.listEnvironments()).environments;
   expect(environment?.subPath).toBe('docs');
   const folder = path.join(environment!.path, 'docs');
@@ -93,7 +93,7 @@ test.describe('an environment on a server runner', () => {
 
     await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments' }).click();
     const item = app.getByRole('list', { name: 'Environments' }).getByRole('listitem').filter({ hasText: 'Build server' });
-    await expect(item).toContainText('Ready');
+    await expect(item.locator('.badge')).toHaveText('Ready');
     const serverName = new globalThis.URL(remote.url).hostname;
     const folder = `${environment.path}/docs`;
     await expect(item).toContainText(`Folder on Build server${environment.path}`);

@@ -61,7 +61,7 @@ test('create an environment from a GHES pull request URL, connecting first, push
   const item = list.getByRole('listitem').filter({ hasText: 'octo/hello' });
   await expect(item).toBeVisible({ timeout: 20_000 });
   await screenshot(app, 'environments-creating');
-  await expect(item).toContainText('Ready', { timeout: 60_000 });
+  await expect(item.locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   await expect(item).toContainText('Folder:');
   await expectAccessibleInBothSchemes(app);
   await screenshot(app, 'environments-ready');
