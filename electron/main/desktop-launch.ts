@@ -114,7 +114,10 @@ export function terminalLaunch(folder: string, lookup: ToolLookup): Launch | nul
   if (lookup.platform === 'darwin') return { command: '/usr/bin/open', args: ['-a', 'Terminal', folder], cwd: folder };
   if (lookup.platform === 'win32') {
     const wt = findOnPath('wt.exe', lookup);
-    if (wt) return { command: wt, args: ['-d', folder], cwd: folder };
+    // Windows Terminal splits its command line on `;` even inside quotes
+    // (microsoft/terminal#13264): the folder goes only into the working
+    // directory, and `-d .` starts the tab there.
+    if (wt) return { command: wt, args: ['-d', '.'], cwd: folder };
     const shell = envValue(lookup, 'ComSpec') ?? 'C:\\Windows\\System32\\cmd.exe';
     // The folder is the working directory: nothing of it passes through cmd.exe's parsing.
     return { command: shell, args: ['/K'], cwd: folder };

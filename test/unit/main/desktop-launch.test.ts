@@ -83,7 +83,12 @@ describe('terminalLaunch', () => {
   it('Windows: Windows Terminal when there, else a Command Prompt started in the folder', () => {
     const folder = 'C:\\Users\\alice\\Paddock\\a & b';
     const wt = 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\WindowsApps\\wt.exe';
-    expect(terminalLaunch(folder, machine('win32', { PATH: 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\WindowsApps' }, wt))).toEqual({ command: wt, args: ['-d', folder], cwd: folder });
+    expect(terminalLaunch(folder, machine('win32', { PATH: 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\WindowsApps' }, wt))).toEqual({ command: wt, args: ['-d', '.'], cwd: folder });
+    // Windows Terminal splits its arguments on `;` even inside quotes: a folder named so would start a command.
+    const sneaky = 'C:\\Users\\alice\\Paddock\\x;new-tab cmd /k calc';
+    const launch = terminalLaunch(sneaky, machine('win32', { PATH: 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\WindowsApps' }, wt));
+    expect(launch).toEqual({ command: wt, args: ['-d', '.'], cwd: sneaky });
+    expect(launch?.args.join(' ')).not.toContain(';');
     // The folder goes only into the working directory: cmd.exe never parses it.
     expect(terminalLaunch(folder, machine('win32', { PATH: 'C:\\Windows', ComSpec: 'C:\\Windows\\system32\\cmd.exe' }))).toEqual({ command: 'C:\\Windows\\system32\\cmd.exe', args: ['/K'], cwd: folder });
   });
