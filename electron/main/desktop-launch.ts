@@ -136,6 +136,25 @@ export function terminalLaunch(folder: string, lookup: ToolLookup): Launch | nul
   return null;
 }
 
+/** Folder endings macOS treats as a bundle: opening such a folder starts or installs it instead of showing it. */
+export const macBundleEndings = [
+  '.app', '.bundle', '.framework', '.plugin', '.prefpane', '.kext', '.pkg', '.mpkg', '.xpc', '.appex', '.qlgenerator', '.saver', '.service', '.wdgt', '.component', '.mdimporter',
+] as const;
+
+/**
+ * Whether opening this folder with the system would run something rather
+ * than show it: on macOS, a folder whose name ends like a bundle's (any
+ * case: macOS's disks ignore it) or that holds `Contents/Info.plist`. A
+ * repository named `tool.app`, or a sub-folder `evil.app`, is such a
+ * folder. `isFile` says whether a file is at a path.
+ */
+export function opensAsProgram(folder: string, platform: NodeJS.Platform, isFile: (file: string) => boolean): boolean {
+  if (platform !== 'darwin') return false;
+  const name = path.posix.basename(folder).toLowerCase();
+  if (macBundleEndings.some((ending) => name.endsWith(ending))) return true;
+  return isFile(path.posix.join(folder, 'Contents', 'Info.plist'));
+}
+
 /** The environment a started program gets: Paddock's, without what would make an Electron program run as Node. */
 export function childEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};

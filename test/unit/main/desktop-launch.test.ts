@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childEnvironment, cmdQuote, editorLaunch, findOnPath, findVsCode, terminalLaunch, type ToolLookup } from '../../../electron/main/desktop-launch';
+import { childEnvironment, cmdQuote, editorLaunch, findOnPath, findVsCode, macBundleEndings, opensAsProgram, terminalLaunch, type ToolLookup } from '../../../electron/main/desktop-launch';
 
 /** A machine with these executable files. */
 const machine = (platform: NodeJS.Platform, env: Record<string, string>, ...files: string[]): ToolLookup => ({
@@ -102,6 +102,33 @@ describe('terminalLaunch', () => {
     expect(terminalLaunch(folder, machine('linux', env, '/usr/bin/xfce4-terminal'))).toEqual({ command: '/usr/bin/xfce4-terminal', args: [`--working-directory=${folder}`], cwd: folder });
     expect(terminalLaunch(folder, machine('linux', env, '/usr/bin/xterm'))).toEqual({ command: '/usr/bin/xterm', args: [], cwd: folder });
     expect(terminalLaunch(folder, machine('linux', env))).toBeNull();
+  });
+});
+
+describe('opensAsProgram', () => {
+  const noFiles = () => false;
+
+  it('on macOS knows a bundle by its name’s ending, in any case', () => {
+    for (const ending of macBundleEndings) expect(opensAsProgram(`/Users/alice/Paddock/tool${ending}`, 'darwin', noFiles), ending).toBe(true);
+    expect(opensAsProgram('/Users/alice/Paddock/hello/evil.APP', 'darwin', noFiles)).toBe(true);
+    expect(opensAsProgram('/Users/alice/Paddock/Thing.PrefPane', 'darwin', noFiles)).toBe(true);
+    expect(opensAsProgram('/Users/alice/Paddock/hello/docs', 'darwin', noFiles)).toBe(false);
+    // Only the folder’s own name counts: a plain folder inside an app is shown, not started.
+    expect(opensAsProgram('/Users/alice/Paddock/tool.app/Contents', 'darwin', noFiles)).toBe(false);
+    expect(opensAsProgram('/Users/alice/Paddock/app', 'darwin', noFiles)).toBe(false);
+  });
+
+  it('on macOS knows a bundle by its Contents/Info.plist, whatever its name', () => {
+    const asked: string[] = [];
+    const plist = (file: string) => (asked.push(file), file === '/Users/alice/Paddock/hello/Contents/Info.plist');
+    expect(opensAsProgram('/Users/alice/Paddock/hello', 'darwin', plist)).toBe(true);
+    expect(opensAsProgram('/Users/alice/Paddock/other', 'darwin', plist)).toBe(false);
+    expect(asked).toEqual(['/Users/alice/Paddock/hello/Contents/Info.plist', '/Users/alice/Paddock/other/Contents/Info.plist']);
+  });
+
+  it('elsewhere opening a folder only shows it', () => {
+    expect(opensAsProgram('/home/alice/Paddock/tool.app', 'linux', () => true)).toBe(false);
+    expect(opensAsProgram('C:\\Users\\alice\\Paddock\\tool.app', 'win32', () => true)).toBe(false);
   });
 });
 

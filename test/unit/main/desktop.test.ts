@@ -31,6 +31,7 @@ beforeEach(() => {
   electron.shell.openExternal.mockClear();
   electron.shell.openPath.mockReset();
   electron.shell.openPath.mockImplementation(async () => '');
+  electron.shell.showItemInFolder.mockClear();
   spawned.length = 0;
   spawnFails = null;
   electron.app.protocolClients.clear();
@@ -148,6 +149,29 @@ describe('the Electron desktop opens folders', () => {
     await desktop.openInEditor(folder);
     expect(spawned).toEqual([]);
     expect(electron.shell.openPath.mock.calls).toEqual([[folder]]);
+  });
+
+  it('on macOS shows a folder that is a bundle in Finder instead of starting it, for the file manager and the editor fallback', async () => {
+    const root = setupFolder();
+    const named = path.join(root, 'tool.app');
+    const plist = path.join(root, 'docs');
+    const plain = path.join(root, 'plain');
+    fs.mkdirSync(named);
+    fs.mkdirSync(path.join(plist, 'Contents'), { recursive: true });
+    fs.writeFileSync(path.join(plist, 'Contents', 'Info.plist'), '<plist/>');
+    fs.mkdirSync(plain);
+    const mac = electronDesktop(packaged, machine([], 'darwin', { PATH: '/usr/bin', HOME: '/Users/alice' }));
+    for (const folder of [named, plist]) {
+      await mac.openFolder(folder);
+      await mac.openInEditor(folder);
+    }
+    await mac.openFolder(plain);
+    expect(electron.shell.showItemInFolder.mock.calls).toEqual([[named], [named], [plist], [plist]]);
+    expect(electron.shell.openPath.mock.calls).toEqual([[plain]]);
+    expect(spawned).toEqual([]);
+    // Elsewhere an .app folder is only a folder.
+    await electronDesktop(packaged, machine([])).openFolder(named);
+    expect(electron.shell.openPath.mock.calls).toEqual([[plain], [named]]);
   });
 
   it('opens a terminal in the folder', async () => {
