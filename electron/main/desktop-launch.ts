@@ -155,9 +155,19 @@ export function opensAsProgram(folder: string, platform: NodeJS.Platform, isFile
   return isFile(path.posix.join(folder, 'Contents', 'Info.plist'));
 }
 
-/** The environment a started program gets: Paddock's, without what would make an Electron program run as Node. */
-export function childEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+/** Windows: with this set, cmd.exe (and what it starts) looks for a program on PATH only, not first in the folder it runs in. */
+export const noCurrentFolderPrograms = 'NoDefaultCurrentDirectoryInExePath';
+
+/**
+ * The environment a program started in a working copy gets: Paddock's,
+ * without what would make an Electron program run as Node. On Windows
+ * `NoDefaultCurrentDirectoryInExePath=1` too: else the Command Prompt
+ * would run a repository's own `git.bat` for `git`, before the one on PATH.
+ */
+export function childEnvironment(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): Record<string, string> {
+  const dropped = new Set(['ELECTRON_RUN_AS_NODE', ...(platform === 'win32' ? [noCurrentFolderPrograms.toUpperCase()] : [])]);
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && key.toUpperCase() !== 'ELECTRON_RUN_AS_NODE') out[key] = value;
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && !dropped.has(key.toUpperCase())) out[key] = value;
+  if (platform === 'win32') out[noCurrentFolderPrograms] = '1';
   return out;
 }

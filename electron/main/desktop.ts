@@ -85,7 +85,7 @@ function existingFolder(folder: string): string {
 }
 
 /** Starts a program on its own (detached, no shell, no output kept) and answers once it started, or with why not. */
-export function startDetached(launch: Launch, env: NodeJS.ProcessEnv, what: string): Promise<void> {
+export function startDetached(launch: Launch, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let child;
     try {
@@ -96,7 +96,7 @@ export function startDetached(launch: Launch, env: NodeJS.ProcessEnv, what: stri
         shell: false,
         windowsHide: false,
         windowsVerbatimArguments: launch.windowsVerbatim ?? false,
-        env: childEnvironment(env),
+        env: childEnvironment(env, platform),
       });
     } catch (error) {
       reject(new PaddockError('internal', `${what} could not be started: ${error instanceof Error ? error.message : String(error)}`));
@@ -153,7 +153,7 @@ export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup =
       existingFolder(folder);
       const code = findVsCode(lookup);
       if (code === null) return openWithSystem(folder, lookup.platform);
-      await startDetached(editorLaunch(code, folder, lookup), env, 'Visual Studio Code');
+      await startDetached(editorLaunch(code, folder, lookup), env, lookup.platform, 'Visual Studio Code');
     },
     openTerminal: async (folder) => {
       existingFolder(folder);
@@ -161,7 +161,7 @@ export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup =
       if (launch === null) {
         throw new PaddockError('not-found', 'Paddock found no terminal program to open. Install one (GNOME Terminal, Konsole, Xfce Terminal or xterm), or open the folder and start a terminal there.');
       }
-      await startDetached(launch, env, 'The terminal');
+      await startDetached(launch, env, lookup.platform, 'The terminal');
     },
     editor: async () => (findVsCode(lookup) === null ? null : { name: 'Visual Studio Code' }),
   };

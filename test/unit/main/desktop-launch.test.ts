@@ -134,6 +134,12 @@ describe('opensAsProgram', () => {
 
 describe('childEnvironment', () => {
   it('passes Paddock’s environment on, without ELECTRON_RUN_AS_NODE', () => {
-    expect(childEnvironment({ PATH: '/usr/bin', ELECTRON_RUN_AS_NODE: '1', HOME: '/home/alice', EMPTY: undefined })).toEqual({ PATH: '/usr/bin', HOME: '/home/alice' });
+    expect(childEnvironment({ PATH: '/usr/bin', ELECTRON_RUN_AS_NODE: '1', HOME: '/home/alice', EMPTY: undefined }, 'linux')).toEqual({ PATH: '/usr/bin', HOME: '/home/alice' });
+    expect(childEnvironment({ PATH: '/usr/bin', HOME: '/Users/alice' }, 'darwin')).toEqual({ PATH: '/usr/bin', HOME: '/Users/alice' });
+  });
+
+  it('on Windows tells cmd.exe to find programs on PATH only, not in the working copy, whatever was set before', () => {
+    expect(childEnvironment({ Path: 'C:\\Windows', electron_run_as_node: '1' }, 'win32')).toEqual({ Path: 'C:\\Windows', NoDefaultCurrentDirectoryInExePath: '1' });
+    expect(childEnvironment({ Path: 'C:\\Windows', nodefaultcurrentdirectoryinexepath: '' }, 'win32')).toEqual({ Path: 'C:\\Windows', NoDefaultCurrentDirectoryInExePath: '1' });
   });
 });

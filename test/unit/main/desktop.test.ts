@@ -180,6 +180,17 @@ describe('the Electron desktop opens folders', () => {
     expect(spawned.map(({ command, args, options }) => [command, args, options.cwd, options.shell])).toEqual([['/usr/bin/gnome-terminal', [`--working-directory=${folder}`], folder, false]]);
   });
 
+  it('on Windows starts the terminal and the editor finding programs on PATH only, not a repository’s git.bat', async () => {
+    const folder = setupFolder();
+    const env = { Path: 'C:\\Windows\\System32', ComSpec: 'C:\\Windows\\system32\\cmd.exe', LOCALAPPDATA: 'C:\\Users\\alice\\AppData\\Local' };
+    const cmd = 'C:\\Users\\alice\\AppData\\Local\\Programs\\Microsoft VS Code\\bin\\code.cmd';
+    const desktop = electronDesktop(packaged, machine([cmd], 'win32', env));
+    await desktop.openTerminal(folder);
+    await desktop.openInEditor(folder);
+    expect(spawned.map(({ command }) => command)).toEqual(['C:\\Windows\\system32\\cmd.exe', 'C:\\Windows\\system32\\cmd.exe']);
+    for (const { options } of spawned) expect(options.env).toEqual({ ...env, NoDefaultCurrentDirectoryInExePath: '1' });
+  });
+
   it('says what to do when there is no terminal, or it could not start', async () => {
     const folder = setupFolder();
     await expect(electronDesktop(packaged, machine([])).openTerminal(folder)).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining('Install one') });
