@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PaddockError } from '../common/errors';
 
 // Which program opens a local environment's folder in the code editor or a
 // terminal, per OS (PRODUCT E4). Pure: the platform, the environment (PATH)
@@ -84,19 +85,27 @@ export function findVsCode(lookup: ToolLookup): string | null {
   return findOnPath('code', lookup) ?? vsCodeInstallPlaces(lookup).find((place) => lookup.isExecutable(place)) ?? null;
 }
 
-/** One argument quoted for cmd.exe (`/s /c "…"`): inside double quotes, with `"` doubled (Windows paths have none) and `%` left to cmd — a path cannot avoid it. */
+/** One argument quoted for cmd.exe (`/s /c "…"`): inside double quotes, with `"` doubled (Windows paths have none). cmd.exe still expands `%NAME%` inside quotes: editorLaunch refuses a `%`. */
 export const cmdQuote = (arg: string) => `"${arg.replace(/"/g, '""')}"`;
 
 /**
  * How `code` is started for a folder. Windows' `code.cmd` is a batch file,
  * which only cmd.exe runs: `Code.exe` next to its `bin` folder is started
  * instead when it is there (no shell at all), else cmd.exe with the quoted
- * command line. Elsewhere `code` is started directly.
+ * command line — refused, with a PaddockError, for a path with a `%`.
+ * Elsewhere `code` is started directly.
  */
 export function editorLaunch(code: string, folder: string, lookup: ToolLookup): Launch {
   if (lookup.platform === 'win32' && /\.(cmd|bat)$/i.test(code)) {
     const exe = path.win32.join(path.win32.dirname(path.win32.dirname(code)), 'Code.exe');
     if (lookup.isExecutable(exe)) return { command: exe, args: [folder], cwd: folder };
+    // cmd.exe would replace `%NAME%` in a path with a variable's value, even inside quotes: such a path is refused.
+    if (folder.includes('%') || code.includes('%')) {
+      throw new PaddockError(
+        'invalid-input',
+        `The path ${folder.includes('%') ? folder : code} has a % sign, which the Command Prompt that starts Visual Studio Code would change. Open the folder from Visual Studio Code instead (File > Open Folder).`,
+      );
+    }
     const shell = envValue(lookup, 'ComSpec') ?? 'C:\\Windows\\System32\\cmd.exe';
     return { command: shell, args: ['/d', '/s', '/c', `"${cmdQuote(code)} ${cmdQuote(folder)}"`], cwd: folder, windowsVerbatim: true };
   }

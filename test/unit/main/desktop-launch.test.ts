@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PaddockError } from '../../../electron/common/errors';
 import { childEnvironment, cmdQuote, editorLaunch, findOnPath, findVsCode, macBundleEndings, opensAsProgram, terminalLaunch, type ToolLookup } from '../../../electron/main/desktop-launch';
 
 /** A machine with these executable files. */
@@ -72,6 +73,18 @@ describe('editorLaunch', () => {
       windowsVerbatim: true,
     });
     expect(cmdQuote('say "hi"')).toBe('"say ""hi"""');
+  });
+
+  it('on Windows refuses a path with a % sign that would go through cmd.exe, which expands %NAME% even in quotes', () => {
+    const cmd = 'D:\\Tools\\VS Code\\bin\\code.cmd';
+    const folder = 'C:\\Users\\alice\\Paddock\\x%ComSpec%y';
+    expect(() => editorLaunch(cmd, folder, machine('win32', {}))).toThrow(
+      new PaddockError('invalid-input', `The path ${folder} has a % sign, which the Command Prompt that starts Visual Studio Code would change. Open the folder from Visual Studio Code instead (File > Open Folder).`),
+    );
+    expect(() => editorLaunch('D:\\100%\\VS Code\\bin\\code.cmd', 'C:\\Users\\alice\\Paddock\\hello', machine('win32', {}))).toThrow('The path D:\\100%\\VS Code\\bin\\code.cmd has a % sign');
+    // Code.exe takes it as it is: no shell.
+    const exe = 'D:\\Tools\\VS Code\\Code.exe';
+    expect(editorLaunch(cmd, folder, machine('win32', {}, exe))).toEqual({ command: exe, args: [folder], cwd: folder });
   });
 });
 
