@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Runner } from '../common/api';
 import { PaddockError } from '../common/errors';
@@ -12,13 +13,15 @@ import type { EnvironmentView } from '../common/runner-api';
  * The folder to open for an environment: the working copy, or the
  * sub-folder its URL pointed at. Refused, with what to do, unless the
  * runner is this computer's, the environment is ready and the folder is
- * there.
+ * there — inside the working copy both by its path and by where its links
+ * lead (a repository can commit `docs -> ../../..`).
  */
 export async function folderToOpen(
   runner: Pick<Runner, 'kind' | 'name'>,
   environment: EnvironmentView | undefined,
   isFolder: (folder: string) => Promise<boolean>,
   api: Pick<typeof path, 'resolve' | 'sep'> = path,
+  realpath: (file: string) => Promise<string> = (file) => fs.promises.realpath(file),
 ): Promise<string> {
   if (runner.kind !== 'local') {
     throw new PaddockError(
@@ -34,14 +37,27 @@ export async function folderToOpen(
   }
   const root = api.resolve(environment.path);
   const folder = environment.subPath ? api.resolve(root, environment.subPath) : root;
-  if (folder !== root && !folder.startsWith(root.endsWith(api.sep) ? root : root + api.sep)) {
+  const inside = (candidate: string, parent: string) => candidate === parent || candidate.startsWith(parent.endsWith(api.sep) ? parent : parent + api.sep);
+  if (!inside(folder, root)) {
     throw new PaddockError('internal', `${environment.repository} names a folder outside its working copy, so Paddock does not open it. Delete this environment and create it again from its URL.`);
   }
-  if (!(await isFolder(folder))) {
-    throw new PaddockError(
+  const gone = () =>
+    new PaddockError(
       'not-found',
       `The folder ${folder} of ${environment.repository} is not there any more: it was moved or deleted outside Paddock. Delete this environment and create it again from its URL.`,
     );
+  if (!(await isFolder(folder))) throw gone();
+  if (folder !== root) {
+    // Where the links lead: the sub-folder, or a folder on its way, may be a link the repository committed.
+    const [realRoot, realFolder] = await Promise.all([realpath(root), realpath(folder)]).catch(() => {
+      throw gone();
+    });
+    if (!inside(realFolder, realRoot)) {
+      throw new PaddockError(
+        'invalid-input',
+        `The folder ${environment.subPath} of ${environment.repository} is a link to a place outside its working copy, so Paddock does not open it. If you did not expect that, delete this environment.`,
+      );
+    }
   }
   return folder;
 }

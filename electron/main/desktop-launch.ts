@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PaddockError } from '../common/errors';
 
 // Which program opens a local environment's folder in the code editor or a
 // terminal, per OS (PRODUCT E4). Pure: the platform, the environment (PATH)
@@ -84,19 +85,27 @@ export function findVsCode(lookup: ToolLookup): string | null {
   return findOnPath('code', lookup) ?? vsCodeInstallPlaces(lookup).find((place) => lookup.isExecutable(place)) ?? null;
 }
 
-/** One argument quoted for cmd.exe (`/s /c "…"`): inside double quotes, with `"` doubled (Windows paths have none) and `%` left to cmd — a path cannot avoid it. */
+/** One argument quoted for cmd.exe (`/s /c "…"`): inside double quotes, with `"` doubled (Windows paths have none). cmd.exe still expands `%NAME%` inside quotes: editorLaunch refuses a `%`. */
 export const cmdQuote = (arg: string) => `"${arg.replace(/"/g, '""')}"`;
 
 /**
  * How `code` is started for a folder. Windows' `code.cmd` is a batch file,
  * which only cmd.exe runs: `Code.exe` next to its `bin` folder is started
  * instead when it is there (no shell at all), else cmd.exe with the quoted
- * command line. Elsewhere `code` is started directly.
+ * command line — refused, with a PaddockError, for a path with a `%`.
+ * Elsewhere `code` is started directly.
  */
 export function editorLaunch(code: string, folder: string, lookup: ToolLookup): Launch {
   if (lookup.platform === 'win32' && /\.(cmd|bat)$/i.test(code)) {
     const exe = path.win32.join(path.win32.dirname(path.win32.dirname(code)), 'Code.exe');
     if (lookup.isExecutable(exe)) return { command: exe, args: [folder], cwd: folder };
+    // cmd.exe would replace `%NAME%` in a path with a variable's value, even inside quotes: such a path is refused.
+    if (folder.includes('%') || code.includes('%')) {
+      throw new PaddockError(
+        'invalid-input',
+        `The path ${folder.includes('%') ? folder : code} has a % sign, which the Command Prompt that starts Visual Studio Code would change. Open the folder from Visual Studio Code instead (File > Open Folder).`,
+      );
+    }
     const shell = envValue(lookup, 'ComSpec') ?? 'C:\\Windows\\System32\\cmd.exe';
     return { command: shell, args: ['/d', '/s', '/c', `"${cmdQuote(code)} ${cmdQuote(folder)}"`], cwd: folder, windowsVerbatim: true };
   }
@@ -114,7 +123,10 @@ export function terminalLaunch(folder: string, lookup: ToolLookup): Launch | nul
   if (lookup.platform === 'darwin') return { command: '/usr/bin/open', args: ['-a', 'Terminal', folder], cwd: folder };
   if (lookup.platform === 'win32') {
     const wt = findOnPath('wt.exe', lookup);
-    if (wt) return { command: wt, args: ['-d', folder], cwd: folder };
+    // Windows Terminal splits its command line on `;` even inside quotes
+    // (microsoft/terminal#13264): the folder goes only into the working
+    // directory, and `-d .` starts the tab there.
+    if (wt) return { command: wt, args: ['-d', '.'], cwd: folder };
     const shell = envValue(lookup, 'ComSpec') ?? 'C:\\Windows\\System32\\cmd.exe';
     // The folder is the working directory: nothing of it passes through cmd.exe's parsing.
     return { command: shell, args: ['/K'], cwd: folder };
@@ -133,9 +145,38 @@ export function terminalLaunch(folder: string, lookup: ToolLookup): Launch | nul
   return null;
 }
 
-/** The environment a started program gets: Paddock's, without what would make an Electron program run as Node. */
-export function childEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+/** Folder endings macOS treats as a bundle: opening such a folder starts or installs it instead of showing it. */
+export const macBundleEndings = [
+  '.app', '.bundle', '.framework', '.plugin', '.prefpane', '.kext', '.pkg', '.mpkg', '.xpc', '.appex', '.qlgenerator', '.saver', '.service', '.wdgt', '.component', '.mdimporter',
+] as const;
+
+/**
+ * Whether opening this folder with the system would run something rather
+ * than show it: on macOS, a folder whose name ends like a bundle's (any
+ * case: macOS's disks ignore it) or that holds `Contents/Info.plist`. A
+ * repository named `tool.app`, or a sub-folder `evil.app`, is such a
+ * folder. `isFile` says whether a file is at a path.
+ */
+export function opensAsProgram(folder: string, platform: NodeJS.Platform, isFile: (file: string) => boolean): boolean {
+  if (platform !== 'darwin') return false;
+  const name = path.posix.basename(folder).toLowerCase();
+  if (macBundleEndings.some((ending) => name.endsWith(ending))) return true;
+  return isFile(path.posix.join(folder, 'Contents', 'Info.plist'));
+}
+
+/** Windows: with this set, cmd.exe (and what it starts) looks for a program on PATH only, not first in the folder it runs in. */
+export const noCurrentFolderPrograms = 'NoDefaultCurrentDirectoryInExePath';
+
+/**
+ * The environment a program started in a working copy gets: Paddock's,
+ * without what would make an Electron program run as Node. On Windows
+ * `NoDefaultCurrentDirectoryInExePath=1` too: else the Command Prompt
+ * would run a repository's own `git.bat` for `git`, before the one on PATH.
+ */
+export function childEnvironment(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): Record<string, string> {
+  const dropped = new Set(['ELECTRON_RUN_AS_NODE', ...(platform === 'win32' ? [noCurrentFolderPrograms.toUpperCase()] : [])]);
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && key.toUpperCase() !== 'ELECTRON_RUN_AS_NODE') out[key] = value;
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && !dropped.has(key.toUpperCase())) out[key] = value;
+  if (platform === 'win32') out[noCurrentFolderPrograms] = '1';
   return out;
 }

@@ -5,7 +5,7 @@ import { app, Notification, shell } from 'electron';
 import { PaddockError } from '../common/errors';
 import { deepLinkScheme } from '../common/deep-link';
 import type { DesktopIntegration } from '../core/desktop';
-import { childEnvironment, editorLaunch, findVsCode, terminalLaunch, type Launch, type ToolLookup } from './desktop-launch';
+import { childEnvironment, editorLaunch, findVsCode, opensAsProgram, terminalLaunch, type Launch, type ToolLookup } from './desktop-launch';
 
 // The desktop the core asks for (electron/core/desktop.ts): the system
 // browser, notifications, whether paddock:// links come back here, and a
@@ -85,7 +85,7 @@ function existingFolder(folder: string): string {
 }
 
 /** Starts a program on its own (detached, no shell, no output kept) and answers once it started, or with why not. */
-export function startDetached(launch: Launch, env: NodeJS.ProcessEnv, what: string): Promise<void> {
+export function startDetached(launch: Launch, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let child;
     try {
@@ -96,7 +96,7 @@ export function startDetached(launch: Launch, env: NodeJS.ProcessEnv, what: stri
         shell: false,
         windowsHide: false,
         windowsVerbatimArguments: launch.windowsVerbatim ?? false,
-        env: childEnvironment(env),
+        env: childEnvironment(env, platform),
       });
     } catch (error) {
       reject(new PaddockError('internal', `${what} could not be started: ${error instanceof Error ? error.message : String(error)}`));
@@ -110,7 +110,25 @@ export function startDetached(launch: Launch, env: NodeJS.ProcessEnv, what: stri
   });
 }
 
-async function openWithSystem(folder: string): Promise<void> {
+/** Whether a file (not a folder) is at this path. */
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens the folder in the file manager. On macOS a folder that is a bundle
+ * (`tool.app`, or one with `Contents/Info.plist`) would be started by
+ * `shell.openPath`, so Finder shows it in its parent folder instead.
+ */
+async function openWithSystem(folder: string, platform: NodeJS.Platform): Promise<void> {
+  if (opensAsProgram(folder, platform, isFile)) {
+    shell.showItemInFolder(folder);
+    return;
+  }
   // Electron answers with an error message, or '' when the folder opened.
   const problem = await shell.openPath(folder);
   if (problem) throw new PaddockError('internal', `The system could not open ${folder}: ${problem}`);
@@ -130,12 +148,12 @@ export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup =
       const { path: executable, args } = protocolClientArgs(proc);
       return executable === undefined ? app.isDefaultProtocolClient(deepLinkScheme) : app.isDefaultProtocolClient(deepLinkScheme, executable, args);
     },
-    openFolder: async (folder) => openWithSystem(existingFolder(folder)),
+    openFolder: async (folder) => openWithSystem(existingFolder(folder), lookup.platform),
     openInEditor: async (folder) => {
       existingFolder(folder);
       const code = findVsCode(lookup);
-      if (code === null) return openWithSystem(folder);
-      await startDetached(editorLaunch(code, folder, lookup), env, 'Visual Studio Code');
+      if (code === null) return openWithSystem(folder, lookup.platform);
+      await startDetached(editorLaunch(code, folder, lookup), env, lookup.platform, 'Visual Studio Code');
     },
     openTerminal: async (folder) => {
       existingFolder(folder);
@@ -143,7 +161,7 @@ export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup =
       if (launch === null) {
         throw new PaddockError('not-found', 'Paddock found no terminal program to open. Install one (GNOME Terminal, Konsole, Xfce Terminal or xterm), or open the folder and start a terminal there.');
       }
-      await startDetached(launch, env, 'The terminal');
+      await startDetached(launch, env, lookup.platform, 'The terminal');
     },
     editor: async () => (findVsCode(lookup) === null ? null : { name: 'Visual Studio Code' }),
   };

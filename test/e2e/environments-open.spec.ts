@@ -97,7 +97,7 @@ test.describe('an environment on a server runner', () => {
     const serverName = new globalThis.URL(remote.url).hostname;
     const folder = `${environment.path}/docs`;
     await expect(item).toContainText(`Folder on Build server${environment.path}`);
-    await expect(item).toContainText(`ssh -t ${serverName} 'cd ${folder} && exec "$SHELL" -l'`);
+    await expect(item).toContainText(`Terminal (ssh, in bash or zsh)ssh -t ${serverName} 'cd ${folder} && exec "$SHELL" -l'`);
     await expect(item).toContainText(`vscode://vscode-remote/ssh-remote+${serverName}${folder}`);
     await expect(item.getByRole('button', { name: 'Copy the ssh command for octo/hello' })).toBeVisible();
     await expect(item.getByRole('button', { name: /^Open/ })).toHaveCount(0);

@@ -1,5 +1,7 @@
+import nodeFs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
 import type { EnvironmentView } from '../../../electron/common/runner-api';
 import { folderToOpen } from '../../../electron/core/environment-open';
@@ -29,6 +31,9 @@ const environment = (overrides: Partial<EnvironmentView> = {}): EnvironmentView 
   ...overrides,
 });
 
+/** A disk without links: every path is its own real path. */
+const noLinks = async (file: string) => file;
+
 /** Folders that are there, and which were asked about. */
 function folders(...present: string[]) {
   const asked: string[] = [];
@@ -52,13 +57,13 @@ describe('folderToOpen', () => {
 
   it('answers the sub-folder the URL pointed at', async () => {
     const fs = folders('/home/alice/Paddock/hello/docs/guide');
-    expect(await folderToOpen(local, environment({ subPath: 'docs/guide' }), fs.isFolder, path.posix)).toBe('/home/alice/Paddock/hello/docs/guide');
+    expect(await folderToOpen(local, environment({ subPath: 'docs/guide' }), fs.isFolder, path.posix, noLinks)).toBe('/home/alice/Paddock/hello/docs/guide');
     expect(fs.asked).toEqual(['/home/alice/Paddock/hello/docs/guide']);
   });
 
   it('works with Windows folders', async () => {
     const fs = folders('C:\\Users\\alice\\Paddock\\hello\\docs');
-    expect(await folderToOpen(local, environment({ path: 'C:\\Users\\alice\\Paddock\\hello', subPath: 'docs' }), fs.isFolder, path.win32)).toBe('C:\\Users\\alice\\Paddock\\hello\\docs');
+    expect(await folderToOpen(local, environment({ path: 'C:\\Users\\alice\\Paddock\\hello', subPath: 'docs' }), fs.isFolder, path.win32, noLinks)).toBe('C:\\Users\\alice\\Paddock\\hello\\docs');
   });
 
   it('refuses a server runner’s environment, pointing at ssh, without looking for any folder', async () => {
@@ -104,5 +109,52 @@ describe('folderToOpen', () => {
     // A sibling whose name starts with the working copy's is outside it too.
     const error = await refusal(folderToOpen(local, environment({ subPath: '../hello-2' }), folders('/home/alice/Paddock/hello-2').isFolder, path.posix));
     expect(error.code).toBe('internal');
+  });
+});
+
+describe('folderToOpen on a real disk', () => {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const folder of made) nodeFs.rmSync(folder, { recursive: true, force: true });
+  });
+  const isFolder = async (folder: string) => nodeFs.promises.stat(folder).then((s) => s.isDirectory(), () => false);
+
+  /** A working copy in a temp folder, with `docs/guide` in it and a folder `secret` beside it. */
+  function workingCopy() {
+    const base = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'paddock-open-'));
+    made.push(base);
+    const root = path.join(base, 'hello');
+    nodeFs.mkdirSync(path.join(root, 'docs', 'guide'), { recursive: true });
+    nodeFs.mkdirSync(path.join(base, 'secret'));
+    return { base, root };
+  }
+
+  it('opens a sub-folder, and one reached by a link that stays inside', async () => {
+    const { root } = workingCopy();
+    nodeFs.symlinkSync(path.join('docs', 'guide'), path.join(root, 'manual'));
+    expect(await folderToOpen(local, environment({ path: root, subPath: 'docs/guide' }), isFolder)).toBe(path.join(root, 'docs', 'guide'));
+    expect(await folderToOpen(local, environment({ path: root, subPath: 'manual' }), isFolder)).toBe(path.join(root, 'manual'));
+  });
+
+  it('refuses a sub-folder that is a link out of the working copy, or leads through one', async () => {
+    const { base, root } = workingCopy();
+    // What a repository can commit: `docs -> ../../..` and the like.
+    nodeFs.symlinkSync(path.relative(root, base), path.join(root, 'up'));
+    nodeFs.symlinkSync(path.join('..', 'secret'), path.join(root, 'secret'));
+    nodeFs.symlinkSync(root + '-2', path.join(root, 'sibling'));
+    nodeFs.mkdirSync(root + '-2');
+    for (const subPath of ['up', 'up/secret', 'secret', 'sibling']) {
+      const error = await refusal(folderToOpen(local, environment({ path: root, subPath }), isFolder));
+      expect(error.code, subPath).toBe('invalid-input');
+      expect(error.message, subPath).toBe(`The folder ${subPath} of octo/hello is a link to a place outside its working copy, so Paddock does not open it. If you did not expect that, delete this environment.`);
+    }
+  });
+
+  it('opens a working copy that is itself reached through a link, as the user set it up', async () => {
+    const { base, root } = workingCopy();
+    const linked = path.join(base, 'linked');
+    nodeFs.symlinkSync(root, linked);
+    expect(await folderToOpen(local, environment({ path: linked, subPath: 'docs' }), isFolder)).toBe(path.join(linked, 'docs'));
+    expect(await folderToOpen(local, environment({ path: linked }), isFolder)).toBe(linked);
   });
 });

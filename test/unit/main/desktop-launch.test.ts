@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { childEnvironment, cmdQuote, editorLaunch, findOnPath, findVsCode, terminalLaunch, type ToolLookup } from '../../../electron/main/desktop-launch';
+import { PaddockError } from '../../../electron/common/errors';
+import { childEnvironment, cmdQuote, editorLaunch, findOnPath, findVsCode, macBundleEndings, opensAsProgram, terminalLaunch, type ToolLookup } from '../../../electron/main/desktop-launch';
 
 /** A machine with these executable files. */
 const machine = (platform: NodeJS.Platform, env: Record<string, string>, ...files: string[]): ToolLookup => ({
@@ -73,6 +74,18 @@ describe('editorLaunch', () => {
     });
     expect(cmdQuote('say "hi"')).toBe('"say ""hi"""');
   });
+
+  it('on Windows refuses a path with a % sign that would go through cmd.exe, which expands %NAME% even in quotes', () => {
+    const cmd = 'D:\\Tools\\VS Code\\bin\\code.cmd';
+    const folder = 'C:\\Users\\alice\\Paddock\\x%ComSpec%y';
+    expect(() => editorLaunch(cmd, folder, machine('win32', {}))).toThrow(
+      new PaddockError('invalid-input', `The path ${folder} has a % sign, which the Command Prompt that starts Visual Studio Code would change. Open the folder from Visual Studio Code instead (File > Open Folder).`),
+    );
+    expect(() => editorLaunch('D:\\100%\\VS Code\\bin\\code.cmd', 'C:\\Users\\alice\\Paddock\\hello', machine('win32', {}))).toThrow('The path D:\\100%\\VS Code\\bin\\code.cmd has a % sign');
+    // Code.exe takes it as it is: no shell.
+    const exe = 'D:\\Tools\\VS Code\\Code.exe';
+    expect(editorLaunch(cmd, folder, machine('win32', {}, exe))).toEqual({ command: exe, args: [folder], cwd: folder });
+  });
 });
 
 describe('terminalLaunch', () => {
@@ -83,7 +96,12 @@ describe('terminalLaunch', () => {
   it('Windows: Windows Terminal when there, else a Command Prompt started in the folder', () => {
     const folder = 'C:\\Users\\alice\\Paddock\\a & b';
     const wt = 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\WindowsApps\\wt.exe';
-    expect(terminalLaunch(folder, machine('win32', { PATH: 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\WindowsApps' }, wt))).toEqual({ command: wt, args: ['-d', folder], cwd: folder });
+    expect(terminalLaunch(folder, machine('win32', { PATH: 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\WindowsApps' }, wt))).toEqual({ command: wt, args: ['-d', '.'], cwd: folder });
+    // Windows Terminal splits its arguments on `;` even inside quotes: a folder named so would start a command.
+    const sneaky = 'C:\\Users\\alice\\Paddock\\x;new-tab cmd /k calc';
+    const launch = terminalLaunch(sneaky, machine('win32', { PATH: 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\WindowsApps' }, wt));
+    expect(launch).toEqual({ command: wt, args: ['-d', '.'], cwd: sneaky });
+    expect(launch?.args.join(' ')).not.toContain(';');
     // The folder goes only into the working directory: cmd.exe never parses it.
     expect(terminalLaunch(folder, machine('win32', { PATH: 'C:\\Windows', ComSpec: 'C:\\Windows\\system32\\cmd.exe' }))).toEqual({ command: 'C:\\Windows\\system32\\cmd.exe', args: ['/K'], cwd: folder });
   });
@@ -100,8 +118,41 @@ describe('terminalLaunch', () => {
   });
 });
 
+describe('opensAsProgram', () => {
+  const noFiles = () => false;
+
+  it('on macOS knows a bundle by its name’s ending, in any case', () => {
+    for (const ending of macBundleEndings) expect(opensAsProgram(`/Users/alice/Paddock/tool${ending}`, 'darwin', noFiles), ending).toBe(true);
+    expect(opensAsProgram('/Users/alice/Paddock/hello/evil.APP', 'darwin', noFiles)).toBe(true);
+    expect(opensAsProgram('/Users/alice/Paddock/Thing.PrefPane', 'darwin', noFiles)).toBe(true);
+    expect(opensAsProgram('/Users/alice/Paddock/hello/docs', 'darwin', noFiles)).toBe(false);
+    // Only the folder’s own name counts: a plain folder inside an app is shown, not started.
+    expect(opensAsProgram('/Users/alice/Paddock/tool.app/Contents', 'darwin', noFiles)).toBe(false);
+    expect(opensAsProgram('/Users/alice/Paddock/app', 'darwin', noFiles)).toBe(false);
+  });
+
+  it('on macOS knows a bundle by its Contents/Info.plist, whatever its name', () => {
+    const asked: string[] = [];
+    const plist = (file: string) => (asked.push(file), file === '/Users/alice/Paddock/hello/Contents/Info.plist');
+    expect(opensAsProgram('/Users/alice/Paddock/hello', 'darwin', plist)).toBe(true);
+    expect(opensAsProgram('/Users/alice/Paddock/other', 'darwin', plist)).toBe(false);
+    expect(asked).toEqual(['/Users/alice/Paddock/hello/Contents/Info.plist', '/Users/alice/Paddock/other/Contents/Info.plist']);
+  });
+
+  it('elsewhere opening a folder only shows it', () => {
+    expect(opensAsProgram('/home/alice/Paddock/tool.app', 'linux', () => true)).toBe(false);
+    expect(opensAsProgram('C:\\Users\\alice\\Paddock\\tool.app', 'win32', () => true)).toBe(false);
+  });
+});
+
 describe('childEnvironment', () => {
   it('passes Paddock’s environment on, without ELECTRON_RUN_AS_NODE', () => {
-    expect(childEnvironment({ PATH: '/usr/bin', ELECTRON_RUN_AS_NODE: '1', HOME: '/home/alice', EMPTY: undefined })).toEqual({ PATH: '/usr/bin', HOME: '/home/alice' });
+    expect(childEnvironment({ PATH: '/usr/bin', ELECTRON_RUN_AS_NODE: '1', HOME: '/home/alice', EMPTY: undefined }, 'linux')).toEqual({ PATH: '/usr/bin', HOME: '/home/alice' });
+    expect(childEnvironment({ PATH: '/usr/bin', HOME: '/Users/alice' }, 'darwin')).toEqual({ PATH: '/usr/bin', HOME: '/Users/alice' });
+  });
+
+  it('on Windows tells cmd.exe to find programs on PATH only, not in the working copy, whatever was set before', () => {
+    expect(childEnvironment({ Path: 'C:\\Windows', electron_run_as_node: '1' }, 'win32')).toEqual({ Path: 'C:\\Windows', NoDefaultCurrentDirectoryInExePath: '1' });
+    expect(childEnvironment({ Path: 'C:\\Windows', nodefaultcurrentdirectoryinexepath: '' }, 'win32')).toEqual({ Path: 'C:\\Windows', NoDefaultCurrentDirectoryInExePath: '1' });
   });
 });

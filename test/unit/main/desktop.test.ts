@@ -31,6 +31,7 @@ beforeEach(() => {
   electron.shell.openExternal.mockClear();
   electron.shell.openPath.mockReset();
   electron.shell.openPath.mockImplementation(async () => '');
+  electron.shell.showItemInFolder.mockClear();
   spawned.length = 0;
   spawnFails = null;
   electron.app.protocolClients.clear();
@@ -150,10 +151,44 @@ describe('the Electron desktop opens folders', () => {
     expect(electron.shell.openPath.mock.calls).toEqual([[folder]]);
   });
 
+  it('on macOS shows a folder that is a bundle in Finder instead of starting it, for the file manager and the editor fallback', async () => {
+    const root = setupFolder();
+    const named = path.join(root, 'tool.app');
+    const plist = path.join(root, 'docs');
+    const plain = path.join(root, 'plain');
+    fs.mkdirSync(named);
+    fs.mkdirSync(path.join(plist, 'Contents'), { recursive: true });
+    fs.writeFileSync(path.join(plist, 'Contents', 'Info.plist'), '<plist/>');
+    fs.mkdirSync(plain);
+    const mac = electronDesktop(packaged, machine([], 'darwin', { PATH: '/usr/bin', HOME: '/Users/alice' }));
+    for (const folder of [named, plist]) {
+      await mac.openFolder(folder);
+      await mac.openInEditor(folder);
+    }
+    await mac.openFolder(plain);
+    expect(electron.shell.showItemInFolder.mock.calls).toEqual([[named], [named], [plist], [plist]]);
+    expect(electron.shell.openPath.mock.calls).toEqual([[plain]]);
+    expect(spawned).toEqual([]);
+    // Elsewhere an .app folder is only a folder.
+    await electronDesktop(packaged, machine([])).openFolder(named);
+    expect(electron.shell.openPath.mock.calls).toEqual([[plain], [named]]);
+  });
+
   it('opens a terminal in the folder', async () => {
     const folder = setupFolder();
     await electronDesktop(packaged, machine(['/usr/bin/gnome-terminal'])).openTerminal(folder);
     expect(spawned.map(({ command, args, options }) => [command, args, options.cwd, options.shell])).toEqual([['/usr/bin/gnome-terminal', [`--working-directory=${folder}`], folder, false]]);
+  });
+
+  it('on Windows starts the terminal and the editor finding programs on PATH only, not a repository’s git.bat', async () => {
+    const folder = setupFolder();
+    const env = { Path: 'C:\\Windows\\System32', ComSpec: 'C:\\Windows\\system32\\cmd.exe', LOCALAPPDATA: 'C:\\Users\\alice\\AppData\\Local' };
+    const cmd = 'C:\\Users\\alice\\AppData\\Local\\Programs\\Microsoft VS Code\\bin\\code.cmd';
+    const desktop = electronDesktop(packaged, machine([cmd], 'win32', env));
+    await desktop.openTerminal(folder);
+    await desktop.openInEditor(folder);
+    expect(spawned.map(({ command }) => command)).toEqual(['C:\\Windows\\system32\\cmd.exe', 'C:\\Windows\\system32\\cmd.exe']);
+    for (const { options } of spawned) expect(options.env).toEqual({ ...env, NoDefaultCurrentDirectoryInExePath: '1' });
   });
 
   it('says what to do when there is no terminal, or it could not start', async () => {

@@ -61,6 +61,7 @@ export const shell = {
   openExternal: vi.fn(async (_url: string) => undefined),
   /** Electron's answer: '' when the path opened, else an error message. */
   openPath: vi.fn(async (_path: string) => ''),
+  showItemInFolder: vi.fn((_path: string) => undefined),
 };
 
 export class Notification {

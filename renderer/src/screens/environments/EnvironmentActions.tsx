@@ -240,7 +240,8 @@ function RemoteAccess({ environment, runner }: { environment: Environment; runne
       </dd>
       {server && (
         <>
-          <dt>Terminal (ssh)</dt>
+          {/* A POSIX shell's command: cmd.exe would run what follows `&&` on this computer, and PowerShell reads `'\''` otherwise. */}
+          <dt>Terminal (ssh, in bash or zsh)</dt>
           <dd>
             <code>{sshCommand(server, folder)}</code> <CopyButton text={sshCommand(server, folder)} what={`the ssh command for ${name}`} />
           </dd>

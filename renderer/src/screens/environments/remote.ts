@@ -27,7 +27,10 @@ export function shellQuote(word: string): string {
 /**
  * `ssh -t <server> 'cd <path> && exec "$SHELL" -l'`: a login shell in the
  * environment's folder on the server. The path is quoted for the server's
- * shell, and the whole remote command again for the shell it is pasted in.
+ * shell, and the whole remote command again for the shell it is pasted in,
+ * which must be a POSIX one (bash, zsh): pasted in cmd.exe, single quotes
+ * are not quotes and the `&& …` would run on this computer. The screen
+ * labels it so.
  */
 export function sshCommand(server: string, folder: string): string {
   const remote = `cd ${shellQuote(folder)} && exec "$SHELL" -l`;

@@ -114,6 +114,8 @@ describe('EnvironmentsScreen: an environment on a server runner', () => {
     const ssh = `ssh -t runner.example.test 'cd /srv/paddock/environments/alice-laptop/hello/docs && exec "$SHELL" -l'`;
     const link = 'vscode://vscode-remote/ssh-remote+runner.example.test/srv/paddock/environments/alice-laptop/hello/docs';
     expect(within(list).getByText(ssh)).toBeTruthy();
+    // A POSIX shell's command (cmd.exe would run what follows `&&` here): the label says where to paste it.
+    expect(within(list).getByText(ssh).closest('dd')?.previousElementSibling?.textContent).toBe('Terminal (ssh, in bash or zsh)');
     expect(within(list).getByText(link)).toBeTruthy();
     // user-event's clipboard stands in for the system's.
     await user.click(within(list).getByRole('button', { name: 'Copy the ssh command for octo/hello' }));
