@@ -1,6 +1,7 @@
 // The per-run git credential helper's runner side (spec GIT-AND-DESKTOP.md
 // §1.4): a server on a Unix socket in a fresh 0700 directory (a named pipe
-// on Windows) that answers paddock-credential-helper.cjs, which git runs as
+// on Windows) that answers paddock-credential-helper.cjs — or, where there
+// is no Node, the native trampoline (trampoline-frame.ts) — which git runs as
 // its only credential helper. Each git run is registered with a random
 // one-time capability that only its environment holds; the provider's token
 // goes from the resolver straight to the helper's stdout, which git reads —

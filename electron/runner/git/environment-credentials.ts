@@ -1,7 +1,7 @@
 // The environments' git credential helper, runner side (issue 10 point 5):
 // a `git push` (or fetch, pull) the user runs in a working copy, long after
-// its clone, asks the runner for a token through the same helper script as
-// the per-run helper (credential-helper.ts), over one long-lived endpoint —
+// its clone, asks the runner for a token through the same helper (script, or
+// native trampoline) as the per-run helper (credential-helper.ts), over one long-lived endpoint —
 // a Unix socket `s` in a 0700 folder, a named pipe on Windows.
 //
 // The working copy's `.git/config` names only the helper, scoped to the
