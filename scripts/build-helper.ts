@@ -17,7 +17,9 @@ export const TRAMPOLINE_OUTPUT = path.join(root, 'dist/helper', process.platform
 /** Compiles the trampoline to `output`; throws with the compiler's message when it fails (or there is no compiler). */
 export function buildHelper(output: string = TRAMPOLINE_OUTPUT, compiler: string = process.env.CC || 'cc'): string {
   fs.mkdirSync(path.dirname(output), { recursive: true });
-  execFileSync(compiler, ['-std=c99', '-D_POSIX_C_SOURCE=200809L', '-O2', '-Wall', '-Wextra', '-Werror', '-o', output, TRAMPOLINE_SOURCE], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // On Windows, for a MinGW `cc`/`gcc` (its entry point is wmain); MSVC's `cl` takes other flags.
+  const platformFlags = process.platform === 'win32' ? ['-municode'] : ['-D_POSIX_C_SOURCE=200809L'];
+  execFileSync(compiler, ['-std=c99', ...platformFlags, '-O2', '-Wall', '-Wextra', '-Werror', '-o', output, TRAMPOLINE_SOURCE], { stdio: ['ignore', 'inherit', 'inherit'] });
   fs.chmodSync(output, 0o755);
   return output;
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealPat } from '../../electron/common/pat';
 import type { EnvironmentView, JobView } from '../../electron/common/runner-api';
-import { buildHelper } from '../../scripts/build-helper';
+import { buildHelper, TRAMPOLINE_SOURCE } from '../../scripts/build-helper';
 import { copyRepository, removeBuiltRepositories, sampleRepository, SAMPLE_PATHS, type SampleRepository } from '../fakes/git-repos';
 import { GitTokens, providerAuthorizer, startGitServer, type GitServer } from '../fakes/git-server';
 import { startGitHubSimulator, type GitHubSimulator } from '../fakes/github';
@@ -28,6 +28,16 @@ const noCompiler = (() => {
   }
 })();
 if (noCompiler) console.warn(`git-trampoline.test.ts skipped: ${noCompiler}`);
+const mingw = 'x86_64-w64-mingw32-gcc';
+const noMingw = (() => {
+  try {
+    execFileSync(mingw, ['--version'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `no MinGW (${mingw}) on this machine, so the trampoline's Windows code is not compiled here (Windows builds compile it on their CI)`;
+  }
+})();
+if (noMingw) console.warn(`git-trampoline.test.ts, Windows compile check skipped: ${noMingw}`);
 
 const GHES = 'https://ghe.example.test';
 const canary = `ghp_canary_${randomUUID().replaceAll('-', '')}`;
@@ -243,5 +253,15 @@ describe.skipIf(noCompiler !== null)('the native git credential helper (trampoli
       await run(trampoline, ['get'], { input: `protocol=http\nhost=${host}\n\n`, env: { PATH: process.env.PATH } }), // per-run, no socket or capability
     ];
     for (const result of refused) expect(result).toEqual({ code: 1, stdout: '', stderr: '' });
+  });
+});
+
+describe.skipIf(noMingw !== null)('the trampoline’s Windows code (named pipe)', () => {
+  it('compiles with MinGW, warnings as errors (it is not run here)', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-tramp-win-')), 'paddock-git-helper.exe');
+    execFileSync(mingw, ['-std=c99', '-municode', '-O2', '-Wall', '-Wextra', '-Werror', '-pedantic', '-o', out, TRAMPOLINE_SOURCE], { stdio: ['ignore', 'inherit', 'inherit'] });
+    // A PE executable.
+    expect(fs.readFileSync(out).subarray(0, 2).toString('latin1')).toBe('MZ');
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
 });

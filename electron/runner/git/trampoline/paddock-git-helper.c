@@ -26,14 +26,16 @@
  * `quit=1` to stdout, so git stops at once.
  *
  * Build (POSIX): cc -O2 -o paddock-git-helper paddock-git-helper.c
- * Windows: cl /O2 paddock-git-helper.c (or MinGW gcc) — NOT compiled or
- * tested in this repository's CI; see docs/runners.md.
+ * Windows: cl /O2 paddock-git-helper.c, or MinGW: gcc -municode -O2 -o
+ * paddock-git-helper.exe paddock-git-helper.c — only cross-compiled with
+ * MinGW here, never run or tested on Windows; see docs/runners.md.
  */
 #ifdef _WIN32
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
 #include <fcntl.h>
 #include <io.h>
+#include <wchar.h>
 #else
 #include <errno.h>
 #include <fcntl.h>
