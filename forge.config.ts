@@ -1,11 +1,17 @@
 import type { ForgeConfig } from '@electron-forge/shared-types';
+import fs from 'node:fs';
 import { VitePlugin } from '@electron-forge/plugin-vite';
+
+// The native git credential helper (`npm run build:helper`): a packaged app's Electron cannot run the Node one.
+const gitHelper = ['dist/helper/paddock-git-helper', 'dist/helper/paddock-git-helper.exe'].filter((file) => fs.existsSync(file));
 
 // Forge runs the app in development only (`npm start`). Installers are made
 // by electron-builder from build/electron-builder.json, which alone holds
-// what installers need (protocols, fuses, unpacked native modules).
+// what installers need (protocols, fuses, unpacked native modules, the
+// native git credential helper as an extra resource). A `forge package`
+// ships the helper too when it is built.
 const config: ForgeConfig = {
-  packagerConfig: { asar: true },
+  packagerConfig: { asar: true, ...(gitHelper.length ? { extraResource: gitHelper } : {}) },
   // keytar is a Node-API module with prebuilt binaries that load in Electron
   // as they are; rebuilding it would need Electron's headers from the network.
   rebuildConfig: { onlyModules: [] },

@@ -1,6 +1,7 @@
 // The per-run git credential helper's runner side (spec GIT-AND-DESKTOP.md
 // §1.4): a server on a Unix socket in a fresh 0700 directory (a named pipe
-// on Windows) that answers paddock-credential-helper.cjs, which git runs as
+// on Windows) that answers paddock-credential-helper.cjs — or, where there
+// is no Node, the native trampoline (trampoline-frame.ts) — which git runs as
 // its only credential helper. Each git run is registered with a random
 // one-time capability that only its environment holds; the provider's token
 // goes from the resolver straight to the helper's stdout, which git reads —
@@ -15,6 +16,7 @@ import { getCallSites } from 'node:util';
 import { z } from 'zod';
 import type { RunnerLogger } from '../logger';
 import { shellQuote, type GitConfigEntry } from './process';
+import { isTrampolineFrame, MAX_FRAME_BYTES, parseTrampolineFrame, trampolineFrameEnd, trampolineReply } from './trampoline-frame';
 
 export type CredentialAction = 'get' | 'store' | 'erase';
 
@@ -69,13 +71,20 @@ export interface CredentialServer {
   close(): Promise<void>;
 }
 
-/** How git starts the helper. */
-export interface HelperCommand {
+/** How git starts the helper: the Node script, or the native trampoline. */
+export type HelperCommand = NodeHelperCommand | TrampolineHelperCommand;
+
+export interface NodeHelperCommand {
   /** A Node (or Electron, with `electronRunAsNode`) binary. */
   readonly execPath: string;
   readonly script: string;
   /** Runs `execPath` with ELECTRON_RUN_AS_NODE=1, set for the helper alone (not for git or hooks). */
   readonly electronRunAsNode: boolean;
+}
+
+/** The native helper (trampoline/paddock-git-helper.c), for where there is no Node: the packaged app. */
+export interface TrampolineHelperCommand {
+  readonly trampoline: string;
 }
 
 export interface CredentialServerOptions {
@@ -145,9 +154,48 @@ export function helperScriptPath(dir: string = moduleDir()): string {
   throw new Error(`The git credential helper ${HELPER_SCRIPT_NAME} is missing next to the runner (${dir}). Reinstall Paddock, or rebuild the runner.`);
 }
 
-/** The helper as this runner would start it: its own Node, or Electron's as Node inside the app. */
+/** Names the native helper to use instead of the Node script (an absolute path to an existing file). */
+export const GIT_HELPER_ENV = 'PADDOCK_GIT_HELPER';
+export const trampolineName = (platform: NodeJS.Platform = process.platform) => (platform === 'win32' ? 'paddock-git-helper.exe' : 'paddock-git-helper');
+
+/**
+ * The native helper, when this runner has one: the file PADDOCK_GIT_HELPER
+ * names, else the one shipped next to the packaged app (its resources
+ * folder). Null: use the Node script.
+ */
+export function trampolinePath(
+  env: NodeJS.ProcessEnv = process.env,
+  resourcesPath: string | undefined = (process as { resourcesPath?: string }).resourcesPath,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
+  const named = env[GIT_HELPER_ENV];
+  if (named) {
+    if (!path.isAbsolute(named) || !fs.existsSync(named)) throw new Error(`${GIT_HELPER_ENV} names no git credential helper (${named}); give the absolute path of a built paddock-git-helper, or unset it.`);
+    return named;
+  }
+  if (resourcesPath) {
+    const shipped = path.join(resourcesPath, trampolineName(platform));
+    if (fs.existsSync(shipped)) return shipped;
+  }
+  return null;
+}
+
+/**
+ * The helper as this runner would start it: the native trampoline where
+ * there is one (the packaged app, whose Electron cannot run as Node), else
+ * its own Node, or Electron's as Node in a development build of the app.
+ */
 export function defaultHelperCommand(): HelperCommand {
+  const trampoline = trampolinePath();
+  if (trampoline) return { trampoline };
   return { execPath: process.execPath, script: helperScriptPath(), electronRunAsNode: process.versions.electron !== undefined };
+}
+
+/** The helper's command line in a `!` helper's shell (before its own arguments): quoted, forward slashes on Windows. */
+export function helperShellCommand(helper: HelperCommand, platform: NodeJS.Platform = process.platform): string {
+  const slash = (p: string) => (platform === 'win32' ? p.replaceAll('\\', '/') : p);
+  if ('trampoline' in helper) return shellQuote(slash(helper.trampoline));
+  return `${helper.electronRunAsNode ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}${shellQuote(slash(helper.execPath))} ${shellQuote(slash(helper.script))}`;
 }
 
 /**
@@ -157,10 +205,9 @@ export function defaultHelperCommand(): HelperCommand {
  * Node takes and sh leaves alone.
  */
 export function helperConfigValue(helper: HelperCommand, platform: NodeJS.Platform = process.platform): string {
-  const slash = (p: string) => (platform === 'win32' ? p.replaceAll('\\', '/') : p);
   // git tells every helper `store` after a credential worked; Paddock keeps nothing git gives back, so the shell
   // answers it without starting the helper (a Node start is most of a small clone's overhead: docs/performance.md).
-  return `!f() { test "$1" = store && exit 0; ${helper.electronRunAsNode ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}${shellQuote(slash(helper.execPath))} ${shellQuote(slash(helper.script))} "$@"; }; f`;
+  return `!f() { test "$1" = store && exit 0; ${helperShellCommand(helper, platform)} "$@"; }; f`;
 }
 
 /** The configuration of a run: the documented reset (an empty value empties the helper list), then this helper. */
@@ -213,6 +260,10 @@ export function lineServer(answer: (line: string) => Promise<object>, sockets: S
     let received = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
+      if (isTrampolineFrame(received)) {
+        onFrame();
+        return;
+      }
       const newline = received.indexOf(0x0a);
       if (newline < 0 && received.length >= MAX_MESSAGE_BYTES) {
         logger?.warn('git credential helper sent a message over the size limit', { bytes: received.length });
@@ -234,6 +285,33 @@ export function lineServer(answer: (line: string) => Promise<object>, sockets: S
         })
         .then((reply) => {
           if (!socket.destroyed) socket.end(`${JSON.stringify(reply)}\n`);
+        });
+    };
+    // The native helper's NUL-framed request (trampoline-frame.ts): turned into the Node helper's message, answered alike.
+    const onFrame = () => {
+      let end: number | null;
+      try {
+        end = trampolineFrameEnd(received);
+      } catch {
+        end = -1;
+      }
+      if (end === null && received.length < MAX_FRAME_BYTES) return;
+      socket.off('data', onData);
+      socket.setTimeout(0);
+      const request = end !== null && end > 0 && end === received.length ? parseTrampolineFrame(received) : null;
+      if (!request) {
+        logger?.warn('git credential helper (native) sent a frame that is not right or over the size limit', { bytes: received.length });
+        socket.destroy();
+        return;
+      }
+      received = Buffer.alloc(0);
+      answer(JSON.stringify(request.message))
+        .catch((error: unknown) => {
+          logger?.error('git credential request failed', { error: error instanceof Error ? error.message : String(error) });
+          return {};
+        })
+        .then((reply) => {
+          if (!socket.destroyed) socket.end(trampolineReply(request, reply));
         });
     };
     socket.on('data', onData);

@@ -1,7 +1,7 @@
 // The environments' git credential helper, runner side (issue 10 point 5):
 // a `git push` (or fetch, pull) the user runs in a working copy, long after
-// its clone, asks the runner for a token through the same helper script as
-// the per-run helper (credential-helper.ts), over one long-lived endpoint —
+// its clone, asks the runner for a token through the same helper (script, or
+// native trampoline) as the per-run helper (credential-helper.ts), over one long-lived endpoint —
 // a Unix socket `s` in a 0700 folder, a named pipe on Windows.
 //
 // The working copy's `.git/config` names only the helper, scoped to the
@@ -19,7 +19,7 @@ import { z } from 'zod';
 // An environment id names a file here, so nothing but one is let through (no dots, no separators).
 import { environmentIdSchema } from '../../common/runner-api';
 import type { RunnerLogger } from '../logger';
-import { helperMessageSchema, lineServer, type Credential, type CredentialRequest, type HelperCommand } from './credential-helper';
+import { helperMessageSchema, helperShellCommand, lineServer, type Credential, type CredentialRequest, type HelperCommand } from './credential-helper';
 import { shellQuote, type GitConfigEntry } from './process';
 
 export const environmentHelperMessageSchema = helperMessageSchema
@@ -166,7 +166,7 @@ export async function startEnvironmentCredentials(options: EnvironmentCredential
     const { helper } = options;
     const args = ['--environment', id, '--endpoint', endpoint, '--secret-file', secretFile(id)].map((a) => shellQuote(slash(a))).join(' ');
     // As the per-run helper: `store` is answered by the shell (Paddock keeps nothing git hands back).
-    return `!f() { test "$1" = store && exit 0; ${helper.electronRunAsNode ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}${shellQuote(slash(helper.execPath))} ${shellQuote(slash(helper.script))} ${args} "$@"; }; f`;
+    return `!f() { test "$1" = store && exit 0; ${helperShellCommand(helper, platform)} ${args} "$@"; }; f`;
   };
 
   return {
