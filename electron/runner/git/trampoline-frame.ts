@@ -99,6 +99,10 @@ export function parseTrampolineFrame(frame: Buffer): TrampolineRequest | null {
 /** One value git may print back: no line breaks or NUL (they would add keys of their own, or end the frame). */
 const printable = (value: unknown): value is string => typeof value === 'string' && value !== '' && value.length <= 16384 && !/[\r\n\0]/.test(value);
 
+/** Control, invisible and direction-changing characters: a terminal must not be steered by a sentence it shows (as the Node helper strips them). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
 /** The runner's answer as the trampoline prints it: stdout's bytes, NUL, stderr's — the Node helper's output for the same answer. */
 export function trampolineReply(request: TrampolineRequest | null, reply: object): Buffer {
   const answer = reply as { username?: unknown; password?: unknown; message?: unknown };
@@ -108,7 +112,7 @@ export function trampolineReply(request: TrampolineRequest | null, reply: object
     stdout = `username=${answer.username}\npassword=${answer.password}\n`;
   } else if (request?.environment && request.action === 'get' && printable(answer.message) && answer.message.length <= 1000) {
     stdout = 'quit=1\n';
-    stderr = `Paddock: ${answer.message}\n`;
+    stderr = `Paddock: ${answer.message.replace(UNSHOWABLE, '')}\n`;
   }
   return Buffer.from(`${stdout}\0${stderr}`, 'utf8');
 }

@@ -75,6 +75,7 @@ describe('the trampoline’s frame', () => {
     expect(trampolineReply(get, { message: 'Reconnect.' }).toString()).toBe('\0');
     expect(trampolineReply(env, { message: 'Reconnect.' }).toString()).toBe('quit=1\n\0Paddock: Reconnect.\n');
     expect(trampolineReply(env, { message: 'a\nb' }).toString()).toBe('\0');
+    expect(trampolineReply(env, { message: 'Reconnect\u001b]0;owned\u0007.\u202e\u200b' }).toString()).toBe('quit=1\n\0Paddock: Reconnect]0;owned.\n');
     expect(trampolineReply(env, {}).toString()).toBe('\0');
   });
 });
