@@ -150,7 +150,8 @@ beforeAll(async () => {
   fs.writeFileSync(caFile, ghes.ca);
   runner = await startRemoteRunner({
     dataDir,
-    extraArgs: ['--ca-file', caFile, '--environments-dir', path.join(work, 'environments')],
+    // A server runner serves working copies' pushes only with --push-helper.
+    extraArgs: ['--ca-file', caFile, '--environments-dir', path.join(work, 'environments'), '--push-helper'],
     env: {
       ...process.env,
       PADDOCK_GIT_HELPER: wrapper,
@@ -238,6 +239,15 @@ describe.skipIf(noCompiler !== null)('the native git credential helper (trampoli
     expect(right).toEqual({ code: 0, stdout: `username=sam\npassword=${canary}\n`, stderr: '' });
     const elsewhere = await run(trampoline, ['--environment', environment.id, '--endpoint', endpoint, '--secret-file', secretFile, 'get'], { input: 'protocol=https\nhost=elsewhere.example\n\n' });
     expect(elsewhere.stdout).not.toContain('password=');
+    // An endpoint whose folder others can use (one another user may have made first) is not asked.
+    const folder = path.dirname(endpoint);
+    fs.chmodSync(folder, 0o755);
+    try {
+      const open = await run(trampoline, ['--environment', environment.id, '--endpoint', endpoint, '--secret-file', secretFile, 'get'], { input: request });
+      expect(open).toEqual({ code: 0, stdout: 'quit=1\n', stderr: 'Paddock: its credential endpoint is not in a folder only you can use, so git gets no credentials from it. Restart Paddock.\n' });
+    } finally {
+      fs.chmodSync(folder, 0o700);
+    }
   });
 
   it('refuses quietly, with no output, what it cannot forward safely', async () => {

@@ -37,10 +37,12 @@
 #include <io.h>
 #include <wchar.h>
 #else
+#define _POSIX_C_SOURCE 200809L /* lstat, getuid under -std=c99 */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 #endif
@@ -57,6 +59,9 @@
 
 static const char NO_ENVIRONMENT[] =
     "Paddock no longer has this environment, so it gives no credentials for it. Create the environment again in Paddock.";
+#ifndef _WIN32
+static const char NOT_OURS[] = "Paddock: its credential endpoint is not in a folder only you can use, so git gets no credentials from it. Restart Paddock.";
+#endif
 static const char NOT_RUNNING[] = "Paddock is not running: start Paddock, then push again";
 
 static char frame[MAX_FRAME];
@@ -255,6 +260,28 @@ static void start_timeout(void) {
 }
 
 static const char *env_value(const char *name) { return getenv(name); }
+
+/*
+ * The endpoint's folder must be this user's own and closed to others, and
+ * whatever is at the endpoint this user's: otherwise another local user may
+ * have made it first (the temp-folder fallback) to receive the secret. As
+ * the Node helper's endpointIsOurs.
+ */
+static int endpoint_is_ours(const char *endpoint) {
+  char folder[4096];
+  const char *slash = strrchr(endpoint, '/');
+  struct stat st;
+  size_t len;
+  if (!slash) return 0;
+  len = slash == endpoint ? 1 : (size_t)(slash - endpoint);
+  if (len >= sizeof(folder)) return 0;
+  memcpy(folder, endpoint, len);
+  folder[len] = '\0';
+  if (lstat(folder, &st) != 0) return errno == ENOENT;
+  if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077) != 0) return 0;
+  if (lstat(endpoint, &st) != 0) return errno == ENOENT;
+  return st.st_uid == getuid();
+}
 #endif
 
 /* ---- the helper ---- */
@@ -340,6 +367,12 @@ static int run(int argc, char **argv) {
   add_field("stdin", input, input_len);
   frame[frame_len++] = '\0';
 
+#ifndef _WIN32
+  if (environment && !endpoint_is_ours(endpoint)) {
+    if (strcmp(action, "get") == 0) return stop(NOT_OURS);
+    fail();
+  }
+#endif
   connected = connect_endpoint(endpoint, &conn);
   if (connected == 0 && environment && strcmp(action, "get") == 0) return stop(NOT_RUNNING);
   if (connected != 1) fail();
