@@ -249,6 +249,21 @@ describe('git push from a terminal in an environment', () => {
     expect(right.stdout).toContain(`password=${canary}`);
   });
 
+  it('a password of the user’s own that the server refuses (in the URL) does not mark the environment’s token', async () => {
+    const environment = await ready(`${GHES}/octo/hello`);
+    await commitIn(environment, 'own-password');
+    const url = new URL(repoUrl());
+    url.username = 'someone';
+    url.password = 'not-the-token';
+    const pushed = await gitIn(environment.path, ['push', url.href, 'HEAD:refs/heads/own-password']);
+    expect(pushed.code).not.toBe(0);
+    const listed = (await call('GET', '/v1/tokens')).body.tokens as { state: string }[];
+    expect(listed.map((t) => t.state)).toEqual(['connected']);
+    // The token still works for the next push.
+    const again = await gitIn(environment.path, ['push', 'origin', 'HEAD:refs/heads/own-password']);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
   it('fails at once with a sentence while the runner is stopped, and works again once it runs', async () => {
     const environment = await ready(`${GHES}/octo/hello`);
     await commitIn(environment, 'while-stopped');

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,7 +102,7 @@ describe('the git credential helper', () => {
     inspect();
 
     expect(result).toMatchObject({ outcome: 'exited', exitCode: 0 });
-    expect(requests).toEqual([{ action: 'get', protocol: 'http', host: origin().host, path: null, username: null }]);
+    expect(requests).toEqual([{ action: 'get', protocol: 'http', host: origin().host, path: null, username: null, passwordSha256: null }]);
     // The server got the token from git, as Basic credentials.
     expect(http.authorizations).toContain(`Basic ${Buffer.from(`x-access-token:${canary}`).toString('base64')}`);
     // The helper ran with the capability in its environment (so the reads work), never in its argv.
@@ -132,7 +132,8 @@ describe('the git credential helper', () => {
     run.end();
     expect(result).toMatchObject({ outcome: 'exited', exitCode: 128 });
     expect(result.stderrTail.at(-1)).toMatch(/^fatal: Authentication failed for /);
-    expect(erased).toEqual([{ action: 'erase', protocol: 'http', host: origin().host, path: null, username: 'x-access-token' }]);
+    // The refused password only as its hash (the runner compares it with the token it gave).
+    expect(erased).toEqual([{ action: 'erase', protocol: 'http', host: origin().host, path: null, username: 'x-access-token', passwordSha256: createHash('sha256').update('revoked-token').digest('hex') }]);
     expect(run.erased).toBe(true);
     expect(fs.existsSync(path.join(root, 'clone-refused'))).toBe(false);
   });

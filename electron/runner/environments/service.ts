@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseContextUrl } from '../../common/context-url/parse';
@@ -388,9 +388,20 @@ export class EnvironmentService {
     const found = this.#requested(environmentId, request);
     if (!found || 'message' in found) return;
     const { clientId, environment } = found;
+    // git erases after any refusal for the URL, including a password of the user's own (in the URL, or typed):
+    // only a refusal of this environment's token marks it.
+    if (!request.passwordSha256) {
+      this.#options.logger.info('git erased a credential without saying which: the token is not marked', { environmentId });
+      return;
+    }
     try {
       const { entry, organization } = this.#read(environment.url);
       const token = await this.#tokenOf(clientId, environment, entry.host, organization);
+      const ours = createHash('sha256').update(token.token, 'utf8').digest();
+      if (!timingSafeEqual(ours, Buffer.from(request.passwordSha256, 'hex'))) {
+        this.#options.logger.info('git refused a password that is not this environment’s token: the token is not marked', { environmentId });
+        return;
+      }
       await this.#options.tokens.rejected(clientId, token.id, 'git refused it in a working copy');
     } catch (error) {
       if (!(error instanceof PaddockError)) throw error;

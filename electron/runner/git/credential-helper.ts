@@ -27,6 +27,8 @@ export interface CredentialRequest {
   readonly host: string;
   readonly path: string | null;
   readonly username: string | null;
+  /** `erase`: the SHA-256 (hex) of the password git says was refused, so a refusal of someone else's password marks nothing. */
+  readonly passwordSha256: string | null;
 }
 
 export interface Credential {
@@ -121,6 +123,11 @@ export const helperMessageSchema = z
     host: gitValue(300).min(1),
     path: gitValue(4096).optional(),
     username: gitValue(1024).optional(),
+    /** With `erase` only: the SHA-256 (hex) of the password git says was refused — never the password itself. */
+    passwordSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   })
   .strict();
 
@@ -347,7 +354,7 @@ export async function startCredentialServer(options: CredentialServerOptions): P
       logger?.warn('git credential request for no running git (an unknown or ended capability)', { action: message.action });
       return {};
     }
-    const request: CredentialRequest = { action: message.action, protocol: message.protocol, host: message.host, path: message.path ?? null, username: message.username ?? null };
+    const request: CredentialRequest = { action: message.action, protocol: message.protocol, host: message.host, path: message.path ?? null, username: message.username ?? null, passwordSha256: message.passwordSha256 ?? null };
     const { origin } = run.options;
     if (request.protocol !== origin.protocol || request.host.toLowerCase() !== origin.host.toLowerCase()) {
       logger?.warn('git asked for a credential for another host than its run’s: nothing given', { run: run.id, action: request.action, protocol: request.protocol, host: request.host });

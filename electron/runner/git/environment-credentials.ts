@@ -131,7 +131,7 @@ export async function startEnvironmentCredentials(options: EnvironmentCredential
       logger?.warn('git credential request for an environment this runner does not know (deleted, or its secret is wrong)', { environmentId: message.environment, action: message.action });
       return { message: 'Paddock no longer has this environment, so it gives no credentials for it. Create the environment again in Paddock.' };
     }
-    const request: CredentialRequest = { action: message.action, protocol: message.protocol, host: message.host, path: message.path ?? null, username: message.username ?? null };
+    const request: CredentialRequest = { action: message.action, protocol: message.protocol, host: message.host, path: message.path ?? null, username: message.username ?? null, passwordSha256: message.passwordSha256 ?? null };
     logger?.info('environment git credential request', { environmentId: message.environment, action: request.action, host: request.host });
     if (request.action === 'store') return {};
     if (request.action === 'erase') {

@@ -13,7 +13,9 @@
 // On any failure it prints nothing and exits 0: git then fails with its own
 // authentication error. It never writes to stderr (git would show it) and
 // never prints the capability; it forwards only protocol, host, path and
-// username, never a password git sends back with store/erase.
+// username, never a password git sends back with store/erase (for erase,
+// only the password's SHA-256, so the runner can tell whether the refused
+// password was its token).
 //
 // Environment mode (a working copy's own `.git/config`, for the user's
 // `git push` in a terminal): `--environment <id> --endpoint <socket>
@@ -40,7 +42,7 @@ process.on('uncaughtException', quit);
 process.on('unhandledRejection', quit);
 
 /** Reads git's request: "key=value" lines up to a blank line or the end of input. */
-function readRequest(done) {
+function readRequest(action, done) {
   let input = '';
   let finished = false;
   const finish = () => {
@@ -55,6 +57,8 @@ function readRequest(done) {
       if (eq <= 0) continue;
       const key = line.slice(0, eq);
       if (FORWARDED.includes(key)) request[key] = line.slice(eq + 1);
+      // erase: which password was refused, as a hash (the runner marks its token only if it is that one).
+      if (key === 'password' && action === 'erase') request.passwordSha256 = require('node:crypto').createHash('sha256').update(line.slice(eq + 1), 'utf8').digest('hex');
     }
     done(request);
   };
@@ -141,7 +145,7 @@ function main() {
   if (!ACTIONS.includes(action) || !socketPath || !(identity.capability || identity.secret)) quit();
   setTimeout(quit, TIMEOUT_MS);
 
-  readRequest((request) => {
+  readRequest(action, (request) => {
     if (typeof request.protocol !== 'string' || typeof request.host !== 'string') quit();
     const socket = net.connect({ path: socketPath });
     let answer = '';

@@ -12,6 +12,8 @@
 // one more NUL. A NUL framing needs no escaping on either side: git's
 // request, argv and the secret hold no NUL (the trampoline refuses one), and
 // the answer's values are checked for none (printable below).
+import { createHash } from 'node:crypto';
+
 export const TRAMPOLINE_MAGIC = Buffer.from('\0PDKT1\0', 'latin1');
 /** The largest frame the trampoline sends (its own limit, 64 KiB). */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -43,7 +45,7 @@ export function trampolineFrameEnd(received: Buffer): number | null {
 }
 
 /** git's request: "key=value" lines up to a blank line, the forwarded keys only (as the Node helper reads it). */
-function gitRequest(input: string): Record<string, string> {
+function gitRequest(input: string, action: string): Record<string, string> {
   const request: Record<string, string> = {};
   for (const line of input.split('\n')) {
     if (line === '') break;
@@ -51,6 +53,8 @@ function gitRequest(input: string): Record<string, string> {
     if (eq <= 0) continue;
     const key = line.slice(0, eq);
     if (FORWARDED.has(key)) request[key] = line.slice(eq + 1);
+    // erase: which password was refused, as a hash (as the Node helper sends it).
+    if (key === 'password' && action === 'erase') request.passwordSha256 = createHash('sha256').update(line.slice(eq + 1), 'utf8').digest('hex');
   }
   return request;
 }
@@ -87,7 +91,7 @@ export function parseTrampolineFrame(frame: Buffer): TrampolineRequest | null {
   const named = namedOptions(args.slice(0, -1));
   if (!named) return null;
   const environment = named.get('environment');
-  const request = gitRequest(single.get('stdin')!);
+  const request = gitRequest(single.get('stdin')!, action);
   if (environment !== undefined) {
     if (!single.has('secret') || single.has('capability')) return null;
     return { action, environment: true, message: { v: 1, environment, secret: single.get('secret'), action, ...request } };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // EnvironmentService's side of a working copy's credential helper: which
 // requests get the environment's token (its repository's host, and for
 // Azure DevOps its path), what a refusal does, and what the user is told.
@@ -63,7 +64,7 @@ describe('credentials for a working copy’s own git', () => {
   let service: EnvironmentService;
   const ADO = 'e_ADOADOADOADOADOADOADOA';
   const GH = 'e_GHGHGHGHGHGHGHGHGHGHGH';
-  const ask = (over: Partial<CredentialRequest>): CredentialRequest => ({ action: 'get', protocol: 'https', host: 'dev.azure.com', path: null, username: null, ...over });
+  const ask = (over: Partial<CredentialRequest>): CredentialRequest => ({ action: 'get', protocol: 'https', host: 'dev.azure.com', path: null, username: null, passwordSha256: null, ...over });
 
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdk-envsvc-'));
@@ -117,14 +118,19 @@ describe('credentials for a working copy’s own git', () => {
     expect(gone && 'message' in gone ? gone.message : '').toContain('no longer has this environment');
   });
 
-  it('marks the token refused on erase for its repository, and for nothing else', async () => {
-    await service.credentialRefused(GH, ask({ action: 'erase', host: 'github.com' }));
+  it('marks the token refused on erase of that token for its repository, and for nothing else', async () => {
+    const ours = createHash('sha256').update('the-token').digest('hex');
+    await service.credentialRefused(GH, ask({ action: 'erase', host: 'github.com', passwordSha256: ours }));
     expect(tokens.rejected).toHaveBeenCalledWith(CLIENT, 't_1', expect.any(String));
     tokens.rejected.mockClear();
-    await service.credentialRefused(GH, ask({ action: 'erase', host: 'elsewhere.example' }));
+    await service.credentialRefused(GH, ask({ action: 'erase', host: 'elsewhere.example', passwordSha256: ours }));
+    expect(tokens.rejected).not.toHaveBeenCalled();
+    // git refused a password of the user's own (in the URL, typed), or did not say which: the token stays.
+    await service.credentialRefused(GH, ask({ action: 'erase', host: 'github.com', passwordSha256: createHash('sha256').update('bad').digest('hex') }));
+    await service.credentialRefused(GH, ask({ action: 'erase', host: 'github.com' }));
     expect(tokens.rejected).not.toHaveBeenCalled();
     // A token already refused: nothing more to mark, and no error.
     tokens.usable.mockRejectedValueOnce(new PaddockError('reconnect-needed', 'Reconnect.'));
-    await expect(service.credentialRefused(GH, ask({ action: 'erase', host: 'github.com' }))).resolves.toBeUndefined();
+    await expect(service.credentialRefused(GH, ask({ action: 'erase', host: 'github.com', passwordSha256: ours }))).resolves.toBeUndefined();
   });
 });

@@ -139,7 +139,7 @@ describe('the credential server', () => {
     const { resolve, capability, run } = register();
     const { answer } = await talk(server.endpoint, message(capability, { username: 'someone' }));
     expect(JSON.parse(answer)).toEqual({ username: 'x-access-token', password: 'provider-token' });
-    expect(resolve).toHaveBeenCalledWith({ action: 'get', protocol: 'https', host: 'git.example.com', path: 'org/repo.git', username: 'someone' });
+    expect(resolve).toHaveBeenCalledWith({ action: 'get', protocol: 'https', host: 'git.example.com', path: 'org/repo.git', username: 'someone', passwordSha256: null });
     expect(lines).toContainEqual({ level: 'info', message: 'git credential request', fields: { run: run.id, action: 'get', host: 'git.example.com' } });
     expect(JSON.stringify(lines)).not.toContain('provider-token');
     expect(JSON.stringify(lines)).not.toContain(capability);
@@ -198,7 +198,7 @@ describe('the credential server', () => {
     expect((await talk(server.endpoint, message(capability, { action: 'store', username: 'x-access-token' }))).answer).toBe('{}\n');
     expect(onStore).toHaveBeenCalledWith(expect.objectContaining({ action: 'store', host: 'git.example.com' }));
     expect((await talk(server.endpoint, message(capability, { action: 'erase', username: 'x-access-token' }))).answer).toBe('{}\n');
-    expect(onErase).toHaveBeenCalledWith({ action: 'erase', protocol: 'https', host: 'git.example.com', path: 'org/repo.git', username: 'x-access-token' });
+    expect(onErase).toHaveBeenCalledWith({ action: 'erase', protocol: 'https', host: 'git.example.com', path: 'org/repo.git', username: 'x-access-token', passwordSha256: null });
     expect(run.erased).toBe(true);
     expect(resolve).not.toHaveBeenCalled();
   });

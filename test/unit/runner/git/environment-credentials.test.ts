@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -105,7 +106,7 @@ describe('the environments’ credential endpoint', () => {
     server!.install(ID, 'https://git.example.test/o/r.git');
     server!.install(OTHER, 'https://git.example.test/o/s.git');
     expect(await talk(server!.endpoint, message())).toEqual({ username: 'sam', password: 'the-token' });
-    expect(handler.get).toHaveBeenCalledWith(ID, { action: 'get', protocol: 'https', host: 'git.example.test', path: null, username: null });
+    expect(handler.get).toHaveBeenCalledWith(ID, { action: 'get', protocol: 'https', host: 'git.example.test', path: null, username: null, passwordSha256: null });
     handler.get.mockClear();
     const wrong = await talk(server!.endpoint, message({ environment: OTHER }));
     expect(wrong).not.toHaveProperty('password');
@@ -139,6 +140,14 @@ describe('the environments’ credential endpoint', () => {
 
   describe('the helper script in environment mode', () => {
     const args = () => ['--environment', ID, '--endpoint', path.join(dataDir, 'git-credentials', 's'), '--secret-file', path.join(dataDir, 'git-credentials', 'secrets', ID)];
+
+    it('sends erase with the refused password’s SHA-256 only, never the password', async () => {
+      server!.install(ID, 'https://git.example.test/o/r.git');
+      const ran = await runHelper([...args(), 'erase'], 'protocol=https\nhost=git.example.test\nusername=sam\npassword=refused-canary\n\n');
+      expect(ran).toEqual({ stdout: '', stderr: '', code: 0 });
+      expect(handler.erase).toHaveBeenCalledWith(ID, expect.objectContaining({ action: 'erase', passwordSha256: createHash('sha256').update('refused-canary').digest('hex') }));
+      expect(JSON.stringify(handler.erase.mock.calls)).not.toContain('refused-canary');
+    });
 
     it('prints the credential for git', async () => {
       server!.install(ID, 'https://git.example.test/o/r.git');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // The runner's side of the native git credential helper (the trampoline):
 // its NUL framing, turned into the Node helper's message and answered with
 // the bytes the trampoline prints — and everything that is not a right frame
@@ -30,6 +31,10 @@ describe('the trampoline’s frame', () => {
     const args: [string, string][] = ['--environment', 'env_1', '--endpoint', '/s', '--secret-file', '/f', 'erase'].map((a) => ['arg', a]);
     expect(parseTrampolineFrame(frame([...args, ['secret', 's'.repeat(43)], ['stdin', 'protocol=https\nhost=h\n']])))
       .toEqual({ action: 'erase', environment: true, message: { v: 1, environment: 'env_1', secret: 's'.repeat(43), action: 'erase', protocol: 'https', host: 'h' } });
+    // erase: the refused password only as its SHA-256; get never forwards one.
+    const erased = parseTrampolineFrame(frame([...args, ['secret', 's'.repeat(43)], ['stdin', 'protocol=https\nhost=h\npassword=refused\n']]));
+    expect(erased?.message).toEqual({ v: 1, environment: 'env_1', secret: 's'.repeat(43), action: 'erase', protocol: 'https', host: 'h', passwordSha256: createHash('sha256').update('refused').digest('hex') });
+    expect(JSON.stringify(parseTrampolineFrame(frame([['arg', 'get'], ['capability', CAP], ['stdin', 'protocol=https\nhost=h\npassword=refused\n']]))!.message)).not.toContain('refused');
   });
 
   it('ends at its final NUL NUL, and is not complete before it', () => {
@@ -149,7 +154,7 @@ describe('the credential server, asked by the trampoline', () => {
     const capability = run.env.PADDOCK_CRED_TOKEN!;
     const asked = await talk(server.endpoint, frame([['arg', 'get'], ['capability', capability], ['stdin', gitInput]]));
     expect(asked.answer.toString()).toBe('username=x-access-token\npassword=provider-token\n\0');
-    expect(resolve).toHaveBeenCalledWith({ action: 'get', protocol: 'https', host: 'git.example.com', path: 'org/repo.git', username: 'someone' });
+    expect(resolve).toHaveBeenCalledWith({ action: 'get', protocol: 'https', host: 'git.example.com', path: 'org/repo.git', username: 'someone', passwordSha256: null });
     // Another host, or an unknown capability: nothing (the schema's and the run's checks apply).
     expect((await talk(server.endpoint, frame([['arg', 'get'], ['capability', capability], ['stdin', 'protocol=https\nhost=elsewhere\n']]))).answer.toString()).toBe('\0');
     expect((await talk(server.endpoint, frame([['arg', 'get'], ['capability', 'x'.repeat(43)], ['stdin', gitInput]]))).answer.toString()).toBe('\0');
