@@ -31,13 +31,25 @@ export const GIT_CA_BUNDLE_FILE = 'git-ca-bundle.pem';
  * the combined bundle's path (writeGitCaBundle), or null when the runner
  * has no CA file (git keeps its own bundle).
  */
-export function gitNetworkSettings(http: HttpClientOptions, caBundle: string | null, platform: NodeJS.Platform = process.platform): GitNetwork {
+export function gitNetworkSettings(
+  http: HttpClientOptions,
+  caBundle: string | null,
+  platform: NodeJS.Platform = process.platform,
+  /** The environment git inherits: with `proxy: 'env'` its proxy variables' credentials are hidden in git's lines too. */
+  inherited: Readonly<Record<string, string | undefined>> = process.env,
+): GitNetwork {
   const config: GitConfigEntry[] = [];
   const env: Record<string, string> = {};
   const drop: string[] = [];
   const secrets: string[] = [];
   let redacted = 'the configured proxy';
   const { proxy } = http;
+  if (proxy === 'env') {
+    for (const name of PROXY_VARIABLES) {
+      const value = inherited[name];
+      if (value && !name.toLowerCase().startsWith('no_')) secrets.push(...proxySecrets(value).filter((secret) => secret !== value || /@/.test(value)));
+    }
+  }
   if (proxy === undefined) {
     // As the HTTP client without a proxy: direct. An empty http.proxy makes git ignore the environment's too.
     config.push({ key: 'http.proxy', value: '' });
@@ -63,7 +75,7 @@ export function gitNetworkSettings(http: HttpClientOptions, caBundle: string | n
     // GIT_SSL_CAINFO would win over http.sslCAInfo and leave the runner's certificates out.
     drop.push('GIT_SSL_CAINFO');
   }
-  return { config, env, drop, secrets, redacted };
+  return { config, env, drop, secrets: [...new Set(secrets)].sort((a, b) => b.length - a.length), redacted };
 }
 
 /** The proxy URL and each form of its credentials that might be printed: whole, encoded and decoded. */
@@ -78,7 +90,8 @@ function proxySecrets(url: string): string[] {
         return text;
       }
     };
-    for (const part of [parsed.password, decode(parsed.password)]) if (part !== '') found.add(part);
+    // A short password alone is left (every line would be garbled); the URL and user:password forms still go.
+    for (const part of [parsed.password, decode(parsed.password)]) if (part.length >= 4) found.add(part);
     if (parsed.password !== '') found.add(`${parsed.username}:${parsed.password}`);
     // A user name alone (http://token@proxy) is the credential; a short one is left, or every line would be garbled.
     else if (parsed.username.length >= 4) for (const part of [parsed.username, decode(parsed.username)]) found.add(part);

@@ -30,8 +30,17 @@ const gitConfig = (env: Record<string, string>, key: string) => {
 };
 
 describe('the network settings git gets', () => {
+  it('proxy "env": credentials in the inherited proxy variables are hidden in git’s lines, a short password only inside its URL', () => {
+    const network = gitNetworkSettings({ proxy: 'env' }, null, 'linux', { HTTPS_PROXY: 'http://sam:env-canary-pw@proxy.corp.example:3128', http_proxy: 'http://ab:xy@other.example', NO_PROXY: 'x' });
+    expect(network.secrets).toContain('env-canary-pw');
+    expect(network.secrets).toContain('http://sam:env-canary-pw@proxy.corp.example:3128');
+    expect(network.secrets).toContain('ab:xy');
+    expect(network.secrets).not.toContain('xy');
+    expect(network.secrets).not.toContain('x');
+  });
+
   it('proxy "env" leaves the inherited proxy variables as they are and adds nothing', () => {
-    const network = gitNetworkSettings({ proxy: 'env' }, null, 'linux');
+    const network = gitNetworkSettings({ proxy: 'env' }, null, 'linux', { HTTPS_PROXY: 'http://proxy.corp.example:3128' });
     expect(network).toMatchObject({ config: [], env: {}, drop: [], secrets: [] });
     const env = gitEnvironment({ baseEnv: inherited, network, platform: 'linux' });
     expect(env).toMatchObject({ HTTPS_PROXY: inherited.HTTPS_PROXY, http_proxy: inherited.http_proxy, NO_PROXY: 'inherited.example', GIT_SSL_CAINFO: '/etc/inherited.pem' });
