@@ -359,7 +359,15 @@ export class EnvironmentService {
       return null;
     }
     if (useHttpPath || request.path !== null) {
-      const bare = (p: string) => decodeURIComponent(p).replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '').toLowerCase();
+      const decoded = (p: string) => {
+        try {
+          return decodeURIComponent(p);
+        } catch {
+          // A stray % git sent: compared as it is (it then matches no repository path).
+          return p;
+        }
+      };
+      const bare = (p: string) => decoded(p).replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '').toLowerCase();
       if (request.path === null || bare(request.path) !== bare(url.pathname)) {
         this.#options.logger.warn('git asked for a credential for another repository than its environment’s: nothing given', { environmentId, host: request.host });
         return null;

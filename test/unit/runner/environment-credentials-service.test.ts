@@ -99,6 +99,8 @@ describe('credentials for a working copy’s own git', () => {
     expect(await service.credentialFor(ADO, ask({ path: null }))).toBeNull();
     expect(await service.credentialFor(ADO, ask({ host: 'evil.example', path: 'contoso/Fabrikam/_git/hello' }))).toBeNull();
     expect(await service.credentialFor(ADO, ask({ protocol: 'http', path: 'contoso/Fabrikam/_git/hello' }))).toBeNull();
+    // A stray % in the path git sends: nothing given, no error.
+    expect(await service.credentialFor(ADO, ask({ path: 'contoso/Fabrikam/_git/hel%lo' }))).toBeNull();
     expect(tokens.usable).not.toHaveBeenCalled();
   });
 
