@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { EnvironmentCandidate, EnvironmentMatch, EnvironmentRequest, HostAccess, PaddockApi } from '../../../../electron/common/api';
 import type { CloneDepth, JobView } from '../../../../electron/common/runner-api';
 import type { Environment } from '../../../../electron/common/api';
+import { isSafeText, UNSAFE_URL_MESSAGE } from '../../../../electron/common/safe-text';
 import { errorView } from '../../errors';
 import { relativeTime } from '../../format';
 import { ConnectDialog } from '../accounts/ConnectDialog';
@@ -122,6 +123,8 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
       }
     };
     if (typed === '') return refuse('Paste the web or SSH address of a repository, branch, tag, commit or pull request.');
+    // Invisible and direction-changing characters would make the confirmation show another address than the one used.
+    if (!isSafeText(typed)) return refuse(UNSAFE_URL_MESSAGE);
     setShown(from);
     setChecking(true);
     try {

@@ -7,6 +7,7 @@ import type { Environment, EnvironmentCandidate, EnvironmentMatch, EnvironmentRe
 import type { JobView } from '../../../../electron/common/runner-api';
 import { EnvironmentsScreen } from '../../../../renderer/src/screens/EnvironmentsScreen';
 import { WindowIntake, type Arrival } from '../../../../renderer/src/screens/environments/WindowIntake';
+import { UNSAFE_URL_MESSAGE } from '../../../../electron/common/safe-text';
 import { expectNoAxeViolations } from './axe';
 import { deferred, whenEnabled } from './dom';
 import { eventHub, fakeApi, jobView, localRunner, runnerKeys } from './fixtures';
@@ -203,6 +204,20 @@ describe('EnvironmentsScreen: links and the command line ask first', () => {
     await s.user.clear(screen.getByLabelText('Repository URL'));
     await waitFor(() => expect(s.matchEnvironment).toHaveBeenLastCalledWith({ url: second.url }));
     expect(await screen.findByText(second.url)).toBeTruthy();
+  });
+
+  it.each([
+    ['U+202E', 'https://ghe.example.test/octo/\u202eolleh/pull/7'],
+    ['U+200B', 'https://ghe.example.test/oc\u200bto/hello/pull/7'],
+  ])('refuses a pasted URL with %s in words, before asking the runners', async (_name, pasted) => {
+    const s = setup({}, { arrival: { url: pasted, via: 'paste', key: 1 } });
+    s.mount();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(UNSAFE_URL_MESSAGE);
+    expect(document.activeElement).toBe(screen.getByLabelText('Repository URL'));
+    expect(screen.queryByRole('group', { name: 'What will be created' })).toBeNull();
+    expect(s.matchEnvironment).not.toHaveBeenCalled();
+    expect(s.createEnvironment).not.toHaveBeenCalled();
   });
 
   it('disables the confirm button for a moment whenever the confirmation changes, so that a click meant for the last one does nothing', async () => {
