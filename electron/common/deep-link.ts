@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSafeText } from './safe-text';
 
 // The one parser for paddock:// links (ARCHITECTURE.md "Deep links"). A link
 // comes from outside — any web page can make a browser open one — so it is
@@ -31,13 +32,8 @@ export const deepLinkScheme = 'paddock';
 /** Printable ASCII (RFC 6749 Appendix A: VSCHAR, %x20-7E), at least one character. */
 const printableAscii = /^[\x20-\x7e]+$/;
 
-// Control characters (C0, DEL, C1), format characters (bidirectional controls,
-// zero-width characters, the soft hyphen, the byte-order mark) and the line and
-// paragraph separators: each can make an address read differently from what it
-// is (a person confirms it later), or break a line it is shown or logged on.
-const unsafeInText = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-/** Half of a surrogate pair on its own: not text. */
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Control, format (bidirectional, zero-width) and separator characters are refused
+// in every text a person reads later: electron/common/safe-text.ts.
 
 const codeSchema = z.string().max(maxCodeLength).regex(printableAscii);
 const stateSchema = z.string().max(maxStateLength).regex(printableAscii);
@@ -56,7 +52,7 @@ export const deepLinkActionSchema = z.discriminatedUnion('type', [
         .string()
         .min(1)
         .max(maxErrorDescriptionLength)
-        .refine((text) => !unsafeInText.test(text) && !loneSurrogate.test(text), 'must not contain control characters')
+        .refine(isSafeText, 'must not contain control characters')
         .nullable(),
     })
     .strict(),
@@ -68,7 +64,7 @@ export const deepLinkActionSchema = z.discriminatedUnion('type', [
         .string()
         .min(1)
         .max(maxOpenUrlLength)
-        .refine((text) => !unsafeInText.test(text) && !loneSurrogate.test(text), 'must not contain control characters'),
+        .refine(isSafeText, 'must not contain control characters'),
     })
     .strict(),
 ]);
@@ -140,7 +136,6 @@ function value(
 }
 
 const isPrintableAscii = (text: string) => printableAscii.test(text);
-const isSafeText = (text: string) => !unsafeInText.test(text) && !loneSurrogate.test(text);
 
 const oauthCallback: Action = {
   parameters: new Set(['code', 'state', 'error', 'error_description', 'error_uri']),

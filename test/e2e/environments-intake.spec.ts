@@ -235,6 +235,43 @@ test('paddock://open links and `open <url>` ask first: URL, host and runner; one
   await expect(panel).toBeHidden();
 });
 
+test('a link that arrives while the user confirms their own URL waits; a pasted URL with invisible characters is refused in words', async ({ app, host }) => {
+  test.setTimeout(60_000);
+  await saveGhes(host);
+  const paste = (text: string) =>
+    app.evaluate((text) => {
+      const transfer = new DataTransfer();
+      transfer.setData('text/plain', text);
+      document.querySelector('main')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+    }, text);
+  await paste(GHES_PR);
+  const panel = app.getByRole('group', { name: 'What will be created' });
+  await expect(panel).toContainText('pull request 7');
+  const attacker = `${GHES}/evil/repo`;
+  expect(await host.openDeepLink(deepLinkFor({ type: 'open', url: attacker }))).toEqual({ status: 'handed', outcome: { handled: true } });
+  await expect(app.getByText('Another link is waiting: shown once you have created or cleared this one.')).toBeVisible();
+  await expect(panel).toContainText('Repository octo/hello');
+  await expect(panel).not.toContainText('evil');
+  await expect(app.getByLabel('Repository URL')).toHaveValue(GHES_PR);
+  await expectAccessibleInBothSchemes(app);
+  await screenshot(app, 'intake-link-waits');
+  // Cleared: the link is shown, on its own, and asks first.
+  await app.getByLabel('Repository URL').fill('');
+  await expect(panel).toContainText('A Paddock link asked to create an environment from this address');
+  await expect(panel.locator('dl')).toContainText(attacker);
+  await panel.getByRole('button', { name: 'Not now' }).click();
+  await expect.poll(() => host.core.listEnvironmentRequests()).toEqual([]);
+
+  // Not now put focus in the field, where a paste is the browser's own: paste outside it.
+  await app.getByRole('heading', { level: 1, name: 'Environments' }).focus();
+  await paste(`${GHES}/octo/\u202eolleh/pull/7`);
+  await expect(app.getByRole('alert')).toHaveText(
+    'This address has invisible or direction-changing characters, so it may not be what it shows. Copy it again from where it came from, or type it.',
+  );
+  await expect(panel).toBeHidden();
+  expect((await host.core.listEnvironments()).environments).toEqual([]);
+});
+
 test('a link to a host no runner has access to says which admin setting is missing', async ({ app, host }) => {
   test.setTimeout(60_000);
   await saveGhes(host);

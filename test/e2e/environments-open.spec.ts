@@ -38,6 +38,7 @@ test('a ready local environment opens in the file manager, the editor and a term
 
   const item = app.getByRole('list', { name: 'Environments' }).getByRole('listitem').filter({ hasText: 'octo/hello' });
   await expect(item.locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
+  await expect.poll(async () => (await host.core.listEnvironments()).environments[0]?.state, { timeout: 30_000 }).toBe('ready');
   const [environment] = (await host.core.listEnvironments()).environments;
   expect(environment?.subPath).toBe('docs');
   const folder = path.join(environment!.path, 'docs');

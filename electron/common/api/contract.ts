@@ -31,7 +31,7 @@ import {
   connectPatRequestSchema,
   deletedCountSchema,
   environmentChangesSchema,
-  MAX_ENVIRONMENT_URL_LENGTH,
+  environmentUrlInputSchema,
   jobEventSchema,
   jobIdSchema,
   jobStartSchema,
@@ -179,7 +179,7 @@ export const apiMethods = {
     'This user’s environments on every runner, newest first, each as its runner reports it; a runner that could not be asked is named in `unavailable`.',
   ),
   matchEnvironment: method(
-    z.object({ url: z.string().max(MAX_ENVIRONMENT_URL_LENGTH) }).strict(),
+    z.object({ url: environmentUrlInputSchema }).strict(),
     environmentMatchSchema,
     'Reads a repository URL (pasted, dropped or linked) with the context-URL parser and names the runners whose repository access covers it, with this user’s connection on each; nothing is created.',
   ),
@@ -187,7 +187,7 @@ export const apiMethods = {
     z
       .object({
         runnerId: runnerIdSchema,
-        url: z.string().trim().min(1).max(MAX_ENVIRONMENT_URL_LENGTH),
+        url: z.string().trim().min(1).pipe(environmentUrlInputSchema),
         tokenId: tokenIdSchema.nullable(),
         depth: cloneDepthSchema,
         /** Remember this runner for new environments of the URL's host (and organization). */

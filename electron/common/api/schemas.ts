@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { providerInputSchema, providerViewSchema } from '../provider-config';
 import { providerKindSchema } from '../provider-kind';
 import { contextUrlErrorSchema, contextUrlSchema } from '../context-url/schema';
-import { environmentIdSchema, environmentViewSchema, MAX_ENVIRONMENT_URL_LENGTH } from '../runner-api/environments';
+import { environmentIdSchema, environmentUrlInputSchema, environmentViewSchema } from '../runner-api/environments';
 import { discoverTenantResponseSchema, saveProviderResponseSchema } from '../runner-api/routes';
 import { connectionStateSchema } from './hosts';
 
@@ -208,7 +208,7 @@ export type EnvironmentRequestSource = z.infer<typeof environmentRequestSourceSc
 export const environmentRequestSchema = z
   .object({
     id: z.string().regex(/^r_[0-9a-f]{16}$/),
-    url: z.string().min(1).max(MAX_ENVIRONMENT_URL_LENGTH),
+    url: z.string().min(1).pipe(environmentUrlInputSchema),
     source: environmentRequestSourceSchema,
     receivedAt: z.iso.datetime(),
   })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contextRefSchema } from '../context-url/schema';
 import { errorDataSchema } from '../errors';
+import { isSafeText, UNSAFE_URL_MESSAGE } from '../safe-text';
 import { providerKindSchema } from '../provider-kind';
 import { tokenIdSchema } from './tokens';
 
@@ -31,9 +32,16 @@ export type CloneDepth = z.infer<typeof cloneDepthSchema>;
 export const MAX_ENVIRONMENT_URL_LENGTH = 4096;
 
 /** What the user asks for. The runner parses the URL itself (with its own repository access); the app's reading is only a preview. */
+/**
+ * A repository URL someone pasted, dropped, typed or linked: without the
+ * characters that make an address read differently from what it is (the
+ * deep-link parser refuses them too), since the user confirmed what they saw.
+ */
+export const environmentUrlInputSchema = z.string().max(MAX_ENVIRONMENT_URL_LENGTH).refine(isSafeText, UNSAFE_URL_MESSAGE);
+
 export const createEnvironmentRequestSchema = z
   .object({
-    url: z.string().trim().min(1).max(MAX_ENVIRONMENT_URL_LENGTH),
+    url: z.string().trim().min(1).pipe(environmentUrlInputSchema),
     /** The account to clone with; null: the one in use for the host (and organization). */
     tokenId: tokenIdSchema.nullable(),
     depth: cloneDepthSchema,

@@ -116,8 +116,7 @@ export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalT
         onCreated={follow}
         arrival={arrival}
         {...(onArrivalTaken ? { onArrivalTaken } : {})}
-        request={requests[0] ?? null}
-        waiting={Math.max(0, requests.length - 1)}
+        requests={requests}
         onResolve={resolveRequest}
       />
       {listed.state === 'loading' && <p aria-busy="true">Loading environments…</p>}

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { EnvironmentCandidate, EnvironmentMatch, EnvironmentRequest, HostAccess, PaddockApi } from '../../../../electron/common/api';
 import type { CloneDepth, JobView } from '../../../../electron/common/runner-api';
 import type { Environment } from '../../../../electron/common/api';
+import { isSafeText, UNSAFE_URL_MESSAGE } from '../../../../electron/common/safe-text';
 import { errorView } from '../../errors';
 import { relativeTime } from '../../format';
 import { ConnectDialog } from '../accounts/ConnectDialog';
@@ -29,6 +30,13 @@ function repositoryName(context: Matched['context']): string {
 
 const sourceWords: Record<EnvironmentRequest['source'], string> = { link: 'A Paddock link', 'command line': 'The command line' };
 
+/**
+ * How long the confirm button of a confirmation stays disabled after what it
+ * confirms changed: a click meant for what was there before does not land on
+ * what replaced it.
+ */
+export const confirmSettleMs = 1000;
+
 const needsConnect = (candidate: EnvironmentCandidate) => candidate.connection === 'none' || candidate.connection === 'reconnect-needed';
 
 export interface CreateEnvironmentProps {
@@ -38,10 +46,8 @@ export interface CreateEnvironmentProps {
   arrival?: Arrival | null;
   /** The arrival was read: it is not read again when the screen shows next time. */
   onArrivalTaken?: () => void;
-  /** The oldest URL that came from a paddock://open link or the command line and waits for the user's answer. */
-  request?: EnvironmentRequest | null;
-  /** How many more wait after it. */
-  waiting?: number;
+  /** The URLs from paddock://open links or the command line that wait for the user's answer, oldest first. */
+  requests?: EnvironmentRequest[];
   /** The user answered a request (confirmed or declined): it stops waiting. */
   onResolve?: (id: string) => void;
 }
@@ -52,13 +58,25 @@ export interface CreateEnvironmentProps {
  * will be made and where, the account connected first when the runner has
  * none for the host, then the clone. A URL from a link or the command line
  * is always confirmed (or declined) by the user before anything is created.
+ *
+ * A request never replaces what is on screen: a confirmation, a read under
+ * way, a URL the user is typing, the connect dialog. It waits (the screen
+ * says so) and is shown once that is answered or cleared. Whenever the
+ * confirmation's content changes, its confirm button waits confirmSettleMs
+ * before it can be pressed.
  */
-export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTaken = () => {}, request = null, waiting = 0, onResolve = () => {} }: CreateEnvironmentProps) {
+export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTaken = () => {}, requests = [], onResolve = () => {} }: CreateEnvironmentProps) {
   const fieldId = useId();
   const errorId = useId();
   const field = useRef<HTMLInputElement>(null);
   const confirmationHeading = useRef<HTMLHeadingElement>(null);
   const [url, setUrl] = useState('');
+  /** The field holds what the user typed (not a URL put there by a paste, a drop or a link). */
+  const [typing, setTyping] = useState(false);
+  /** The request being read or confirmed: it stays until the user answers it or leaves it. */
+  const [shown, setShown] = useState<EnvironmentRequest | null>(null);
+  /** The confirmation whose confirm button may be pressed: its content has stayed for confirmSettleMs. */
+  const [settledKey, setSettledKey] = useState<number | null>(null);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const [matched, setMatched] = useState<{ url: string; match: Matched; request: EnvironmentRequest | null; key: number } | null>(null);
@@ -73,7 +91,8 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
   const [depth, setDepth] = useState<CloneDepth>('full');
   const [note, setNote] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [connecting, setConnecting] = useState<{ access: HostAccess; candidate: EnvironmentCandidate } | null>(null);
+  /** The connect dialog, with the confirmation it was opened for: that, and only that, is created once connected. */
+  const [connecting, setConnecting] = useState<{ access: HostAccess; candidate: EnvironmentCandidate; target: { url: string; match: Matched } } | null>(null);
 
   const showFieldError = (message: string) => {
     setFieldError(message);
@@ -81,9 +100,15 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
     field.current?.focus();
   };
 
-  /** Reads a URL; `fill` puts it in the field first (one that arrived by paste, drop or link). */
+  /**
+   * Reads a URL; `fill` puts it in the field first (one that arrived by paste, drop or link). A request
+   * read becomes the one on screen; any other read leaves the one that was (it waits again, unanswered).
+   */
   const readUrl = async (text: string, from: EnvironmentRequest | null, fill = false) => {
-    if (fill) setUrl(text);
+    if (fill) {
+      setUrl(text);
+      setTyping(false);
+    }
     setNote(null);
     const typed = text.trim();
     const read = ++reads.current;
@@ -92,12 +117,15 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
       if (!current()) return;
       showFieldError(message);
       // Nothing can be made from it: the message under the field says why and what to do; the request is answered.
-      if (from) resolve.current(from.id);
+      if (from) {
+        resolve.current(from.id);
+        setShown(null);
+      }
     };
-    if (typed === '') {
-      showFieldError('Paste the web or SSH address of a repository, branch, tag, commit or pull request.');
-      return;
-    }
+    if (typed === '') return refuse('Paste the web or SSH address of a repository, branch, tag, commit or pull request.');
+    // Invisible and direction-changing characters would make the confirmation show another address than the one used.
+    if (!isSafeText(typed)) return refuse(UNSAFE_URL_MESSAGE);
+    setShown(from);
     setChecking(true);
     try {
       const match = await api.matchEnvironment({ url: typed });
@@ -117,36 +145,52 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
     }
   };
 
+  /** The latest readUrl, for the effects below: they start a read when something arrives, not when readUrl changes. */
+  const readLatest = useRef(readUrl);
+  useEffect(() => {
+    readLatest.current = readUrl;
+  });
+
   const read = (event: FormEvent) => {
     event.preventDefault();
     void readUrl(url, null);
   };
 
-  // A URL pasted outside a field or dropped on the window: into the field, and read.
+  // A URL pasted outside a field or dropped on the window: the user's own action, so it may replace the
+  // field and a confirmation on screen (a link's goes back to waiting) — but not while the connect dialog is open.
   const readArrivals = useRef(new Set<number>());
   useEffect(() => {
     if (!arrival || readArrivals.current.has(arrival.key)) return;
     readArrivals.current.add(arrival.key);
     onArrivalTaken();
-    void readUrl(arrival.url, null, true);
-    // Only a new arrival is read, not a new readUrl.
+    if (connecting) return;
+    void readLatest.current(arrival.url, null, true);
+    // Only a new arrival is read.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [arrival?.key]);
 
-  // A request from a link or the command line: read once, then confirmed or declined by the user.
-  const readRequests = useRef(new Set<string>());
+  // A request from a link or the command line waits until nothing else is on screen, then is read and
+  // confirmed or declined by the user. It never replaces a confirmation, a read, a URL being typed or the dialog.
+  const busy = matched !== null || checking || creating || connecting !== null || shown !== null || (typing && url.trim() !== '');
+  const next = busy ? null : (requests[0] ?? null);
   useEffect(() => {
-    if (!request || readRequests.current.has(request.id)) return;
-    readRequests.current.add(request.id);
-    void readUrl(request.url, request, true);
+    if (!next) return;
+    void readLatest.current(next.url, next, true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [request?.id]);
+  }, [next?.id]);
 
-  // After a match, focus goes to what will be created, so that it is read out first.
+  // After a match, focus goes to what will be created, so that it is read out first; its confirm button
+  // can be pressed once it has stayed for a moment.
   const matchedKey = matched?.key;
   useEffect(() => {
-    if (matchedKey !== undefined) confirmationHeading.current?.focus();
+    if (matchedKey === undefined) return;
+    confirmationHeading.current?.focus();
+    const timer = setTimeout(() => setSettledKey(matchedKey), confirmSettleMs);
+    return () => clearTimeout(timer);
   }, [matchedKey]);
+  const settled = matchedKey !== undefined && settledKey === matchedKey;
+  const onScreen = shown?.id ?? matched?.request?.id;
+  const waitingCount = requests.filter((request) => request.id !== onScreen).length;
 
   const chosen = matched?.match.candidates.find((candidate) => candidate.runnerId === runnerId) ?? null;
 
@@ -158,6 +202,7 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
       const { environment, job } = await api.createEnvironment({ runnerId: candidate.runnerId, url: target.url, tokenId: null, depth, remember: several && remember });
       setMatched(null);
       setUrl('');
+      setTyping(false);
       onCreated(environment, job);
     } catch (error) {
       setNote(`Nothing was created: ${errorView(error).message}`);
@@ -167,9 +212,10 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
   };
 
   const confirm = async () => {
-    if (!chosen || !matched) return;
+    if (!chosen || !matched || !settled) return;
     // The user answered the link: it no longer waits, whatever happens next.
     if (matched.request) onResolve(matched.request.id);
+    setShown(null);
     if (!needsConnect(chosen)) return create(chosen, matched);
     setCreating(true);
     try {
@@ -179,7 +225,7 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
         setNote(`Nothing was created: ${chosen.runnerName} no longer has repository access to ${chosen.host}. Ask your admin.`);
         return;
       }
-      setConnecting({ access, candidate: chosen });
+      setConnecting({ access, candidate: chosen, target: matched });
     } catch (error) {
       setNote(`Nothing was created: ${errorView(error).message}`);
     } finally {
@@ -189,8 +235,10 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
 
   const decline = (declined: EnvironmentRequest) => {
     onResolve(declined.id);
+    setShown(null);
     setMatched(null);
     setUrl('');
+    setTyping(false);
     setNote('Nothing was created from the link.');
     field.current?.focus();
   };
@@ -214,7 +262,10 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
             aria-describedby={fieldError ? errorId : undefined}
             onChange={(event) => {
               setUrl(event.target.value);
+              setTyping(true);
               if (matched) setMatched(null);
+              // Leaving a link's confirmation by typing does not answer it: it waits again.
+              setShown(null);
             }}
           />
           {fieldError && (
@@ -282,7 +333,7 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
             ))}
           </fieldset>
           <div className="actions">
-            <button type="button" className="button-primary" disabled={creating || !chosen} onClick={() => void confirm()}>
+            <button type="button" className="button-primary" disabled={creating || !chosen || !settled} onClick={() => void confirm()}>
               {creating ? 'Creating…' : matched.request ? 'Create environment' : 'Create'}
             </button>
             {matched.request && (
@@ -293,9 +344,11 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
           </div>
         </div>
       )}
-      {matched?.request && waiting > 0 && (
-        <p className="field-hint">
-          {waiting === 1 ? 'One more link waits' : `${waiting} more links wait`} after this one.
+      {waitingCount > 0 && (
+        <p role="status" className="field-hint">
+          {matched?.request
+            ? `${waitingCount === 1 ? 'One more link waits' : `${waitingCount} more links wait`} after this one.`
+            : `${waitingCount === 1 ? 'Another link is waiting' : `${waitingCount} links are waiting`}: shown once you have created or cleared this one.`}
         </p>
       )}
       {note && (
@@ -311,9 +364,9 @@ export function CreateEnvironment({ api, onCreated, arrival = null, onArrivalTak
           reconnect={connecting.candidate.connection === 'reconnect-needed'}
           fallbackFocus={() => field.current}
           onClose={(token) => {
-            const { candidate } = connecting;
+            const { candidate, target } = connecting;
             setConnecting(null);
-            if (token && matched) void create(candidate, matched);
+            if (token) void create(candidate, target);
             else setNote(`Nothing was created: you did not connect to ${candidate.host}. Create again to connect.`);
           }}
         />

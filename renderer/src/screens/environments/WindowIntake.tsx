@@ -53,6 +53,8 @@ export function WindowIntake({ onArrival }: { onArrival: (arrival: Arrival) => v
       event.preventDefault();
       depth = 0;
       setDragging(false);
+      // Nor for a drop: the dialog's answer stays with what it was opened for.
+      if (document.querySelector('dialog[open]')) return;
       const text = linkFromTransfer(event.dataTransfer);
       if (text !== null) arrive.current({ url: text, via: 'drop', key: ++key });
     };

@@ -7,8 +7,9 @@ import type { Environment, EnvironmentCandidate, EnvironmentMatch, EnvironmentRe
 import type { JobView } from '../../../../electron/common/runner-api';
 import { EnvironmentsScreen } from '../../../../renderer/src/screens/EnvironmentsScreen';
 import { WindowIntake, type Arrival } from '../../../../renderer/src/screens/environments/WindowIntake';
+import { UNSAFE_URL_MESSAGE } from '../../../../electron/common/safe-text';
 import { expectNoAxeViolations } from './axe';
-import { deferred } from './dom';
+import { deferred, whenEnabled } from './dom';
 import { eventHub, fakeApi, jobView, localRunner, runnerKeys } from './fixtures';
 
 // Issue 10, point 1: the ways a URL arrives besides the field — a paddock://open
@@ -113,7 +114,7 @@ function setup(methods: Partial<PaddockApi> = {}, props: { arrival?: Arrival } =
       for (const listener of listeners) listener(list);
     });
   const view = (arrival?: Arrival) => <EnvironmentsScreen api={api} headingRef={createRef()} {...(arrival ? { arrival } : {})} />;
-  return { user: userEvent.setup(), waiting, arrive, resolveEnvironmentRequest, createEnvironment, matchEnvironment, mount: () => render(view(props.arrival)) };
+  return { user: userEvent.setup(), waiting, arrive, resolveEnvironmentRequest, createEnvironment, matchEnvironment, view, mount: () => render(view(props.arrival)) };
 }
 
 describe('EnvironmentsScreen: links and the command line ask first', () => {
@@ -148,13 +149,108 @@ describe('EnvironmentsScreen: links and the command line ask first', () => {
     expect(panel.textContent).toContain('The command line asked to create an environment');
     expect(screen.getByText('One more link waits after this one.')).toBeTruthy();
     expect(s.createEnvironment).not.toHaveBeenCalled();
-    await s.user.click(within(panel).getByRole('button', { name: 'Create environment' }));
+    await s.user.click(await whenEnabled(within(panel).getByRole('button', { name: 'Create environment' })));
     expect(s.resolveEnvironmentRequest).toHaveBeenCalledWith({ id: 'r_0123456789abcdef' });
     await waitFor(() => expect(s.createEnvironment).toHaveBeenCalledWith({ runnerId: 'local', url, tokenId: null, depth: 'full', remember: false }));
     // Then the next one is asked about, on its own.
     await waitFor(() => expect(s.matchEnvironment).toHaveBeenLastCalledWith({ url: 'https://ghe.example.test/octo/other' }));
     expect(await screen.findByText('https://ghe.example.test/octo/other')).toBeTruthy();
     expect(s.createEnvironment).toHaveBeenCalledTimes(1);
+  });
+
+  it('never swaps a confirmation under the click: a link that arrives waits, and is shown once the one on screen is answered', async () => {
+    const own = 'https://ghe.example.test/octo/mine';
+    const attacker = 'https://ghe.example.test/evil/repo';
+    const s = setup();
+    s.mount();
+    await screen.findByRole('heading', { name: 'No environments yet' });
+    await s.user.type(screen.getByLabelText('Repository URL'), own);
+    await s.user.click(screen.getByRole('button', { name: 'Create environment' }));
+    const panel = await screen.findByRole('group', { name: 'What will be created' });
+    const create = await whenEnabled(within(panel).getByRole('button', { name: 'Create' }));
+    // A web page fires paddock://open just as the user clicks Create.
+    await s.arrive([request({ url: attacker })]);
+    expect(s.matchEnvironment).not.toHaveBeenCalledWith({ url: attacker });
+    expect((screen.getByLabelText('Repository URL') as HTMLInputElement).value).toBe(own);
+    expect(screen.getByText('Another link is waiting: shown once you have created or cleared this one.')).toBeTruthy();
+    await s.user.click(create);
+    await waitFor(() => expect(s.createEnvironment).toHaveBeenCalledWith({ runnerId: 'local', url: own, tokenId: null, depth: 'full', remember: false }));
+    // Then the link is asked about, on its own, and only created when confirmed.
+    const next = await screen.findByText(attacker);
+    expect(next.tagName).toBe('CODE');
+    expect(s.createEnvironment).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a link on screen while others arrive, even when one of them moves it back in the queue; counts those waiting', async () => {
+    const first = request({ id: 'r_00000000000000a1', url: 'https://ghe.example.test/octo/first' });
+    const second = request({ id: 'r_00000000000000a2', url: 'https://ghe.example.test/octo/second' });
+    const third = request({ id: 'r_00000000000000a3', url: 'https://ghe.example.test/octo/third' });
+    const s = setup();
+    s.waiting([first]);
+    s.mount();
+    const panel = await screen.findByRole('group', { name: 'What will be created' });
+    expect(within(panel).getByText(first.url)).toBeTruthy();
+    // The same URL again moves the first to the end of the core's queue: the screen still shows it.
+    await s.arrive([second, third, { ...first, receivedAt: new Date().toISOString() }]);
+    expect(within(panel).getByText(first.url)).toBeTruthy();
+    expect(s.matchEnvironment).toHaveBeenCalledTimes(1);
+    expect(screen.getByText('2 more links wait after this one.')).toBeTruthy();
+    // Typing in the field leaves the link unanswered: it waits again, and nothing else is shown while the user types.
+    await s.user.type(screen.getByLabelText('Repository URL'), 'x');
+    expect(screen.queryByRole('group', { name: 'What will be created' })).toBeNull();
+    expect(s.resolveEnvironmentRequest).not.toHaveBeenCalled();
+    expect(screen.getByText('3 links are waiting: shown once you have created or cleared this one.')).toBeTruthy();
+    expect(s.matchEnvironment).toHaveBeenCalledTimes(1);
+    await s.user.clear(screen.getByLabelText('Repository URL'));
+    await waitFor(() => expect(s.matchEnvironment).toHaveBeenLastCalledWith({ url: second.url }));
+    expect(await screen.findByText(second.url)).toBeTruthy();
+  });
+
+  it.each([
+    ['U+202E', 'https://ghe.example.test/octo/\u202eolleh/pull/7'],
+    ['U+200B', 'https://ghe.example.test/oc\u200bto/hello/pull/7'],
+  ])('refuses a pasted URL with %s in words, before asking the runners', async (_name, pasted) => {
+    const s = setup({}, { arrival: { url: pasted, via: 'paste', key: 1 } });
+    s.mount();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(UNSAFE_URL_MESSAGE);
+    expect(document.activeElement).toBe(screen.getByLabelText('Repository URL'));
+    expect(screen.queryByRole('group', { name: 'What will be created' })).toBeNull();
+    expect(s.matchEnvironment).not.toHaveBeenCalled();
+    expect(s.createEnvironment).not.toHaveBeenCalled();
+  });
+
+  it('disables the confirm button for a moment whenever the confirmation changes, so that a click meant for the last one does nothing', async () => {
+    const own = 'https://ghe.example.test/octo/mine';
+    const s = setup();
+    const { rerender } = s.mount();
+    await screen.findByRole('heading', { name: 'No environments yet' });
+    await s.user.type(screen.getByLabelText('Repository URL'), own);
+    await s.user.click(screen.getByRole('button', { name: 'Create environment' }));
+    await whenEnabled(within(await screen.findByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' }));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // The user's own paste may replace the confirmation (their action): the new one cannot be confirmed at once.
+      rerender(s.view({ url, via: 'paste', key: 1 }));
+      await act(async () => {});
+      await act(async () => {});
+      const panel = screen.getByRole('group', { name: 'What will be created' });
+      expect(panel.textContent).toContain('pull request 7');
+      const create = within(panel).getByRole('button', { name: 'Create' }) as HTMLButtonElement;
+      expect(create.disabled).toBe(true);
+      fireEvent.click(create);
+      act(() => void vi.advanceTimersByTime(999));
+      expect(create.disabled).toBe(true);
+      fireEvent.click(create);
+      expect(s.createEnvironment).not.toHaveBeenCalled();
+      act(() => void vi.advanceTimersByTime(1));
+      expect(create.disabled).toBe(false);
+      fireEvent.click(create);
+      await act(async () => {});
+      expect(s.createEnvironment).toHaveBeenCalledExactlyOnceWith({ runnerId: 'local', url, tokenId: null, depth: 'full', remember: false });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('announces why a request cannot be used, with what to do, and stops it waiting', async () => {
@@ -221,7 +317,7 @@ describe('WindowIntake: paste anywhere, drop on the window', () => {
     expect(onArrival).toHaveBeenCalledTimes(1);
   });
 
-  it('leaves a paste alone while a dialog is open', () => {
+  it('leaves a paste or a drop alone while a dialog is open', () => {
     const onArrival = vi.fn();
     render(
       <>
@@ -234,6 +330,11 @@ describe('WindowIntake: paste anywhere, drop on the window', () => {
     const paste = transferEvent('paste', { 'text/plain': url }, { dataProperty: 'clipboardData' });
     screen.getByRole('button', { name: 'Close' }).dispatchEvent(paste.event);
     expect(paste.event.defaultPrevented).toBe(false);
+    expect(onArrival).not.toHaveBeenCalled();
+    // Nor a drop: the dialog's answer stays with what it was opened for; the window still does not navigate.
+    const drop = transferEvent('drop', { 'text/uri-list': url });
+    act(() => void window.dispatchEvent(drop.event));
+    expect(drop.event.defaultPrevented).toBe(true);
     expect(onArrival).not.toHaveBeenCalled();
   });
 

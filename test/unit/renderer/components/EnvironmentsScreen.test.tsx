@@ -9,7 +9,7 @@ import { EnvironmentsScreen } from '../../../../renderer/src/screens/Environment
 import { formatBytes, progressLine } from '../../../../renderer/src/screens/environments/CloneProgress';
 import { changesSentence } from '../../../../renderer/src/screens/environments/EnvironmentActions';
 import { expectNoAxeViolations } from './axe';
-import { deferred } from './dom';
+import { deferred, whenEnabled } from './dom';
 import { eventHub, fakeApi, jobView, localRunner, runnerKeys } from './fixtures';
 
 const keys = runnerKeys();
@@ -146,7 +146,7 @@ describe('EnvironmentsScreen: create and follow', () => {
     await user.click(within(panel).getByRole('radio', { name: 'Local runner' }));
     await user.click(within(panel).getByRole('checkbox', { name: /Remember this runner/ }));
     await user.click(within(panel).getByRole('radio', { name: /Shallow/ }));
-    await user.click(within(panel).getByRole('button', { name: 'Create' }));
+    await user.click(await whenEnabled(within(panel).getByRole('button', { name: 'Create' })));
     expect(createEnvironment).toHaveBeenCalledWith({ runnerId: 'local', url, tokenId: null, depth: 'shallow', remember: true });
   });
 
@@ -170,14 +170,14 @@ describe('EnvironmentsScreen: create and follow', () => {
       createEnvironment,
     });
     await submit(user);
-    await user.click(within(await screen.findByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' }));
+    await user.click(await whenEnabled(within(await screen.findByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' })));
     const dialog = await screen.findByRole('dialog', { name: 'Connect GitHub' });
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(createEnvironment).not.toHaveBeenCalled();
     expect(screen.getByRole('status').textContent).toContain('Nothing was created');
 
     // Create again, connect this time: the environment is created without another click.
-    await user.click(within(screen.getByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' }));
+    await user.click(await whenEnabled(within(screen.getByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' })));
     const again = await screen.findByRole('dialog', { name: 'Connect GitHub' });
     await user.type(within(again).getByLabelText('Personal access token'), 'ghp_simulated');
     await user.click(within(again).getByRole('button', { name: 'Connect' }));
@@ -198,7 +198,7 @@ describe('EnvironmentsScreen: create and follow', () => {
       cancelJob,
     });
     await submit(user);
-    await user.click(within(await screen.findByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' }));
+    await user.click(await whenEnabled(within(await screen.findByRole('group', { name: 'What will be created' })).getByRole('button', { name: 'Create' })));
     const bar = await screen.findByRole('progressbar', { name: 'Cloning octo/hello' });
     expect(bar.getAttribute('aria-valuenow')).toBe('0');
     hub.emitJob({

@@ -1,5 +1,5 @@
-import { act, cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { act, cleanup, waitFor } from '@testing-library/react';
+import { afterEach, expect } from 'vitest';
 
 // Shared by the renderer's component tests, which run under happy-dom
 // (`// @vitest-environment happy-dom` at the top of each file).
@@ -36,4 +36,14 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 export function descriptionOf(element: Element): string {
   const ids = element.getAttribute('aria-describedby')?.split(/\s+/).filter(Boolean) ?? [];
   return ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+}
+
+/**
+ * A confirmation's confirm button once it can be pressed: it stays disabled
+ * for a moment after the confirmation's content changed (CreateEnvironment's
+ * confirmSettleMs). The tests of that wait use fake timers; the others wait here.
+ */
+export async function whenEnabled(button: HTMLElement): Promise<HTMLElement> {
+  await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false), { timeout: 3000 });
+  return button;
 }
