@@ -107,7 +107,7 @@ export const github: CatalogueEntry = {
         confirmed: false,
         note: 'Fine-grained tokens have no working pre-fill link (removed from GitHub’s docs as broken). The exact fine-grained permission set is partly inferred in the spec.',
       },
-      { text: 'An organisation or enterprise may enforce a maximum token lifetime.', source: '§2.2', confirmed: true },
+      { text: 'An organization or enterprise may enforce a maximum token lifetime.', source: '§2.2', confirmed: true },
     ],
   },
   probes: [
