@@ -7,6 +7,7 @@ import {
   type Notice,
   type PaddockApi,
   type PreferencesPatch,
+  type UiAction,
 } from '../common/api';
 import { deepLinkActionSchema, type DeepLinkAction, type DeepLinkOutcome } from '../common/deep-link';
 import { PaddockError } from '../common/errors';
@@ -20,6 +21,7 @@ import { folderToOpen } from './environment-open';
 import { choiceKey, matchEnvironment } from './environments';
 import { HostsModel } from './hosts';
 import { EnvironmentRequests } from './intake';
+import { UiActionQueue } from './ui-actions';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
 import { noDesktop, type DesktopIntegration } from './desktop';
@@ -64,6 +66,13 @@ export interface MainSurface {
    * declines it in the window: nothing is created here.
    */
   handleDeepLink(action: DeepLinkAction, from?: EnvironmentRequestSource): Promise<DeepLinkOutcome>;
+  /**
+   * Asks the window to show something (the user clicked a tray item or a
+   * notification): kept until the window takes it with `takeUiActions`, so
+   * it also reaches a window that is still loading. Showing the window
+   * itself is the main process's part.
+   */
+  requestUi(action: UiAction): void;
 }
 
 /** The core: the app's management logic, the one implementation of `PaddockApi`, and the main process's own surface. */
@@ -194,6 +203,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     logger,
   });
   const requests = new EnvironmentRequests({ onChange: (list) => events.emit('environmentRequestsChanged', list) });
+  const uiActions = new UiActionQueue((count) => events.emit('uiActionsWaiting', { count }));
   const hostsTimer = setInterval(() => void hosts.refresh(), HOSTS_REFRESH_MS);
   // A job's end may have changed this user's tokens (a token check refreshes one, or finds it refused): show it.
   const unwatchJobEnds = events.on('jobEvent', ({ runnerId, event }) => {
@@ -348,6 +358,8 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       return requests.list();
     },
 
+    takeUiActions: async () => uiActions.take(),
+
     listNotices: async () => notices,
 
     dismissNotice: async ({ id }) => {
@@ -365,12 +377,14 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     onEnvironmentRequestsChanged: (listener) => events.on('environmentRequestsChanged', listener),
     onHostsChanged: (listener) => events.on('hostsChanged', listener),
     onJobEvent: (listener) => events.on('jobEvent', listener),
+    onUiActionsWaiting: (listener) => events.on('uiActionsWaiting', listener),
 
     main: {
       refreshHosts: async () => {
         await hosts.refresh();
       },
       dispose,
+      requestUi: (action) => uiActions.push(action),
       handleDeepLink: async (action, from) => {
         // It crossed from the main process's event handlers: check it again rather than trust its type.
         const parsed = deepLinkActionSchema.safeParse(action);

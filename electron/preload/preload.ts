@@ -41,6 +41,7 @@ const methods = {
   resolveEnvironmentRequest: true,
   openEnvironment: true,
   desktopEditor: true,
+  takeUiActions: true,
   listNotices: true,
   dismissNotice: true,
 } as const satisfies Record<ApiMethodName, true>;
@@ -52,6 +53,7 @@ const events = {
   hostsChanged: 'onHostsChanged',
   jobEvent: 'onJobEvent',
   environmentRequestsChanged: 'onEnvironmentRequestsChanged',
+  uiActionsWaiting: 'onUiActionsWaiting',
 } as const satisfies { [K in ApiEventName]: `on${Capitalize<K>}` };
 
 const CALL: (typeof ipcChannels)['call'] = 'paddock:call';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../electron/core/logger';
+import { defaultPreferences } from '../../electron/core/store/schema';
 import { BRIDGE_PATH, BRIDGE_PROTOCOL_PREFIX } from '../web-host/protocol';
 import { startWebHost, type WebHost } from '../web-host/server';
 
@@ -67,7 +68,7 @@ describe('web host', () => {
   it('carries calls for the page’s own origin with the token', async () => {
     const ws = connect({ origin: `http://127.0.0.1:${host.port}` });
     expect(await outcome(ws)).toEqual({ open: true });
-    expect(await call(ws, 1, 'getPreferences', null)).toEqual({ ok: true, value: { theme: 'system' } });
+    expect(await call(ws, 1, 'getPreferences', null)).toEqual({ ok: true, value: defaultPreferences });
     ws.close();
   });
 
@@ -78,7 +79,7 @@ describe('web host', () => {
     expect(envelope.ok).toBe(false);
     expect(envelope.error.code).toBe('invalid-input');
     expect(envelope.error.issues[0]?.path).toBe('theme');
-    expect(host.store.get('preferences')).toEqual({ theme: 'system' });
+    expect(host.store.get('preferences')).toEqual(defaultPreferences);
     ws.close();
   });
 
@@ -94,7 +95,7 @@ describe('web host', () => {
       expect({ method, ok: envelope.ok, code: envelope.error.code }).toEqual({ method, ok: false, code: 'unknown-method' });
     }
     // The page still works, and the core was not stopped.
-    expect(await call(ws, id, 'getPreferences', null)).toEqual({ ok: true, value: { theme: 'system' } });
+    expect(await call(ws, id, 'getPreferences', null)).toEqual({ ok: true, value: defaultPreferences });
     ws.close();
   });
 

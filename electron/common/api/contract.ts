@@ -11,6 +11,7 @@ import {
   environmentMatchSchema,
   environmentRefSchema,
   environmentRequestSchema,
+  uiActionSchema,
   environmentSchema,
   noticeSchema,
   preferencesPatchSchema,
@@ -220,6 +221,11 @@ export const apiMethods = {
     z.object({ name: z.string().min(1).max(200) }).strict().nullable(),
     'The code editor openEnvironment’s `editor` uses (Visual Studio Code when it is installed); null: the system’s default app for folders.',
   ),
+  takeUiActions: method(
+    noInput,
+    z.array(uiActionSchema),
+    'What the main process asked the window to show (a tray item or a notification was clicked), oldest first. Each is given once: taking them empties the list.',
+  ),
   listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
   dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),
 } as const;
@@ -234,6 +240,8 @@ export const apiEvents = {
   jobEvent: appJobEventSchema,
   /** The waiting environment requests after a change (one arrived, one was resolved), oldest first. */
   environmentRequestsChanged: z.array(environmentRequestSchema),
+  /** Something waits for `takeUiActions` (the window should take it now). */
+  uiActionsWaiting: z.object({ count: z.number().int().min(1) }).strict(),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

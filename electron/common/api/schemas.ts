@@ -9,9 +9,36 @@ import { connectionStateSchema } from './hosts';
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;
 
+/** An editor or terminal id: 'auto' (the best the machine has), or one the desktop lists (electron/main/desktop-launch.ts). */
+export const desktopToolChoiceSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
+
+/** The local runner's network as the user sets it (PRODUCT D4); the admin policy's, where it sets one, wins. */
+export const networkPreferencesSchema = z
+  .object({
+    /** http(s)://host:port of the proxy git and the runner use; null: none (or the system's variables). */
+    proxy: z.string().max(2048).nullable(),
+    /** Hosts reached without the proxy, comma-separated as in NO_PROXY. */
+    noProxy: z.string().max(4096).nullable(),
+    /** A PEM file of extra certificate authorities (a company's TLS inspection), added to the system's. */
+    caFile: z.string().max(4096).nullable(),
+  })
+  .strict();
+export type NetworkPreferences = z.infer<typeof networkPreferencesSchema>;
+
 export const preferencesSchema = z
   .object({
     theme: themeSchema,
+    /** Start Paddock when the user logs in to the computer. Off by default. */
+    startAtLogin: z.boolean(),
+    /** Closing the window keeps Paddock running in the tray (where a tray can show). */
+    keepInTray: z.boolean(),
+    /** System notifications: a host connected, an environment ready or failed, a token expiring, a runner failed. */
+    notifications: z.boolean(),
+    /** The editor "Open in editor" uses. */
+    editor: desktopToolChoiceSchema,
+    /** The terminal "Open terminal" uses. */
+    terminal: desktopToolChoiceSchema,
+    network: networkPreferencesSchema,
   })
   .strict();
 export type Preferences = z.infer<typeof preferencesSchema>;
@@ -216,6 +243,28 @@ export const environmentRequestSchema = z
 export type EnvironmentRequest = z.infer<typeof environmentRequestSchema>;
 
 export const environmentRefSchema = z.object({ runnerId: idSchema, id: environmentIdSchema }).strict();
+
+/**
+ * What the main process asks the window to show, because the user clicked
+ * something outside it (a tray item, a notification). Kept by the core until
+ * the window takes it (`takeUiActions`), so one that arrives before the window
+ * loaded is delivered once it has, once, in order.
+ */
+export const uiActionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('show-screen'), screen: z.enum(['runners', 'environments', 'accounts', 'settings']) }).strict(),
+  /** "Log in…" or "Reconnect…": the connect dialog for a host (and Azure DevOps organization) of a runner. */
+  z
+    .object({
+      type: z.literal('connect'),
+      runnerId: idSchema,
+      host: z.string().min(1).max(2048),
+      organization: z.string().min(1).max(200).nullable(),
+    })
+    .strict(),
+  /** One environment, on the Environments screen. */
+  z.object({ type: z.literal('show-environment'), runnerId: idSchema, id: environmentIdSchema }).strict(),
+]);
+export type UiAction = z.infer<typeof uiActionSchema>;
 
 export const noticeSchema = z
   .object({

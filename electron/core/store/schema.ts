@@ -1,13 +1,13 @@
 import type { Schema } from 'conf';
 import { z } from 'zod';
-import { preferencesSchema } from '../../common/api';
+import { preferencesSchema, type Preferences } from '../../common/api';
 import { spkiSchema } from '../../common/runner-api';
 
 /**
  * The store's schema version. Bump it when the shape changes and add a step
  * to `storeMigrations`: the step receives the store at the previous version.
  */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
 /** Conf keys its migrations by semver; one major version per schema version. */
 export const storeProjectVersion = (schemaVersion: number) => `${schemaVersion}.0.0`;
@@ -57,9 +57,20 @@ export const storeDataSchema = z
   .strict();
 export type StoreData = z.infer<typeof storeDataSchema>;
 
+/** A new user's preferences (and what a store from before a preference existed gets for it). */
+export const defaultPreferences: Preferences = {
+  theme: 'system',
+  startAtLogin: false,
+  keepInTray: true,
+  notifications: true,
+  editor: 'auto',
+  terminal: 'auto',
+  network: { proxy: null, noProxy: null, caFile: null },
+};
+
 export const storeDefaults: StoreData = {
   schemaVersion: STORE_SCHEMA_VERSION,
-  preferences: { theme: 'system' },
+  preferences: defaultPreferences,
   runners: [],
   localRunnerRemoved: false,
   runnerForHost: {},
@@ -95,5 +106,12 @@ export const storeMigrations: Record<string, (store: MigrationContext) => void> 
     store.delete('environments');
     if (!store.has('runnerForHost')) store.set('runnerForHost', {});
     store.set('schemaVersion', 2);
+  },
+  // 3: the desktop preferences (issue 11); what a user had set (the theme) stays.
+  [storeProjectVersion(3)]: (store) => {
+    const previous = store.get('preferences');
+    const kept = typeof previous === 'object' && previous !== null ? previous : {};
+    store.set('preferences', { ...defaultPreferences, ...kept });
+    store.set('schemaVersion', 3);
   },
 };

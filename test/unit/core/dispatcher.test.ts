@@ -1,15 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
 import { createApiDispatcher } from '../../../electron/core/api/dispatcher';
+import { defaultPreferences } from '../../../electron/core/store/schema';
 import { createTestCore } from '../../helpers/core';
 
 describe('api dispatcher', () => {
   it('calls the core with the validated argument', async () => {
     const { dispatcher } = createTestCore();
-    expect(await dispatcher.call('updatePreferences', { theme: 'dark' })).toEqual({ ok: true, value: { theme: 'dark' } });
-    expect(await dispatcher.call('getPreferences', null)).toEqual({ ok: true, value: { theme: 'dark' } });
+    expect(await dispatcher.call('updatePreferences', { theme: 'dark' })).toEqual({ ok: true, value: { ...defaultPreferences, theme: 'dark' } });
+    expect(await dispatcher.call('getPreferences', null)).toEqual({ ok: true, value: { ...defaultPreferences, theme: 'dark' } });
     // JSON has no undefined: a method without input may arrive with none.
-    expect(await dispatcher.call('getPreferences', undefined)).toEqual({ ok: true, value: { theme: 'dark' } });
+    expect(await dispatcher.call('getPreferences', undefined)).toEqual({ ok: true, value: { ...defaultPreferences, theme: 'dark' } });
   });
 
   it.each([
@@ -69,7 +70,7 @@ describe('api dispatcher', () => {
     const listener = vi.fn();
     const unsubscribe = dispatcher.subscribe('preferencesChanged', listener);
     await dispatcher.call('updatePreferences', { theme: 'light' });
-    expect(listener).toHaveBeenCalledWith({ theme: 'light' });
+    expect(listener).toHaveBeenCalledWith({ ...defaultPreferences, theme: 'light' });
     unsubscribe();
     await dispatcher.call('updatePreferences', { theme: 'dark' });
     expect(listener).toHaveBeenCalledTimes(1);

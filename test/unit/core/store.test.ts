@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
-import { STORE_SCHEMA_VERSION } from '../../../electron/core/store/schema';
+import { defaultPreferences, STORE_SCHEMA_VERSION } from '../../../electron/core/store/schema';
 import { openStore, StoreUnavailableError } from '../../../electron/core/store/store';
 
 const createBackend = (options: object) => new Conf(options as never) as never;
@@ -13,13 +13,14 @@ describe('store', () => {
   it('starts with defaults and the current schema version, and persists writes', () => {
     const directory = tempDir();
     const store = openStore({ directory, createBackend });
-    expect(store.get('preferences')).toEqual({ theme: 'system' });
+    expect(store.get('preferences')).toEqual(defaultPreferences);
+    expect(store.get('preferences')).toMatchObject({ theme: 'system', startAtLogin: false, keepInTray: true, notifications: true });
     expect(store.get('schemaVersion')).toBe(STORE_SCHEMA_VERSION);
     expect(store.recovery).toBeUndefined();
-    store.set('preferences', { theme: 'dark' });
+    store.set('preferences', { ...defaultPreferences, theme: 'dark' });
     const again = openStore({ directory, createBackend });
-    expect(again.get('preferences')).toEqual({ theme: 'dark' });
-    expect(JSON.parse(fs.readFileSync(path.join(directory, 'paddock.json'), 'utf8')).preferences).toEqual({ theme: 'dark' });
+    expect(again.get('preferences')).toEqual({ ...defaultPreferences, theme: 'dark' });
+    expect(JSON.parse(fs.readFileSync(path.join(directory, 'paddock.json'), 'utf8')).preferences.theme).toBe('dark');
   });
 
   it('migrates a store written before schema versions existed', () => {
@@ -28,7 +29,7 @@ describe('store', () => {
     const store = openStore({ directory, createBackend });
     expect(store.recovery).toBeUndefined();
     expect(store.get('schemaVersion')).toBe(STORE_SCHEMA_VERSION);
-    expect(store.get('preferences')).toEqual({ theme: 'light' });
+    expect(store.get('preferences')).toEqual({ ...defaultPreferences, theme: 'light' });
   });
 
   it('migrates a version 1 store: the placeholder environments list goes, the runner chosen per host starts empty', () => {
@@ -39,9 +40,9 @@ describe('store', () => {
     );
     const store = openStore({ directory, createBackend });
     expect(store.recovery).toBeUndefined();
-    expect(store.get('schemaVersion')).toBe(2);
+    expect(store.get('schemaVersion')).toBe(STORE_SCHEMA_VERSION);
     expect(store.get('runnerForHost')).toEqual({});
-    expect(store.get('preferences')).toEqual({ theme: 'dark' });
+    expect(store.get('preferences')).toEqual({ ...defaultPreferences, theme: 'dark' });
     expect(JSON.parse(fs.readFileSync(path.join(directory, 'paddock.json'), 'utf8'))).not.toHaveProperty('environments');
   });
 
@@ -54,7 +55,20 @@ describe('store', () => {
     expect(() => store.set('runners', [{ ...remote, spki: '' }] as never)).toThrow();
     store.set('runners', [{ ...remote, spki: `sha256/${'A'.repeat(43)}=` }] as never);
     expect(store.get('runners')).toHaveLength(1);
-    expect(store.get('preferences')).toEqual({ theme: 'system' });
+    expect(store.get('preferences')).toEqual(defaultPreferences);
+  });
+
+  it('migrates a version 2 store: the theme the user chose stays, the desktop preferences get their defaults', () => {
+    const directory = tempDir();
+    fs.writeFileSync(
+      path.join(directory, 'paddock.json'),
+      JSON.stringify({ schemaVersion: 2, preferences: { theme: 'light' }, runners: [], localRunnerRemoved: false, runnerForHost: { 'https://github.com': 'local' }, __internal__: { migrations: { version: '2.0.0' } } }),
+    );
+    const store = openStore({ directory, createBackend });
+    expect(store.recovery).toBeUndefined();
+    expect(store.get('schemaVersion')).toBe(3);
+    expect(store.get('preferences')).toEqual({ ...defaultPreferences, theme: 'light' });
+    expect(store.get('runnerForHost')).toEqual({ 'https://github.com': 'local' });
   });
 
   it.each([
@@ -67,7 +81,7 @@ describe('store', () => {
     const store = openStore({ directory, createBackend, now: () => new Date('2026-11-24T10:00:00Z') });
     const aside = path.join(directory, 'paddock.unreadable-2026-11-24T10-00-00-000Z.json');
     expect(fs.readFileSync(aside, 'utf8')).toBe(content);
-    expect(store.get('preferences')).toEqual({ theme: 'system' });
+    expect(store.get('preferences')).toEqual(defaultPreferences);
     expect(store.recovery?.level).toBe('warning');
     expect(store.recovery?.message).toContain(aside);
     expect(store.recovery?.message).toContain(phrase);

@@ -6,6 +6,7 @@ vi.mock('electron', () => import('./electron-mock'));
 const electron = await import('./electron-mock');
 const { isTrustedSender, setupIpc } = await import('../../../electron/main/ipc');
 const { silentLogger } = await import('../../../electron/core/logger');
+const { defaultPreferences } = await import('../../../electron/core/store/schema');
 
 const APP = 'app://paddock';
 const topFrame = (url: string) => ({ url, parent: null });
@@ -42,7 +43,7 @@ describe('setupIpc', () => {
   });
 
   it('answers calls from the app page', async () => {
-    await expect(call(topFrame('app://paddock/index.html'), 'getPreferences', null)).resolves.toEqual({ ok: true, value: { theme: 'system' } });
+    await expect(call(topFrame('app://paddock/index.html'), 'getPreferences', null)).resolves.toEqual({ ok: true, value: defaultPreferences });
   });
 
   it('refuses calls from a sub-frame or another origin before the core sees them', async () => {
@@ -76,7 +77,7 @@ describe('setupIpc', () => {
     stranger.mainFrame = { url: 'https://evil.example/', parent: null };
     electron.allWebContents.push(trusted, stranger);
     await call(topFrame('app://paddock/'), 'updatePreferences', { theme: 'dark' });
-    expect(trusted.sent).toEqual([['paddock:event', 'preferencesChanged', { theme: 'dark' }]]);
+    expect(trusted.sent).toEqual([['paddock:event', 'preferencesChanged', { ...defaultPreferences, theme: 'dark' }]]);
     expect(stranger.sent).toEqual([]);
   });
 });

@@ -6,15 +6,16 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('./electron-mock'));
 
 const { openAppStore } = await import('../../../electron/main/store');
+const { defaultPreferences } = await import('../../../electron/core/store/schema');
 
 describe('openAppStore (electron-store)', () => {
   it('keeps paddock.json in the given user data folder, with defaults and schema', () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-estore-'));
     const store = openAppStore(directory);
     expect(store.path).toBe(path.join(directory, 'paddock.json'));
-    expect(store.get('preferences')).toEqual({ theme: 'system' });
-    store.set('preferences', { theme: 'light' });
-    expect(JSON.parse(fs.readFileSync(store.path, 'utf8')).preferences).toEqual({ theme: 'light' });
+    expect(store.get('preferences')).toEqual(defaultPreferences);
+    store.set('preferences', { ...defaultPreferences, theme: 'light' });
+    expect(JSON.parse(fs.readFileSync(store.path, 'utf8')).preferences).toEqual({ ...defaultPreferences, theme: 'light' });
     expect(() => store.set('preferences', { theme: 'plaid' } as never)).toThrow();
   });
 
