@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { defaultPreferences } from '../../electron/core/store/schema';
 
 test('window.paddock rejects an invalid argument at arrival with a typed error', async ({ app, host }) => {
   const error = await app.evaluate(async () => {
@@ -12,7 +13,7 @@ test('window.paddock rejects an invalid argument at arrival with a typed error',
   });
   expect(error).toMatchObject({ code: 'invalid-input', issues: [{ path: 'theme' }] });
   expect(error?.message).toContain('theme');
-  expect(host.store.get('preferences')).toEqual({ theme: 'system' });
+  expect(host.store.get('preferences')).toEqual(defaultPreferences);
 });
 
 test('window.paddock cannot be replaced by page script', async ({ app }) => {
