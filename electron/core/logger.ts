@@ -37,6 +37,6 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
  * this user only: each line is in the file once the call returns (the web
  * host's logs, which "Collect diagnostics" reads back at once in its tests).
  */
-export function logFileDestination(file: string): DestinationStream {
+export function logFileDestination(file: string): ReturnType<typeof pino.destination> {
   return pino.destination({ dest: file, sync: true, append: true, mkdir: true, mode: 0o600 });
 }
