@@ -58,7 +58,7 @@ test('About shows the versions, and Collect diagnostics saves a zip without the 
   // About: the app's and the runner's versions, the paddock:// handler, the paths.
   await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   const about = app.getByRole('region', { name: 'About' });
-  const version = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   await expect(about.locator('dt', { hasText: /^Version$/ }).locator('+ dd')).toHaveText(version);
   await expect(about.locator('dt', { hasText: /^Node\.js$/ }).locator('+ dd')).toHaveText(/^\d+\.\d+\.\d+$/);
   const localRunner = about.getByRole('list', { name: 'Runners' }).getByRole('listitem').filter({ hasText: 'Local runner' });
