@@ -24,7 +24,8 @@ import { EnvironmentRequests } from './intake';
 import { UiActionQueue } from './ui-actions';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
-import { noDesktop, type DesktopIntegration } from './desktop';
+import { noDesktop, processRuntimeVersions, type DesktopIntegration } from './desktop';
+import { buildDiagnosticsZip, diagnosticsFileName, DiagnosticsJobs, readLogTail, statePart, type DiagnosticsLogs } from './diagnostics';
 import { OAuthFlows } from './oauth';
 import { RunnerRegistry, type RunnerRegistryOptions } from './runners/registry';
 import type { AppStore } from './store/store';
@@ -43,6 +44,12 @@ export interface CoreOptions {
   policy?: LoadedPolicy;
   /** The system browser, notifications and the paddock:// hand-off (Electron's, or the web host's stand-ins); none in tests of other parts. */
   desktop?: DesktopIntegration;
+  /**
+   * The app's log files (main.log, runner.log) and their folder: About shows
+   * the folder, "Collect diagnostics" puts their last 5 MB in its zip. None:
+   * this app keeps no log files (tests of other parts).
+   */
+  logs?: DiagnosticsLogs;
 }
 
 /**
@@ -89,7 +96,7 @@ export interface PaddockCore extends PaddockApi {
  */
 const HOSTS_REFRESH_MS = 60 * 1000;
 
-export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName, policy, desktop }: CoreOptions): PaddockCore {
+export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName, policy, desktop, logs }: CoreOptions): PaddockCore {
   const events = new ApiEventHub();
   let notices: Notice[] = store.recovery ? [store.recovery] : [];
   const addNotices = (added: Notice[]) => {
@@ -210,7 +217,42 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     if (event.type === 'end') void hosts.refresh(runnerId);
   });
   hostsTimer.unref();
+  // The jobs this app followed, for the diagnostics (kind, state, how each ended).
+  const diagnosticsJobs = new DiagnosticsJobs();
+  const unwatchDiagnosticsJobs = events.on('jobEvent', (event) => diagnosticsJobs.record(event));
   runners.start();
+
+  /** About's facts (getDiagnostics); the diagnostics zip's app.json has the same. */
+  const diagnostics = () => {
+    const desk = desktop ?? noDesktop;
+    return {
+      app: { name: appInfo.name, version: appInfo.version, shell: appInfo.shell, platform: appInfo.platform, arch: process.arch },
+      runtime: desk.runtimeVersions?.() ?? processRuntimeVersions(),
+      runners: runners.list().map((r) => ({
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        state: r.health.state,
+        version: r.health.version,
+        apiVersion: r.health.apiVersion,
+        lastSeen: r.health.lastSeen,
+      })),
+      // A richer answer from the desktop (which program has the links instead, how they were registered) goes in `note`.
+      protocolHandler: { isDefault: desk.customSchemeHandled(), note: null },
+      tray: desk.trayState?.() ?? ('unknown' as const),
+      paths: { settingsFile: store.path, logsFolder: logs?.folder ?? null, localRunnerData: localRunner?.dataDir ?? null },
+      canCollect: desk.saveDiagnostics !== undefined,
+    };
+  };
+
+  /** The settings file as it is on disk: its content, or why it is left out (never its raw text when it is not JSON). */
+  const settingsFile = async (): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> => {
+    try {
+      return { ok: true, value: JSON.parse(await fs.promises.readFile(store.path, 'utf8')) as unknown };
+    } catch (error) {
+      return { ok: false, reason: error instanceof SyntaxError ? 'it is not valid JSON.' : `it could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
+    }
+  };
 
   /** The folder to open for a local environment, as its runner says it is (./environment-open.ts). */
   const localEnvironmentFolder = async (runnerId: string, id: string): Promise<string> => {
@@ -227,12 +269,13 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
   const dispose = async () => {
     clearInterval(hostsTimer);
     unwatchJobEnds();
+    unwatchDiagnosticsJobs();
     await oauth.dispose();
     jobs.dispose();
     await runners.dispose();
   };
 
-  return {
+  const core: PaddockCore = {
     getAppInfo: async () => ({ ...appInfo, apiVersion: APP_API_VERSION }),
 
     getPreferences: async () => store.get('preferences'),
@@ -360,6 +403,44 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
 
     takeUiActions: async () => uiActions.take(),
 
+    getDiagnostics: async () => diagnostics(),
+
+    collectDiagnostics: async () => {
+      const desk = desktop ?? noDesktop;
+      if (!desk.saveDiagnostics) throw new PaddockError('internal', 'Paddock cannot save files here: it runs without a desktop.');
+      const createdAt = new Date();
+      const [settings, hostList, environments, logTails] = await Promise.all([
+        settingsFile(),
+        statePart(async () => hosts.list()),
+        statePart(() => core.listEnvironments()),
+        Promise.all(
+          (logs?.files ?? []).map(async (file) => ({
+            name: file.name,
+            tail: await readLogTail(file.path).catch((error: unknown) => ({
+              text: `The log could not be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`,
+              truncated: false,
+            })),
+          })),
+        ),
+      ]);
+      const zip = buildDiagnosticsZip({
+        createdAt,
+        app: { ...diagnostics(), apiVersion: APP_API_VERSION, simulation: appInfo.simulation ? 'simulated providers (web host)' : null },
+        settings,
+        states: {
+          runners: runners.list(),
+          hosts: hostList,
+          jobs: diagnosticsJobs.list(),
+          environments,
+          notices,
+        },
+        logs: logTails,
+      });
+      const answer = await desk.saveDiagnostics({ suggestedName: diagnosticsFileName(createdAt), data: zip.data });
+      logger.info('diagnostics collected', { saved: answer.saved, bytes: zip.data.byteLength, entries: zip.entries.length });
+      return answer.saved ? { saved: true as const, path: answer.path, bytes: zip.data.byteLength, entries: zip.entries } : { saved: false as const };
+    },
+
     listNotices: async () => notices,
 
     dismissNotice: async ({ id }) => {
@@ -406,4 +487,5 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     },
     dispose,
   };
+  return core;
 }

@@ -22,6 +22,34 @@ export interface DesktopIntegration {
   openTerminal(path: string): Promise<void>;
   /** The code editor `openInEditor` uses (Visual Studio Code when it is installed); null: the system's default app for folders. */
   editor(): Promise<DesktopEditor | null>;
+  /**
+   * Saves a diagnostics zip (About, "Collect diagnostics") where the user
+   * chooses: Electron asks with a save dialog that opens in the Downloads
+   * folder with `suggestedName`, then shows the file in its folder; the web
+   * host writes it into its data folder. `saved: false` when the user
+   * cancelled (nothing was written). Absent: Paddock cannot save files here.
+   */
+  saveDiagnostics?(zip: { suggestedName: string; data: Uint8Array }): Promise<{ saved: true; path: string } | { saved: false }>;
+  /** The versions of what runs Paddock: Electron and Chromium (null outside Electron) and Node.js. Absent: the core reads `process.versions`. */
+  runtimeVersions?(): RuntimeVersions;
+  /**
+   * Whether the tray icon shows ('shown') or this desktop shows none ('none'),
+   * for About and the diagnostics. Absent: not known ('unknown').
+   */
+  trayState?(): 'shown' | 'none';
+}
+
+/** What runs Paddock, as About shows it. */
+export interface RuntimeVersions {
+  electron: string | null;
+  chrome: string | null;
+  node: string;
+}
+
+/** The versions in `process.versions` (Electron's main process has electron and chrome there; Node.js has neither). */
+export function processRuntimeVersions(versions: NodeJS.ProcessVersions = process.versions): RuntimeVersions {
+  const extra = versions as NodeJS.ProcessVersions & { electron?: string; chrome?: string };
+  return { electron: extra.electron ?? null, chrome: extra.chrome ?? null, node: versions.node };
 }
 
 export interface DesktopEditor {

@@ -31,3 +31,12 @@ export function createLogger(options: { name: string; destination?: DestinationS
 
 /** A logger that drops everything, for tests that do not look at logs. */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/**
+ * A log file for `createLogger`, appended to synchronously and readable by
+ * this user only: each line is in the file once the call returns (the web
+ * host's logs, which "Collect diagnostics" reads back at once in its tests).
+ */
+export function logFileDestination(file: string): ReturnType<typeof pino.destination> {
+  return pino.destination({ dest: file, sync: true, append: true, mkdir: true, mode: 0o600 });
+}

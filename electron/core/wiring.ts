@@ -4,6 +4,7 @@ import { createCore, type PaddockCore } from './app-core';
 import type { CredentialStore } from './credentials';
 import type { Logger } from './logger';
 import type { DesktopIntegration } from './desktop';
+import type { DiagnosticsLogs } from './diagnostics';
 import { loadPolicy, type LoadedPolicy, type LoadPolicyOptions } from './policy/load';
 import type { RunnerLauncher } from './runners/local-runner';
 import type { AppStore } from './store/store';
@@ -22,6 +23,8 @@ export interface AppWiringOptions {
   workstationName?: string;
   /** The system browser, notifications and whether paddock:// links come back to this app. */
   desktop?: DesktopIntegration;
+  /** The app's log files and their folder (About, "Collect diagnostics"). */
+  logs?: DiagnosticsLogs;
 }
 
 export interface WiredApp {
@@ -51,6 +54,7 @@ export async function wireApp(options: AppWiringOptions): Promise<WiredApp> {
     policy,
     localRunner: options.localRunner,
     ...(options.desktop ? { desktop: options.desktop } : {}),
+    ...(options.logs ? { logs: options.logs } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.workstationName ? { workstationName: options.workstationName } : {}),
   });

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, Notification, shell } from 'electron';
+import { app, BrowserWindow, dialog, Notification, shell } from 'electron';
 import { PaddockError } from '../common/errors';
 import { deepLinkScheme } from '../common/deep-link';
-import type { DesktopIntegration } from '../core/desktop';
+import { processRuntimeVersions, type DesktopIntegration } from '../core/desktop';
 import { childEnvironment, editorLaunch, findVsCode, opensAsProgram, terminalLaunch, type Launch, type ToolLookup } from './desktop-launch';
 
 // The desktop the core asks for (electron/core/desktop.ts): the system
@@ -164,5 +164,34 @@ export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup =
       await startDetached(launch, env, lookup.platform, 'The terminal');
     },
     editor: async () => (findVsCode(lookup) === null ? null : { name: 'Visual Studio Code' }),
+    saveDiagnostics: (zip) => saveDiagnosticsZip(zip),
+    runtimeVersions: () => processRuntimeVersions(),
   };
+}
+
+/**
+ * "Collect diagnostics": asks where to save the zip (a save dialog on the
+ * focused window, opening in Downloads with the suggested name), writes it
+ * readable by this user only, and shows it in its folder. Cancelled: nothing
+ * is written.
+ */
+export async function saveDiagnosticsZip({ suggestedName, data }: { suggestedName: string; data: Uint8Array }): Promise<{ saved: true; path: string } | { saved: false }> {
+  const options: Electron.SaveDialogOptions = {
+    title: 'Save diagnostics',
+    buttonLabel: 'Save',
+    defaultPath: path.join(app.getPath('downloads'), suggestedName),
+    filters: [{ name: 'Zip archive', extensions: ['zip'] }],
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  };
+  const parent = BrowserWindow.getFocusedWindow();
+  const answer = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+  if (answer.canceled || !answer.filePath) return { saved: false };
+  const file = path.extname(answer.filePath) === '' ? `${answer.filePath}.zip` : answer.filePath;
+  try {
+    await fs.promises.writeFile(file, data, { mode: 0o600 });
+  } catch (error) {
+    throw new PaddockError('internal', `Paddock could not save the diagnostics to ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}. Choose another folder.`);
+  }
+  shell.showItemInFolder(file);
+  return { saved: true, path: file };
 }

@@ -42,6 +42,8 @@ const methods = {
   openEnvironment: true,
   desktopEditor: true,
   takeUiActions: true,
+  getDiagnostics: true,
+  collectDiagnostics: true,
   listNotices: true,
   dismissNotice: true,
 } as const satisfies Record<ApiMethodName, true>;

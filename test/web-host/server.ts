@@ -12,7 +12,7 @@ import { contentSecurityPolicy } from '../../electron/common/csp';
 import type { PaddockCore } from '../../electron/core/app-core';
 import { keychainCredentialStore } from '../../electron/core/credentials';
 import { receiveDeepLink, type DeepLinkReceipt } from '../../electron/core/deep-links';
-import { createLogger, type Logger } from '../../electron/core/logger';
+import { createLogger, logFileDestination, type Logger } from '../../electron/core/logger';
 import type { DesktopIntegration } from '../../electron/core/desktop';
 import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { wireApp } from '../../electron/core/wiring';
@@ -69,6 +69,13 @@ export interface WebHostOpening {
   readonly path: string;
 }
 
+/** The web host's log files (as the desktop app's main.log and runner.log), in `<data dir>/logs`. */
+export interface WebHostLogs {
+  readonly folder: string;
+  readonly main: string;
+  readonly runner: string;
+}
+
 /** A system notification the app showed. */
 export interface WebHostNotification {
   readonly title: string;
@@ -96,6 +103,12 @@ export interface WebHost {
   readonly openedExternally: readonly string[];
   /** The folders the app asked to open in the file manager, the editor or a terminal, oldest first (nothing is started; they are logged too). */
   readonly opened: readonly WebHostOpening[];
+  /** Its log files: what the app logs goes there too (JSON lines, secrets redacted), and the local runner's lines. */
+  readonly logs: WebHostLogs;
+  /** The diagnostics zips "Collect diagnostics" saved (in `<data dir>/diagnostics`), oldest first. */
+  readonly diagnosticsSaved: readonly string[];
+  /** Plays the user cancelling the next save dialog of "Collect diagnostics": nothing is saved. */
+  cancelNextDiagnosticsSave(): void;
   close(): Promise<void>;
 }
 
@@ -121,7 +134,25 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   }
   const dataDir = options.dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'paddock-web-')));
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const logger = options.logger ?? createLogger({ name: 'paddock-web-host' });
+  // Log files as the desktop app keeps them, which About shows and "Collect diagnostics" reads; the given logger (stderr by default) gets every line too.
+  const logsDir = path.join(dataDir, 'logs');
+  await fsp.mkdir(logsDir, { recursive: true, mode: 0o700 });
+  const logs: WebHostLogs = { folder: logsDir, main: path.join(logsDir, 'main.log'), runner: path.join(logsDir, 'runner.log') };
+  const mainLogFile = logFileDestination(logs.main);
+  const fileLogger = createLogger({ name: 'paddock-web-host', destination: mainLogFile });
+  const outerLogger = options.logger ?? createLogger({ name: 'paddock-web-host' });
+  const both =
+    (level: keyof Logger): Logger[keyof Logger] =>
+    (message, fields) => {
+      fileLogger[level](message, fields);
+      outerLogger[level](message, fields);
+    };
+  const logger: Logger = { info: both('info'), warn: both('warn'), error: both('error') };
+  const onRunnerLog = (line: string) => {
+    // The runner's lines are JSON with secrets already redacted, as the desktop app's runner.log has them.
+    fs.appendFileSync(logs.runner, `${line}\n`, { mode: 0o600 });
+    options.onRunnerLog?.(line);
+  };
   const simulators = options.simulate ? await startProviderSimulators() : null;
   if (simulators) {
     options = {
@@ -139,6 +170,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const notifications: WebHostNotification[] = [];
   const openedExternally: string[] = [];
   const opened: WebHostOpening[] = [];
+  const diagnosticsSaved: string[] = [];
+  let cancelNextSave = false;
+  const diagnosticsDir = path.join(dataDir, 'diagnostics');
   const editorName = options.editor === undefined ? 'Visual Studio Code' : options.editor;
   /** Records an opening instead of starting a program: a test machine has no desktop to show it on. */
   const open = (target: WebHostOpening['target']) => async (folder: string) => {
@@ -167,6 +201,23 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     openInEditor: open('editor'),
     openTerminal: open('terminal'),
     editor: async () => (editorName === null ? null : { name: editorName }),
+    // No save dialog in a browser tab: the zip goes into the data folder (a new name when one is there), and the path is recorded.
+    async saveDiagnostics({ suggestedName, data }) {
+      if (cancelNextSave) {
+        cancelNextSave = false;
+        logger.info('web host: diagnostics save cancelled');
+        return { saved: false };
+      }
+      await fsp.mkdir(diagnosticsDir, { recursive: true, mode: 0o700 });
+      const base = path.basename(suggestedName, '.zip');
+      let file = path.join(diagnosticsDir, `${base}.zip`);
+      for (let n = 2; fs.existsSync(file); n++) file = path.join(diagnosticsDir, `${base}-${n}.zip`);
+      await fsp.writeFile(file, data, { mode: 0o600, flag: 'wx' });
+      diagnosticsSaved.push(file);
+      logger.info('web host: diagnostics saved', { path: file });
+      return { saved: true, path: file };
+    },
+    runtimeVersions: () => ({ electron: null, chrome: null, node: process.versions.node }),
   };
 
   const store = openStore({
@@ -189,12 +240,13 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         ? null
         : {
             dataDir: path.join(dataDir, 'runner'),
-            launch: nodeRunnerLauncher({ onLog: options.onRunnerLog ?? (() => {}), env: { ...process.env, ...options.runnerEnv } }),
+            launch: nodeRunnerLauncher({ onLog: onRunnerLog, env: { ...process.env, ...options.runnerEnv } }),
             // Working copies stay inside the host's data folder, never the user's ~/Paddock (a later --environments-dir wins).
             args: ['--environments-dir', path.join(dataDir, 'environments'), ...(options.runnerArgs ?? [])],
           },
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     desktop,
+    logs: { folder: logs.folder, files: [{ name: 'main.log', path: logs.main }, { name: 'runner.log', path: logs.runner }] },
   });
 
   const token = randomBytes(32).toString('base64url');
@@ -309,6 +361,11 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     notifications,
     openedExternally,
     opened,
+    logs,
+    diagnosticsSaved,
+    cancelNextDiagnosticsSave: () => {
+      cancelNextSave = true;
+    },
     async close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const ws of sockets) ws.terminate();
@@ -316,6 +373,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await core.dispose();
       await simulators?.close();
+      mainLogFile.end();
     },
   };
 }

@@ -3,6 +3,8 @@ import { errorDataSchema } from '../errors';
 import {
   addRemoteRunnerInputSchema,
   appInfoSchema,
+  collectDiagnosticsResultSchema,
+  diagnosticsSchema,
   deleteProviderInputSchema,
   deleteProviderResultSchema,
   discoverTenantInputSchema,
@@ -225,6 +227,16 @@ export const apiMethods = {
     noInput,
     z.array(uiActionSchema),
     'What the main process asked the window to show (a tray item or a notification was clicked), oldest first. Each is given once: taking them empties the list.',
+  ),
+  getDiagnostics: method(
+    noInput,
+    diagnosticsSchema,
+    'About: the app’s and its runtime’s versions, each runner’s state and version, whether paddock:// links reach Paddock, the tray, and where its settings, logs and local runner data are. Never a token.',
+  ),
+  collectDiagnostics: method(
+    noInput,
+    collectDiagnosticsResultSchema,
+    'Makes a zip of the logs (their last 5 MB), the settings and the state of runners, accounts, jobs, environments and notices, all redacted, and saves it where the user chooses (the desktop asks); saved is false when the user cancelled.',
   ),
   listNotices: method(noInput, z.array(noticeSchema), 'Things the user should know about, such as a settings file that was moved aside.'),
   dismissNotice: method(z.object({ id: z.string().min(1).max(200) }).strict(), z.array(noticeSchema), 'Dismisses a notice and returns those left.'),

@@ -299,3 +299,80 @@ export const discoverTenantInputSchema = z
   .strict();
 /** What `HEAD https://dev.azure.com/{organization}` said about the organization's Entra tenant (runner API contract). */
 export const discoverTenantResultSchema = discoverTenantResponseSchema;
+
+/** Whether the tray icon shows: 'shown', 'none' (this desktop shows no tray icons), or 'unknown' (not reported). */
+export const trayStateSchema = z.enum(['shown', 'none', 'unknown']);
+export type TrayState = z.infer<typeof trayStateSchema>;
+
+const diagnosticsPathSchema = z.string().min(1).max(4096);
+
+/** About: what runs, where its files are, whether paddock:// links come back (never a token or a secret). */
+export const diagnosticsSchema = z
+  .object({
+    app: z
+      .object({
+        name: z.string().max(100),
+        version: z.string().max(100),
+        shell: appInfoSchema.shape.shell,
+        platform: z.string().max(50),
+        arch: z.string().max(50),
+      })
+      .strict(),
+    /** What runs Paddock: Electron and Chromium in the desktop app (null in the web host), and Node.js. */
+    runtime: z
+      .object({ electron: z.string().max(50).nullable(), chrome: z.string().max(50).nullable(), node: z.string().max(50) })
+      .strict(),
+    /** Each runner with its live health and the version it reported (null until it answered). */
+    runners: z
+      .array(
+        z
+          .object({
+            id: idSchema,
+            name: z.string().max(200),
+            kind: runnerSchema.shape.kind,
+            state: runnerStateSchema,
+            version: z.string().max(100).nullable(),
+            apiVersion: z.number().int().positive().nullable(),
+            lastSeen: z.iso.datetime().nullable(),
+          })
+          .strict(),
+      )
+      .max(100),
+    protocolHandler: z
+      .object({
+        /** Paddock is the operating system's handler of paddock:// links: the browser hands sign-in answers back to it. */
+        isDefault: z.boolean(),
+        /** More the desktop can say about it (which program has the links instead, how they were registered); null when nothing. */
+        note: z.string().max(2000).nullable(),
+      })
+      .strict(),
+    tray: trayStateSchema,
+    paths: z
+      .object({
+        settingsFile: diagnosticsPathSchema,
+        /** Null: this app keeps no log files (tests of other parts). */
+        logsFolder: diagnosticsPathSchema.nullable(),
+        /** The local runner's own folder (its keys, its vault, its environments' records); null without a local runner. */
+        localRunnerData: diagnosticsPathSchema.nullable(),
+      })
+      .strict(),
+    /** Whether `collectDiagnostics` can save a zip here. */
+    canCollect: z.boolean(),
+  })
+  .strict();
+export type Diagnostics = z.infer<typeof diagnosticsSchema>;
+
+/** What "Collect diagnostics" did: the zip saved where the user chose (or the web host's data folder), or nothing saved (they cancelled). */
+export const collectDiagnosticsResultSchema = z.discriminatedUnion('saved', [
+  z
+    .object({
+      saved: z.literal(true),
+      path: diagnosticsPathSchema,
+      bytes: z.number().int().nonnegative(),
+      /** The files in the zip, README.txt first. */
+      entries: z.array(z.string().min(1).max(200)).max(50),
+    })
+    .strict(),
+  z.object({ saved: z.literal(false) }).strict(),
+]);
+export type CollectDiagnosticsResult = z.infer<typeof collectDiagnosticsResultSchema>;

@@ -1,7 +1,8 @@
 import { useId, useState, type RefObject } from 'react';
 import type { PaddockApi, Preferences, Theme } from '../../../electron/common/api';
 import { LoadError, Screen } from '../components/Screen';
-import { errorMessage, useApiValue, type Loadable } from '../hooks';
+import { errorMessage, type Loadable } from '../hooks';
+import { AboutSection } from './settings/AboutSection';
 
 const themeOptions: { value: Theme; label: string; hint: string }[] = [
   { value: 'system', label: 'Match the system', hint: 'Light or dark, as your operating system is set.' },
@@ -18,7 +19,6 @@ export function SettingsScreen({
   headingRef: RefObject<HTMLHeadingElement | null>;
   preferences: Loadable<Preferences>;
 }) {
-  const info = useApiValue(() => api.getAppInfo());
   const [saveError, setSaveError] = useState<string>();
   // The choice shows at once; the saved preference (and its event) follows.
   const [pendingTheme, setPendingTheme] = useState<Theme>();
@@ -67,22 +67,7 @@ export function SettingsScreen({
         )}
         {saveError && <LoadError message={saveError} />}
       </section>
-      <section className="panel" aria-labelledby={`${groupId}-about`}>
-        <h2 id={`${groupId}-about`}>About</h2>
-        {info.state === 'failed' && <LoadError message={info.message} />}
-        {info.state === 'ready' && (
-          <dl className="facts">
-            <dt>Version</dt>
-            <dd>{info.value.version}</dd>
-            <dt>App API version</dt>
-            <dd>{info.value.apiVersion}</dd>
-            <dt>Running as</dt>
-            <dd>{info.value.shell === 'electron' ? 'Desktop app' : 'Web host (development and tests)'}</dd>
-            <dt>Platform</dt>
-            <dd>{info.value.platform}</dd>
-          </dl>
-        )}
-      </section>
+      <AboutSection api={api} />
     </Screen>
   );
 }

@@ -89,11 +89,18 @@ export const allWebContents: FakeWebContents[] = [];
 export const webContents = { getAllWebContents: () => allWebContents };
 
 export const nativeTheme = { shouldUseDarkColors: false };
-export const dialog = { showErrorBox: vi.fn() };
+export const dialog = {
+  showErrorBox: vi.fn(),
+  /** The save dialog's answer: what the user chose (cancel by default), as Electron resolves it. */
+  showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({ canceled: true })),
+};
 
 export class BrowserWindow extends EventEmitter {
   static created: BrowserWindow[] = [];
   static getAllWindows = () => BrowserWindow.created;
+  /** The window with focus: none unless a test sets one. */
+  static focused: BrowserWindow | null = null;
+  static getFocusedWindow = () => BrowserWindow.focused;
   readonly options: Record<string, unknown>;
   readonly webContents = new FakeWebContents();
   loadedUrl: string | undefined;
