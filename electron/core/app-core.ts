@@ -25,6 +25,7 @@ import { UiActionQueue } from './ui-actions';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
 import { noDesktop, type DesktopIntegration } from './desktop';
+import { NotificationCenter } from './notifications';
 import { OAuthFlows } from './oauth';
 import { RunnerRegistry, type RunnerRegistryOptions } from './runners/registry';
 import type { AppStore } from './store/store';
@@ -210,6 +211,19 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     if (event.type === 'end') void hosts.refresh(runnerId);
   });
   hostsTimer.unref();
+  // System notifications (./notifications.ts): decided here from the core's own events, shown by the desktop.
+  const notifications = new NotificationCenter({
+    desktop: desktop ?? noDesktop,
+    enabled: () => store.get('preferences').notifications,
+    requestUi: (action) => uiActions.push(action),
+    logger,
+    runners: runners.list(),
+  });
+  const unwatchForNotifications = [
+    events.on('hostsChanged', (list) => notifications.hostsChanged(list)),
+    events.on('runnersChanged', (list) => notifications.runnersChanged(list)),
+    events.on('jobEvent', (event) => notifications.jobEvent(event)),
+  ];
   runners.start();
 
   /** The folder to open for a local environment, as its runner says it is (./environment-open.ts). */
@@ -227,6 +241,8 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
   const dispose = async () => {
     clearInterval(hostsTimer);
     unwatchJobEnds();
+    for (const unwatch of unwatchForNotifications) unwatch();
+    notifications.dispose();
     await oauth.dispose();
     jobs.dispose();
     await runners.dispose();
@@ -249,14 +265,23 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     probeRemoteRunner: (input) => runners.probeRemote(input),
     addRemoteRunner: (input) => runners.addRemote(input),
     renameRunner: async ({ id, name }) => runners.rename(id, name),
-    registerManagedRunner: ({ id, token }) => runners.registerManaged(id, token),
+    registerManagedRunner: ({ id, token }) => {
+      notifications.userActedOnRunner(id);
+      return runners.registerManaged(id, token);
+    },
     removeRunner: async ({ id, force }) => {
       const left = await runners.remove(id, force ?? false);
       jobs.dispose(id);
       return left;
     },
-    restartRunner: ({ id }) => runners.restart(id),
-    setUpLocalRunner: async () => runners.setUpLocal(),
+    restartRunner: ({ id }) => {
+      notifications.userActedOnRunner(id);
+      return runners.restart(id);
+    },
+    setUpLocalRunner: async () => {
+      notifications.userActedOnRunner('local');
+      return runners.setUpLocal();
+    },
     listProviders: async ({ id }) => (await runners.route(id, 'listProviders')).providers,
     saveProvider: async ({ runnerId, ...body }) => {
       refuseManaged(runnerId, body.provider.kind, [body.provider.host, body.previousHost]);
@@ -327,6 +352,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     createEnvironment: async ({ runnerId, url, tokenId, depth, remember }) => {
       const runner = runners.get(runnerId);
       const { environment, job } = await runners.route(runnerId, 'createEnvironment', { body: { url, tokenId, depth } });
+      notifications.cloneStarted({ runnerId, runnerName: runner.name, environment }, job);
       jobs.follow(runnerId, job);
       if (remember) store.set('runnerForHost', { ...store.get('runnerForHost'), [choiceKey(environment.host, environment.organization)]: runnerId });
       return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
@@ -334,6 +360,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     retryEnvironment: async ({ runnerId, id }) => {
       const runner = runners.get(runnerId);
       const { environment, job } = await runners.route(runnerId, 'retryEnvironment', { params: { id } });
+      notifications.cloneStarted({ runnerId, runnerName: runner.name, environment }, job);
       jobs.follow(runnerId, job);
       return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
     },

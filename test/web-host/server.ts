@@ -73,6 +73,8 @@ export interface WebHostOpening {
 export interface WebHostNotification {
   readonly title: string;
   readonly body: string;
+  /** Whether a click on it does something (`clickNotification`). */
+  readonly clickable: boolean;
 }
 
 export interface WebHost {
@@ -92,6 +94,20 @@ export interface WebHost {
   openDeepLinkArgv(argv: readonly string[]): Promise<DeepLinkReceipt>;
   /** The system notifications the app showed, oldest first (tests read them here; they are logged too). */
   readonly notifications: readonly WebHostNotification[];
+  /**
+   * The user clicks notification `index` of `notifications`: what the app
+   * does on a click (a UI action for the window, the window shown). Throws
+   * for one that is not there or not clickable.
+   */
+  clickNotification(index: number): void;
+  /**
+   * Whether the app's window has focus, as the desktop tells the core (it
+   * decides which notifications to show by it). False until set: the window
+   * is in the background, as when the user is in the browser's consent tab.
+   */
+  setWindowFocused(focused: boolean): void;
+  /** How many times the app asked the desktop to bring its window to the front (a notification clicked). */
+  readonly windowShown: number;
   /** The addresses "opened in the system browser", as the page's tab got them (a simulator's https origin moved to its http twin). */
   readonly openedExternally: readonly string[];
   /** The folders the app asked to open in the file manager, the editor or a terminal, oldest first (nothing is started; they are logged too). */
@@ -137,6 +153,10 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     for (const simulator of new Set(Object.values(simulators.oauth))) browserOrigins.set(simulator.origin, await simulator.serveHttp());
   }
   const notifications: WebHostNotification[] = [];
+  /** The click of each notification, by its index (null: none). */
+  const notificationClicks: ((() => void) | null)[] = [];
+  let windowFocused = false;
+  let windowShown = 0;
   const openedExternally: string[] = [];
   const opened: WebHostOpening[] = [];
   const editorName = options.editor === undefined ? 'Visual Studio Code' : options.editor;
@@ -159,8 +179,15 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       for (const ws of sockets) sendMessage(ws, { type: 'open-external', url: target });
     },
     notify(notification) {
-      notifications.push({ title: notification.title, body: notification.body });
-      logger.info('web host: notification', { title: notification.title, body: notification.body });
+      notifications.push({ title: notification.title, body: notification.body, clickable: notification.onClick !== undefined });
+      notificationClicks.push(notification.onClick ?? null);
+      logger.info('web host: notification', { title: notification.title, body: notification.body, index: notifications.length - 1 });
+    },
+    windowFocused: () => windowFocused,
+    showWindow() {
+      windowShown++;
+      logger.info('web host: bringing the window to the front');
+      for (const ws of sockets) sendMessage(ws, { type: 'show-window' });
     },
     customSchemeHandled: () => options.customSchemeHandled ?? false,
     openFolder: open('folder'),
@@ -307,6 +334,18 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     openDeepLink: (link) => receiveDeepLink(core, logger, { link }, 'web-host'),
     openDeepLinkArgv: (argv) => receiveDeepLink(core, logger, { argv }, 'web-host'),
     notifications,
+    clickNotification(index) {
+      const click = notificationClicks[index];
+      if (click === undefined) throw new Error(`There is no notification ${index}: the app showed ${notifications.length}.`);
+      if (click === null) throw new Error(`Notification ${index} (${notifications[index]!.title}) does nothing when clicked.`);
+      click();
+    },
+    setWindowFocused(focused) {
+      windowFocused = focused;
+    },
+    get windowShown() {
+      return windowShown;
+    },
     openedExternally,
     opened,
     async close() {
