@@ -314,7 +314,7 @@ describe('the notifications model', () => {
 
   it('a clone that already ended when it started is told at once', () => {
     const c = center();
-    c.model.cloneStarted(clone, cloneJob('failed', { state: 'failed', error: { code: 'not-accessible', message: 'Your account cannot read octo/hello.' } }));
+    c.model.cloneStarted(clone, cloneJob('failed', { state: 'failed', error: { code: 'forbidden', message: 'Your account cannot read octo/hello.' } }));
     expect(c.shown.map((n) => [n.title, n.body])).toEqual([['Environment failed: octo/hello', 'Your account cannot read octo/hello.']]);
   });
 
