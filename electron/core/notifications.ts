@@ -119,7 +119,7 @@ export function hostNotifications(previous: readonly HostAccess[] | null, next: 
         out.push({
           about: `host connected: ${about}`,
           title: notificationText(`${name} is now connected`, MAX_TITLE),
-          body: notificationText(connection.account ? `Signed in as ${connection.account}. Environments from its repositories can be created now.` : 'Environments from its repositories can be created now.'),
+          body: notificationText(connection.account ? `Signed in as ${connection.account}. You can now create environments from its repositories.` : 'You can now create environments from its repositories.'),
           action: { type: 'show-screen', screen: 'accounts' },
           byUser: true,
         });

@@ -93,7 +93,7 @@ describe('a host that became connected', () => {
         {
           about: 'host connected: local https://github.com',
           title: 'GitHub is now connected',
-          body: 'Signed in as sam. Environments from its repositories can be created now.',
+          body: 'Signed in as sam. You can now create environments from its repositories.',
           action: { type: 'show-screen', screen: 'accounts' },
           byUser: true,
         },
