@@ -61,6 +61,8 @@ export interface WebHostOptions {
   customSchemeHandled?: boolean;
   /** The code editor the stand-in desktop names (null: none, the system's default app); Visual Studio Code by default. */
   editor?: string | null;
+  /** Hears each system notification the app shows, with its index for `clickNotification` (the command line prints them). */
+  onNotification?: (notification: WebHostNotification, index: number) => void;
 }
 
 /** A folder the app asked the desktop to open, and how. */
@@ -182,6 +184,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       notifications.push({ title: notification.title, body: notification.body, clickable: notification.onClick !== undefined });
       notificationClicks.push(notification.onClick ?? null);
       logger.info('web host: notification', { title: notification.title, body: notification.body, index: notifications.length - 1 });
+      options.onNotification?.(notifications.at(-1)!, notifications.length - 1);
     },
     windowFocused: () => windowFocused,
     showWindow() {
