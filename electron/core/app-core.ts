@@ -217,7 +217,6 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     enabled: () => store.get('preferences').notifications,
     requestUi: (action) => uiActions.push(action),
     logger,
-    runners: runners.list(),
   });
   const unwatchForNotifications = [
     events.on('hostsChanged', (list) => notifications.hostsChanged(list)),
@@ -263,7 +262,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     listRunners: async () => runners.list(),
     getRunner: async ({ id }) => runners.get(id),
     probeRemoteRunner: (input) => runners.probeRemote(input),
-    addRemoteRunner: (input) => runners.addRemote(input),
+    addRemoteRunner: (input) => notifications.userAddsRunner(() => runners.addRemote(input)),
     renameRunner: async ({ id, name }) => runners.rename(id, name),
     registerManagedRunner: ({ id, token }) => {
       notifications.userActedOnRunner(id);

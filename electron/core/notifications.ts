@@ -149,14 +149,12 @@ export function hostNotifications(previous: readonly HostAccess[] | null, next: 
 }
 
 /**
- * The runner list changed (`previous` null: the first one): the runners that
- * entered failed. `told` holds the runners whose failure was told and that
- * have not worked since; the answer says who they are now. A runner new
- * since `previous`, or in `userActed` (restarted, registered, set up), fails
- * as the outcome of what the user did.
+ * The runner list changed: the runners that entered failed. `told` holds the
+ * runners whose failure was told and that have not worked since; the answer
+ * says who they are now. A runner in `userActed` (just added, registered,
+ * set up or restarted by the user) fails as the outcome of what they did.
  */
 export function runnerNotifications(
-  previous: readonly Runner[] | null,
   next: readonly Runner[],
   told: ReadonlySet<string>,
   userActed: ReadonlySet<string> = new Set(),
@@ -177,7 +175,7 @@ export function runnerNotifications(
       title: notificationText(`Runner failed: ${runner.name}`, MAX_TITLE),
       body: notificationText(message ?? 'Paddock cannot use this runner now. Open Runners to see what to do.'),
       action: { type: 'show-screen', screen: 'runners' },
-      byUser: (previous !== null && !previous.some((r) => r.id === runner.id)) || userActed.has(runner.id),
+      byUser: userActed.has(runner.id),
     });
   }
   return { notifications, told: nowTold };
@@ -231,8 +229,6 @@ export interface NotificationCenterOptions {
   /** The main surface's requestUi: a click asks the window to show what it is about. */
   requestUi: (action: UiAction) => void;
   logger: Logger;
-  /** The runner list before anything started (each "starting"): the baseline for "new since". */
-  runners?: readonly Runner[];
   now?: () => Date;
 }
 
@@ -243,7 +239,9 @@ const MAX_FOLLOWED_CLONES = 200;
 export class NotificationCenter {
   readonly #options: NotificationCenterOptions;
   #hosts: HostAccess[] | null = null;
-  #runners: Runner[] | null;
+  #runnerIds = new Set<string>();
+  /** How many runner additions the user has under way: the runners that appear meanwhile are theirs. */
+  #adding = 0;
   #failedTold = new Set<string>();
   readonly #userActed = new Set<string>();
   readonly #clones = new Map<string, StartedClone>();
@@ -251,7 +249,6 @@ export class NotificationCenter {
 
   constructor(options: NotificationCenterOptions) {
     this.#options = options;
-    this.#runners = options.runners ? [...options.runners] : null;
   }
 
   hostsChanged(hosts: HostAccess[]): void {
@@ -261,8 +258,9 @@ export class NotificationCenter {
   }
 
   runnersChanged(runners: Runner[]): void {
-    const { notifications, told } = runnerNotifications(this.#runners, runners, this.#failedTold, this.#userActed);
-    this.#runners = runners;
+    if (this.#adding > 0) for (const runner of runners) if (!this.#runnerIds.has(runner.id)) this.#userActed.add(runner.id);
+    this.#runnerIds = new Set(runners.map((r) => r.id));
+    const { notifications, told } = runnerNotifications(runners, this.#failedTold, this.#userActed);
     this.#failedTold = told;
     // What the user started has its outcome once the runner is no longer on its way (starting, or stopped for a restart).
     for (const runner of runners) if (runner.health.state !== 'starting' && runner.health.state !== 'offline') this.#userActed.delete(runner.id);
@@ -273,6 +271,16 @@ export class NotificationCenter {
   /** The user restarted, registered or set up this runner in Paddock: its next failure is theirs to see. */
   userActedOnRunner(runnerId: string): void {
     this.#userActed.add(runnerId);
+  }
+
+  /** The user adds a runner (its id is known only once it is there): the runners that appear while it is under way are theirs. */
+  async userAddsRunner<T>(add: () => Promise<T>): Promise<T> {
+    this.#adding++;
+    try {
+      return await add();
+    } finally {
+      this.#adding--;
+    }
   }
 
   /** The core started an environment's clone (the user created or retried it). */

@@ -195,7 +195,7 @@ describe('a token entering “expiring”', () => {
 describe('a runner entering failed', () => {
   it('is told once per failure episode: until it works again (online or degraded)', () => {
     const failed = runner('local', 'failed', 'The OS keychain is locked. Unlock it and restart the runner.');
-    let step = runnerNotifications([runner('local', 'starting')], [failed], new Set());
+    let step = runnerNotifications([failed], new Set());
     expect(step.notifications).toEqual([
       {
         about: 'runner failed: local',
@@ -207,27 +207,25 @@ describe('a runner entering failed', () => {
     ]);
     // Failed still, restarting, offline, failed again: the same episode.
     for (const state of ['failed', 'starting', 'offline', 'failed'] as const) {
-      step = runnerNotifications([failed], [runner('local', state, 'Still broken.')], step.told);
+      step = runnerNotifications([runner('local', state, 'Still broken.')], step.told);
       expect(step.notifications, state).toEqual([]);
     }
     // It worked again; the next failure is a new episode.
-    step = runnerNotifications([failed], [runner('local', 'online')], step.told);
+    step = runnerNotifications([runner('local', 'online')], step.told);
     expect(step.told.size).toBe(0);
-    step = runnerNotifications([runner('local', 'online')], [failed], step.told);
+    step = runnerNotifications([failed], step.told);
     expect(step.notifications).toHaveLength(1);
   });
 
-  it('a runner the user just added, or one they restarted, fails as their doing; one failing by itself does not', () => {
-    const added = runnerNotifications([runner('local', 'online')], [runner('local', 'online'), runner('remote-1', 'failed')], new Set());
-    expect(added.notifications.map((n) => [n.about, n.byUser, n.body])).toEqual([['runner failed: remote-1', true, 'Paddock cannot use this runner now. Open Runners to see what to do.']]);
-    const restarted = runnerNotifications([runner('local', 'starting')], [runner('local', 'failed')], new Set(), new Set(['local']));
-    expect(restarted.notifications.map((n) => n.byUser)).toEqual([true]);
-    expect(runnerNotifications(null, [runner('local', 'failed')], new Set()).notifications.map((n) => n.byUser)).toEqual([false]);
+  it('a runner the user acted on (added, registered, set up, restarted) fails as their doing; one failing by itself does not', () => {
+    const acted = runnerNotifications([runner('local', 'online'), runner('remote-1', 'failed')], new Set(), new Set(['remote-1']));
+    expect(acted.notifications.map((n) => [n.about, n.byUser, n.body])).toEqual([['runner failed: remote-1', true, 'Paddock cannot use this runner now. Open Runners to see what to do.']]);
+    expect(runnerNotifications([runner('local', 'failed')], new Set()).notifications.map((n) => n.byUser)).toEqual([false]);
   });
 
   it('forgets a removed runner', () => {
-    const step = runnerNotifications(null, [runner('remote-1', 'failed')], new Set());
-    expect(runnerNotifications([runner('remote-1', 'failed')], [], step.told).told.size).toBe(0);
+    const step = runnerNotifications([runner('remote-1', 'failed')], new Set());
+    expect(runnerNotifications([], step.told).told.size).toBe(0);
   });
 });
 
@@ -270,7 +268,7 @@ describe('the text', () => {
 });
 
 /** A center over a recording desktop. */
-function center(options: { focused?: boolean; enabled?: boolean; runners?: Runner[] } = {}) {
+function center(options: { focused?: boolean; enabled?: boolean } = {}) {
   const shown: DesktopNotification[] = [];
   const actions: UiAction[] = [];
   const state = { focused: options.focused ?? false, enabled: options.enabled ?? true, windowShown: 0 };
@@ -284,7 +282,6 @@ function center(options: { focused?: boolean; enabled?: boolean; runners?: Runne
     requestUi: (action) => void actions.push(action),
     logger: silentLogger,
     now: () => NOW,
-    ...(options.runners ? { runners: options.runners } : {}),
   });
   return { model, shown, actions, state };
 }
@@ -332,7 +329,7 @@ describe('the notifications model', () => {
   });
 
   it('shows what happens by itself whatever the focus: a token nearing its end, a runner failing', () => {
-    const c = center({ focused: true, runners: [runner('local', 'starting')] });
+    const c = center({ focused: true });
     c.model.hostsChanged([host([connection('connected', [account(T1, { expiresAt: inDays(6) })])])]);
     c.model.hostsChanged([host([connection('expiring', [account(T1, { state: 'expiring', expiresAt: inDays(6) })])])]);
     c.model.runnersChanged([runner('local', 'failed', 'It stopped.')]);
@@ -342,7 +339,7 @@ describe('the notifications model', () => {
   });
 
   it('a runner the user restarted that fails is theirs: hidden while the window has focus', () => {
-    const c = center({ focused: true, runners: [runner('local', 'online')] });
+    const c = center({ focused: true });
     c.model.runnersChanged([runner('local', 'online')]);
     c.model.userActedOnRunner('local');
     c.model.runnersChanged([runner('local', 'offline')]);
@@ -355,8 +352,21 @@ describe('the notifications model', () => {
     expect(c.shown.map((n) => n.body)).toEqual(['It stopped.']);
   });
 
+  it('a runner that appears while the user adds one, and fails at once, is theirs; one that was there at start is not', async () => {
+    const c = center({ focused: true });
+    c.model.runnersChanged([runner('local', 'starting')]);
+    let finish!: () => void;
+    const adding = c.model.userAddsRunner(() => new Promise<void>((resolve) => (finish = resolve)));
+    c.model.runnersChanged([runner('local', 'starting'), runner('remote-1', 'failed', 'Its key does not match.')]);
+    finish();
+    await adding;
+    expect(c.shown).toEqual([]);
+    c.model.runnersChanged([runner('local', 'failed', 'It stopped.'), runner('remote-1', 'failed', 'Its key does not match.')]);
+    expect(c.shown.map((n) => n.title)).toEqual(['Runner failed: Local runner']);
+  });
+
   it('shows nothing with notifications off, and does not replay when they are turned on', () => {
-    const c = center({ enabled: false, runners: [runner('local', 'starting')] });
+    const c = center({ enabled: false });
     c.model.runnersChanged([runner('local', 'failed')]);
     c.model.hostsChanged([host([connection('none')])]);
     c.model.hostsChanged([host([connection('connected', [account(T1)])])]);
@@ -367,7 +377,7 @@ describe('the notifications model', () => {
   });
 
   it('after dispose, neither shows nor acts on a click', () => {
-    const c = center({ runners: [runner('local', 'starting')] });
+    const c = center();
     c.model.runnersChanged([runner('local', 'failed')]);
     c.model.dispose();
     c.shown[0]!.onClick!();
