@@ -103,6 +103,8 @@ export async function run(bench: BenchContext): Promise<void> {
         toEnd.push(end.at - start);
         toNotified.push(notifiedAt - start);
       }
+      // "Now connected" is told when the host becomes connected: log out, so that the next attempt connects it again.
+      await host.core.logOut({ runnerId: 'local', host: hostUrl });
     }
     const ms = (value: number) => `${value.toFixed(0).padStart(4)} ms`;
     const p95Of = (values: number[]) => quantile(Float64Array.from(values).sort(), 0.95);

@@ -26,6 +26,7 @@ import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
 import { noDesktop, processRuntimeVersions, type DesktopIntegration } from './desktop';
 import { buildDiagnosticsZip, diagnosticsFileName, DiagnosticsJobs, readLogTail, statePart, type DiagnosticsLogs } from './diagnostics';
+import { NotificationCenter } from './notifications';
 import { OAuthFlows } from './oauth';
 import { RunnerRegistry, type RunnerRegistryOptions } from './runners/registry';
 import type { AppStore } from './store/store';
@@ -220,6 +221,18 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
   // The jobs this app followed, for the diagnostics (kind, state, how each ended).
   const diagnosticsJobs = new DiagnosticsJobs();
   const unwatchDiagnosticsJobs = events.on('jobEvent', (event) => diagnosticsJobs.record(event));
+  // System notifications (./notifications.ts): decided here from the core's own events, shown by the desktop.
+  const notifications = new NotificationCenter({
+    desktop: desktop ?? noDesktop,
+    enabled: () => store.get('preferences').notifications,
+    requestUi: (action) => uiActions.push(action),
+    logger,
+  });
+  const unwatchForNotifications = [
+    events.on('hostsChanged', (list) => notifications.hostsChanged(list)),
+    events.on('runnersChanged', (list) => notifications.runnersChanged(list)),
+    events.on('jobEvent', (event) => notifications.jobEvent(event)),
+  ];
   runners.start();
 
   /** About's facts (getDiagnostics); the diagnostics zip's app.json has the same. */
@@ -270,6 +283,8 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     clearInterval(hostsTimer);
     unwatchJobEnds();
     unwatchDiagnosticsJobs();
+    for (const unwatch of unwatchForNotifications) unwatch();
+    notifications.dispose();
     await oauth.dispose();
     jobs.dispose();
     await runners.dispose();
@@ -290,16 +305,25 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     listRunners: async () => runners.list(),
     getRunner: async ({ id }) => runners.get(id),
     probeRemoteRunner: (input) => runners.probeRemote(input),
-    addRemoteRunner: (input) => runners.addRemote(input),
+    addRemoteRunner: (input) => notifications.userAddsRunner(() => runners.addRemote(input)),
     renameRunner: async ({ id, name }) => runners.rename(id, name),
-    registerManagedRunner: ({ id, token }) => runners.registerManaged(id, token),
+    registerManagedRunner: ({ id, token }) => {
+      notifications.userActedOnRunner(id);
+      return runners.registerManaged(id, token);
+    },
     removeRunner: async ({ id, force }) => {
       const left = await runners.remove(id, force ?? false);
       jobs.dispose(id);
       return left;
     },
-    restartRunner: ({ id }) => runners.restart(id),
-    setUpLocalRunner: async () => runners.setUpLocal(),
+    restartRunner: ({ id }) => {
+      notifications.userActedOnRunner(id);
+      return runners.restart(id);
+    },
+    setUpLocalRunner: async () => {
+      notifications.userActedOnRunner('local');
+      return runners.setUpLocal();
+    },
     listProviders: async ({ id }) => (await runners.route(id, 'listProviders')).providers,
     saveProvider: async ({ runnerId, ...body }) => {
       refuseManaged(runnerId, body.provider.kind, [body.provider.host, body.previousHost]);
@@ -370,6 +394,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     createEnvironment: async ({ runnerId, url, tokenId, depth, remember }) => {
       const runner = runners.get(runnerId);
       const { environment, job } = await runners.route(runnerId, 'createEnvironment', { body: { url, tokenId, depth } });
+      notifications.cloneStarted({ runnerId, runnerName: runner.name, environment }, job);
       jobs.follow(runnerId, job);
       if (remember) store.set('runnerForHost', { ...store.get('runnerForHost'), [choiceKey(environment.host, environment.organization)]: runnerId });
       return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
@@ -377,6 +402,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     retryEnvironment: async ({ runnerId, id }) => {
       const runner = runners.get(runnerId);
       const { environment, job } = await runners.route(runnerId, 'retryEnvironment', { params: { id } });
+      notifications.cloneStarted({ runnerId, runnerName: runner.name, environment }, job);
       jobs.follow(runnerId, job);
       return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
     },

@@ -10,8 +10,16 @@ import { PaddockError } from '../common/errors';
 export interface DesktopIntegration {
   /** Opens an http(s) address in the system browser. */
   openExternal(url: string): Promise<void>;
-  /** Shows a system notification. */
-  notify(notification: { title: string; body: string }): void;
+  /**
+   * Shows a system notification; `onClick` runs when the user clicks it
+   * (the core's notifications, electron/core/notifications.ts, decide what
+   * is shown and what a click opens).
+   */
+  notify(notification: DesktopNotification): void;
+  /** Whether one of Paddock's windows has the keyboard focus now: the user is looking at it. */
+  windowFocused(): boolean;
+  /** Brings Paddock's window to the front, opening it again when it was closed (a notification or tray click). */
+  showWindow(): void;
   /** Whether a paddock:// link opened by the browser comes back to this app (it is the scheme's registered handler). */
   customSchemeHandled(): boolean;
   /** Shows a folder in the system's file manager. */
@@ -52,6 +60,14 @@ export function processRuntimeVersions(versions: NodeJS.ProcessVersions = proces
   return { electron: extra.electron ?? null, chrome: extra.chrome ?? null, node: versions.node };
 }
 
+/** A system notification: text only (no secrets, no addresses with credentials), and what a click does. */
+export interface DesktopNotification {
+  title: string;
+  body: string;
+  /** Runs when the user clicks the notification; none: a click only dismisses it. */
+  onClick?: () => void;
+}
+
 export interface DesktopEditor {
   /** The editor's name as people know it: "Visual Studio Code". */
   name: string;
@@ -61,6 +77,8 @@ export interface DesktopEditor {
 export const noDesktop: DesktopIntegration = {
   openExternal: () => Promise.reject(new PaddockError('internal', 'There is no browser to open here.')),
   notify: () => undefined,
+  windowFocused: () => false,
+  showWindow: () => undefined,
   customSchemeHandled: () => false,
   openFolder: () => Promise.reject(new PaddockError('internal', 'Paddock cannot open folders here: it runs without a desktop.')),
   openInEditor: () => Promise.reject(new PaddockError('internal', 'Paddock cannot open an editor here: it runs without a desktop.')),

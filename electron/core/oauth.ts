@@ -38,7 +38,7 @@ export interface OAuthFlowsOptions {
   postCallback(runnerId: string, body: OAuthCallbackRequest): Promise<OAuthCallbackResponse>;
   /** Asks the runner again for the hosts model (its tokens changed). */
   refreshHosts(runnerId: string): Promise<unknown>;
-  desktop: Pick<DesktopIntegration, 'openExternal' | 'notify' | 'customSchemeHandled'>;
+  desktop: Pick<DesktopIntegration, 'openExternal' | 'customSchemeHandled'>;
   logger: Logger;
   /**
    * The runner as callbackOptions sees it. A remote runner's own https
@@ -295,12 +295,10 @@ export class OAuthFlows {
   async #ended(attempt: Attempt, outcome: JobOutcome | null) {
     if (!this.#forget(attempt)) return;
     await attempt.listener?.close();
-    const { logger, desktop } = this.options;
+    const { logger } = this.options;
     logger.info('OAuth attempt ended', { runnerId: attempt.runnerId, jobId: attempt.jobId, state: outcome?.state ?? 'unknown' });
+    // The hosts model then shows the host connected; "<Provider> is now connected" comes from there (./notifications.ts).
     await this.options.refreshHosts(attempt.runnerId).catch(() => undefined);
-    if (outcome?.state === 'succeeded' && outcome.result.kind === 'oauth-connect') {
-      desktop.notify(connectedNotification(attempt.kind, outcome.result.token.account, outcome.result.token.organization));
-    }
   }
 
   /** Removes the attempt from both maps; false when it was already gone. */
@@ -430,10 +428,3 @@ const notForAttempt: LoopbackPage = {
   title: 'This sign-in is not in progress',
   message: 'Paddock is not waiting for this sign-in: it may have ended or timed out. Return to Paddock and connect again.',
 };
-
-/** "<Provider> is now connected as <account>" (with the Azure DevOps organization when there is one). */
-export function connectedNotification(kind: ProviderView['kind'], account: string | null, organization: string | null): { title: string; body: string } {
-  const provider = catalogueEntry(kind).displayName;
-  const what = organization ? `${provider} (${organization})` : provider;
-  return { title: `${provider} connected`, body: account ? `${what} is now connected as ${account}.` : `${what} is now connected.` };
-}

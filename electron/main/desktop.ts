@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Notification, shell } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import { PaddockError } from '../common/errors';
 import { deepLinkScheme } from '../common/deep-link';
 import { processRuntimeVersions, type DesktopIntegration } from '../core/desktop';
+import { showNotification } from './notifications';
 import { childEnvironment, editorLaunch, findVsCode, opensAsProgram, terminalLaunch, type Launch, type ToolLookup } from './desktop-launch';
 
 // The desktop the core asks for (electron/core/desktop.ts): the system
-// browser, notifications, whether paddock:// links come back here, and a
+// browser, notifications (./notifications.ts), the window's focus and
+// bringing it to the front, whether paddock:// links come back here, and a
 // local environment's folder opened in the file manager, the editor or a
 // terminal (which program: ./desktop-launch.ts).
 
@@ -134,16 +136,34 @@ async function openWithSystem(folder: string, platform: NodeJS.Platform): Promis
   if (problem) throw new PaddockError('internal', `The system could not open ${folder}: ${problem}`);
 }
 
-export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup = machineLookup()): DesktopIntegration {
+/** What the main process gives the desktop of its own. */
+export interface ElectronDesktopOptions {
+  /**
+   * Brings the main window to the front, making it again when it was closed
+   * (main.ts's showMainWindow). Without it, the first open window is
+   * restored and focused, and nothing happens when none is open.
+   */
+  showWindow?: () => void;
+}
+
+/** The first open window, restored and focused (when main.ts gives no show-window function). */
+function focusFirstWindow(): void {
+  const window = BrowserWindow.getAllWindows().find((w) => !w.isDestroyed());
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup = machineLookup(), options: ElectronDesktopOptions = {}): DesktopIntegration {
   const env = lookup.env as NodeJS.ProcessEnv;
   return {
     openExternal: async (url) => {
       await shell.openExternal(webAddress(url));
     },
-    notify: ({ title, body }) => {
-      if (!Notification.isSupported()) return;
-      new Notification({ title, body }).show();
-    },
+    notify: (notification) => showNotification(notification),
+    windowFocused: () => BrowserWindow.getFocusedWindow() !== null,
+    showWindow: () => (options.showWindow ?? focusFirstWindow)(),
     customSchemeHandled: () => {
       const { path: executable, args } = protocolClientArgs(proc);
       return executable === undefined ? app.isDefaultProtocolClient(deepLinkScheme) : app.isDefaultProtocolClient(deepLinkScheme, executable, args);

@@ -132,7 +132,7 @@ test.describe('through the paddock:// hand-off', () => {
     await authorizeThroughScheme(host, tab);
     const connected = `Azure DevOps is now connected as ${SIMULATED_USER.email} for contoso.`;
     await expect(dialog.getByRole('status')).toHaveText(connected, { timeout: 20_000 });
-    await expect.poll(() => host.notifications.slice(notified)).toEqual([{ title: 'Azure DevOps connected', body: `Azure DevOps (contoso) is now connected as ${SIMULATED_USER.email}.` }]);
+    await expect.poll(() => host.notifications.slice(notified)).toEqual([{ title: 'Azure DevOps (contoso) is now connected', body: `Signed in as ${SIMULATED_USER.email}. You can now create environments from its repositories.`, clickable: true }]);
     await expectAccessibleInBothSchemes(app);
     await screenshot(app, 'connect-connected-azure-devops');
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -203,7 +203,7 @@ test.describe('through the loopback listener', () => {
     await expect(tab.getByText('You can close this tab and return to Paddock.')).toBeVisible();
     expect(tab.url().startsWith(`${redirectUri}?`)).toBe(true);
     await expect(dialog.getByRole('status')).toHaveText('GitHub is now connected as sam.', { timeout: 20_000 });
-    await expect.poll(() => host.notifications.at(-1)).toEqual({ title: 'GitHub connected', body: 'GitHub is now connected as sam.' });
+    await expect.poll(() => host.notifications.at(-1)).toEqual({ title: 'GitHub is now connected', body: 'Signed in as sam. You can now create environments from its repositories.', clickable: true });
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(entry).toContainText('Connected');
     await expect(entry.locator('.facts')).toContainText('Connected withOAuth');

@@ -54,6 +54,6 @@ test('the consent page opens in a new tab, Authorize there connects GitHub throu
   await expect(tab.getByText('You can close this tab and return to Paddock.')).toBeVisible();
   expect(tab.url().startsWith(`${attempt.redirectUri}?`)).toBe(true);
 
-  await expect.poll(() => host.notifications.at(-1)).toEqual({ title: 'GitHub connected', body: 'GitHub is now connected as sam.' });
+  await expect.poll(() => host.notifications.at(-1)).toEqual({ title: 'GitHub is now connected', body: 'Signed in as sam. You can now create environments from its repositories.', clickable: true });
   await expect.poll(async () => (await host.core.listHosts()).find((h) => h.host === 'https://github.com')?.connections[0]?.account).toBe('sam');
 });

@@ -147,7 +147,7 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('OAuth through the w
     await until(async () => (await host.core.listHosts()).find((h) => h.host === GITHUB)?.connections[0]?.account === 'sam');
     expect((await host.core.listHosts()).find((h) => h.host === GITHUB)?.connections[0]).toMatchObject({ state: 'connected', source: 'oauth', account: 'sam' });
     await until(() => host.notifications.length > 0);
-    expect(host.notifications.at(-1)).toEqual({ title: 'GitHub connected', body: 'GitHub is now connected as sam.' });
+    expect(host.notifications.at(-1)).toEqual({ title: 'GitHub is now connected', body: 'Signed in as sam. You can now create environments from its repositories.', clickable: true });
     // The listener existed only during the attempt.
     await until(() => refused(loopbackPort(attempt)));
   }, 30_000);
@@ -237,7 +237,7 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('OAuth through the w
     const account = end.state === 'succeeded' && end.result.kind === 'oauth-connect' ? end.result.token.account : null;
     await until(async () => (await host.core.listHosts()).find((h) => h.host === ADO)?.connections.find((c) => c.organization === 'contoso')?.state === 'connected');
     await until(() => host.notifications.length > 0);
-    expect(host.notifications.at(-1)).toEqual({ title: 'Azure DevOps connected', body: `Azure DevOps (contoso) is now connected as ${account}.` });
+    expect(host.notifications.at(-1)).toEqual({ title: 'Azure DevOps (contoso) is now connected', body: `Signed in as ${account}. You can now create environments from its repositories.`, clickable: true });
     // The link once more is nobody's.
     expect(await host.openDeepLink(location)).toEqual({ status: 'handed', outcome: { handled: false, reason: 'unknown-state' } });
   }, 30_000);

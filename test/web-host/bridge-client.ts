@@ -24,6 +24,8 @@ socket.addEventListener('message', (message) => {
   } else if (data.type === 'open-external') {
     // The schema let through http(s) only; the new tab gets neither this page nor its address.
     window.open(data.url, '_blank', 'noopener,noreferrer');
+  } else if (data.type === 'show-window') {
+    window.focus();
   } else {
     for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
   }

@@ -1,4 +1,5 @@
 // `npm run dev:web -- [--data-dir DIR] [--port N] [--simulate]`: the web host for UI work.
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startWebHost } from './server';
 
@@ -23,7 +24,11 @@ if (values.help) {
       '  --secret-store file\n' +
       '                  keep the local runner\'s keys in a 0600 file in the data directory instead of the\n' +
       '                  OS keychain (for machines without one; the default with --simulate when no\n' +
-      '                  keychain session is running)\n',
+      '                  keychain session is running)\n\n' +
+      'System notifications the app shows are printed here, numbered. Type, then Enter:\n' +
+      '  click N         click notification N (what it opens waits for the page)\n' +
+      '  focus on|off    whether the page counts as the focused window (off at start); the app\n' +
+      '                  shows no notification for what the user did while it is on\n',
   );
   process.exit(0);
 }
@@ -48,6 +53,9 @@ const host = await startWebHost({
   simulate: values.simulate === true,
   ...(fileStore ? { runnerArgs: ['--secret-store', 'file'] } : {}),
   ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  onNotification: (notification, index) => {
+    process.stdout.write(`Notification ${index}: ${notification.title} — ${notification.body}${notification.clickable ? ` (type "click ${index}" to click it)` : ''}\n`);
+  },
 });
 process.stdout.write(`Paddock web host: ${host.url}\nData directory: ${host.dataDir}\n`);
 if (fileStore) process.stdout.write('The local runner keeps its keys in a file in the data directory (--secret-store file), not in an OS keychain.\n');
@@ -55,6 +63,20 @@ if (host.simulators) {
   process.stdout.write('Simulated providers (the local runner reaches these instead of the real services):\n');
   for (const [real, simulator] of Object.entries(host.simulators.endpoints)) process.stdout.write(`  ${real.padEnd(34)} → ${simulator}\n`);
   process.stdout.write('The page lists the host, account and personal access token to try for each.\n');
+}
+// The desktop's part a browser tab cannot play: clicking a notification, the window's focus.
+if (process.stdin.isTTY) {
+  process.stdout.write('Type "click N" to click notification N, "focus on" or "focus off" for the window\'s focus (off now).\n');
+  createInterface({ input: process.stdin, terminal: false }).on('line', (line) => {
+    const [command, argument] = line.trim().split(/\s+/);
+    try {
+      if (command === 'click' && argument !== undefined && /^\d+$/.test(argument)) host.clickNotification(Number(argument));
+      else if (command === 'focus' && (argument === 'on' || argument === 'off')) host.setWindowFocused(argument === 'on');
+      else if (command) process.stdout.write('Type "click N", "focus on" or "focus off".\n');
+    } catch (error) {
+      process.stdout.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  });
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -17,6 +17,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }).strict(),
   /** "Open in the system browser": the page opens the address in a new tab of its own browser. */
   z.object({ type: z.literal('open-external'), url: z.url({ protocol: /^https?$/ }).max(8192) }).strict(),
+  /** "Bring the window to the front" (a notification was clicked): the page focuses itself where the browser lets it. */
+  z.object({ type: z.literal('show-window') }).strict(),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

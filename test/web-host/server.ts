@@ -61,6 +61,8 @@ export interface WebHostOptions {
   customSchemeHandled?: boolean;
   /** The code editor the stand-in desktop names (null: none, the system's default app); Visual Studio Code by default. */
   editor?: string | null;
+  /** Hears each system notification the app shows, with its index for `clickNotification` (the command line prints them). */
+  onNotification?: (notification: WebHostNotification, index: number) => void;
 }
 
 /** A folder the app asked the desktop to open, and how. */
@@ -80,6 +82,8 @@ export interface WebHostLogs {
 export interface WebHostNotification {
   readonly title: string;
   readonly body: string;
+  /** Whether a click on it does something (`clickNotification`). */
+  readonly clickable: boolean;
 }
 
 export interface WebHost {
@@ -99,6 +103,20 @@ export interface WebHost {
   openDeepLinkArgv(argv: readonly string[]): Promise<DeepLinkReceipt>;
   /** The system notifications the app showed, oldest first (tests read them here; they are logged too). */
   readonly notifications: readonly WebHostNotification[];
+  /**
+   * The user clicks notification `index` of `notifications`: what the app
+   * does on a click (a UI action for the window, the window shown). Throws
+   * for one that is not there or not clickable.
+   */
+  clickNotification(index: number): void;
+  /**
+   * Whether the app's window has focus, as the desktop tells the core (it
+   * decides which notifications to show by it). False until set: the window
+   * is in the background, as when the user is in the browser's consent tab.
+   */
+  setWindowFocused(focused: boolean): void;
+  /** How many times the app asked the desktop to bring its window to the front (a notification clicked). */
+  readonly windowShown: number;
   /** The addresses "opened in the system browser", as the page's tab got them (a simulator's https origin moved to its http twin). */
   readonly openedExternally: readonly string[];
   /** The folders the app asked to open in the file manager, the editor or a terminal, oldest first (nothing is started; they are logged too). */
@@ -168,6 +186,10 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     for (const simulator of new Set(Object.values(simulators.oauth))) browserOrigins.set(simulator.origin, await simulator.serveHttp());
   }
   const notifications: WebHostNotification[] = [];
+  /** The click of each notification, by its index (null: none). */
+  const notificationClicks: ((() => void) | null)[] = [];
+  let windowFocused = false;
+  let windowShown = 0;
   const openedExternally: string[] = [];
   const opened: WebHostOpening[] = [];
   const diagnosticsSaved: string[] = [];
@@ -193,8 +215,16 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       for (const ws of sockets) sendMessage(ws, { type: 'open-external', url: target });
     },
     notify(notification) {
-      notifications.push({ title: notification.title, body: notification.body });
-      logger.info('web host: notification', { title: notification.title, body: notification.body });
+      notifications.push({ title: notification.title, body: notification.body, clickable: notification.onClick !== undefined });
+      notificationClicks.push(notification.onClick ?? null);
+      logger.info('web host: notification', { title: notification.title, body: notification.body, index: notifications.length - 1 });
+      options.onNotification?.(notifications.at(-1)!, notifications.length - 1);
+    },
+    windowFocused: () => windowFocused,
+    showWindow() {
+      windowShown++;
+      logger.info('web host: bringing the window to the front');
+      for (const ws of sockets) sendMessage(ws, { type: 'show-window' });
     },
     customSchemeHandled: () => options.customSchemeHandled ?? false,
     openFolder: open('folder'),
@@ -359,6 +389,18 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     openDeepLink: (link) => receiveDeepLink(core, logger, { link }, 'web-host'),
     openDeepLinkArgv: (argv) => receiveDeepLink(core, logger, { argv }, 'web-host'),
     notifications,
+    clickNotification(index) {
+      const click = notificationClicks[index];
+      if (click === undefined) throw new Error(`There is no notification ${index}: the app showed ${notifications.length}.`);
+      if (click === null) throw new Error(`Notification ${index} (${notifications[index]!.title}) does nothing when clicked.`);
+      click();
+    },
+    setWindowFocused(focused) {
+      windowFocused = focused;
+    },
+    get windowShown() {
+      return windowShown;
+    },
     openedExternally,
     opened,
     logs,

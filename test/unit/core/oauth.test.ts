@@ -10,7 +10,7 @@ import type { AppJobEvent } from '../../../electron/core/jobs';
 import type { Logger } from '../../../electron/core/logger';
 import type { LoopbackListener } from '../../../electron/core/loopback';
 import { noDesktop, type DesktopIntegration } from '../../../electron/core/desktop';
-import { chooseCallback, connectedNotification, OAuthFlows, parsePastedCallback } from '../../../electron/core/oauth';
+import { chooseCallback, OAuthFlows, parsePastedCallback } from '../../../electron/core/oauth';
 
 // OAuthFlows against a fake runner (jobs, the callback route, its providers)
 // and a fake desktop: which callback an attempt uses, the loopback
@@ -281,14 +281,15 @@ describe('an attempt', () => {
     expect(h.cancels).toEqual([JOB]);
   });
 
-  it('ends when its job ends: listener closed, hosts asked again, a notification with the account', async () => {
+  it('ends when its job ends: listener closed, hosts asked again (the hosts model then tells of the connection)', async () => {
     const h = harness();
     await h.flows.connect({ runnerId: 'local', host: 'https://github.com', organization: null });
     const listener = h.listenersOpened[0]!;
     h.emit({ type: 'end', jobId: JOB, outcome: { state: 'succeeded', result: { kind: 'oauth-connect', token } } });
-    await until(() => h.notifications.length === 1);
-    expect(h.notifications).toEqual([{ title: 'GitHub connected', body: 'GitHub is now connected as sam.' }]);
+    await until(() => h.refreshes.length === 1);
     expect(h.refreshes).toEqual(['local']);
+    // Not here: electron/core/notifications.ts tells "GitHub is now connected" from the hosts model, once, by the focus rule.
+    expect(h.notifications).toEqual([]);
     expect(listener.closed).toBe(true);
     expect(await refused(listener.port)).toBe(true);
     expect(h.flows.openAttempts).toBe(0);
@@ -504,13 +505,3 @@ describe('completeOAuth: the pasted address', () => {
   });
 });
 
-describe('the notification', () => {
-  it('names the provider (and Azure DevOps organization) and the account', () => {
-    expect(connectedNotification('github', 'sam', null)).toEqual({ title: 'GitHub connected', body: 'GitHub is now connected as sam.' });
-    expect(connectedNotification('azure-devops', 'sam@example.test', 'contoso')).toEqual({
-      title: 'Azure DevOps connected',
-      body: 'Azure DevOps (contoso) is now connected as sam@example.test.',
-    });
-    expect(connectedNotification('gitlab', null, null).body).toBe('GitLab is now connected.');
-  });
-});

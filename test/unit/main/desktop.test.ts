@@ -66,6 +66,40 @@ describe('the Electron desktop', () => {
     expect(electron.Notification.shown).toEqual([{ title: 'GitHub connected', body: 'GitHub is now connected as sam.' }]);
   });
 
+  it('passes a notification’s click through', () => {
+    electron.Notification.instances = [];
+    const onClick = vi.fn();
+    electronDesktop(packaged).notify({ title: 'GitHub is now connected', body: 'Signed in as sam.', onClick });
+    electron.Notification.instances.at(-1)!.emit('click');
+    expect(onClick).toHaveBeenCalledTimes(1);
+  });
+
+  it('says whether one of the app’s windows has focus', () => {
+    const desktop = electronDesktop(packaged);
+    electron.BrowserWindow.focused = null;
+    expect(desktop.windowFocused()).toBe(false);
+    electron.BrowserWindow.focused = new electron.BrowserWindow({});
+    expect(desktop.windowFocused()).toBe(true);
+    electron.BrowserWindow.focused = null;
+    electron.BrowserWindow.created.length = 0;
+  });
+
+  it('brings the window forward with the main process’s function, or else restores and focuses the open one', () => {
+    const showMainWindow = vi.fn();
+    electronDesktop(packaged, undefined, { showWindow: showMainWindow }).showWindow();
+    expect(showMainWindow).toHaveBeenCalledTimes(1);
+
+    electron.BrowserWindow.created.length = 0;
+    expect(() => electronDesktop(packaged).showWindow()).not.toThrow();
+    const window = new electron.BrowserWindow({});
+    window.minimized = true;
+    electronDesktop(packaged).showWindow();
+    expect(window.asked).toEqual(['restore', 'show', 'focus']);
+    expect(electron.BrowserWindow.getFocusedWindow()).toBe(window);
+    electron.BrowserWindow.focused = null;
+    electron.BrowserWindow.created.length = 0;
+  });
+
   it('says paddock:// comes back only once Paddock is the scheme’s handler', () => {
     const desktop = electronDesktop(packaged);
     expect(desktop.customSchemeHandled()).toBe(false);

@@ -40,6 +40,9 @@ export const app = Object.assign(new EventEmitter(), {
     return true;
   }),
   isDefaultProtocolClient: vi.fn((scheme: string, ...rest: unknown[]) => app.protocolClients.get(scheme) === JSON.stringify(rest)),
+  /** Whether the app runs packaged (false: `electron .`). */
+  isPackaged: false,
+  setAppUserModelId: vi.fn((_id: string) => undefined),
 });
 
 export const protocol = {
@@ -64,13 +67,22 @@ export const shell = {
   showItemInFolder: vi.fn((_path: string) => undefined),
 };
 
-export class Notification {
+export class Notification extends EventEmitter {
   static supported = true;
   static shown: { title: string; body: string }[] = [];
+  /** Every notification made, oldest first (its listeners: `listenerCount('click')`; a click: `emit('click')`). */
+  static instances: Notification[] = [];
   static isSupported = () => Notification.supported;
-  constructor(readonly options: { title: string; body: string }) {}
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+    Notification.instances.push(this);
+  }
   show() {
     Notification.shown.push(this.options);
+  }
+  /** Closes it as the system does when the user dismisses it. */
+  close() {
+    this.emit('close');
   }
 }
 
@@ -98,9 +110,13 @@ export const dialog = {
 export class BrowserWindow extends EventEmitter {
   static created: BrowserWindow[] = [];
   static getAllWindows = () => BrowserWindow.created;
-  /** The window with focus: none unless a test sets one. */
+  /** The window with the keyboard focus; null: none of the app's. */
   static focused: BrowserWindow | null = null;
   static getFocusedWindow = () => BrowserWindow.focused;
+  destroyed = false;
+  minimized = false;
+  /** What was asked of the window, in order ('show', 'restore', 'focus'). */
+  asked: string[] = [];
   readonly options: Record<string, unknown>;
   readonly webContents = new FakeWebContents();
   loadedUrl: string | undefined;
@@ -113,7 +129,23 @@ export class BrowserWindow extends EventEmitter {
     this.loadedUrl = url;
     return Promise.resolve();
   }
-  show() {}
+  show() {
+    this.asked.push('show');
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  isMinimized() {
+    return this.minimized;
+  }
+  restore() {
+    this.asked.push('restore');
+    this.minimized = false;
+  }
+  focus() {
+    this.asked.push('focus');
+    BrowserWindow.focused = this;
+  }
 }
 
 export const contextBridge = {

@@ -17,3 +17,11 @@ describe('the open-external bridge message', () => {
     expect(serverMessageSchema.safeParse({ type: 'open-external', url: `https://github.com/${'a'.repeat(9000)}` }).success).toBe(false);
   });
 });
+
+// "Bring the window to the front" (a notification was clicked): nothing to carry, nothing extra let through.
+describe('the show-window bridge message', () => {
+  it('is only its type', () => {
+    expect(serverMessageSchema.parse({ type: 'show-window' })).toEqual({ type: 'show-window' });
+    expect(serverMessageSchema.safeParse({ type: 'show-window', url: 'https://example.test' }).success).toBe(false);
+  });
+});
