@@ -28,7 +28,7 @@ const reserved = /[\s"'\\><~|&;$*?#()`]/;
  * escape (`\` written `\\`). Control characters cannot be written: refused.
  */
 export function execArgument(argument: string): string {
-  if (/[\x00-\x1f\x7f]/.test(argument)) throw new Error('An Exec argument cannot hold control characters.');
+  if ([...argument].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw new Error('An Exec argument cannot hold control characters.');
   const percent = argument.replaceAll('%', '%%');
   const quoted = argument === '' || reserved.test(argument) ? `"${percent.replace(/["`$\\]/g, (c) => `\\${c}`)}"` : percent;
   return quoted.replaceAll('\\', '\\\\');
@@ -94,7 +94,7 @@ export async function setupAppImageDesktopEntry(env: NodeJS.ProcessEnv = process
   } catch {
     return { status: 'failed', reason: 'bad-path' };
   }
-  let existing: string | null = null;
+  let existing: string | null;
   try {
     existing = fs.readFileSync(file, 'utf8');
   } catch {

@@ -28,6 +28,7 @@ const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`;
 const allowedOrigins = [devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN];
 
 /** Whether a tray icon shows; the tray's setup replaces it (until then, and where none can show: none). */
+// eslint-disable-next-line prefer-const -- setupTray assigns it (wired at merge)
 let tray: TrayPresence = noTray;
 
 // --- Before 'ready' ---

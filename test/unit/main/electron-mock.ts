@@ -40,6 +40,11 @@ export const app = Object.assign(new EventEmitter(), {
     return true;
   }),
   isDefaultProtocolClient: vi.fn((scheme: string, ...rest: unknown[]) => app.protocolClients.get(scheme) === JSON.stringify(rest)),
+  /** Linux's desktop name, as app.setDesktopName set it. */
+  desktopName: undefined as string | undefined,
+  setDesktopName: vi.fn((name: string) => {
+    app.desktopName = name;
+  }),
 });
 
 export const protocol = {
@@ -106,7 +111,37 @@ export class BrowserWindow extends EventEmitter {
     this.loadedUrl = url;
     return Promise.resolve();
   }
-  show() {}
+  show() {
+    this.visible = true;
+    this.calls.push('show');
+  }
+  /** What was asked of the window, in order (show, focus, restore). */
+  calls: string[] = [];
+  visible = false;
+  minimized = false;
+  destroyed = false;
+  isDestroyed() {
+    return this.destroyed;
+  }
+  isVisible() {
+    return this.visible;
+  }
+  isMinimized() {
+    return this.minimized;
+  }
+  restore() {
+    this.minimized = false;
+    this.calls.push('restore');
+  }
+  focus() {
+    this.calls.push('focus');
+  }
+  /** Closes the window as the user does: it is destroyed and leaves getAllWindows. */
+  close() {
+    this.destroyed = true;
+    BrowserWindow.created.splice(BrowserWindow.created.indexOf(this), 1);
+    this.emit('closed');
+  }
 }
 
 export const contextBridge = {
