@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Lifecycle from '../../../electron/main/lifecycle';
 
 // main.ts is the table of contents: this checks it calls each feature's
 // setup in order, and stops where it must (another instance runs, the store
@@ -44,7 +45,7 @@ vi.mock('../../../electron/main/app-core', () => ({ setupCore: record('setupCore
 vi.mock('../../../electron/main/desktop', () => ({ electronDesktop: () => ({}) }));
 vi.mock('../../../electron/main/ipc', () => ({ setupIpc: record('setupIpc') }));
 vi.mock('../../../electron/main/lifecycle', async (original) => ({
-  ...(await original<typeof import('../../../electron/main/lifecycle')>()),
+  ...(await original<typeof Lifecycle>()),
   setupLifecycle: record('setupLifecycle'),
 }));
 
