@@ -37,8 +37,9 @@ export interface LaunchedAs {
  * Windows also gets `--protocol-launcher --`: Electron writes the command as
  * `"<path>" <args joined by spaces> "%1"`, so the link is the one argument
  * after `--`, and only such a command line carries a link (./launch-args.ts).
- * (Electron does not quote the arguments: a development checkout whose path
- * has a space cannot be registered on Windows.)
+ * (Electron joins the arguments with spaces, in the versions read without
+ * quoting them: a development checkout whose path has a space may not
+ * register on Windows.)
  */
 export function protocolClientArgs(proc: LaunchedAs): { path?: string; args?: string[] } {
   const platform = proc.platform ?? process.platform;
