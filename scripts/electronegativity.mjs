@@ -20,7 +20,7 @@ const accepted = new Set([
   'PRELOAD_JS_CHECK electron/main/windows.ts',
   'OPEN_EXTERNAL_JS_CHECK electron/main/desktop.ts',
   'OPEN_EXTERNAL_JS_CHECK electron/core/oauth.ts',
-  'PROTOCOL_HANDLER_JS_CHECK electron/main/desktop.ts',
+  'PROTOCOL_HANDLER_JS_CHECK electron/main/protocol-client.ts',
 ]);
 
 /** Findings of MEDIUM severity or above (`-s medium`), from the SARIF report. */

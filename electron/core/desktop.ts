@@ -22,6 +22,13 @@ export interface DesktopIntegration {
   showWindow(): void;
   /** Whether a paddock:// link opened by the browser comes back to this app (it is the scheme's registered handler). */
   customSchemeHandled(): boolean;
+  /**
+   * Diagnostics ("about"): whether Paddock is the default handler of
+   * paddock:// links and how this installation registers as it. Optional:
+   * hosts without an OS registration may leave it out (read it as
+   * `{ isDefault: customSchemeHandled(), registration: 'none', desktopFile: null }`).
+   */
+  protocolHandler?(): ProtocolHandlerState;
   /** Shows a folder in the system's file manager. */
   openFolder(path: string): Promise<void>;
   /** Opens a folder in the code editor `editor()` names, or with the system's default app for folders when there is none. */
@@ -68,6 +75,29 @@ export interface DesktopNotification {
   onClick?: () => void;
 }
 
+/** How an installation registers as the handler of paddock:// links (GIT-AND-DESKTOP.md §4). */
+export type ProtocolRegistration =
+  /** Linux deb/rpm: the package's .desktop file (MimeType=x-scheme-handler/paddock), found in an applications folder. */
+  | 'linux-desktop-file'
+  /** Linux AppImage: the .desktop file Paddock wrote into the user's applications folder, set as default with xdg-mime. */
+  | 'appimage-user-file'
+  /** Windows: HKCU\\Software\\Classes\\paddock, written at every start. */
+  | 'windows-registry'
+  /** macOS: the app's Info.plist (CFBundleURLTypes). */
+  | 'macos-info-plist'
+  /** A development build (`electron .`): Electron registered with the app's entry script. */
+  | 'development'
+  /** Nothing registers the scheme here (a Linux build without an installed .desktop file, the web host). */
+  | 'none';
+
+export interface ProtocolHandlerState {
+  /** Whether a paddock:// link the browser opens comes to this app. */
+  isDefault: boolean;
+  registration: ProtocolRegistration;
+  /** Linux: the .desktop file that registers the scheme, when it is there; null elsewhere. */
+  desktopFile: string | null;
+}
+
 export interface DesktopEditor {
   /** The editor's name as people know it: "Visual Studio Code". */
   name: string;
@@ -80,6 +110,7 @@ export const noDesktop: DesktopIntegration = {
   windowFocused: () => false,
   showWindow: () => undefined,
   customSchemeHandled: () => false,
+  protocolHandler: () => ({ isDefault: false, registration: 'none', desktopFile: null }),
   openFolder: () => Promise.reject(new PaddockError('internal', 'Paddock cannot open folders here: it runs without a desktop.')),
   openInEditor: () => Promise.reject(new PaddockError('internal', 'Paddock cannot open an editor here: it runs without a desktop.')),
   openTerminal: () => Promise.reject(new PaddockError('internal', 'Paddock cannot open a terminal here: it runs without a desktop.')),

@@ -106,6 +106,11 @@ export function chooseCallback(options: readonly CallbackOption[], customSchemeH
   return first;
 }
 
+/** Whether only a pasted address can finish an attempt: its callback is paddock:// and this machine does not hand such links to Paddock. */
+export function pasteNeeded(choice: CallbackOption, customSchemeHandled: boolean): boolean {
+  return choice.kind === 'custom-scheme' && !customSchemeHandled;
+}
+
 const pastedHelp =
   'Paste the whole address the browser showed after you allowed access: it starts with paddock://oauth/callback? or http://127.0.0.1: (or http://localhost:) and ends in /oauth/callback?… with the rest of the address.';
 
@@ -152,7 +157,8 @@ export class OAuthFlows {
       });
     }
     const callbackRunner = this.options.callbackRunner?.(runner) ?? { kind: runner.kind, url: null };
-    const choice = chooseCallback(callbackOptions(provider.kind, callbackRunner), desktop.customSchemeHandled());
+    const schemeHandled = desktop.customSchemeHandled();
+    const choice = chooseCallback(callbackOptions(provider.kind, callbackRunner), schemeHandled);
     if (!choice) throw new PaddockError('invalid-input', `${entry.displayName} accepts no sign-in callback that Paddock can receive here.`, undefined, { host: provider.host });
 
     let listener: LoopbackListener | null = null;
@@ -222,8 +228,9 @@ export class OAuthFlows {
         // The attempt stays: the dialog shows the address to open by hand.
         logger.warn('the system browser could not be opened for sign-in', { runnerId, jobId: job.id, error: error instanceof Error ? error.name : typeof error });
       }
-      logger.info('OAuth attempt started', { runnerId, jobId: job.id, kind: provider.kind, callback: choice.kind });
-      return { runnerId, job, authorizeUrl: step.authorizeUrl, expiresAt: step.expiresAt, callback: choice.kind, redirectUri };
+      const paste = pasteNeeded(choice, schemeHandled);
+      logger.info('OAuth attempt started', { runnerId, jobId: job.id, kind: provider.kind, callback: choice.kind, pasteNeeded: paste });
+      return { runnerId, job, authorizeUrl: step.authorizeUrl, expiresAt: step.expiresAt, callback: choice.kind, redirectUri, pasteNeeded: paste };
     } catch (error) {
       if (attempt) this.#forget(attempt);
       await listener?.close();

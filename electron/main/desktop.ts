@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, shell } from 'electron';
 import { PaddockError } from '../common/errors';
-import { deepLinkScheme } from '../common/deep-link';
 import { processRuntimeVersions, type DesktopIntegration } from '../core/desktop';
 import { showNotification } from './notifications';
+import { isProtocolClient, protocolHandlerState, type LaunchedAs } from './protocol-client';
 import { childEnvironment, editorLaunch, findVsCode, opensAsProgram, terminalLaunch, type Launch, type ToolLookup } from './desktop-launch';
 
 // The desktop the core asks for (electron/core/desktop.ts): the system
@@ -14,30 +14,8 @@ import { childEnvironment, editorLaunch, findVsCode, opensAsProgram, terminalLau
 // local environment's folder opened in the file manager, the editor or a
 // terminal (which program: ./desktop-launch.ts).
 
-/**
- * The executable and arguments the OS starts for a paddock:// link. A
- * packaged app is itself the handler; in development (`electron .`,
- * process.defaultApp) the OS must start Electron with the app's entry
- * script, as Electron's deep-link tutorial does it (Windows needs both).
- */
-export function protocolClientArgs(proc: LaunchedAs): { path?: string; args?: string[] } {
-  if (!proc.defaultApp) return {};
-  const entry = proc.argv[1];
-  return entry ? { path: proc.execPath, args: [path.resolve(entry)] } : {};
-}
-
-/** What of `process` says how this app was started. */
-export interface LaunchedAs {
-  readonly defaultApp?: boolean | undefined;
-  readonly execPath: string;
-  readonly argv: readonly string[];
-}
-
-/** Makes Paddock the handler of paddock:// links (at start; the OS keeps it). False when the OS refused. */
-export function registerProtocolClient(proc: LaunchedAs = process): boolean {
-  const { path: executable, args } = protocolClientArgs(proc);
-  return executable === undefined ? app.setAsDefaultProtocolClient(deepLinkScheme) : app.setAsDefaultProtocolClient(deepLinkScheme, executable, args);
-}
+// How paddock:// is registered per OS moved to ./protocol-client; kept here for older imports.
+export { protocolClientArgs, registerProtocolClient, type LaunchedAs } from './protocol-client';
 
 /** Only web pages go to the browser: anything else could start another program. */
 function webAddress(url: string): string {
@@ -164,10 +142,8 @@ export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup =
     notify: (notification) => showNotification(notification),
     windowFocused: () => BrowserWindow.getFocusedWindow() !== null,
     showWindow: () => (options.showWindow ?? focusFirstWindow)(),
-    customSchemeHandled: () => {
-      const { path: executable, args } = protocolClientArgs(proc);
-      return executable === undefined ? app.isDefaultProtocolClient(deepLinkScheme) : app.isDefaultProtocolClient(deepLinkScheme, executable, args);
-    },
+    customSchemeHandled: () => isProtocolClient(proc),
+    protocolHandler: () => protocolHandlerState(proc, { env, isFile }),
     openFolder: async (folder) => openWithSystem(existingFolder(folder), lookup.platform),
     openInEditor: async (folder) => {
       existingFolder(folder);

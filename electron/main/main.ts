@@ -1,19 +1,21 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog } from 'electron';
-import { keychainCredentialStore } from '../core/credentials';
-import { createLogger } from '../core/logger';
-import { StoreUnavailableError } from '../core/store/store';
-import { wireApp } from '../core/wiring';
+import { app } from 'electron';
 import { APP_ORIGIN, registerAppScheme, setupAppProtocol } from './app-protocol';
+import { setupCore } from './app-core';
 import { setupDeepLinks } from './deep-links';
-import { electronDesktop, registerProtocolClient } from './desktop';
+import { electronDesktop } from './desktop';
 import { setupIpc } from './ipc';
-import { utilityRunnerLauncher } from './runner-process';
+import { launchShowsWindow, noTray, setupLifecycle, type TrayPresence } from './lifecycle';
+import { setupLogging } from './logging';
+import { setupDesktopName, setupProtocolClient } from './protocol-client';
 import { setupSecurity } from './security';
 import { setupSingleInstance } from './single-instance';
-import { openAppStore } from './store';
-import { createMainWindow } from './windows';
+import { setupStore } from './store';
+import { detectTraySupport } from './tray-support';
+import { setupWindows } from './windows';
+
+// The main process, as a table of contents: each feature is set up by its
+// own file, in this order. docs/desktop.md tells the whole story.
 
 // Defined by Electron Forge's Vite plugin.
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
@@ -25,86 +27,64 @@ const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_
 const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`;
 const allowedOrigins = [devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN];
 
-let mainWindow: BrowserWindow | undefined;
+/** Whether a tray icon shows; the tray's setup replaces it (until then, and where none can show: none). */
+// eslint-disable-next-line prefer-const -- setupTray assigns it (wired at merge)
+let tray: TrayPresence = noTray;
 
-function showMainWindow(): void {
-  if (!mainWindow || mainWindow.isDestroyed()) {
-    mainWindow = createMainWindow({ preload: path.join(__dirname, 'preload.cjs'), url: rendererUrl });
-    return;
-  }
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.focus();
+// --- Before 'ready' ---
+
+// Linux: Electron's desktop name is the .desktop file's, which the OS hands paddock:// links to.
+setupDesktopName();
+// The main window: made when first shown, once the API is there.
+const windows = setupWindows({ preload: path.join(__dirname, 'preload.cjs'), url: rendererUrl });
+// paddock:// links: macOS's 'open-url' must be registered now; links wait for the core.
+const deepLinks = setupDeepLinks(process.argv, { onOpenUrl: () => windows.show() });
+
+// One Paddock per user: a second launch hands its command line (a link, `open <url>`) to this one and quits.
+const onSecondLaunch = (argv: string[]) => {
+  if (launchShowsWindow(argv, tray)) windows.show();
+};
+if (setupSingleInstance(onSecondLaunch, deepLinks.receiveArgv)) {
+  // app:// is a standard, secure scheme (only before 'ready').
+  registerAppScheme();
+  void app.whenReady().then(start);
 }
 
-// Before 'ready': macOS sends the link that launched the app as 'open-url' right away.
-const deepLinks = setupDeepLinks(process.argv);
+// --- Once Electron is ready ---
 
-if (setupSingleInstance(() => showMainWindow(), deepLinks.receiveArgv)) {
-  registerAppScheme();
-  // paddock:// (OAuth callbacks) comes back to this app; where the OS refuses, sign-in uses a loopback address or the pasted one.
-  const protocolClient = registerProtocolClient();
-
-  void app.whenReady().then(async () => {
-    const logDir = app.getPath('logs');
-    fs.mkdirSync(logDir, { recursive: true });
-    const logger = createLogger({
-      name: 'paddock-main',
-      destination: fs.createWriteStream(path.join(logDir, 'main.log'), { flags: 'a', mode: 0o600 }),
-    });
-
-    if (!protocolClient) logger.warn('paddock:// links could not be registered with the operating system');
-    setupSecurity();
-    if (!devServerUrl) setupAppProtocol(path.join(__dirname, '..', 'renderer', MAIN_WINDOW_VITE_NAME));
-
-    let store;
-    try {
-      store = openAppStore(app.getPath('userData'));
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) {
-        dialog.showErrorBox('Paddock cannot start', error.message);
-        app.exit(1);
-        return;
-      }
-      throw error;
-    }
-    const runnerLog = fs.createWriteStream(path.join(logDir, 'runner.log'), { flags: 'a', mode: 0o600 });
-    const { core, dispatcher } = await wireApp({
-      store,
-      logger,
-      credentials: keychainCredentialStore(),
-      appInfo: { name: app.getName(), version: app.getVersion(), shell: 'electron', platform: process.platform, simulation: null },
-      policy: {
-        platform: process.platform,
-        env: process.env,
-        isDevelopmentBuild: __PADDOCK_DEV__,
-        readFile: (file) => fs.promises.readFile(file, 'utf8'),
-      },
-      localRunner: {
-        dataDir: path.join(app.getPath('userData'), 'runner'),
-        // The runner logs JSON lines with secrets already redacted.
-        launch: utilityRunnerLauncher(path.join(__dirname, 'runner.cjs'), (line) => runnerLog.write(`${line}\n`)),
-      },
-      desktop: electronDesktop(),
-    });
-    setupIpc({ dispatcher, allowedOrigins, logger });
-    showMainWindow();
-    deepLinks.deliverTo(core, logger);
-
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) showMainWindow();
-    });
-    // Back at the window: ask the runners again, so a token that expired meanwhile shows as such.
-    app.on('browser-window-focus', () => void core.main.refreshHosts());
-    app.on('window-all-closed', () => {
-      if (process.platform !== 'darwin') app.quit();
-    });
-    // Stop the local runner before quitting (it removes its socket and closes cleanly).
-    let disposed = false;
-    app.on('will-quit', (event) => {
-      if (disposed) return;
-      event.preventDefault();
-      disposed = true;
-      void core.main.dispose().finally(() => app.quit());
-    });
+async function start(): Promise<void> {
+  // main.log and runner.log in the logs folder.
+  const { logger, runnerLine } = setupLogging();
+  // Whether a tray can show (Linux asks the session bus), asked while the rest starts.
+  const traySupport = detectTraySupport();
+  // The OS hands paddock:// links to Paddock (an AppImage writes its .desktop file first).
+  void setupProtocolClient({ logger });
+  // Permissions denied, navigation and new windows refused, in every web contents.
+  setupSecurity();
+  // The built renderer on app://paddock/ (the dev server serves it in development).
+  if (!devServerUrl) setupAppProtocol(path.join(__dirname, '..', 'renderer', MAIN_WINDOW_VITE_NAME));
+  // The settings file; when it cannot be used, an error box says why and the app ends.
+  const store = setupStore();
+  if (!store) return;
+  // The core: runners (the local one as a utility process), hosts, jobs, the admin policy.
+  const { core, dispatcher } = await setupCore({
+    store,
+    logger,
+    desktop: electronDesktop(),
+    buildDirectory: __dirname,
+    runnerLine,
+    isDevelopmentBuild: __PADDOCK_DEV__,
   });
+  // The API over IPC, for the app's own pages only.
+  setupIpc({ dispatcher, allowedOrigins, logger });
+  const support = await traySupport;
+  // setupTray (tray helper, wired at merge): one tray icon where `support.available`; assign its presence to `tray`.
+  // setupNotifications (notify helper, wired at merge)
+  logger.info('tray', { ...support, shown: tray.shown() });
+  // Closing the last window (quit, or keep running in the tray), the Dock icon, focus, a clean quit.
+  setupLifecycle({ core, windows, tray, logger });
+  // The window, unless a start at login (--background) finds a tray to wait in.
+  windows.ready(launchShowsWindow(process.argv, tray));
+  // Links that arrived meanwhile, in order; from now on each goes to the core at once.
+  deepLinks.deliverTo(core, logger);
 }

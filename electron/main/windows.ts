@@ -37,3 +37,51 @@ export function createMainWindow({ preload, url }: MainWindowOptions): BrowserWi
   void window.loadURL(url);
   return window;
 }
+
+/** The one main window, made when it is first asked for and again after it was closed. */
+export interface MainWindows {
+  /**
+   * Brings the window to the front: made when there is none, shown when
+   * hidden, restored when minimized, then focused. Asked before `ready`, it
+   * waits for it (the window's page needs the API).
+   */
+  show(): void;
+  /** Whether the window is open (not closed). */
+  isOpen(): boolean;
+  /** The API is there: from now on `show` acts; `showNow` shows the window at once (and one asked for meanwhile shows anyway). */
+  ready(showNow: boolean): void;
+}
+
+/**
+ * Manages the main window (the start, the tray, a second launch, a link and
+ * macOS's Dock icon all ask for it through `show`). Makes no window until
+ * asked: call it before 'ready'.
+ */
+export function setupWindows(options: MainWindowOptions): MainWindows {
+  let current: BrowserWindow | undefined;
+  let isReady = false;
+  let asked = false;
+  const isOpen = () => current !== undefined && !current.isDestroyed();
+  const show = () => {
+    if (!isReady) {
+      asked = true;
+      return;
+    }
+    if (!current || current.isDestroyed()) {
+      current = createMainWindow(options);
+      return;
+    }
+    if (current.isMinimized()) current.restore();
+    if (!current.isVisible()) current.show();
+    current.focus();
+  };
+  return {
+    isOpen,
+    show,
+    ready(showNow) {
+      isReady = true;
+      if (showNow || asked) show();
+      asked = false;
+    },
+  };
+}

@@ -227,6 +227,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       for (const ws of sockets) sendMessage(ws, { type: 'show-window' });
     },
     customSchemeHandled: () => options.customSchemeHandled ?? false,
+    // The web host plays the OS's hand-off (customSchemeHandled); nothing is registered with the OS.
+    protocolHandler: () => ({ isDefault: options.customSchemeHandled ?? false, registration: 'none', desktopFile: null }),
     openFolder: open('folder'),
     openInEditor: open('editor'),
     openTerminal: open('terminal'),

@@ -70,6 +70,13 @@ export const oauthAttemptSchema = z
     /** How the provider hands the answer back: the paddock:// scheme, a loopback address, or the runner's own https address. */
     callback: oauthCallbackKindSchema,
     redirectUri: redirectUriSchema,
+    /**
+     * True when the browser cannot hand the answer back by itself: the
+     * provider is sent to paddock:// while Paddock is not the scheme's
+     * handler on this machine. The dialog then offers pasting the address
+     * at once. Absent: false.
+     */
+    pasteNeeded: z.boolean().optional(),
   })
   .strict();
 export type OAuthAttempt = z.infer<typeof oauthAttemptSchema>;

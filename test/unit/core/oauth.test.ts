@@ -10,7 +10,7 @@ import type { AppJobEvent } from '../../../electron/core/jobs';
 import type { Logger } from '../../../electron/core/logger';
 import type { LoopbackListener } from '../../../electron/core/loopback';
 import { noDesktop, type DesktopIntegration } from '../../../electron/core/desktop';
-import { chooseCallback, OAuthFlows, parsePastedCallback } from '../../../electron/core/oauth';
+import { chooseCallback, OAuthFlows, parsePastedCallback, pasteNeeded } from '../../../electron/core/oauth';
 
 // OAuthFlows against a fake runner (jobs, the callback route, its providers)
 // and a fake desktop: which callback an attempt uses, the loopback
@@ -200,6 +200,21 @@ describe('which callback an attempt uses', () => {
     const schemeOnly: CallbackOption[] = githubOptions.filter((o) => o.kind === 'custom-scheme');
     expect(chooseCallback(schemeOnly, false)?.kind).toBe('custom-scheme');
     expect(chooseCallback([], true)).toBeNull();
+  });
+
+  it('says the pasted address is needed only for paddock:// while Paddock is not its handler', () => {
+    const [scheme] = githubOptions.filter((o) => o.kind === 'custom-scheme') as [CallbackOption];
+    const [loopback] = githubOptions.filter((o) => o.kind === 'loopback') as [CallbackOption];
+    expect(pasteNeeded(scheme, false)).toBe(true);
+    expect(pasteNeeded(scheme, true)).toBe(false);
+    expect(pasteNeeded(loopback, false)).toBe(false);
+  });
+
+  it('tells the dialog whether to offer the paste at once', async () => {
+    const handled = harness({ customSchemeHandled: true });
+    expect(await handled.flows.connect({ runnerId: 'r1', host: 'https://github.com', organization: null })).toMatchObject({ callback: 'custom-scheme', pasteNeeded: false });
+    const notHandled = harness({ customSchemeHandled: false });
+    expect(await notHandled.flows.connect({ runnerId: 'r1', host: 'https://github.com', organization: null })).toMatchObject({ callback: 'loopback', pasteNeeded: false });
   });
 
   it('uses a remote runner’s https callback only when it is offered', async () => {

@@ -48,7 +48,7 @@ describe('wireApp', () => {
   });
 
   it('is the one place the Electron main process and the web host build the core', () => {
-    for (const file of ['electron/main/main.ts', 'test/web-host/server.ts']) {
+    for (const file of ['electron/main/app-core.ts', 'test/web-host/server.ts']) {
       const text = fs.readFileSync(path.join(root, file), 'utf8');
       expect(text, file).toMatch(/\bwireApp\(/);
       expect(text, file).not.toMatch(/\bcreateCore\(|\bcreateApiDispatcher\(|\bloadPolicy\(/);

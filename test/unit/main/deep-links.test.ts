@@ -140,3 +140,71 @@ describe('setupDeepLinks', () => {
     expect(order).toEqual(['window', 'link']);
   });
 });
+
+describe('setupDeepLinks on Windows (--protocol-launcher)', () => {
+  beforeEach(() => {
+    electron.app.removeAllListeners('open-url');
+    electron.app.removeAllListeners('second-instance');
+  });
+  const exe = 'C:\\Program Files\\Paddock\\Paddock.exe';
+
+  it('takes a second launch’s link only from a --protocol-launcher command line, passing over the rest', async () => {
+    const links = setupDeepLinks([exe], { platform: 'win32' });
+    const { core, handleDeepLink } = fakeCore();
+    const { logger, lines } = recordingLogger();
+    links.deliverTo(core, logger);
+    links.receiveArgv([exe, '--allow-file-access-from-files', '--original-process-start-time=13380000000000000', '--protocol-launcher', '--', callback]);
+    links.receiveArgv([exe, callback]);
+    await settle();
+    expect(handleDeepLink).toHaveBeenCalledExactlyOnceWith(callbackAction);
+    expect(lines).toEqual([{ level: 'warn', message: 'deep link refused', fields: { source: 'second-instance', reason: 'link-without-protocol-launcher' } }]);
+    expect(JSON.stringify(lines)).not.toMatch(/canary/);
+  });
+
+  it('keeps the command line’s `open <url>` without the switch', async () => {
+    const links = setupDeepLinks([exe, 'open', 'https://github.com/o/r'], { platform: 'win32' });
+    const { core, handleDeepLink } = fakeCore();
+    links.deliverTo(core, recordingLogger().logger);
+    await settle();
+    expect(handleDeepLink).toHaveBeenCalledExactlyOnceWith({ type: 'open', url: 'https://github.com/o/r' }, 'command line');
+  });
+});
+
+describe('links that arrive before the core', () => {
+  beforeEach(() => {
+    electron.app.removeAllListeners('open-url');
+    electron.app.removeAllListeners('second-instance');
+  });
+
+  it('reach it once each, in the order they arrived, whichever way they came', async () => {
+    const links = setupDeepLinks(['/opt/Paddock/paddock', 'paddock://open?url=first']);
+    links.receiveArgv(['/opt/Paddock/paddock', 'paddock://open?url=second']);
+    openUrl('paddock://open?url=third');
+    links.receiveArgv(['/opt/Paddock/paddock', 'open', 'fourth']);
+    const { core, handleDeepLink } = fakeCore();
+    links.deliverTo(core, recordingLogger().logger);
+    await settle();
+    expect(handleDeepLink.mock.calls.map(([action]) => action)).toEqual([
+      { type: 'open', url: 'first' },
+      { type: 'open', url: 'second' },
+      { type: 'open', url: 'third' },
+      { type: 'open', url: 'fourth' },
+    ]);
+    // Nothing waits any more: a later link is the only one handed over.
+    openUrl('paddock://open?url=fifth');
+    await settle();
+    expect(handleDeepLink).toHaveBeenCalledTimes(5);
+  });
+
+  it('shows the window for a macOS link once the core is there (a second launch shows it itself)', async () => {
+    const onOpenUrl = vi.fn();
+    const links = setupDeepLinks(['/Applications/Paddock.app/Contents/MacOS/Paddock'], { onOpenUrl, platform: 'darwin' });
+    openUrl(callback);
+    expect(onOpenUrl).not.toHaveBeenCalled();
+    links.deliverTo(fakeCore().core, recordingLogger().logger);
+    openUrl(callback);
+    expect(onOpenUrl).toHaveBeenCalledOnce();
+    links.receiveArgv(['/Applications/Paddock.app/Contents/MacOS/Paddock']);
+    expect(onOpenUrl).toHaveBeenCalledOnce();
+  });
+});

@@ -108,6 +108,14 @@ describe('the Electron desktop', () => {
     expect(desktop.customSchemeHandled()).toBe(true);
   });
 
+  it('tells diagnostics whether Paddock is the scheme’s handler and how it registered', () => {
+    const desktop = electronDesktop({ ...packaged, platform: 'darwin' });
+    expect(desktop.protocolHandler?.()).toEqual({ isDefault: false, registration: 'macos-info-plist', desktopFile: null });
+    registerProtocolClient({ ...packaged, platform: 'darwin' });
+    expect(desktop.protocolHandler?.()).toEqual({ isDefault: true, registration: 'macos-info-plist', desktopFile: null });
+    expect(electronDesktop(development).protocolHandler?.().registration).toBe('development');
+  });
+
   it('registers Electron with the app’s entry script in development, as Windows needs', () => {
     expect(protocolClientArgs(packaged)).toEqual({});
     expect(protocolClientArgs(development)).toEqual({ path: development.execPath, args: [expect.stringMatching(/main\.cjs$/)] });

@@ -43,6 +43,11 @@ export const app = Object.assign(new EventEmitter(), {
   /** Whether the app runs packaged (false: `electron .`). */
   isPackaged: false,
   setAppUserModelId: vi.fn((_id: string) => undefined),
+  /** Linux's desktop name, as app.setDesktopName set it. */
+  desktopName: undefined as string | undefined,
+  setDesktopName: vi.fn((name: string) => {
+    app.desktopName = name;
+  }),
 });
 
 export const protocol = {
@@ -130,10 +135,19 @@ export class BrowserWindow extends EventEmitter {
     return Promise.resolve();
   }
   show() {
+    this.visible = true;
     this.asked.push('show');
   }
+  /** The same list as `asked` (both names are used by tests). */
+  get calls(): string[] {
+    return this.asked;
+  }
+  visible = false;
   isDestroyed() {
     return this.destroyed;
+  }
+  isVisible() {
+    return this.visible;
   }
   isMinimized() {
     return this.minimized;
@@ -145,6 +159,12 @@ export class BrowserWindow extends EventEmitter {
   focus() {
     this.asked.push('focus');
     BrowserWindow.focused = this;
+  }
+  /** Closes the window as the user does: it is destroyed and leaves getAllWindows. */
+  close() {
+    this.destroyed = true;
+    BrowserWindow.created.splice(BrowserWindow.created.indexOf(this), 1);
+    this.emit('closed');
   }
 }
 

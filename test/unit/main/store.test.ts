@@ -28,3 +28,25 @@ describe('openAppStore (electron-store)', () => {
     expect(aside && fs.readFileSync(path.join(directory, aside), 'utf8')).toBe('not json');
   });
 });
+
+describe('setupStore', () => {
+  it('opens the store in the given folder', async () => {
+    const { setupStore } = await import('../../../electron/main/store');
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-estore-'));
+    expect(setupStore(directory)?.path).toBe(path.join(directory, 'paddock.json'));
+  });
+
+  it('says why it cannot start in an error box and ends the app when the store cannot be used', async () => {
+    const electron = await import('./electron-mock');
+    const { setupStore } = await import('../../../electron/main/store');
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-estore-'));
+    // The user data folder would be inside a file: the store cannot even be created.
+    fs.writeFileSync(path.join(parent, 'a-file'), '');
+    const directory = path.join(parent, 'a-file', 'Paddock');
+    electron.dialog.showErrorBox.mockClear();
+    electron.app.exit.mockClear();
+    expect(setupStore(directory)).toBeNull();
+    expect(electron.dialog.showErrorBox).toHaveBeenCalledExactlyOnceWith('Paddock cannot start', expect.any(String));
+    expect(electron.app.exit).toHaveBeenCalledExactlyOnceWith(1);
+  });
+});

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./electron-mock'));
 
-const { createMainWindow } = await import('../../../electron/main/windows');
+const { createMainWindow, setupWindows } = await import('../../../electron/main/windows');
+const electron = await import('./electron-mock');
 
 describe('createMainWindow', () => {
   it('isolates the renderer: contextIsolation and sandbox on, Node integration off', () => {
@@ -23,5 +24,47 @@ describe('createMainWindow', () => {
       preload: '/app/.vite/build/preload.cjs',
     });
     expect(window.loadedUrl).toBe('app://paddock/index.html');
+  });
+});
+
+describe('setupWindows', () => {
+  const options = { preload: '/app/.vite/build/preload.cjs', url: 'app://paddock/index.html' };
+
+  it('makes no window before the API is ready; one asked for meanwhile shows then', () => {
+    electron.BrowserWindow.created.length = 0;
+    const windows = setupWindows(options);
+    windows.show();
+    expect(electron.BrowserWindow.created).toHaveLength(0);
+    windows.ready(false);
+    expect(electron.BrowserWindow.created).toHaveLength(1);
+    expect(windows.isOpen()).toBe(true);
+  });
+
+  it('shows nothing at a background start until asked', () => {
+    electron.BrowserWindow.created.length = 0;
+    const windows = setupWindows(options);
+    windows.ready(false);
+    expect(electron.BrowserWindow.created).toHaveLength(0);
+    expect(windows.isOpen()).toBe(false);
+    windows.show();
+    expect(electron.BrowserWindow.created).toHaveLength(1);
+  });
+
+  it('brings the one window back (restored, shown, focused) instead of making another, and a new one after it closed', () => {
+    electron.BrowserWindow.created.length = 0;
+    const windows = setupWindows(options);
+    windows.ready(true);
+    const [first] = electron.BrowserWindow.created as [InstanceType<typeof electron.BrowserWindow>];
+    first.minimized = true;
+    windows.show();
+    expect(first.calls).toEqual(['restore', 'show', 'focus']);
+    windows.show();
+    expect(first.calls).toEqual(['restore', 'show', 'focus', 'focus']);
+    expect(electron.BrowserWindow.created).toHaveLength(1);
+    first.close();
+    expect(windows.isOpen()).toBe(false);
+    windows.show();
+    expect(electron.BrowserWindow.created).toHaveLength(1);
+    expect(electron.BrowserWindow.created[0]).not.toBe(first);
   });
 });

@@ -412,7 +412,7 @@ export function ConnectDialog({
             )}{' '}
             <CopyButton text={attempt.authorizeUrl} what={`the address of ${provider}’s page`} />
           </p>
-          <details className="connect-paste">
+          <details className="connect-paste" open={attempt.pasteNeeded === true || undefined}>
             <summary>Paste the address you were sent to</summary>
             <form onSubmit={submitPasted} noValidate>
               <p className="field-hint">

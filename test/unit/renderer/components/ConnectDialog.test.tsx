@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { HostAccess, MethodInput, OAuthAttempt, PaddockApi } from '../../../../electron/common/api';
@@ -262,6 +262,21 @@ describe('ConnectDialog', () => {
     const { user, dialog } = setup(github, null, { connectOAuth });
     await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
     expect((await within(dialog).findByRole('alert')).textContent).toBe('The local runner is not running.');
+  });
+
+  it('offers the paste at once when the browser cannot come back by itself (Paddock is not the paddock:// handler)', async () => {
+    const closed = setup(github, null);
+    await closed.user.click(within(closed.dialog).getByRole('button', { name: 'Connect' }));
+    const details = (await within(closed.dialog).findByText('Paste the address you were sent to')).closest('details')!;
+    expect(details.open).toBe(false);
+    cleanup();
+
+    const connectOAuth = vi.fn(async (): Promise<OAuthAttempt> => ({ ...attemptFor(github), pasteNeeded: true }));
+    const open = setup(github, null, { connectOAuth });
+    await open.user.click(within(open.dialog).getByRole('button', { name: 'Connect' }));
+    const opened = (await within(open.dialog).findByText('Paste the address you were sent to')).closest('details')!;
+    expect(opened.open).toBe(true);
+    expect(within(open.dialog).getByLabelText('Address from the browser')).toBeDefined();
   });
 
   it('takes the pasted address back to the attempt, and says clearly when it does not belong to it', async () => {
