@@ -22,6 +22,7 @@ import { choiceKey, matchEnvironment } from './environments';
 import { HostsModel } from './hosts';
 import { EnvironmentRequests } from './intake';
 import { UiActionQueue } from './ui-actions';
+import { performTrayAction, repositoryUrlIn, TrayModel, type TrayActionResult, type TrayState } from './tray';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
 import { noDesktop, type DesktopIntegration } from './desktop';
@@ -73,6 +74,19 @@ export interface MainSurface {
    * itself is the main process's part.
    */
   requestUi(action: UiAction): void;
+  /** What the tray shows now (./tray.ts): runners, connections, running clones and sign-ins, recent environments, the overall state. */
+  trayState(): TrayState;
+  /** Called with the whole tray state whenever it changed; the tray rebuilds its menu and icon from it. */
+  onTrayStateChanged(listener: (state: TrayState) => void): () => void;
+  /**
+   * Performs a tray item's action (./tray-menu.ts), checked again against
+   * the current state; `clipboardText` is read when the user chose "New
+   * environment from clipboard". Says whether the shell shows the window
+   * (the action goes on there) or quits.
+   */
+  performTrayAction(action: unknown, context?: { clipboardText?: string | null }): Promise<TrayActionResult>;
+  /** Text dropped on the tray icon (macOS): a repository URL waits as an environment request; false when the text holds none. */
+  environmentFromTrayDrop(text: string): boolean;
 }
 
 /** The core: the app's management logic, the one implementation of `PaddockApi`, and the main process's own surface. */
@@ -210,6 +224,29 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     if (event.type === 'end') void hosts.refresh(runnerId);
   });
   hostsTimer.unref();
+
+  // The tray's view (./tray.ts): from the core's own events, and the environment list asked again when it may have changed.
+  const tray = new TrayModel({
+    runners: () => runners.list(),
+    hosts: () => hosts.list(),
+    listEnvironments: async () => (await core.listEnvironments()).environments,
+    logger,
+  });
+  let reachableRunners = '';
+  const unwatchTray = [
+    events.on('runnersChanged', (list) => {
+      tray.update();
+      const reachable = list.filter((r) => r.health.state === 'online' || r.health.state === 'degraded').map((r) => r.id).sort().join(' ');
+      if (reachable !== reachableRunners) {
+        reachableRunners = reachable;
+        void tray.refreshEnvironments();
+      }
+    }),
+    events.on('hostsChanged', () => tray.update()),
+    events.on('jobEvent', (event) => tray.jobEvent(event)),
+  ];
+  const trayTimer = setInterval(() => void tray.refreshEnvironments(), HOSTS_REFRESH_MS);
+  trayTimer.unref();
   runners.start();
 
   /** The folder to open for a local environment, as its runner says it is (./environment-open.ts). */
@@ -226,13 +263,16 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
 
   const dispose = async () => {
     clearInterval(hostsTimer);
+    clearInterval(trayTimer);
+    for (const unwatch of unwatchTray) unwatch();
+    tray.dispose();
     unwatchJobEnds();
     await oauth.dispose();
     jobs.dispose();
     await runners.dispose();
   };
 
-  return {
+  const core: PaddockCore = {
     getAppInfo: async () => ({ ...appInfo, apiVersion: APP_API_VERSION }),
 
     getPreferences: async () => store.get('preferences'),
@@ -292,7 +332,12 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       await hosts.refresh(runnerId);
       return tokens;
     },
-    connectOAuth: (input) => oauth.connect(input),
+    connectOAuth: async (input) => {
+      const attempt = await oauth.connect(input);
+      const access = hosts.list().find((a) => a.runnerId === input.runnerId && a.host === input.host);
+      if (access) tray.noteSignIn(attempt.runnerId, attempt.job.id, access.kind, access.host, input.organization);
+      return attempt;
+    },
     completeOAuth: ({ url }) => oauth.complete(url),
     startJob: ({ runnerId, job }) => jobs.start(runnerId, job),
     getJob: ({ runnerId, jobId }) => jobs.get(runnerId, jobId),
@@ -328,6 +373,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       const runner = runners.get(runnerId);
       const { environment, job } = await runners.route(runnerId, 'createEnvironment', { body: { url, tokenId, depth } });
       jobs.follow(runnerId, job);
+      void tray.refreshEnvironments();
       if (remember) store.set('runnerForHost', { ...store.get('runnerForHost'), [choiceKey(environment.host, environment.organization)]: runnerId });
       return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
     },
@@ -335,10 +381,15 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       const runner = runners.get(runnerId);
       const { environment, job } = await runners.route(runnerId, 'retryEnvironment', { params: { id } });
       jobs.follow(runnerId, job);
+      void tray.refreshEnvironments();
       return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
     },
     environmentChanges: async ({ runnerId, id }) => runners.route(runnerId, 'environmentChanges', { params: { id } }),
-    deleteEnvironment: async ({ runnerId, id }) => runners.route(runnerId, 'deleteEnvironment', { params: { id } }),
+    deleteEnvironment: async ({ runnerId, id }) => {
+      const result = await runners.route(runnerId, 'deleteEnvironment', { params: { id } });
+      void tray.refreshEnvironments();
+      return result;
+    },
     openEnvironment: async ({ runnerId, id, target }) => {
       const folder = await localEnvironmentFolder(runnerId, id);
       const desk = desktop ?? noDesktop;
@@ -385,6 +436,32 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       },
       dispose,
       requestUi: (action) => uiActions.push(action),
+      trayState: () => tray.state(),
+      onTrayStateChanged: (listener) => tray.onChange(listener),
+      performTrayAction: (action, context) =>
+        performTrayAction(
+          action,
+          tray.state(),
+          {
+            logOut: (input) => core.logOut(input),
+            cancelJob: (input) => core.cancelJob(input),
+            openEnvironment: (input) => core.openEnvironment(input),
+            requestUi: (ui) => uiActions.push(ui),
+            requestEnvironment: (url) => {
+              requests.add(url, 'tray');
+              // The address is not logged, only its length.
+              logger.info('environment request waiting for confirmation', { source: 'tray', length: url.length });
+            },
+          },
+          context,
+        ),
+      environmentFromTrayDrop: (text) => {
+        const url = repositoryUrlIn(text, tray.state());
+        if (url === null) return false;
+        requests.add(url, 'tray drop');
+        logger.info('environment request waiting for confirmation', { source: 'tray drop', length: url.length });
+        return true;
+      },
       handleDeepLink: async (action, from) => {
         // It crossed from the main process's event handlers: check it again rather than trust its type.
         const parsed = deepLinkActionSchema.safeParse(action);
@@ -406,4 +483,5 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     },
     dispose,
   };
+  return core;
 }
