@@ -256,6 +256,9 @@ export class TrayModel {
   readonly #jobs = new Map<string, TrackedJob>();
   /** Sign-ins this app started: what they sign in to. */
   readonly #signIns = new Map<string, string>();
+  /** Jobs whose end arrived: the runner's record of their environment may still say "creating" for a moment. */
+  readonly #ended = new Set<string>();
+  #recheck: ReturnType<typeof setTimeout> | null = null;
   #environments: Environment[] = [];
   #last: string;
   #state: TrayState;
@@ -337,6 +340,9 @@ export class TrayModel {
   #end(key: string, refresh: boolean) {
     const had = this.#jobs.delete(key);
     this.#signIns.delete(key);
+    this.#ended.add(key);
+    // Bounded: the oldest ends are forgotten first.
+    if (this.#ended.size > 200) this.#ended.delete(this.#ended.values().next().value!);
     if (had) this.update();
     if (refresh) void this.refreshEnvironments();
   }
@@ -352,6 +358,15 @@ export class TrayModel {
         this.#again = false;
         try {
           this.#environments = await this.#options.listEnvironments();
+          // A clone that ended but whose environment its runner still records as being made: ask again shortly.
+          const late = this.#environments.some((e) => e.state === 'creating' && e.jobId && this.#ended.has(jobKey(e.runnerId, e.jobId)));
+          if (late && !this.#recheck && !this.#disposed) {
+            this.#recheck = setTimeout(() => {
+              this.#recheck = null;
+              void this.refreshEnvironments();
+            }, 1000);
+            this.#recheck.unref?.();
+          }
         } catch (error) {
           this.#options.logger.info('tray: environments could not be listed', { error: error instanceof Error ? error.message : String(error) });
         }
@@ -366,6 +381,7 @@ export class TrayModel {
   dispose(): void {
     this.#disposed = true;
     this.#listeners.clear();
+    if (this.#recheck) clearTimeout(this.#recheck);
   }
 
   #compute(): TrayState {
@@ -404,7 +420,7 @@ export class TrayModel {
       }));
     // A clone the runner reports under way that this app does not follow (it started before the app did).
     for (const e of all) {
-      if (e.state !== 'creating' || !e.jobId || jobs.some((j) => j.runnerId === e.runnerId && j.jobId === e.jobId)) continue;
+      if (e.state !== 'creating' || !e.jobId || this.#ended.has(jobKey(e.runnerId, e.jobId)) || jobs.some((j) => j.runnerId === e.runnerId && j.jobId === e.jobId)) continue;
       jobs.push({ runnerId: e.runnerId, jobId: e.jobId, kind: 'environment-clone', subject: e.repository, percent: null });
     }
     const environments = [...all]

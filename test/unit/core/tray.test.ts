@@ -178,6 +178,26 @@ describe('TrayModel', () => {
     expect(tray.state().overall).toBe('ok');
   });
 
+  it('does not show a clone whose end arrived while its runner still records it as being made, and asks again shortly', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const cloning = environment({ state: 'creating', jobId });
+      const { tray, world, listEnvironments } = model({ environments: [cloning] });
+      tray.jobEvent({ runnerId: 'local', jobId, event: { type: 'state', job: jobView(jobId, { kind: 'environment-clone' }) } });
+      tray.jobEvent({ runnerId: 'local', jobId, event: { type: 'end', jobId, outcome: { state: 'cancelled' } } });
+      await tray.refreshEnvironments();
+      expect(tray.state().jobs).toEqual([]);
+      expect(tray.state().overall).toBe('ok');
+      world.environments = [{ ...cloning, state: 'cancelled' }];
+      const calls = listEnvironments.mock.calls.length;
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(listEnvironments.mock.calls.length).toBe(calls + 1);
+      expect(tray.state().environments[0]?.state).toBe('cancelled');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('shows a clone the runner reports under way even when this app did not start it', async () => {
     const { tray } = model({ environments: [environment({ state: 'creating', jobId })] });
     await tray.refreshEnvironments();
