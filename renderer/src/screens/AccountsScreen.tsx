@@ -1,4 +1,4 @@
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { ConnectionState, HostAccess, HostAccount, HostConnection, PaddockApi, Runner } from '../../../electron/common/api';
 import { catalogueEntry } from '../../../electron/common/providers';
 import type { JobOutcome, JobView, TokenState, TokenView } from '../../../electron/common/runner-api';
@@ -130,12 +130,9 @@ export function AccountsScreen({ api, headingRef, connectRequest = null, onConne
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
   // The tray's Log in… or Reconnect…: the same dialog as the screen's own buttons, once the hosts are known.
-  useEffect(() => {
-    if (!connectRequest || hosts.state === 'loading') return;
-    onConnectRequestTaken?.();
-    const list = hosts.state === 'ready' ? hosts.value : [];
-    const access = list.find((a) => a.runnerId === connectRequest.runnerId && a.host === connectRequest.host);
-    const wanted = connectRequest.organization?.toLowerCase() ?? null;
+  const openFor = (request: ConnectRequest, list: HostAccess[]) => {
+    const access = list.find((a) => a.runnerId === request.runnerId && a.host === request.host);
+    const wanted = request.organization?.toLowerCase() ?? null;
     const connection = access?.connections.find((c) => (c.organization?.toLowerCase() ?? null) === wanted);
     if (!access || !connection || !(access.methods.oauth || access.methods.pat)) {
       setOutcome(problem('That host is no longer set up for connecting on its runner, so there is nothing to log in to. The list below is up to date.'));
@@ -143,6 +140,15 @@ export function AccountsScreen({ api, headingRef, connectRequest = null, onConne
     }
     setOutcome(null);
     setConnecting({ access, organization: connection.organization, reconnect: connection.state === 'reconnect-needed' || connection.state === 'expiring' });
+  };
+  const openRequested = useRef(openFor);
+  useEffect(() => {
+    openRequested.current = openFor;
+  });
+  useEffect(() => {
+    if (!connectRequest || hosts.state === 'loading') return;
+    onConnectRequestTaken?.();
+    openRequested.current(connectRequest, hosts.state === 'ready' ? hosts.value : []);
     // The request is taken once; later changes of the hosts list do not open it again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [connectRequest, hosts.state]);
