@@ -29,14 +29,14 @@ export interface TrayOptions {
 }
 
 export interface TrayHandle {
-  /** Builds the menu again from the current state (reading the clipboard again). */
-  rebuild(): void;
+  /** Builds the menu again from the current state, reading the clipboard again; resolves once it is set. */
+  rebuild(): Promise<void>;
   destroy(): void;
 }
 
 /** The image for a state: colour on Windows and Linux, a template image (tinted by the menu bar) on macOS; 1× and 2×. */
 export function trayImage(overall: TrayOverall, platform: NodeJS.Platform): NativeImage {
-  const pngs = trayIconPngs[platform === 'darwin' ? `${overall}Template` : overall];
+  const pngs = trayIconPngs[platform === 'darwin' ? (`${overall}Template` as const) : overall];
   const image = nativeImage.createFromBuffer(Buffer.from(pngs.x1, 'base64'), { scaleFactor: 1 });
   image.addRepresentation({ scaleFactor: 2, buffer: Buffer.from(pngs.x2, 'base64') });
   if (platform === 'darwin') image.setTemplateImage(true);
@@ -70,17 +70,18 @@ export function setupTray({ core, showWindow, quit, logger, platform = process.p
   const tray = new Tray(trayImage(state.overall, platform));
   let destroyed = false;
 
-  const readClipboard = (): string => {
+  /** Electron's clipboard answers asynchronously; an unreadable one holds nothing. */
+  const readClipboard = async (): Promise<string> => {
     try {
-      return clipboard.readText();
+      return await clipboard.readText();
     } catch {
       return '';
     }
   };
 
-  const perform = (action: TrayAction) => {
-    const clipboardText = action.type === 'new-environment-from-clipboard' ? readClipboard() : null;
-    core.main.performTrayAction(action, { clipboardText }).then(
+  const perform = async (action: TrayAction) => {
+    const clipboardText = action.type === 'new-environment-from-clipboard' ? await readClipboard() : null;
+    await core.main.performTrayAction(action, { clipboardText }).then(
       (result) => {
         if (result === 'show-window') showWindow();
         else if (result === 'quit') quit();
@@ -88,16 +89,25 @@ export function setupTray({ core, showWindow, quit, logger, platform = process.p
       (error: unknown) => {
         // The kind of action and the error's code only: a folder or host name says more than the log needs.
         logger.info('tray action not performed', { action: action.type, code: paddockErrorData(error)?.code ?? 'internal' });
-        rebuild();
+        void rebuild();
       },
     );
   };
 
-  function rebuild() {
-    if (destroyed) return;
-    // Whether the clipboard holds a repository URL the parser accepts with the runners' hosts; the text goes no further.
-    const clipboardUrl = repositoryUrlIn(readClipboard(), state);
-    const menu = Menu.buildFromTemplate(electronMenuTemplate(trayMenu(state, { platform, clipboardUrl }), perform));
+  /** Builds the menu once the clipboard has answered; a later rebuild wins over an earlier one still waiting. */
+  let builds = 0;
+  function rebuild(): Promise<void> {
+    if (destroyed) return Promise.resolve();
+    const build = (builds += 1);
+    return readClipboard().then((text) => {
+      if (destroyed || build !== builds) return;
+      // Whether the clipboard holds a repository URL the parser accepts with the runners' hosts; the text goes no further.
+      show(repositoryUrlIn(text, state));
+    });
+  }
+
+  function show(clipboardUrl: string | null) {
+    const menu = Menu.buildFromTemplate(electronMenuTemplate(trayMenu(state, { platform, clipboardUrl }), (action) => void perform(action)));
     tray.setContextMenu(menu);
     if (state.overall !== shownOverall) {
       shownOverall = state.overall;
@@ -108,15 +118,16 @@ export function setupTray({ core, showWindow, quit, logger, platform = process.p
 
   const unsubscribe = core.main.onTrayStateChanged((next) => {
     state = next;
-    rebuild();
+    void rebuild();
   });
   if (platform === 'darwin' || platform === 'win32') {
-    // Just before the menu opens: the clipboard may hold a link copied since the last change.
-    tray.on('right-click', () => rebuild());
+    // As the menu opens: the clipboard may hold a link copied since the last change.
+    tray.on('right-click', () => void rebuild());
     tray.on('click', () => {
-      rebuild();
-      // Windows opens the menu only on a right-click by itself; a left click opens it too.
-      if (platform === 'win32') tray.popUpContextMenu();
+      // Windows opens the menu only on a right-click by itself; a left click opens it too, once it is built again.
+      void rebuild().then(() => {
+        if (platform === 'win32' && !destroyed) tray.popUpContextMenu();
+      });
     });
   }
   if (platform === 'darwin') {
@@ -125,7 +136,9 @@ export function setupTray({ core, showWindow, quit, logger, platform = process.p
       if (core.main.environmentFromTrayDrop(String(text))) showWindow();
     });
   }
-  rebuild();
+  // At once without the clipboard (the menu is never missing), then again once it answered.
+  show(null);
+  void rebuild();
 
   return {
     rebuild,

@@ -187,11 +187,11 @@ export class Tray extends EventEmitter {
   }
 }
 
-/** The system clipboard: `text` is what it holds; every read is counted by the vi.fn. */
+/** The system clipboard (asynchronous, as Electron's is): `text` is what it holds; every read is counted by the vi.fn. */
 export const clipboard = {
   text: '',
-  readText: vi.fn(() => clipboard.text),
-  writeText: vi.fn((text: string) => {
+  readText: vi.fn(async () => clipboard.text),
+  writeText: vi.fn(async (text: string) => {
     clipboard.text = text;
   }),
 };

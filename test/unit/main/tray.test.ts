@@ -55,6 +55,8 @@ function fakeCore(initial: TrayState = state()) {
   };
 }
 
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
 type Item = Record<string, unknown> & { label?: string; submenu?: Item[]; click?: () => void };
 
 function items(): Item[] {
@@ -71,14 +73,14 @@ function find(list: Item[], label: string): Item | undefined {
   return undefined;
 }
 
-function setup(core: ReturnType<typeof fakeCore>, more: { platform?: NodeJS.Platform; canShow?: boolean; logger?: Logger } = {}) {
+async function setup(core: ReturnType<typeof fakeCore>, more: { platform?: NodeJS.Platform; canShow?: boolean; logger?: Logger } = {}) {
   const showWindow = vi.fn();
   const quit = vi.fn();
   const handle = setupTray({ core, showWindow, quit, logger: more.logger ?? silentLogger, platform: more.platform ?? 'linux', ...(more.canShow === undefined ? {} : { canShow: more.canShow }) });
+  // The clipboard answers asynchronously: the menu is built again once it has.
+  await flush();
   return { handle, showWindow, quit };
 }
-
-const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 beforeEach(() => {
   electron.Tray.created.length = 0;
@@ -88,9 +90,9 @@ beforeEach(() => {
 });
 
 describe('setupTray', () => {
-  it('makes exactly one tray with the state’s image, its menu and its words', () => {
+  it('makes exactly one tray with the state’s image, its menu and its words', async () => {
     const core = fakeCore();
-    setup(core);
+    await setup(core);
     expect(electron.Tray.created).toHaveLength(1);
     const tray = electron.Tray.created[0]!;
     const image = tray.image as InstanceType<typeof electron.FakeNativeImage>;
@@ -121,25 +123,27 @@ describe('setupTray', () => {
     expect(tray.toolTip).toBe('Paddock: Paddock is running');
   });
 
-  it('makes none where no tray can show', () => {
+  it('makes none where no tray can show', async () => {
     const core = fakeCore();
-    const { handle } = setup(core, { canShow: false });
+    const { handle } = await setup(core, { canShow: false });
     expect(handle).toBeNull();
     expect(electron.Tray.created).toHaveLength(0);
     expect(core.listeners()).toBe(0);
   });
 
-  it('builds the whole menu again on every change, with the new state’s image', () => {
+  it('builds the whole menu again on every change, with the new state’s image', async () => {
     const core = fakeCore();
-    setup(core);
+    await setup(core);
     const tray = electron.Tray.created[0]!;
     const builds = electron.Menu.buildFromTemplate.mock.calls.length;
     core.change(state({ overall: 'busy', jobs: [{ runnerId: 'local', jobId: 'j_0123456789abcdefgh', kind: 'environment-clone', subject: 'octo/hello', percent: 42 }] }));
+    await flush();
     expect(electron.Menu.buildFromTemplate.mock.calls.length).toBe(builds + 1);
     // The status line says it too; the item under Running holds Cancel.
     expect(items().find((i) => i.label === 'Cloning octo/hello: 42%' && i.submenu)?.submenu?.map((i) => i.label)).toEqual(['Cancel']);
     expect((tray.image as InstanceType<typeof electron.FakeNativeImage>).representations[0]!.buffer.toString('base64')).toBe(trayIconPngs.busy.x1);
     core.change(state({ overall: 'attention', runners: [{ id: 'local', name: 'Local runner', state: 'failed' }] }));
+    await flush();
     expect((tray.image as InstanceType<typeof electron.FakeNativeImage>).representations[0]!.buffer.toString('base64')).toBe(trayIconPngs.attention.x1);
     expect(tray.toolTip).toBe('Paddock: Local runner failed');
     expect(electron.Tray.created).toHaveLength(1);
@@ -147,7 +151,7 @@ describe('setupTray', () => {
 
   it('performs a chosen item’s action and shows the window or quits as the core says', async () => {
     const core = fakeCore(state({ connections: [{ runnerId: 'local', runnerName: 'Local runner', host: 'https://github.com', kind: 'github', organization: null, state: 'none', account: null, accounts: 0, canConnect: true }] }));
-    const { showWindow, quit } = setup(core);
+    const { showWindow, quit } = await setup(core);
     core.answerWith(async () => 'show-window');
     find(items(), 'Log in…')!.click!();
     await flush();
@@ -162,7 +166,7 @@ describe('setupTray', () => {
   it('logs a refused action by its kind and code only, and builds the menu again', async () => {
     const logger = { ...silentLogger, info: vi.fn(), warn: vi.fn() } as unknown as Logger;
     const core = fakeCore();
-    setup(core, { logger });
+    await setup(core, { logger });
     core.answerWith(async () => {
       throw new PaddockError('not-found', 'The folder /home/CANARY-user/secret is not there any more.');
     });
@@ -177,7 +181,7 @@ describe('setupTray', () => {
   it('offers New environment from clipboard only with a repository URL there, and hands over the text read when chosen', async () => {
     electron.clipboard.text = 'https://github.com/octo/hello/pull/8';
     const core = fakeCore();
-    setup(core);
+    await setup(core);
     expect(find(items(), 'New environment from clipboard')?.enabled).toBe(true);
     electron.clipboard.text = 'https://github.com/octo/other';
     find(items(), 'New environment from clipboard')!.click!();
@@ -185,36 +189,42 @@ describe('setupTray', () => {
     expect(core.performed.at(-1)).toEqual({ action: { type: 'new-environment-from-clipboard' }, context: { clipboardText: 'https://github.com/octo/other' } });
     electron.clipboard.text = 'groceries: milk';
     core.change(state());
+    await flush();
     expect(find(items(), 'New environment from clipboard')?.enabled).toBe(false);
   });
 
-  it('on Linux reads the clipboard only when the state changes (no click events to rely on there)', () => {
+  it('on Linux reads the clipboard only when the state changes (no click events to rely on there)', async () => {
     const core = fakeCore();
-    setup(core, { platform: 'linux' });
+    await setup(core, { platform: 'linux' });
     const tray = electron.Tray.created[0]!;
     expect(tray.listenerCount('click') + tray.listenerCount('right-click') + tray.listenerCount('drop-text')).toBe(0);
     const reads = electron.clipboard.readText.mock.calls.length;
     core.change(state({ runners: [] }));
+    await flush();
     expect(electron.clipboard.readText.mock.calls.length).toBe(reads + 1);
   });
 
-  it('on Windows and macOS reads the clipboard again when the icon is clicked, and a left click on Windows opens the menu', () => {
+  it('on Windows and macOS reads the clipboard again when the icon is clicked, and a left click on Windows opens the menu', async () => {
     electron.clipboard.text = '';
     const core = fakeCore();
-    setup(core, { platform: 'win32' });
+    await setup(core, { platform: 'win32' });
     const tray = electron.Tray.created[0]!;
     expect(find(items(), 'New environment from clipboard')?.enabled).toBe(false);
     electron.clipboard.text = 'https://github.com/octo/hello';
     tray.emit('right-click');
+    await flush();
+    await flush();
     expect(find(items(), 'New environment from clipboard')?.enabled).toBe(true);
     tray.emit('click');
+    await flush();
+    await flush();
     expect(tray.popUps).toBe(1);
     expect(tray.listenerCount('drop-text')).toBe(0);
   });
 
-  it('on macOS uses template images and takes a link dropped on the icon as an environment request', () => {
+  it('on macOS uses template images and takes a link dropped on the icon as an environment request', async () => {
     const core = fakeCore();
-    const { showWindow } = setup(core, { platform: 'darwin' });
+    const { showWindow } = await setup(core, { platform: 'darwin' });
     const tray = electron.Tray.created[0]!;
     const image = tray.image as InstanceType<typeof electron.FakeNativeImage>;
     expect(image.template).toBe(true);
@@ -225,12 +235,14 @@ describe('setupTray', () => {
     expect(core.dropped).toEqual(['not a link', 'https://github.com/octo/hello']);
     expect(showWindow).toHaveBeenCalledTimes(1);
     tray.emit('click');
+    await flush();
+    await flush();
     expect(tray.popUps).toBe(0);
   });
 
-  it('stops listening and removes the icon when destroyed', () => {
+  it('stops listening and removes the icon when destroyed', async () => {
     const core = fakeCore();
-    const { handle } = setup(core);
+    const { handle } = await setup(core);
     handle!.destroy();
     expect(electron.Tray.created[0]!.destroyed).toBe(true);
     expect(core.listeners()).toBe(0);
