@@ -29,7 +29,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}', 'test/web-host/bridge-client.ts'],
+    files: ['renderer/**/*.{ts,tsx}', 'test/web-host/bridge-client.ts', 'test/web-host/tray-client.ts'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },

@@ -22,6 +22,7 @@ import { choiceKey, matchEnvironment } from './environments';
 import { HostsModel } from './hosts';
 import { EnvironmentRequests } from './intake';
 import { UiActionQueue } from './ui-actions';
+import { performTrayAction, repositoryUrlIn, TrayModel, type TrayActionResult, type TrayState } from './tray';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
 import { noDesktop, processRuntimeVersions, type DesktopIntegration } from './desktop';
@@ -81,6 +82,19 @@ export interface MainSurface {
    * itself is the main process's part.
    */
   requestUi(action: UiAction): void;
+  /** What the tray shows now (./tray.ts): runners, connections, running clones and sign-ins, recent environments, the overall state. */
+  trayState(): TrayState;
+  /** Called with the whole tray state whenever it changed; the tray rebuilds its menu and icon from it. */
+  onTrayStateChanged(listener: (state: TrayState) => void): () => void;
+  /**
+   * Performs a tray item's action (./tray-menu.ts), checked again against
+   * the current state; `clipboardText` is read when the user chose "New
+   * environment from clipboard". Says whether the shell shows the window
+   * (the action goes on there) or quits.
+   */
+  performTrayAction(action: unknown, context?: { clipboardText?: string | null }): Promise<TrayActionResult>;
+  /** Text dropped on the tray icon (macOS): a repository URL waits as an environment request; false when the text holds none. */
+  environmentFromTrayDrop(text: string): boolean;
 }
 
 /** The core: the app's management logic, the one implementation of `PaddockApi`, and the main process's own surface. */
@@ -233,6 +247,29 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     events.on('runnersChanged', (list) => notifications.runnersChanged(list)),
     events.on('jobEvent', (event) => notifications.jobEvent(event)),
   ];
+
+  // The tray's view (./tray.ts): from the core's own events, and the environment list asked again when it may have changed.
+  const tray = new TrayModel({
+    runners: () => runners.list(),
+    hosts: () => hosts.list(),
+    listEnvironments: async () => (await core.listEnvironments()).environments,
+    logger,
+  });
+  let reachableRunners = '';
+  const unwatchTray = [
+    events.on('runnersChanged', (list) => {
+      tray.update();
+      const reachable = list.filter((r) => r.health.state === 'online' || r.health.state === 'degraded').map((r) => r.id).sort().join(' ');
+      if (reachable !== reachableRunners) {
+        reachableRunners = reachable;
+        void tray.refreshEnvironments();
+      }
+    }),
+    events.on('hostsChanged', () => tray.update()),
+    events.on('jobEvent', (event) => tray.jobEvent(event)),
+  ];
+  const trayTimer = setInterval(() => void tray.refreshEnvironments(), HOSTS_REFRESH_MS);
+  trayTimer.unref();
   runners.start();
 
   /** About's facts (getDiagnostics); the diagnostics zip's app.json has the same. */
@@ -281,6 +318,9 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
 
   const dispose = async () => {
     clearInterval(hostsTimer);
+    clearInterval(trayTimer);
+    for (const unwatch of unwatchTray) unwatch();
+    tray.dispose();
     unwatchJobEnds();
     unwatchDiagnosticsJobs();
     for (const unwatch of unwatchForNotifications) unwatch();
@@ -359,7 +399,12 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       await hosts.refresh(runnerId);
       return tokens;
     },
-    connectOAuth: (input) => oauth.connect(input),
+    connectOAuth: async (input) => {
+      const attempt = await oauth.connect(input);
+      const access = hosts.list().find((a) => a.runnerId === input.runnerId && a.host === input.host);
+      if (access) tray.noteSignIn(attempt.runnerId, attempt.job.id, access.kind, access.host, input.organization);
+      return attempt;
+    },
     completeOAuth: ({ url }) => oauth.complete(url),
     startJob: ({ runnerId, job }) => jobs.start(runnerId, job),
     getJob: ({ runnerId, jobId }) => jobs.get(runnerId, jobId),
@@ -396,6 +441,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       const { environment, job } = await runners.route(runnerId, 'createEnvironment', { body: { url, tokenId, depth } });
       notifications.cloneStarted({ runnerId, runnerName: runner.name, environment }, job);
       jobs.follow(runnerId, job);
+      void tray.refreshEnvironments();
       if (remember) store.set('runnerForHost', { ...store.get('runnerForHost'), [choiceKey(environment.host, environment.organization)]: runnerId });
       return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
     },
@@ -404,10 +450,15 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       const { environment, job } = await runners.route(runnerId, 'retryEnvironment', { params: { id } });
       notifications.cloneStarted({ runnerId, runnerName: runner.name, environment }, job);
       jobs.follow(runnerId, job);
+      void tray.refreshEnvironments();
       return { environment: { ...environment, runnerId, runnerName: runner.name }, job };
     },
     environmentChanges: async ({ runnerId, id }) => runners.route(runnerId, 'environmentChanges', { params: { id } }),
-    deleteEnvironment: async ({ runnerId, id }) => runners.route(runnerId, 'deleteEnvironment', { params: { id } }),
+    deleteEnvironment: async ({ runnerId, id }) => {
+      const result = await runners.route(runnerId, 'deleteEnvironment', { params: { id } });
+      void tray.refreshEnvironments();
+      return result;
+    },
     openEnvironment: async ({ runnerId, id, target }) => {
       const folder = await localEnvironmentFolder(runnerId, id);
       const desk = desktop ?? noDesktop;
@@ -492,6 +543,32 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       },
       dispose,
       requestUi: (action) => uiActions.push(action),
+      trayState: () => tray.state(),
+      onTrayStateChanged: (listener) => tray.onChange(listener),
+      performTrayAction: (action, context) =>
+        performTrayAction(
+          action,
+          tray.state(),
+          {
+            logOut: (input) => core.logOut(input),
+            cancelJob: (input) => core.cancelJob(input),
+            openEnvironment: (input) => core.openEnvironment(input),
+            requestUi: (ui) => uiActions.push(ui),
+            requestEnvironment: (url) => {
+              requests.add(url, 'tray');
+              // The address is not logged, only its length.
+              logger.info('environment request waiting for confirmation', { source: 'tray', length: url.length });
+            },
+          },
+          context,
+        ),
+      environmentFromTrayDrop: (text) => {
+        const url = repositoryUrlIn(text, tray.state());
+        if (url === null) return false;
+        requests.add(url, 'tray drop');
+        logger.info('environment request waiting for confirmation', { source: 'tray drop', length: url.length });
+        return true;
+      },
       handleDeepLink: async (action, from) => {
         // It crossed from the main process's event handlers: check it again rather than trust its type.
         const parsed = deepLinkActionSchema.safeParse(action);

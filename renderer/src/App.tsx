@@ -4,8 +4,8 @@ import { Notices } from './components/Notices';
 import { SimulationBanner } from './components/SimulationBanner';
 import { useApiValue } from './hooks';
 import { hashOf, routeFromHash, screens, type Route } from './routes';
-import { AccountsScreen } from './screens/AccountsScreen';
-import { EnvironmentsScreen } from './screens/EnvironmentsScreen';
+import { AccountsScreen, type ConnectRequest } from './screens/AccountsScreen';
+import { EnvironmentsScreen, type EnvironmentFocus } from './screens/EnvironmentsScreen';
 import { useRequestArrivals } from './screens/environments/requests';
 import { WindowIntake, type Arrival } from './screens/environments/WindowIntake';
 import { AddRemoteRunnerScreen } from './screens/runners/AddRemoteRunnerScreen';
@@ -13,6 +13,7 @@ import { RepositoryAccessScreen } from './screens/runners/RepositoryAccessScreen
 import { RunnerSettingsScreen } from './screens/runners/RunnerSettingsScreen';
 import { RunnersScreen } from './screens/RunnersScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { useUiActions } from './ui-actions';
 
 function applyTheme(theme: Theme): void {
   // 'system' leaves the choice to prefers-color-scheme in styles.css.
@@ -74,6 +75,29 @@ export function App({ api }: { api: PaddockApi }) {
   const takeArrival = useCallback(() => setArrival(null), []);
   useRequestArrivals(api, toEnvironments);
 
+  // What the tray or a notification asked the window to show; `nonce` makes the same request twice count twice.
+  const [connectRequest, setConnectRequest] = useState<ConnectRequest | null>(null);
+  const [environmentRequest, setEnvironmentRequest] = useState<EnvironmentFocus | null>(null);
+  const nonce = useRef(0);
+  useUiActions(api, (action) => {
+    nonce.current += 1;
+    switch (action.type) {
+      case 'show-screen':
+        navigate(action.screen === 'runners' ? { screen: 'runners', page: 'list' } : { screen: action.screen });
+        break;
+      case 'connect':
+        setConnectRequest({ runnerId: action.runnerId, host: action.host, organization: action.organization, nonce: nonce.current });
+        navigate({ screen: 'accounts' });
+        break;
+      case 'show-environment':
+        setEnvironmentRequest({ runnerId: action.runnerId, id: action.id, nonce: nonce.current });
+        navigate({ screen: 'environments' });
+        break;
+    }
+  });
+  const takeConnectRequest = useCallback(() => setConnectRequest(null), []);
+  const takeEnvironmentRequest = useCallback(() => setEnvironmentRequest(null), []);
+
   const flashMessage = flash && flash.hash === routeKey ? flash.message : null;
 
   return (
@@ -108,8 +132,19 @@ export function App({ api }: { api: PaddockApi }) {
         {route.screen === 'runners' && route.page === 'access' && (
           <RepositoryAccessScreen key={route.runnerId} api={api} headingRef={headingRef} runnerId={route.runnerId} />
         )}
-        {route.screen === 'environments' && <EnvironmentsScreen api={api} headingRef={headingRef} arrival={arrival} onArrivalTaken={takeArrival} />}
-        {route.screen === 'accounts' && <AccountsScreen api={api} headingRef={headingRef} />}
+        {route.screen === 'environments' && (
+          <EnvironmentsScreen
+            api={api}
+            headingRef={headingRef}
+            arrival={arrival}
+            onArrivalTaken={takeArrival}
+            focusRequest={environmentRequest}
+            onFocusRequestTaken={takeEnvironmentRequest}
+          />
+        )}
+        {route.screen === 'accounts' && (
+          <AccountsScreen api={api} headingRef={headingRef} connectRequest={connectRequest} onConnectRequestTaken={takeConnectRequest} />
+        )}
         {route.screen === 'settings' && <SettingsScreen api={api} headingRef={headingRef} preferences={preferences} />}
       </main>
       <WindowIntake onArrival={onArrival} />

@@ -57,7 +57,7 @@ const host = await startWebHost({
     process.stdout.write(`Notification ${index}: ${notification.title} — ${notification.body}${notification.clickable ? ` (type "click ${index}" to click it)` : ''}\n`);
   },
 });
-process.stdout.write(`Paddock web host: ${host.url}\nData directory: ${host.dataDir}\n`);
+process.stdout.write(`Paddock web host: ${host.url}\nSimulated tray: ${host.url}tray\nData directory: ${host.dataDir}\n`);
 if (fileStore) process.stdout.write('The local runner keeps its keys in a file in the data directory (--secret-store file), not in an OS keychain.\n');
 if (host.simulators) {
   process.stdout.write('Simulated providers (the local runner reaches these instead of the real services):\n');

@@ -18,6 +18,7 @@ import { nodeRunnerLauncher } from '../../electron/core/runners/node-launcher';
 import { wireApp } from '../../electron/core/wiring';
 import { openStore, type AppStore } from '../../electron/core/store/store';
 import { startProviderSimulators, type ProviderSimulators } from '../helpers/provider-simulators';
+import { createSimulatedTray, type SimulatedTray } from './tray';
 import {
   BRIDGE_PATH,
   BRIDGE_PROTOCOL_PREFIX,
@@ -127,6 +128,8 @@ export interface WebHost {
   readonly diagnosticsSaved: readonly string[];
   /** Plays the user cancelling the next save dialog of "Collect diagnostics": nothing is saved. */
   cancelNextDiagnosticsSave(): void;
+  /** The simulated tray (its page is at /tray): the same menu as the app's tray, with a simulated clipboard. */
+  readonly tray: SimulatedTray;
   close(): Promise<void>;
 }
 
@@ -147,7 +150,7 @@ const MIME_TYPES: Record<string, string> = {
 export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
   const rendererDir = options.rendererDir ?? path.join(projectRoot, 'dist/web');
   const bridgeFile = options.bridgeFile ?? path.join(projectRoot, 'dist/web-bridge/bridge.js');
-  for (const file of [path.join(rendererDir, 'index.html'), bridgeFile]) {
+  for (const file of [path.join(rendererDir, 'index.html'), bridgeFile, path.join(path.dirname(bridgeFile), 'tray.js')]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run build:web\` first.`);
   }
   const dataDir = options.dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'paddock-web-')));
@@ -285,6 +288,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const tokenHash = createHash('sha256').update(token).digest();
   let port = 0;
   const origin = () => `http://127.0.0.1:${port}`;
+  // The simulated tray's page has a token of its own: the app's page cannot act as the tray.
+  const simulatedTray = createSimulatedTray({ core, logger, token: randomBytes(32).toString('base64url'), scriptFile: path.join(path.dirname(bridgeFile), 'tray.js') });
 
   const server = http.createServer((request, response) => {
     serve(request, response).catch((error: unknown) => {
@@ -297,7 +302,6 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   async function serve(request: http.IncomingMessage, response: http.ServerResponse) {
     // Only our own address: a page on another name (DNS rebinding) gets nothing.
     if (request.headers.host !== `127.0.0.1:${port}`) return send(response, 421, 'Misdirected request');
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed');
     // The request target is a path; never let it be read as a URL of its own (`//host`).
     const pathname = new URL(`${origin()}${(request.url ?? '/').split(/[?#]/)[0]!.replace(/^\/*/, '/')}`).pathname;
     const headers = {
@@ -306,6 +310,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
     };
+    if (await simulatedTray.serve(request, response, pathname, origin(), headers)) return;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed');
     if (pathname === BRIDGE_SCRIPT_PATH) {
       const body = await fsp.readFile(bridgeFile);
       response.writeHead(200, { ...headers, 'Content-Type': MIME_TYPES['.js'] });
@@ -410,7 +416,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     cancelNextDiagnosticsSave: () => {
       cancelNextSave = true;
     },
+    tray: simulatedTray.tray,
     async close() {
+      simulatedTray.dispose();
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const ws of sockets) ws.terminate();
       wss.close();

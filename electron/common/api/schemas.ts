@@ -223,8 +223,12 @@ export const environmentMatchSchema = z.discriminatedUnion('ok', [
 ]);
 export type EnvironmentMatch = z.infer<typeof environmentMatchSchema>;
 
-/** Where a request to create an environment came from: a paddock://open link, or the command line's `open <url>`. */
-export const environmentRequestSourceSchema = z.enum(['link', 'command line']);
+/**
+ * Where a request to create an environment came from: a paddock://open
+ * link, the command line's `open <url>`, the tray menu's "New environment
+ * from clipboard", or a link dropped on the tray icon (macOS).
+ */
+export const environmentRequestSourceSchema = z.enum(['link', 'command line', 'tray', 'tray drop']);
 export type EnvironmentRequestSource = z.infer<typeof environmentRequestSourceSchema>;
 
 /**

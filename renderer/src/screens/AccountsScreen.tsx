@@ -1,4 +1,4 @@
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { ConnectionState, HostAccess, HostAccount, HostConnection, PaddockApi, Runner } from '../../../electron/common/api';
 import { catalogueEntry } from '../../../electron/common/providers';
 import type { JobOutcome, JobView, TokenState, TokenView } from '../../../electron/common/runner-api';
@@ -91,6 +91,15 @@ function CheckWatch({ api, runnerId, job, onEnd }: { api: PaddockApi; runnerId: 
   return null;
 }
 
+/** The tray's "Log in…" or "Reconnect…" for a host (and organization) of a runner: the connect dialog opens for it. */
+export interface ConnectRequest {
+  runnerId: string;
+  host: string;
+  organization: string | null;
+  /** Tells one request from the next for the same host. */
+  nonce: number;
+}
+
 /**
  * Settings → Accounts (PRODUCT A1–A4): every host a runner has repository
  * access to, live from the hosts model, with this user's connection per
@@ -100,7 +109,13 @@ function CheckWatch({ api, runnerId, job, onEnd }: { api: PaddockApi; runnerId: 
  * personal access token close to its expiry (PatDialog), Check, Use this
  * account, Log out, Add another account.
  */
-export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null> }) {
+export function AccountsScreen({ api, headingRef, connectRequest = null, onConnectRequestTaken }: {
+  api: PaddockApi;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  /** Open the connect dialog for this host once the hosts are listed (the tray asked). */
+  connectRequest?: ConnectRequest | null;
+  onConnectRequestTaken?: () => void;
+}) {
   const hosts = useApiValue(
     () => api.listHosts(),
     (listener) => api.onHostsChanged(listener),
@@ -113,6 +128,30 @@ export function AccountsScreen({ api, headingRef }: { api: PaddockApi; headingRe
   const [checks, setChecks] = useState<Record<string, { runnerId: string; job: JobView; name: string }>>({});
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  // The tray's Log in… or Reconnect…: the same dialog as the screen's own buttons, once the hosts are known.
+  const openFor = (request: ConnectRequest, list: HostAccess[]) => {
+    const access = list.find((a) => a.runnerId === request.runnerId && a.host === request.host);
+    const wanted = request.organization?.toLowerCase() ?? null;
+    const connection = access?.connections.find((c) => (c.organization?.toLowerCase() ?? null) === wanted);
+    if (!access || !connection || !(access.methods.oauth || access.methods.pat)) {
+      setOutcome(problem('That host is no longer set up for connecting on its runner, so there is nothing to log in to. The list below is up to date.'));
+      return;
+    }
+    setOutcome(null);
+    setConnecting({ access, organization: connection.organization, reconnect: connection.state === 'reconnect-needed' || connection.state === 'expiring' });
+  };
+  const openRequested = useRef(openFor);
+  useEffect(() => {
+    openRequested.current = openFor;
+  });
+  useEffect(() => {
+    if (!connectRequest || hosts.state === 'loading') return;
+    onConnectRequestTaken?.();
+    openRequested.current(connectRequest, hosts.state === 'ready' ? hosts.value : []);
+    // The request is taken once; later changes of the hosts list do not open it again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connectRequest, hosts.state]);
 
   const runnerOf = (runnerId: string): Runner | null =>
     runners.state === 'ready' ? (runners.value.find((runner) => runner.id === runnerId) ?? null) : null;

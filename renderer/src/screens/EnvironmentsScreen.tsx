@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { Environment, EnvironmentRequest, PaddockApi } from '../../../electron/common/api';
 import type { JobView } from '../../../electron/common/runner-api';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
@@ -29,6 +29,14 @@ function refLabel(environment: Environment): string {
 
 const keyOf = (environment: { runnerId: string; id: string }) => `${environment.runnerId} ${environment.id}`;
 
+/** An environment to show (the tray's Show in Paddock): scrolled to and focused once the list has it. */
+export interface EnvironmentFocus {
+  runnerId: string;
+  id: string;
+  /** Tells one request from the next for the same environment. */
+  nonce: number;
+}
+
 type EnvironmentListResult = Awaited<ReturnType<PaddockApi['listEnvironments']>>;
 
 type Listed = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; value: EnvironmentListResult };
@@ -39,12 +47,15 @@ type Listed = { state: 'loading' } | { state: 'failed'; message: string } | { st
  * repository URL. A clone under way is followed live; when it ends the list
  * is asked again (the runner's record is the truth).
  */
-export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalTaken }: {
+export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalTaken, focusRequest = null, onFocusRequestTaken }: {
   api: PaddockApi;
   headingRef: RefObject<HTMLHeadingElement | null>;
   /** A URL pasted outside a field or dropped on the window (App's WindowIntake). */
   arrival?: Arrival | null;
   onArrivalTaken?: () => void;
+  /** An environment to bring into view and focus (the tray asked). */
+  focusRequest?: EnvironmentFocus | null;
+  onFocusRequestTaken?: () => void;
 }) {
   const [listed, setListed] = useState<Listed>({ state: 'loading' });
   const [version, setVersion] = useState(0);
@@ -105,6 +116,24 @@ export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalT
   // What this page started (a create, a retry) stands in for the list's older record until the list is asked again.
   const started = new Map(created.map((c) => [keyOf(c.environment), c.environment]));
   const environments = [...created.map((c) => c.environment).filter((e) => !listedKeys.has(keyOf(e))), ...listedEnvironments.map((e) => started.get(keyOf(e)) ?? e)];
+  // The tray's Show in Paddock: once the list is here, its item is scrolled to and focused; one not listed is said so.
+  const items = useRef(new Map<string, HTMLLIElement>());
+  const [missing, setMissing] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusRequest || listed.state === 'loading') return;
+    onFocusRequestTaken?.();
+    const element = items.current.get(keyOf(focusRequest));
+    if (!element) {
+      setMissing('That environment is not listed any more: it was deleted, or its runner cannot be reached now.');
+      return;
+    }
+    setMissing(null);
+    element.scrollIntoView?.({ block: 'center' });
+    element.focus();
+    // Taken once: later list changes do not move focus again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusRequest, listed.state]);
+
   const follow = (environment: Environment, job: JobView) =>
     setCreated((current) => [{ environment, job }, ...current.filter((c) => keyOf(c.environment) !== keyOf(environment))]);
 
@@ -119,6 +148,11 @@ export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalT
         requests={requests}
         onResolve={resolveRequest}
       />
+      {missing && (
+        <p role="status" className="flash flash-problem">
+          {missing}
+        </p>
+      )}
       {listed.state === 'loading' && <p aria-busy="true">Loading environments…</p>}
       {listed.state === 'failed' && <LoadError message={listed.message} />}
       {listed.state === 'ready' &&
@@ -138,7 +172,15 @@ export function EnvironmentsScreen({ api, headingRef, arrival = null, onArrivalT
             const createdAt = new Date(environment.createdAt);
             const key = keyOf(environment);
             return (
-              <li key={key} className="environment">
+              <li
+                key={key}
+                className="environment"
+                tabIndex={-1}
+                ref={(element) => {
+                  if (element) items.current.set(key, element);
+                  else items.current.delete(key);
+                }}
+              >
                 <span className="item-title">{environment.repository}</span>
                 <span className="item-meta">
                   <span className={`badge ${badgeClass[environment.state]}`}>{stateLabels[environment.state]}</span> {refLabel(environment)} · {environment.runnerName} ·{' '}

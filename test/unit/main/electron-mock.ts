@@ -179,7 +179,87 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => undefined),
 });
 
+/** A native image as the tray code makes it: its representations (scale factor and PNG bytes) and whether it is a template image. */
+export class FakeNativeImage {
+  readonly representations: { scaleFactor: number; buffer: Buffer }[] = [];
+  template = false;
+  addRepresentation(options: { scaleFactor: number; buffer: Buffer }) {
+    this.representations.push({ scaleFactor: options.scaleFactor, buffer: options.buffer });
+  }
+  setTemplateImage(template: boolean) {
+    this.template = template;
+  }
+  isTemplateImage() {
+    return this.template;
+  }
+}
+
+export const nativeImage = {
+  createFromBuffer: vi.fn((buffer: Buffer, options?: { scaleFactor?: number }) => {
+    const image = new FakeNativeImage();
+    image.addRepresentation({ scaleFactor: options?.scaleFactor ?? 1, buffer });
+    return image;
+  }),
+  createEmpty: vi.fn(() => new FakeNativeImage()),
+};
+
+/** A menu built from a template: the template as given (click functions included), for tests to read and click. */
+export class FakeMenu {
+  constructor(readonly template: Record<string, unknown>[]) {}
+}
+
+export const Menu = {
+  buildFromTemplate: vi.fn((template: Record<string, unknown>[]) => new FakeMenu(template)),
+  setApplicationMenu: vi.fn(),
+};
+
+/** A tray icon: what it was given (image, menu, tooltip), the events it listens to, and whether it was destroyed. */
+export class Tray extends EventEmitter {
+  static created: Tray[] = [];
+  image: unknown;
+  contextMenu: FakeMenu | null = null;
+  toolTip = '';
+  destroyed = false;
+  popUps = 0;
+  constructor(image: unknown) {
+    super();
+    this.image = image;
+    Tray.created.push(this);
+  }
+  setImage(image: unknown) {
+    this.image = image;
+  }
+  setContextMenu(menu: FakeMenu | null) {
+    this.contextMenu = menu;
+  }
+  setToolTip(toolTip: string) {
+    this.toolTip = toolTip;
+  }
+  popUpContextMenu() {
+    this.popUps += 1;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+}
+
+/** The system clipboard (asynchronous, as Electron's is): `text` is what it holds; every read is counted by the vi.fn. */
+export const clipboard = {
+  text: '',
+  readText: vi.fn(async () => clipboard.text),
+  writeText: vi.fn(async (text: string) => {
+    clipboard.text = text;
+  }),
+};
+
 export default {
+  nativeImage,
+  Menu,
+  Tray,
+  clipboard,
   app,
   protocol,
   session,

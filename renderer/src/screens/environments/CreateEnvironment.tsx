@@ -28,7 +28,13 @@ function repositoryName(context: Matched['context']): string {
   return [context.owner, context.project, context.repo].filter((part) => part !== null).join('/');
 }
 
-const sourceWords: Record<EnvironmentRequest['source'], string> = { link: 'A Paddock link', 'command line': 'The command line' };
+/** Where a waiting request came from, as the first words of the confirmation ("… asked to create an environment from this address"). */
+const sourceWords: Record<EnvironmentRequest['source'], string> = {
+  link: 'A Paddock link',
+  'command line': 'The command line',
+  tray: 'The tray menu’s New environment from clipboard',
+  'tray drop': 'A link dropped on the Paddock icon',
+};
 
 /**
  * How long the confirm button of a confirmation stays disabled after what it
