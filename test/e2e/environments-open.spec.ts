@@ -54,8 +54,8 @@ test('a ready local environment opens in the file manager, the editor and a term
   await expect(item.getByRole('status').filter({ hasText: 'Opened a terminal in octo/hello.' })).toBeVisible();
   expect(host.opened).toEqual([
     { target: 'folder', path: folder },
-    { target: 'editor', path: folder },
-    { target: 'terminal', path: folder },
+    { target: 'editor', path: folder, with: 'Visual Studio Code' },
+    { target: 'terminal', path: folder, with: 'GNOME Terminal' },
   ]);
   await expectAccessibleInBothSchemes(app);
   await screenshot(app, 'environments-open');

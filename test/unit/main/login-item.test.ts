@@ -8,7 +8,12 @@ vi.mock('electron', () => import('./electron-mock'));
 const electron = await import('./electron-mock');
 const { autostartEnabled, autostartEntry, autostartFile, execArgument, loginCommand, loginItem } = await import('../../../electron/main/login-item');
 
-type FakeApp = typeof electron.app & { loginItems: Map<string, { openAtLogin: boolean }>; loginItemStatus: string; loginItemsRefused: boolean };
+type FakeApp = typeof electron.app & {
+  loginItems: Map<string, { openAtLogin: boolean }>;
+  loginItemStatus: string;
+  loginItemsRefused: boolean;
+  setLoginItemSettings: ReturnType<typeof vi.fn>;
+};
 const fakeApp = electron.app as FakeApp;
 
 const made: string[] = [];
