@@ -94,6 +94,7 @@ export function NetworkSection({ api, preferences, desktop }: { api: PaddockApi;
               spellCheck={false}
               autoComplete="off"
               error={errors.fields[pathOf(field)]}
+              errorIsAlert
               onChange={(event) => {
                 const value = event.target.value;
                 setDraft((d) => ({ ...d, [field]: value }));
