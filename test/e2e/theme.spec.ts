@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { defaultPreferences } from '../../electron/core/store/schema';
 import { expect, test } from './fixtures';
 
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -20,7 +21,7 @@ test('a theme chosen in Settings overrides the OS and is kept in the store', asy
   expect(await background(app)).toBe('rgb(22, 24, 29)');
 
   const stored = JSON.parse(fs.readFileSync(path.join(host.dataDir, 'paddock.json'), 'utf8'));
-  expect(stored.preferences).toEqual({ theme: 'dark' });
+  expect(stored.preferences).toEqual({ ...defaultPreferences, theme: 'dark' });
 
   await app.reload();
   await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
