@@ -126,7 +126,8 @@ export function checkNetworkPreferences(input: NetworkPreferences, reader: CaFil
 
 /** The policy's network as Settings shows it: the proxy without a user name or password. */
 export function policyNetworkView(network: PolicyNetwork | null | undefined, source: string): PolicyNetworkView | null {
-  if (!network || (!network.proxy && !network.caFile && !network.noProxy)) return null;
+  // A no-proxy list without a proxy does nothing (the runner takes it only with one): nothing to show then.
+  if (!network || (!network.proxy && !network.caFile)) return null;
   let proxy: string | null = null;
   if (network.proxy) {
     try {

@@ -168,6 +168,7 @@ describe('the network settings, checked before they are saved', () => {
       caFile: null,
     });
     expect(policyNetworkView({}, '/p')).toBeNull();
+    expect(policyNetworkView({ noProxy: 'a.corp' }, '/p')).toBeNull();
   });
 });
 

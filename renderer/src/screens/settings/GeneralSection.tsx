@@ -20,6 +20,8 @@ export function GeneralSection({ api, preferences, desktop }: { api: PaddockApi;
   const { state, errors, save } = usePreferenceSaver(api, toggles);
   // The choice shows at once; the saved preference (and its event) follows, or the error puts it back.
   const [pending, setPending] = useState<Partial<Record<Toggle, boolean>>>({});
+  // What the OS said when the screen opened is out of date once start at login was changed here.
+  const [loginChanged, setLoginChanged] = useState(false);
   const value = (key: Toggle) => pending[key] ?? preferences[key];
   const sentences: Record<Toggle, (on: boolean) => string> = {
     startAtLogin: (on) => (on ? 'Paddock now starts when you log in.' : 'Paddock no longer starts when you log in.'),
@@ -27,12 +29,13 @@ export function GeneralSection({ api, preferences, desktop }: { api: PaddockApi;
     notifications: (on) => (on ? 'Notifications are on.' : 'Notifications are off.'),
   };
   const change = (key: Toggle, on: boolean) => {
+    if (key === 'startAtLogin') setLoginChanged(true);
     setPending((p) => ({ ...p, [key]: on }));
     void save({ [key]: on }, sentences[key](on)).then(() => setPending((p) => ({ ...p, [key]: undefined })));
   };
   const login = desktop?.startAtLogin;
   const trayAvailable = desktop?.trayAvailable ?? null;
-  const outOfStep = login && login.enabled !== null && login.enabled !== preferences.startAtLogin && pending.startAtLogin === undefined;
+  const outOfStep = login && !loginChanged && login.enabled !== null && login.enabled !== preferences.startAtLogin;
 
   return (
     <section className="panel" aria-labelledby={headingId}>
