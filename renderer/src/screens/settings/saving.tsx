@@ -66,9 +66,11 @@ export function CheckField({
   const described = [error ? `${id}-error` : null, `${id}-hint`].filter(Boolean).join(' ');
   return (
     <div className="setting">
-      <label className="choice">
+      {/* The label is the name only; the hint is the description (not read twice). */}
+      <div className="choice">
         <input
           type="checkbox"
+          id={id}
           checked={checked}
           disabled={disabled}
           onChange={(event) => onChange(event.target.checked)}
@@ -76,12 +78,14 @@ export function CheckField({
           aria-invalid={error ? true : undefined}
         />
         <span>
-          <span className="choice-label">{label}</span>
+          <label htmlFor={id} className="choice-label">
+            {label}
+          </label>
           <span className="choice-hint" id={`${id}-hint`}>
             {hint}
           </span>
         </span>
-      </label>
+      </div>
       {error && (
         <p className="field-error" id={`${id}-error`} role="alert">
           <span aria-hidden="true">✕ </span>
