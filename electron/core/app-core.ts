@@ -6,6 +6,7 @@ import {
   type EnvironmentRequestSource,
   type Notice,
   type PaddockApi,
+  type Preferences,
   type PreferencesPatch,
   type UiAction,
 } from '../common/api';
@@ -23,6 +24,7 @@ import { HostsModel } from './hosts';
 import { EnvironmentRequests } from './intake';
 import { UiActionQueue } from './ui-actions';
 import { performTrayAction, repositoryUrlIn, TrayModel, type TrayActionResult, type TrayState } from './tray';
+import { checkNetworkPreferences, effectiveNetwork, policyDecides, policyNetworkView, runnerNetworkLaunch } from './network-settings';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
 import { noDesktop, processRuntimeVersions, type DesktopIntegration } from './desktop';
@@ -162,17 +164,13 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       logger.warn('admin policy could not be applied to a runner', { runnerId, error: error instanceof Error ? error.message : String(error) });
     }
   };
-  // Corporate network settings from the policy go to the local runner as flags (D4); the proxy URL,
-  // which may hold a user name and password, goes with the token over the process channel instead.
-  const network = policy?.network;
-  const networkArgs = [
-    ...(network?.caFile ? ['--ca-file', network.caFile] : []),
-    ...(network?.proxy && network.noProxy ? ['--no-proxy', network.noProxy] : []),
-  ];
+  // The local runner's network (D4): the admin policy's where it sets one, else the user's (Settings), read at
+  // each start. The CA file and no-proxy list go as flags; the proxy URL, which the policy's may give with a user
+  // name and password, goes with the token over the process channel instead (./network-settings.ts).
+  const currentNetwork = () => effectiveNetwork(store.get('preferences').network, policy?.network);
   const withNetwork = (config: NonNullable<typeof localRunner>) => ({
     ...config,
-    ...(networkArgs.length ? { args: [...(config.args ?? []), ...networkArgs] } : {}),
-    ...(network?.proxy ? { proxy: network.proxy } : {}),
+    network: () => runnerNetworkLaunch(currentNetwork()),
   });
   const runners = new RunnerRegistry({
     store,
@@ -336,9 +334,49 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     getPreferences: async () => store.get('preferences'),
 
     updatePreferences: async (patch: PreferencesPatch) => {
-      const preferences = { ...store.get('preferences'), ...patch };
+      const current = store.get('preferences');
+      const preferences: Preferences = { ...current, ...patch };
+      const desk = desktop ?? noDesktop;
+      if (patch.network) {
+        const decided = policyDecides(policy?.network);
+        for (const field of decided) {
+          if ((patch.network[field] ?? null) !== current.network[field]) {
+            throw new PaddockError('forbidden', `This is set by the admin policy (${policy?.path}), so it cannot be changed here.`, [
+              { path: `network.${field}`, message: `Set by the admin policy (${policy?.path}).` },
+            ]);
+          }
+        }
+        preferences.network = checkNetworkPreferences(patch.network);
+      }
+      for (const field of ['editor', 'terminal'] as const) {
+        const choice = patch[field];
+        if (choice === undefined || choice === 'auto' || choice === current[field] || !desk.tools) continue;
+        const tools = await desk.tools();
+        if (!(field === 'editor' ? tools.editors : tools.terminals).some((tool) => tool.id === choice)) {
+          const what = field === 'editor' ? 'editor' : 'terminal';
+          throw new PaddockError('invalid-input', `Paddock does not know the ${what} “${choice}” on this computer. Choose one of the list.`, [{ path: field, message: `Choose a ${what} from the list.` }]);
+        }
+      }
+      if (patch.startAtLogin !== undefined && patch.startAtLogin !== current.startAtLogin) {
+        // The OS first: the preference says "on" only once the OS agreed.
+        try {
+          if (!desk.setStartAtLogin) throw new Error('Paddock cannot start at login here.');
+          await desk.setStartAtLogin(patch.startAtLogin);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          logger.warn('start at login not changed', { enabled: patch.startAtLogin, error: message });
+          throw new PaddockError('internal', message, [{ path: 'startAtLogin', message }]);
+        }
+      }
       store.set('preferences', preferences);
       events.emit('preferencesChanged', preferences);
+      const before = effectiveNetwork(current.network, policy?.network);
+      const after = currentNetwork();
+      if (JSON.stringify(before) !== JSON.stringify(after) && runners.list().some((r) => r.kind === 'local')) {
+        // The runner reads its network at start: it starts again with the new one.
+        logger.info('local runner restarting for new network settings');
+        void runners.restart('local').catch((error: unknown) => logger.warn('local runner did not restart', { error: error instanceof Error ? error.message : String(error) }));
+      }
       return preferences;
     },
 
@@ -462,14 +500,31 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     openEnvironment: async ({ runnerId, id, target }) => {
       const folder = await localEnvironmentFolder(runnerId, id);
       const desk = desktop ?? noDesktop;
-      await (target === 'folder' ? desk.openFolder(folder) : target === 'editor' ? desk.openInEditor(folder) : desk.openTerminal(folder));
+      const { editor, terminal } = store.get('preferences');
+      const opened =
+        target === 'folder' ? await desk.openFolder(folder) : target === 'editor' ? await desk.openInEditor(folder, editor) : await desk.openTerminal(folder, terminal);
       // The ids only: a folder name can say more about the user than the log needs.
       logger.info('environment opened', { runnerId, id, target });
+      if (opened && opened.missing) {
+        const what = target === 'editor' ? 'editor' : 'terminal';
+        return { ok: true as const, note: `${opened.missing} is not installed any more, so it opened in ${opened.opened}. Choose another ${what} in Settings.`.slice(0, 500) };
+      }
       return { ok: true as const };
     },
     desktopEditor: async () => {
-      const editor = await (desktop ?? noDesktop).editor();
+      const editor = await (desktop ?? noDesktop).editor(store.get('preferences').editor);
       return editor ? { name: editor.name } : null;
+    },
+    getDesktopSettings: async () => {
+      const desk = desktop ?? noDesktop;
+      const tools = desk.tools ? await desk.tools() : { editors: [], terminals: [], automaticEditor: null, automaticTerminal: null };
+      const osState = desk.startAtLogin ? await desk.startAtLogin().catch(() => null) : null;
+      return {
+        ...tools,
+        trayAvailable: desk.trayAvailable ? desk.trayAvailable() : null,
+        startAtLogin: { supported: desk.setStartAtLogin !== undefined && desk !== noDesktop, enabled: osState },
+        networkPolicy: policy ? policyNetworkView(policy.network, policy.path) : null,
+      };
     },
 
     listEnvironmentRequests: async () => requests.list(),

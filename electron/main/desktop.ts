@@ -6,7 +6,20 @@ import { PaddockError } from '../common/errors';
 import { processRuntimeVersions, type DesktopIntegration } from '../core/desktop';
 import { showNotification } from './notifications';
 import { isProtocolClient, protocolHandlerState, type LaunchedAs } from './protocol-client';
-import { childEnvironment, editorLaunch, findVsCode, opensAsProgram, terminalLaunch, type Launch, type ToolLookup } from './desktop-launch';
+import {
+  AUTO_TOOL_ID,
+  automaticTerminalName,
+  childEnvironment,
+  chooseEditor,
+  chooseTerminal,
+  editorLaunch,
+  listEditors,
+  listTerminals,
+  opensAsProgram,
+  type Launch,
+  type ToolLookup,
+} from './desktop-launch';
+import { loginItem as systemLoginItem, type LoginItem } from './login-item';
 
 // The desktop the core asks for (electron/core/desktop.ts): the system
 // browser, notifications (./notifications.ts), the window's focus and
@@ -114,7 +127,7 @@ async function openWithSystem(folder: string, platform: NodeJS.Platform): Promis
   if (problem) throw new PaddockError('internal', `The system could not open ${folder}: ${problem}`);
 }
 
-/** What the main process gives the desktop of its own. */
+/** What the main process gives the desktop of its own (tests give their own too). */
 export interface ElectronDesktopOptions {
   /**
    * Brings the main window to the front, making it again when it was closed
@@ -122,6 +135,12 @@ export interface ElectronDesktopOptions {
    * restored and focused, and nothing happens when none is open.
    */
   showWindow?: () => void;
+  /** Start at login (./login-item.ts). */
+  loginItem?: LoginItem;
+  /** Whether a tray icon can show (the main process's detection); null: unknown. */
+  trayAvailable?: () => boolean | null;
+  /** Whether the tray icon shows now (./tray.ts); absent: the tray's state is not known. */
+  trayShown?: () => boolean;
 }
 
 /** The first open window, restored and focused (when main.ts gives no show-window function). */
@@ -133,8 +152,12 @@ function focusFirstWindow(): void {
   window.focus();
 }
 
+const systemDefaultApp = "the system's default app for folders";
+
 export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup = machineLookup(), options: ElectronDesktopOptions = {}): DesktopIntegration {
   const env = lookup.env as NodeJS.ProcessEnv;
+  let login: LoginItem | undefined = options.loginItem;
+  const logins = () => (login ??= systemLoginItem());
   return {
     openExternal: async (url) => {
       await shell.openExternal(webAddress(url));
@@ -145,23 +168,44 @@ export function electronDesktop(proc: LaunchedAs = process, lookup: ToolLookup =
     customSchemeHandled: () => isProtocolClient(proc),
     protocolHandler: () => protocolHandlerState(proc, { env, isFile }),
     openFolder: async (folder) => openWithSystem(existingFolder(folder), lookup.platform),
-    openInEditor: async (folder) => {
+    openInEditor: async (folder, choice = AUTO_TOOL_ID) => {
       existingFolder(folder);
-      const code = findVsCode(lookup);
-      if (code === null) return openWithSystem(folder, lookup.platform);
-      await startDetached(editorLaunch(code, folder, lookup), env, lookup.platform, 'Visual Studio Code');
-    },
-    openTerminal: async (folder) => {
-      existingFolder(folder);
-      const launch = terminalLaunch(folder, lookup);
-      if (launch === null) {
-        throw new PaddockError('not-found', 'Paddock found no terminal program to open. Install one (GNOME Terminal, Konsole, Xfce Terminal or xterm), or open the folder and start a terminal there.');
+      const { editor, missing } = chooseEditor(choice, lookup);
+      if (editor === null) {
+        await openWithSystem(folder, lookup.platform);
+        return { opened: systemDefaultApp, missing };
       }
-      await startDetached(launch, env, lookup.platform, 'The terminal');
+      await startDetached(editorLaunch(editor.command, folder, lookup, editor.spec), env, lookup.platform, editor.spec.name);
+      return { opened: editor.spec.name, missing };
     },
-    editor: async () => (findVsCode(lookup) === null ? null : { name: 'Visual Studio Code' }),
+    openTerminal: async (folder, choice = AUTO_TOOL_ID) => {
+      existingFolder(folder);
+      const { terminal, missing } = chooseTerminal(choice, folder, lookup);
+      if (terminal === null) {
+        throw new PaddockError(
+          'not-found',
+          `${missing ? `${missing} is not installed any more, and ` : ''}Paddock found no terminal program to open. Install one (GNOME Terminal, Konsole, Xfce Terminal or xterm), or open the folder and start a terminal there.`,
+        );
+      }
+      await startDetached(terminal.launch, env, lookup.platform, terminal.name);
+      return { opened: terminal.name, missing };
+    },
+    editor: async (choice = AUTO_TOOL_ID) => {
+      const { editor } = chooseEditor(choice, lookup);
+      return editor === null ? null : { name: editor.spec.name };
+    },
+    tools: async () => ({
+      editors: listEditors(lookup),
+      terminals: listTerminals(lookup),
+      automaticEditor: chooseEditor(AUTO_TOOL_ID, lookup).editor?.spec.name ?? null,
+      automaticTerminal: automaticTerminalName(lookup),
+    }),
+    setStartAtLogin: (enabled) => logins().set(enabled),
+    startAtLogin: () => logins().get(),
+    trayAvailable: () => (options.trayAvailable ? options.trayAvailable() : lookup.platform === 'linux' ? null : true),
     saveDiagnostics: (zip) => saveDiagnosticsZip(zip),
     runtimeVersions: () => processRuntimeVersions(),
+    ...(options.trayShown ? { trayState: () => (options.trayShown!() ? ('shown' as const) : ('none' as const)) } : {}),
   };
 }
 

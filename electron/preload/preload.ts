@@ -41,6 +41,7 @@ const methods = {
   resolveEnvironmentRequest: true,
   openEnvironment: true,
   desktopEditor: true,
+  getDesktopSettings: true,
   takeUiActions: true,
   getDiagnostics: true,
   collectDiagnostics: true,

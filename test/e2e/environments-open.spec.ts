@@ -54,11 +54,19 @@ test('a ready local environment opens in the file manager, the editor and a term
   await expect(item.getByRole('status').filter({ hasText: 'Opened a terminal in octo/hello.' })).toBeVisible();
   expect(host.opened).toEqual([
     { target: 'folder', path: folder },
-    { target: 'editor', path: folder },
-    { target: 'terminal', path: folder },
+    { target: 'editor', path: folder, with: 'Visual Studio Code' },
+    { target: 'terminal', path: folder, with: 'GNOME Terminal' },
   ]);
   await expectAccessibleInBothSchemes(app);
   await screenshot(app, 'environments-open');
+
+  // A terminal chosen in Settings that is no longer installed (the stand-in has no Konsole): the automatic one opens, and the status says so.
+  host.store.set('preferences', { ...host.store.get('preferences'), terminal: 'konsole' });
+  await item.getByRole('button', { name: 'Open terminal: octo/hello' }).click();
+  await expect(
+    item.getByRole('status').filter({ hasText: 'Konsole is not installed any more, so it opened in GNOME Terminal. Choose another terminal in Settings.' }),
+  ).toBeVisible();
+  expect(host.opened.at(-1)).toEqual({ target: 'terminal', path: folder, with: 'GNOME Terminal' });
 });
 
 test.describe('an environment on a server runner', () => {

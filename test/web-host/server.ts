@@ -64,12 +64,23 @@ export interface WebHostOptions {
   editor?: string | null;
   /** Hears each system notification the app shows, with its index for `clickNotification` (the command line prints them). */
   onNotification?: (notification: WebHostNotification, index: number) => void;
+  /**
+   * The editors and terminals the stand-in desktop says this computer has
+   * (ids of electron/main/desktop-launch.ts's catalogues); by default VS Code
+   * and VSCodium, GNOME Terminal and xterm (Cursor and Konsole are listed as
+   * not installed).
+   */
+  installedTools?: readonly string[];
+  /** The stand-in desktop refuses to start Paddock at login (as an OS may). */
+  refuseStartAtLogin?: boolean;
 }
 
 /** A folder the app asked the desktop to open, and how. */
 export interface WebHostOpening {
   readonly target: 'folder' | 'editor' | 'terminal';
   readonly path: string;
+  /** The editor or terminal it opened in (its name), for 'editor' and 'terminal'. */
+  readonly with?: string;
 }
 
 /** The web host's log files (as the desktop app's main.log and runner.log), in `<data dir>/logs`. */
@@ -78,6 +89,18 @@ export interface WebHostLogs {
   readonly main: string;
   readonly runner: string;
 }
+/** The stand-in desktop's catalogue: a few of the real one's editors and terminals (electron/main/desktop-launch.ts). */
+const standInEditors = [
+  { id: 'vscode', name: 'Visual Studio Code' },
+  { id: 'vscodium', name: 'VSCodium' },
+  { id: 'cursor', name: 'Cursor' },
+] as const;
+const standInTerminals = [
+  { id: 'gnome-terminal', name: 'GNOME Terminal' },
+  { id: 'konsole', name: 'Konsole' },
+  { id: 'xterm', name: 'xterm' },
+] as const;
+const defaultInstalledTools = ['vscode', 'vscodium', 'gnome-terminal', 'xterm'];
 
 /** A system notification the app showed. */
 export interface WebHostNotification {
@@ -130,6 +153,8 @@ export interface WebHost {
   cancelNextDiagnosticsSave(): void;
   /** The simulated tray (its page is at /tray): the same menu as the app's tray, with a simulated clipboard. */
   readonly tray: SimulatedTray;
+  /** Whether the stand-in desktop was asked to start Paddock at login (as the OS would keep it). */
+  readonly startsAtLogin: boolean;
   close(): Promise<void>;
 }
 
@@ -199,13 +224,29 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   let cancelNextSave = false;
   const diagnosticsDir = path.join(dataDir, 'diagnostics');
   const editorName = options.editor === undefined ? 'Visual Studio Code' : options.editor;
-  /** Records an opening instead of starting a program: a test machine has no desktop to show it on. */
-  const open = (target: WebHostOpening['target']) => async (folder: string) => {
-    const stat = await fsp.stat(folder).catch(() => null);
-    if (!stat?.isDirectory()) throw new Error(`The web host was asked to open ${folder}, which is not a folder.`);
-    opened.push({ target, path: folder });
-    logger.info('web host: opening a folder', { target, path: folder });
+  const installed = new Set(options.installedTools ?? defaultInstalledTools);
+  let startsAtLogin = false;
+  const systemApp = "the system's default app for folders";
+  /** The editor or terminal a choice opens here, as the real desktop chooses (a missing one: the automatic choice, named). */
+  const choose = (target: 'editor' | 'terminal', choice: string | undefined): { opened: string; missing: string | null } => {
+    const catalogue: readonly { id: string; name: string }[] = target === 'editor' ? standInEditors : standInTerminals;
+    const automatic = target === 'editor' ? (editorName ?? systemApp) : (catalogue.find((t) => installed.has(t.id))?.name ?? 'xterm');
+    if (choice === undefined || choice === 'auto') return { opened: automatic, missing: null };
+    if (target === 'editor' && choice === 'system') return { opened: systemApp, missing: null };
+    const tool = catalogue.find((t) => t.id === choice);
+    return tool && installed.has(tool.id) ? { opened: tool.name, missing: null } : { opened: automatic, missing: tool?.name ?? choice };
   };
+  /** Records an opening instead of starting a program: a test machine has no desktop to show it on. */
+  const open =
+    (target: WebHostOpening['target']) =>
+    async (folder: string, choice?: string): Promise<{ opened: string; missing: string | null } | void> => {
+      const stat = await fsp.stat(folder).catch(() => null);
+      if (!stat?.isDirectory()) throw new Error(`The web host was asked to open ${folder}, which is not a folder.`);
+      const chosen = target === 'folder' ? undefined : choose(target, choice);
+      opened.push({ target, path: folder, ...(chosen ? { with: chosen.opened } : {}) });
+      logger.info('web host: opening a folder', { target, path: folder, ...(chosen ? { with: chosen.opened } : {}) });
+      return chosen;
+    };
   const desktop: DesktopIntegration = {
     async openExternal(url) {
       const parsed = new URL(url);
@@ -232,10 +273,29 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     customSchemeHandled: () => options.customSchemeHandled ?? false,
     // The web host plays the OS's hand-off (customSchemeHandled); nothing is registered with the OS.
     protocolHandler: () => ({ isDefault: options.customSchemeHandled ?? false, registration: 'none', desktopFile: null }),
-    openFolder: open('folder'),
+    openFolder: async (folder) => {
+      await open('folder')(folder);
+    },
     openInEditor: open('editor'),
     openTerminal: open('terminal'),
-    editor: async () => (editorName === null ? null : { name: editorName }),
+    editor: async (choice) => {
+      const { opened: name } = choose('editor', choice);
+      return name === systemApp ? null : { name };
+    },
+    tools: async () => ({
+      editors: [...standInEditors.map((t) => ({ ...t, installed: installed.has(t.id) })), { id: 'system', name: "The system's default app for folders", installed: true }],
+      terminals: standInTerminals.map((t) => ({ ...t, installed: installed.has(t.id) })),
+      automaticEditor: editorName,
+      automaticTerminal: standInTerminals.find((t) => installed.has(t.id))?.name ?? null,
+    }),
+    setStartAtLogin: async (enabled) => {
+      if (options.refuseStartAtLogin) throw new Error('Your computer did not let Paddock start at login: the system did not take the change.');
+      startsAtLogin = enabled;
+      logger.info('web host: start at login', { enabled });
+    },
+    startAtLogin: async () => startsAtLogin,
+    // A browser tab has no tray; the simulated one (helper "tray") stands in for it.
+    trayAvailable: () => true,
     // No save dialog in a browser tab: the zip goes into the data folder (a new name when one is there), and the path is recorded.
     async saveDiagnostics({ suggestedName, data }) {
       if (cancelNextSave) {
@@ -417,6 +477,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       cancelNextSave = true;
     },
     tray: simulatedTray.tray,
+    get startsAtLogin() {
+      return startsAtLogin;
+    },
     async close() {
       simulatedTray.dispose();
       for (const unsubscribe of unsubscribers) unsubscribe();

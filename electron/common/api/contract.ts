@@ -9,6 +9,7 @@ import {
   deleteProviderResultSchema,
   discoverTenantInputSchema,
   discoverTenantResultSchema,
+  desktopSettingsSchema,
   environmentListResultSchema,
   environmentMatchSchema,
   environmentRefSchema,
@@ -222,13 +223,24 @@ export const apiMethods = {
   ),
   openEnvironment: method(
     environmentRefSchema.extend({ target: z.enum(['folder', 'editor', 'terminal']) }).strict(),
-    z.object({ ok: z.literal(true) }).strict(),
-    'Opens a ready environment of the local runner (its folder, or the sub-folder its URL named) in the file manager, the code editor or a terminal. The core asks the runner where it is; no path is sent.',
+    z
+      .object({
+        ok: z.literal(true),
+        /** Set when the editor or terminal chosen in Settings is no longer installed: what was opened instead, for the user. */
+        note: z.string().min(1).max(500).optional(),
+      })
+      .strict(),
+    'Opens a ready environment of the local runner (its folder, or the sub-folder its URL named) in the file manager, the code editor or a terminal (the ones chosen in Settings). The core asks the runner where it is; no path is sent.',
   ),
   desktopEditor: method(
     noInput,
     z.object({ name: z.string().min(1).max(200) }).strict().nullable(),
-    'The code editor openEnvironment’s `editor` uses (Visual Studio Code when it is installed); null: the system’s default app for folders.',
+    'The code editor openEnvironment’s `editor` uses (the one chosen in Settings; automatically Visual Studio Code when it is installed); null: the system’s default app for folders.',
+  ),
+  getDesktopSettings: method(
+    noInput,
+    desktopSettingsSchema,
+    'What the Settings screen shows beside the preferences: the editors and terminals this computer offers, whether a tray icon can show, whether start at login works here (and what the OS says), and the network values the admin policy sets.',
   ),
   takeUiActions: method(
     noInput,

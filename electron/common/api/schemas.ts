@@ -46,6 +46,49 @@ export type Preferences = z.infer<typeof preferencesSchema>;
 export const preferencesPatchSchema = preferencesSchema.partial().strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
 
+/** An editor or terminal Settings offers: its id (the preference's value), its name, and whether this computer has it. */
+export const desktopToolSchema = z.object({ id: desktopToolChoiceSchema, name: z.string().min(1).max(200), installed: z.boolean() }).strict();
+export type DesktopTool = z.infer<typeof desktopToolSchema>;
+
+/** The network values the admin policy sets for the local runner (they win over the user's); null where it sets none. */
+export const policyNetworkViewSchema = z
+  .object({
+    /** The policy file they come from. */
+    source: z.string().min(1).max(4096),
+    /** The proxy's address without any user name or password. */
+    proxy: z.string().max(2048).nullable(),
+    noProxy: z.string().max(4096).nullable(),
+    caFile: z.string().max(4096).nullable(),
+  })
+  .strict();
+export type PolicyNetworkView = z.infer<typeof policyNetworkViewSchema>;
+
+/** What the Settings screen shows beside the preferences: what this computer offers, and what the admin policy decides. */
+export const desktopSettingsSchema = z
+  .object({
+    /** The editors Settings offers on this OS, installed or not; the system's default app for folders among them. */
+    editors: z.array(desktopToolSchema).max(50),
+    terminals: z.array(desktopToolSchema).max(50),
+    /** What the automatic choice opens now: an editor's name (null: the system's default app for folders). */
+    automaticEditor: z.string().min(1).max(200).nullable(),
+    /** What the automatic choice opens now: a terminal's name (null: no terminal is installed). */
+    automaticTerminal: z.string().min(1).max(200).nullable(),
+    /** Whether a tray icon can show on this desktop; null: Paddock cannot tell (some Linux desktops show none). */
+    trayAvailable: z.boolean().nullable(),
+    startAtLogin: z
+      .object({
+        /** Whether Paddock can start at login here at all. */
+        supported: z.boolean(),
+        /** What the operating system says now (the user may have changed it in the system's settings); null: it cannot tell. */
+        enabled: z.boolean().nullable(),
+      })
+      .strict(),
+    /** The admin policy's network for the local runner; null when it sets none. */
+    networkPolicy: policyNetworkViewSchema.nullable(),
+  })
+  .strict();
+export type DesktopSettings = z.infer<typeof desktopSettingsSchema>;
+
 /** One simulated provider: what a person enters to try it, and what it accepts. */
 export const simulatedProviderSchema = z
   .object({

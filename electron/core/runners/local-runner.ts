@@ -40,6 +40,8 @@ export interface LocalRunnerOptions {
   args?: string[];
   /** The proxy URL (the admin policy's): sent with the token, never argv, since it may hold credentials. */
   proxy?: string;
+  /** The network settings as they are at each start (Settings and the admin policy): more flags, and a proxy URL that wins over `proxy`. */
+  network?: () => { args: string[]; proxy?: string };
   logger: Logger;
   onChange: (state: LocalRunnerState) => void;
   backoff?: { initialMs: number; maxMs: number };
@@ -94,12 +96,14 @@ export class LocalRunnerSupervisor {
     this.#connection = null;
     this.#set({ phase: 'starting', message: this.#state.phase === 'failed' ? null : this.#state.message });
     let fatal: string | null = null;
-    const child = this.#options.launch(['serve', '--data-dir', this.#options.dataDir, ...(this.#options.args ?? [])]);
+    const network = this.#options.network?.();
+    const proxy = network?.proxy ?? this.#options.proxy;
+    const child = this.#options.launch(['serve', '--data-dir', this.#options.dataDir, ...(this.#options.args ?? []), ...(network?.args ?? [])]);
     this.#process = child;
     let resolveExit!: () => void;
     this.#exited = new Promise((resolve) => (resolveExit = resolve));
     // The token (and a proxy URL, which may hold credentials) travel over the process channel, never argv or the environment.
-    child.postMessage({ type: 'token', token, ...(this.#options.proxy ? { proxy: this.#options.proxy } : {}) });
+    child.postMessage({ type: 'token', token, ...(proxy ? { proxy } : {}) });
 
     child.onMessage((raw) => {
       const message = runnerChildMessageSchema.safeParse(raw);

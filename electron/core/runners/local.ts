@@ -14,6 +14,8 @@ export interface LocalRunnerConfig {
   args?: string[];
   /** The proxy URL, given with the token (it may hold credentials). */
   proxy?: string;
+  /** The network settings as they are at each start (they change in Settings): flags, and a proxy URL that wins over `proxy`. */
+  network?: () => { args: string[]; proxy?: string };
   backoff?: { initialMs: number; maxMs: number };
 }
 
@@ -104,6 +106,7 @@ export class LocalRunner {
       launch: config.launch,
       ...(config.args ? { args: config.args } : {}),
       ...(config.proxy ? { proxy: config.proxy } : {}),
+      ...(config.network ? { network: config.network } : {}),
       logger: this.#options.logger,
       ...(config.backoff ? { backoff: config.backoff } : {}),
       onChange: (state) => this.#onState(state),

@@ -10,6 +10,7 @@ export function Field({
   error,
   inputRef,
   hideLabel = false,
+  errorIsAlert = false,
   ...input
 }: {
   label: string;
@@ -17,6 +18,8 @@ export function Field({
   hideLabel?: boolean;
   hint?: ReactNode;
   error?: string | undefined;
+  /** Announce the error as it appears (a field saved on its own, with no form to submit and no summary). */
+  errorIsAlert?: boolean;
   inputRef?: Ref<HTMLInputElement>;
 } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-describedby' | 'aria-invalid'>) {
   const id = useId();
@@ -40,7 +43,7 @@ export function Field({
         aria-describedby={described || undefined}
       />
       {error && (
-        <p className="field-error" id={`${id}-error`}>
+        <p className="field-error" id={`${id}-error`} role={errorIsAlert ? 'alert' : undefined}>
           <span aria-hidden="true">✕ </span>
           {error}
         </p>

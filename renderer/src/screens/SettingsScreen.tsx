@@ -1,8 +1,11 @@
 import { useId, useState, type RefObject } from 'react';
 import type { PaddockApi, Preferences, Theme } from '../../../electron/common/api';
 import { LoadError, Screen } from '../components/Screen';
-import { errorMessage, type Loadable } from '../hooks';
+import { errorMessage, useApiValue, type Loadable } from '../hooks';
 import { AboutSection } from './settings/AboutSection';
+import { GeneralSection } from './settings/GeneralSection';
+import { NetworkSection } from './settings/NetworkSection';
+import { ToolsSection } from './settings/ToolsSection';
 
 const themeOptions: { value: Theme; label: string; hint: string }[] = [
   { value: 'system', label: 'Match the system', hint: 'Light or dark, as your operating system is set.' },
@@ -19,6 +22,8 @@ export function SettingsScreen({
   headingRef: RefObject<HTMLHeadingElement | null>;
   preferences: Loadable<Preferences>;
 }) {
+  const desktopSettings = useApiValue(() => api.getDesktopSettings());
+  const desktop = desktopSettings.state === 'ready' ? desktopSettings.value : null;
   const [saveError, setSaveError] = useState<string>();
   // The choice shows at once; the saved preference (and its event) follows.
   const [pendingTheme, setPendingTheme] = useState<Theme>();
@@ -67,6 +72,14 @@ export function SettingsScreen({
         )}
         {saveError && <LoadError message={saveError} />}
       </section>
+      {desktopSettings.state === 'failed' && <LoadError message={desktopSettings.message} />}
+      {preferences.state === 'ready' && (
+        <>
+          <GeneralSection api={api} preferences={preferences.value} desktop={desktop} />
+          <ToolsSection api={api} preferences={preferences.value} desktop={desktop} />
+          <NetworkSection api={api} preferences={preferences.value} desktop={desktop} />
+        </>
+      )}
       <AboutSection api={api} />
     </Screen>
   );

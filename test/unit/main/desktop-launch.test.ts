@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
-import { childEnvironment, cmdQuote, editorLaunch, findOnPath, findVsCode, macBundleEndings, opensAsProgram, terminalLaunch, type ToolLookup } from '../../../electron/main/desktop-launch';
+import {
+  chooseEditor,
+  chooseTerminal,
+  childEnvironment,
+  cmdQuote,
+  editorCatalogue,
+  editorLaunch,
+  findOnPath,
+  findVsCode,
+  listEditors,
+  listTerminals,
+  macBundleEndings,
+  opensAsProgram,
+  terminalLaunch,
+  type ToolLookup,
+} from '../../../electron/main/desktop-launch';
 
 /** A machine with these executable files. */
 const machine = (platform: NodeJS.Platform, env: Record<string, string>, ...files: string[]): ToolLookup => ({
@@ -154,5 +169,62 @@ describe('childEnvironment', () => {
   it('on Windows tells cmd.exe to find programs on PATH only, not in the working copy, whatever was set before', () => {
     expect(childEnvironment({ Path: 'C:\\Windows', electron_run_as_node: '1' }, 'win32')).toEqual({ Path: 'C:\\Windows', NoDefaultCurrentDirectoryInExePath: '1' });
     expect(childEnvironment({ Path: 'C:\\Windows', nodefaultcurrentdirectoryinexepath: '' }, 'win32')).toEqual({ Path: 'C:\\Windows', NoDefaultCurrentDirectoryInExePath: '1' });
+  });
+});
+
+describe('the editors Settings offers', () => {
+  const local = 'C:\\Users\\alice\\AppData\\Local';
+  it('finds each where its installer puts it on macOS and Windows, and starts the program beside a Windows .cmd', () => {
+    const mac = machine('darwin', { PATH: '/usr/bin', HOME: '/Users/alice' }, '/Applications/Cursor.app/Contents/Resources/app/bin/cursor', '/Users/alice/Applications/VSCodium.app/Contents/Resources/app/bin/codium');
+    expect(listEditors(mac).filter((e) => e.installed).map((e) => e.id)).toEqual(['vscodium', 'cursor', 'system']);
+    const cursorCmd = `${local}\\Programs\\cursor\\resources\\app\\bin\\cursor.cmd`;
+    const insidersCmd = `${local}\\Programs\\Microsoft VS Code Insiders\\bin\\code-insiders.cmd`;
+    const win = machine('win32', { PATH: 'C:\\Windows', LOCALAPPDATA: local }, cursorCmd, `${local}\\Programs\\cursor\\Cursor.exe`, insidersCmd, `${local}\\Programs\\Microsoft VS Code Insiders\\Code - Insiders.exe`);
+    const cursor = chooseEditor('cursor', win);
+    expect(cursor).toEqual({ editor: { spec: editorCatalogue.find((e) => e.id === 'cursor'), command: cursorCmd }, missing: null });
+    expect(editorLaunch(cursor.editor!.command, 'C:\\src\\app', win, cursor.editor!.spec)).toEqual({ command: `${local}\\Programs\\cursor\\Cursor.exe`, args: ['C:\\src\\app'], cwd: 'C:\\src\\app' });
+    const insiders = chooseEditor('vscode-insiders', win).editor!;
+    expect(editorLaunch(insiders.command, 'C:\\src', win, insiders.spec).command).toBe(`${local}\\Programs\\Microsoft VS Code Insiders\\Code - Insiders.exe`);
+  });
+
+  it('names the chosen editor that is gone and falls back as "automatic" does', () => {
+    expect(chooseEditor('cursor', machine('linux', { PATH: '/usr/bin' }, '/usr/bin/code'))).toMatchObject({ editor: { command: '/usr/bin/code' }, missing: 'Cursor' });
+    expect(chooseEditor('cursor', machine('linux', { PATH: '/usr/bin' }))).toEqual({ editor: null, missing: 'Cursor' });
+    expect(chooseEditor('auto', machine('linux', { PATH: '/usr/bin' }, '/usr/bin/codium'))).toEqual({ editor: null, missing: null });
+    expect(chooseEditor('system', machine('linux', { PATH: '/usr/bin' }, '/usr/bin/code'))).toEqual({ editor: null, missing: null });
+  });
+
+  it('refuses a % in a path for another editor’s .cmd too, naming that editor', () => {
+    const win = machine('win32', { PATH: 'C:\\Windows', LOCALAPPDATA: local }, `${local}\\Programs\\VSCodium\\bin\\codium.cmd`);
+    const { editor } = chooseEditor('vscodium', win);
+    expect(() => editorLaunch(editor!.command, 'C:\\100%\\x', win, editor!.spec)).toThrow(/Command Prompt that starts VSCodium/);
+  });
+});
+
+describe('the terminals Settings offers', () => {
+  it('lists each OS’s own, with what is installed', () => {
+    expect(listTerminals(machine('darwin', { PATH: '/usr/bin', HOME: '/Users/alice' }, '/Users/alice/Applications/iTerm.app/Contents/MacOS/iTerm2'))).toEqual([
+      { id: 'terminal', name: 'Terminal', installed: true },
+      { id: 'iterm', name: 'iTerm', installed: true },
+    ]);
+    const win = listTerminals(machine('win32', { PATH: 'C:\\Windows\\System32', SystemRoot: 'C:\\Windows' }, 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'));
+    expect(win.map((t) => [t.id, t.installed])).toEqual([
+      ['windows-terminal', false],
+      ['cmd', true],
+      ['powershell', true],
+    ]);
+  });
+
+  it('starts the chosen one in the folder, and falls back naming the one that is gone', () => {
+    const linux = machine('linux', { PATH: '/usr/bin' }, '/usr/bin/alacritty', '/usr/bin/xterm');
+    expect(chooseTerminal('alacritty', '/home/a/p', linux)).toEqual({
+      terminal: { name: 'Alacritty', launch: { command: '/usr/bin/alacritty', args: ['--working-directory', '/home/a/p'], cwd: '/home/a/p' } },
+      missing: null,
+    });
+    expect(chooseTerminal('konsole', '/home/a/p', linux)).toEqual({ terminal: { name: 'xterm', launch: { command: '/usr/bin/xterm', args: [], cwd: '/home/a/p' } }, missing: 'Konsole' });
+    const mac = machine('darwin', { PATH: '/usr/bin', HOME: '/Users/alice' });
+    expect(chooseTerminal('iterm', '/Users/alice/p', mac)).toEqual({ terminal: { name: 'Terminal', launch: { command: '/usr/bin/open', args: ['-a', 'Terminal', '/Users/alice/p'], cwd: '/Users/alice/p' } }, missing: 'iTerm' });
+    const win = machine('win32', { PATH: 'C:\\Windows\\System32', ComSpec: 'C:\\Windows\\System32\\cmd.exe' }, 'C:\\Windows\\System32\\powershell.exe');
+    expect(chooseTerminal('powershell', 'C:\\src', win).terminal).toEqual({ name: 'Windows PowerShell', launch: { command: 'C:\\Windows\\System32\\powershell.exe', args: ['-NoExit'], cwd: 'C:\\src' } });
   });
 });

@@ -239,6 +239,57 @@ describe('the Electron desktop opens folders', () => {
     spawnFails = 'spawn /usr/bin/xterm ENOENT';
     const error = await electronDesktop(packaged, machine(['/usr/bin/xterm'])).openTerminal(folder).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaddockError);
-    expect((error as PaddockError).message).toBe('The terminal could not be started: spawn /usr/bin/xterm ENOENT');
+    expect((error as PaddockError).message).toBe('xterm could not be started: spawn /usr/bin/xterm ENOENT');
+  });
+});
+
+describe('the Electron desktop opens the editor and terminal chosen in Settings', () => {
+  it('starts the chosen editor and terminal, and says it opened them', async () => {
+    const folder = setupFolder();
+    const desktop = electronDesktop(packaged, machine(['/usr/bin/code', '/usr/bin/codium', '/usr/bin/xterm', '/usr/bin/kitty']));
+    expect(await desktop.editor('vscodium')).toEqual({ name: 'VSCodium' });
+    expect(await desktop.openInEditor(folder, 'vscodium')).toEqual({ opened: 'VSCodium', missing: null });
+    expect(await desktop.openTerminal(folder, 'kitty')).toEqual({ opened: 'kitty', missing: null });
+    expect(spawned.map(({ command, args }) => [command, args])).toEqual([
+      ['/usr/bin/codium', [folder]],
+      ['/usr/bin/kitty', ['--directory', folder]],
+    ]);
+  });
+
+  it('falls back to the automatic choice when the chosen one is gone, and names both', async () => {
+    const folder = setupFolder();
+    const desktop = electronDesktop(packaged, machine(['/usr/bin/code', '/usr/bin/xterm']));
+    expect(await desktop.openInEditor(folder, 'cursor')).toEqual({ opened: 'Visual Studio Code', missing: 'Cursor' });
+    expect(await desktop.openTerminal(folder, 'alacritty')).toEqual({ opened: 'xterm', missing: 'Alacritty' });
+    expect(spawned.map(({ command }) => command)).toEqual(['/usr/bin/code', '/usr/bin/xterm']);
+  });
+
+  it('opens the system’s default app when that is the choice, even with VS Code installed', async () => {
+    const folder = setupFolder();
+    const desktop = electronDesktop(packaged, machine(['/usr/bin/code']));
+    expect(await desktop.editor('system')).toBeNull();
+    expect(await desktop.openInEditor(folder, 'system')).toEqual({ opened: "the system's default app for folders", missing: null });
+    expect(spawned).toEqual([]);
+    expect(electron.shell.openPath.mock.calls).toEqual([[folder]]);
+  });
+
+  it('lists what this machine has, and what the automatic choices open', async () => {
+    const tools = await electronDesktop(packaged, machine(['/usr/bin/codium', '/usr/bin/konsole'])).tools!();
+    expect(tools.automaticEditor).toBeNull();
+    expect(tools.automaticTerminal).toBe('Konsole');
+    expect(tools.editors.filter((e) => e.installed).map((e) => e.id)).toEqual(['vscodium', 'system']);
+    expect(tools.terminals.filter((t) => t.installed).map((t) => t.id)).toEqual(['konsole']);
+    expect(tools.terminals.map((t) => t.id)).toEqual(['x-terminal-emulator', 'gnome-terminal', 'konsole', 'xfce4-terminal', 'xterm', 'kitty', 'alacritty']);
+  });
+
+  it('asks the login item to start at login, and reads it back', async () => {
+    const calls: boolean[] = [];
+    let state = false;
+    const desktop = electronDesktop(packaged, machine([]), {
+      loginItem: { set: async (enabled) => void calls.push((state = enabled)), get: async () => state },
+    });
+    await desktop.setStartAtLogin!(true);
+    expect(await desktop.startAtLogin!()).toBe(true);
+    expect(calls).toEqual([true]);
   });
 });

@@ -50,6 +50,26 @@ export const app = Object.assign(new EventEmitter(), {
   }),
 });
 
+// Login items (electron/main/login-item.ts): what the OS keeps, per executable and arguments, as macOS and Windows do.
+Object.assign(app, {
+  /** The login items the fake OS keeps: key JSON of { path, args }, value the settings given. */
+  loginItems: new Map<string, { openAtLogin: boolean }>(),
+  /** macOS 13+: what getLoginItemSettings().status answers for an item that is on (tests set 'requires-approval'). */
+  loginItemStatus: 'enabled' as string,
+  /** Tests set it to make setLoginItemSettings ignore the change (a Windows policy that refuses Run entries). */
+  loginItemsRefused: false,
+  setLoginItemSettings: vi.fn((settings: { openAtLogin?: boolean; path?: string; args?: string[] }) => {
+    const self = app as unknown as { loginItems: Map<string, { openAtLogin: boolean }>; loginItemsRefused: boolean };
+    if (self.loginItemsRefused) return;
+    self.loginItems.set(JSON.stringify({ path: settings.path, args: settings.args }), { openAtLogin: settings.openAtLogin ?? false });
+  }),
+  getLoginItemSettings: vi.fn((options?: { path?: string; args?: string[] }) => {
+    const self = app as unknown as { loginItems: Map<string, { openAtLogin: boolean }>; loginItemStatus: string };
+    const openAtLogin = self.loginItems.get(JSON.stringify({ path: options?.path, args: options?.args }))?.openAtLogin ?? false;
+    return { openAtLogin, status: openAtLogin ? self.loginItemStatus : 'not-registered', wasOpenedAtLogin: false };
+  }),
+});
+
 export const protocol = {
   registerSchemesAsPrivileged: vi.fn(),
   handlers: new Map<string, (request: Request) => Promise<Response>>(),

@@ -106,9 +106,10 @@ export function EnvironmentActions({
     setProblem(null);
     setOpened(null);
     api.openEnvironment({ ...ref, target }).then(
-      () => {
+      (result) => {
         setOpening(null);
-        setOpened(openLabels[target].done);
+        // The editor or terminal chosen in Settings is gone: say what opened instead.
+        setOpened(result.note ?? openLabels[target].done);
       },
       (error: unknown) => {
         setOpening(null);
