@@ -222,6 +222,12 @@ async function commandServe(values: Record<string, string | boolean | undefined>
     // Give the message time to reach the app before exiting.
     setTimeout(() => process.exit(exitCode), 100);
   };
+  // From the start: a stop asked for while the runner starts must not be lost (nor kill it uncleanly). Node as a
+  // container's PID 1 gets no default action for these signals: handled here, they stop it cleanly.
+  let running: Awaited<ReturnType<typeof serve>> | undefined;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => (running ? void running.stop() : process.exit(RUNNER_EXIT.ok)));
+  // Remote mode: reload the TLS certificate (nothing to do while starting: it is being read).
+  if (values.listen) process.on('SIGHUP', () => void (running && reloadTls(running.reloadTls, logger, json)));
   try {
     // Local mode: the app sends the admin policy's proxy URL with the token (never argv: it may hold credentials).
     const envToken = values.listen ? undefined : tokenFromEnvironment();
@@ -249,9 +255,7 @@ async function commandServe(values: Record<string, string | boolean | undefined>
       ...(values['push-helper'] ? { pushHelper: true } : {}),
       ...(json ? {} : { print: (line: string) => process.stdout.write(`${line}\n`) }),
     });
-    // Node as a container's PID 1 gets no default action for these: handled here, they stop it cleanly.
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void runner.stop());
-    if (values.listen) process.on('SIGHUP', () => void reloadTls(runner.reloadTls, logger, json));
+    running = runner;
     await runner.stopped;
     process.exit(RUNNER_EXIT.ok);
   } catch (error) {
