@@ -37,13 +37,17 @@ fs.writeFileSync(
   "#!/usr/bin/env node\n// paddock-runner: see `paddock-runner --help`.\n'use strict';\nrequire('../runner.cjs');\n",
   { mode: 0o755 },
 );
+// The systemd unit and its settings, for `install` from the installed package (docs/runner-on-a-server.md).
+fs.mkdirSync(path.join(staging, 'systemd'));
+for (const file of ['paddock-runner.service', 'paddock-runner.env']) fs.copyFileSync(path.join(root, 'build/runner', file), path.join(staging, 'systemd', file));
+
 const manifest = {
   name: 'paddock-runner',
   version: app.version,
   description: 'Paddock runner for servers: holds source-control credentials and creates environments for the workstations registered with it.',
   license: 'UNLICENSED',
   bin: { 'paddock-runner': 'bin/paddock-runner.cjs' },
-  files: ['bin/', 'runner.cjs', 'paddock-credential-helper.cjs', 'README.md'],
+  files: ['bin/', 'systemd/', 'runner.cjs', 'paddock-credential-helper.cjs', 'README.md'],
   engines: { node: app.engines.node.replace(/\s*<\d+$/, '') },
   os: ['linux', 'darwin', 'win32'],
   // Only for `--secret-store keychain` (the default where an OS keychain exists); servers use `--secret-store file`.
@@ -60,6 +64,7 @@ of the workstations registered with it, and their environments.
     npm install -g ./paddock-runner-${app.version}.tgz
     paddock-runner --help
 
+A systemd unit and its settings are in systemd/ (see the comments in them).
 Running it as a systemd service or in a container, TLS, backups, upgrades and
 logs: docs/runner-on-a-server.md in Paddock's repository. On a server without
 an OS keychain start it with \`--secret-store file\`; the OS keychain module

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the runner's OCI image with buildah (docs/runner-on-a-server.md):
 #   build/runner/build-image.sh [IMAGE]        (default localhost/paddock-runner:<version>)
+# and saves it as dist/paddock-runner-image-<version>.tar (docker-archive, for `podman load -i`;
+# PADDOCK_RUNNER_IMAGE_ARCHIVE=0 skips that).
 # BASE=<image>: the Debian base to build on (default: docker.io/library/debian:bookworm-slim
 # when PADDOCK_RUNNER_BASE_FROM_DEBIAN is unset and a registry answers). Without a registry,
 # PADDOCK_RUNNER_BASE_FROM_DEBIAN=1 assembles the base from Debian packages with mmdebstrap
@@ -39,3 +41,8 @@ if [ -n "${PADDOCK_RUNNER_BASE_FROM_DEBIAN:-}" ]; then
 fi
 buildah "${opts[@]}" build --isolation chroot --format docker --build-arg "BASE=$base" -t "$image" "$context"
 echo "build-image: built $image"
+if [ "${PADDOCK_RUNNER_IMAGE_ARCHIVE:-1}" != 0 ]; then
+  rm -f "dist/paddock-runner-image-$version.tar"
+  buildah "${opts[@]}" push --quiet "$image" "docker-archive:dist/paddock-runner-image-$version.tar:$image"
+  echo "build-image: saved dist/paddock-runner-image-$version.tar"
+fi

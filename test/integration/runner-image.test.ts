@@ -93,7 +93,7 @@ describe.skipIf(cannotBuild !== null)('the image, built with buildah', () => {
 
   beforeAll(async () => {
     await execFileAsync('bash', ['build/runner/build-image.sh', image], {
-      env: { ...process.env, BUILDAH_OPTS: '--storage-driver vfs', PADDOCK_RUNNER_BASE_FROM_DEBIAN: '1' },
+      env: { ...process.env, BUILDAH_OPTS: '--storage-driver vfs', PADDOCK_RUNNER_BASE_FROM_DEBIAN: '1', PADDOCK_RUNNER_IMAGE_ARCHIVE: '0' },
       maxBuffer: 64 * 1024 * 1024,
     });
     const { stdout } = await execFileAsync(buildah[0]!, [...buildah.slice(1), 'inspect', '--type', 'image', image], { maxBuffer: 16 * 1024 * 1024 });

@@ -95,7 +95,11 @@ describe('the paddock-runner package', () => {
     expect(Object.keys(manifest.optionalDependencies as object)).toEqual(['@github/keytar']);
     // Offline with an empty cache: the optional keychain module was left out, and nothing else was needed.
     expect(fs.existsSync(path.join(installed, 'node_modules'))).toBe(false);
-    expect(fs.readdirSync(installed).sort()).toEqual(['README.md', 'bin', 'package.json', 'paddock-credential-helper.cjs', 'runner.cjs']);
+    expect(fs.readdirSync(installed).sort()).toEqual(['README.md', 'bin', 'package.json', 'paddock-credential-helper.cjs', 'runner.cjs', 'systemd']);
+    // The systemd unit and its settings, as build/runner has them.
+    for (const file of ['paddock-runner.service', 'paddock-runner.env']) {
+      expect(fs.readFileSync(path.join(installed, 'systemd', file), 'utf8')).toBe(fs.readFileSync(path.join(root, 'build/runner', file), 'utf8'));
+    }
     // No path of the checkout is baked into the bundle.
     expect(fs.readFileSync(path.join(installed, 'runner.cjs'), 'utf8')).not.toContain(root);
 

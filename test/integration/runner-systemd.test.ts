@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { RUNNER_CONFIGURATION_EXIT_CODES } from '../../electron/common/runner-api';
+import { serverCommands } from '../../renderer/src/runner-commands';
 import { startRemoteRunner } from '../helpers/remote-runner';
 
 // build/runner/paddock-runner.service and its paddock-runner.env example
@@ -123,6 +124,14 @@ describe('the systemd unit', () => {
     } finally {
       expect(await runner.stop()).toBe(0);
     }
+  });
+
+  it('gets from the app’s “Add a runner on a server” the same settings as the example environment file has', () => {
+    const commands = serverCommands('systemd', 'runner.example.com');
+    const written = commands.start.find((command) => command.includes('/etc/paddock-runner/paddock-runner.env'))!;
+    const settings = Object.fromEntries([...written.matchAll(/ (PADDOCK_RUNNER_[A-Z_]+)=(\S*)/g)].map((m) => [m[1]!, m[2]!]));
+    expect(settings).toEqual(environment);
+    expect(one('EnvironmentFile')).toBe('/etc/paddock-runner/paddock-runner.env');
   });
 
   it.skipIf(noAnalyze !== null)('passes systemd-analyze verify without a warning', async () => {
