@@ -107,13 +107,13 @@ export const runnerPublicKeySchema = z
     } catch {
       return false;
     }
-  }, 'The public key must be the runner’s X25519 key: base64 of 32 bytes, as `npm run runner -- status` prints it.');
+  }, 'The public key must be the runner’s X25519 key: base64 of 32 bytes, as `paddock-runner status` prints it.');
 
 /** The runner's own id (its runner.json), which sealed client secrets are bound to. */
 export const runnerUidSchema = z
-  .string('Give the runner’s own id (r_…), as `npm run runner -- status` prints it.')
+  .string('Give the runner’s own id (r_…), as `paddock-runner status` prints it.')
   .trim()
-  .regex(/^r_[A-Za-z0-9-]{8,64}$/, 'The runner’s own id looks like r_ followed by a UUID, as `npm run runner -- status` prints it (“Runner r_…”).');
+  .regex(/^r_[A-Za-z0-9-]{8,64}$/, 'The runner’s own id looks like r_ followed by a UUID, as `paddock-runner status` prints it (“Runner r_…”).');
 
 export const policyRunnerSchema = z
   .object({

@@ -1,15 +1,15 @@
-// paddock-runner: the runner program. In the checkout: `npm run runner -- <command>`.
+// paddock-runner: the runner program. Installed from its package (`npm run build:runner`), or in the checkout: `npm run runner -- <command>`.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
-import { clientRoleSchema, RUNNER_API_VERSION, RUNNER_EXIT, runnerParentMessageSchema, type RunnerChildMessage } from '../common/runner-api';
+import { clientRoleSchema, healthResponseSchema, RUNNER_API_VERSION, RUNNER_EXIT, runnerParentMessageSchema, type RunnerChildMessage } from '../common/runner-api';
 import { z } from 'zod';
 import { PADDOCK_VERSION } from '../common/version';
 import { IdentityError, readRunnerFile } from './identity';
-import { createRunnerLogger } from './logger';
+import { createRunnerLogger, type RunnerLogger } from './logger';
 import { RegistrationBook } from './registrations';
 import { fileStore, keychainStore, KeychainUnavailableError, type SecretStore } from './secret-store';
 import { serve, type ParentChannel } from './serve';
@@ -29,7 +29,7 @@ Commands:
 
   serve --data-dir DIR --listen HOST:PORT [--public-url URL]
         [--tls-cert FILE --tls-key FILE] [--secret-store keychain|file]
-        [--policy FILE]
+        [--policy FILE] [--log-format text|json]
       Remote mode, on a server: HTTPS always. Without --tls-cert/--tls-key a
       key and a self-signed certificate are made on first start. Prints the
       SHA-256 fingerprint of the certificate's public key (SPKI) to compare in
@@ -38,6 +38,12 @@ Commands:
       --policy FILE: the admin policy (docs/policy.md); its provider entries
       for the runner whose runnerUid is this runner's id become managed here
       (secrets pre-sealed with "paddock seal"). Read at start.
+      SIGHUP reads --tls-cert/--tls-key again (a renewed certificate) without
+      dropping registrations or open connections; a new key changes the
+      fingerprint, which every workstation has pinned.
+      --log-format json (for systemd and containers): everything, the start-up
+      lines too, as JSON lines on stdout; text (default): lines for a person
+      on stdout and JSON log lines on stderr. Never colours or prompts.
 
   registration create --data-dir DIR [--role user|admin] [--expires 24h] [--json]
       Makes a one-time registration token for one workstation (256 random
@@ -75,14 +81,24 @@ Commands:
       The runner's identity, fingerprint, registrations, registered
       workstations, and whether its server answers.
 
+  health --data-dir DIR
+      For probes (systemd, a container's HEALTHCHECK): exits 0 when the
+      runner that serves from DIR answers GET /v1/health at its listen address
+      with its own key, 1 otherwise; prints one line saying which.
+
+  registration create and status may run as root on a service's data
+  directory: files they write keep the directory owner's user and group.
+
 Options:
   --data-dir DIR        where the runner keeps its state (required)
   --secret-store KIND   keychain (default: the OS keychain) or file (a 0600
                         file in DIR, for headless servers; warned at every start)
   -h, --help            this text
+  --version             the version (and the runner API's)
 
 Exit codes: 0 ok, 64 usage, 73 data directory or keys unusable,
-78 the OS keychain cannot be reached (the message says how to fix it).
+78 the OS keychain cannot be reached (the message says how to fix it);
+64, 73 and 78 are configuration errors a restart does not mend. health: 0/1.
 `;
 
 function usage(message: string): never {
@@ -187,16 +203,31 @@ function tokenFromEnvironment(): string | undefined {
   return token;
 }
 
+function logFormat(value: string | boolean | undefined): 'text' | 'json' {
+  if (value === undefined || value === 'text') return 'text';
+  if (value === 'json') return 'json';
+  usage(`--log-format must be text or json, not ${JSON.stringify(value).slice(0, 40)}.`);
+}
+
 async function commandServe(values: Record<string, string | boolean | undefined>) {
   const dataDir = path.resolve(String(values['data-dir']));
-  const logger = createRunnerLogger();
+  const json = logFormat(values['log-format']) === 'json';
+  // JSON: one stream a service manager keeps (stdout), and the start-up lines are log fields, not prose.
+  const logger = json ? createRunnerLogger(pinoStdout()) : createRunnerLogger();
   const parent = values.listen ? undefined : parentChannel();
   const fatal = (message: RunnerChildMessage & { type: 'fatal' }, exitCode: number) => {
     parent?.send(message);
-    process.stderr.write(`paddock-runner: ${message.message}\n`);
+    if (json) logger.error(message.message, { code: message.code, exitCode });
+    else process.stderr.write(`paddock-runner: ${message.message}\n`);
     // Give the message time to reach the app before exiting.
     setTimeout(() => process.exit(exitCode), 100);
   };
+  // From the start: a stop asked for while the runner starts must not be lost (nor kill it uncleanly). Node as a
+  // container's PID 1 gets no default action for these signals: handled here, they stop it cleanly.
+  let running: Awaited<ReturnType<typeof serve>> | undefined;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => (running ? void running.stop() : process.exit(RUNNER_EXIT.ok)));
+  // Remote mode: reload the TLS certificate (nothing to do while starting: it is being read).
+  if (values.listen) process.on('SIGHUP', () => void (running && reloadTls(running.reloadTls, logger, json)));
   try {
     // Local mode: the app sends the admin policy's proxy URL with the token (never argv: it may hold credentials).
     const envToken = values.listen ? undefined : tokenFromEnvironment();
@@ -222,9 +253,9 @@ async function commandServe(values: Record<string, string | boolean | undefined>
       ...devGitEndpoints(),
       ...(values['environments-dir'] ? { environmentsDir: path.resolve(String(values['environments-dir'])) } : {}),
       ...(values['push-helper'] ? { pushHelper: true } : {}),
-      print: (line) => process.stdout.write(`${line}\n`),
+      ...(json ? {} : { print: (line: string) => process.stdout.write(`${line}\n`) }),
     });
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void runner.stop());
+    running = runner;
     await runner.stopped;
     process.exit(RUNNER_EXIT.ok);
   } catch (error) {
@@ -235,6 +266,32 @@ async function commandServe(values: Record<string, string | boolean | undefined>
     logger.error('runner failed to start', { error });
     return fatal({ type: 'fatal', code: 'internal', message: `The runner failed to start: ${(error as Error).message}` }, 1);
   }
+}
+
+function pinoStdout() {
+  return { write: (line: string) => void process.stdout.write(line) };
+}
+
+async function reloadTls(reload: () => Promise<string | null>, logger: RunnerLogger, json: boolean) {
+  try {
+    const spki = await reload();
+    if (!json && spki) process.stdout.write(`TLS certificate reloaded; fingerprint: ${spki}\n`);
+  } catch (error) {
+    logger.error('TLS certificate not reloaded; the previous one is still served', { error: (error as Error).message });
+    if (!json) process.stderr.write(`paddock-runner: the TLS certificate was not reloaded (${(error as Error).message}); the previous one is still served.\n`);
+  }
+}
+
+/**
+ * Run as root on a data directory that belongs to another user (a service's):
+ * files written by this command get the directory owner's user and group, so
+ * the service can still read and replace them.
+ */
+function keepOwnership(dataDir: string, files: string[]) {
+  if (process.platform === 'win32' || process.getuid?.() !== 0) return;
+  const owner = fs.statSync(dataDir);
+  if (owner.uid === 0) return;
+  for (const file of files) if (fs.existsSync(file)) fs.chownSync(file, owner.uid, owner.gid);
 }
 
 function runnerSpki(dataDir: string): string {
@@ -260,7 +317,9 @@ function commandRegistrationCreate(values: Record<string, string | boolean | und
   const parsedRole = clientRoleSchema.safeParse(roleValue);
   if (!parsedRole.success) usage(`--role must be user or admin, not ${JSON.stringify(roleValue).slice(0, 40)}.`);
   const { token, expiresAt, role } = new RegistrationBook(dataDir).create(lifetime, parsedRole.data);
+  keepOwnership(dataDir, [path.join(dataDir, 'registrations.json')]);
   const spki = runnerSpki(dataDir);
+  keepOwnership(dataDir, [path.join(dataDir, 'tls'), path.join(dataDir, 'tls', 'key.pem')]);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ token, expiresAt: expiresAt.toISOString(), spki, role })}\n`);
     return;
@@ -292,8 +351,9 @@ async function commandStatus(values: Record<string, string | boolean | undefined
   }
   const book = new RegistrationBook(dataDir);
   const spki = file.remote ? runnerSpki(dataDir) : null;
+  keepOwnership(dataDir, [path.join(dataDir, 'tls'), path.join(dataDir, 'tls', 'key.pem')]);
   let server = 'not running in remote mode';
-  if (file.remote) server = await probeHealth(file.remote.listen, spki!);
+  if (file.remote) server = (await probeHealth(file.remote.listen, spki!)).text;
   const status = {
     runnerId: file.runnerId,
     version: PADDOCK_VERSION,
@@ -331,7 +391,20 @@ function printable(text: string): string {
   return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '\uFFFD');
 }
 
-function probeHealth(listen: string, spki: string): Promise<string> {
+/** `health`: 0 when the runner serving from the data directory answers with its own key, 1 otherwise. */
+async function commandHealth(values: Record<string, string | boolean | undefined>) {
+  const dataDir = path.resolve(String(values['data-dir']));
+  const remote = readRunnerFile(dataDir)?.remote;
+  if (!remote) {
+    process.stdout.write(`unhealthy: ${dataDir} holds no runner that has served in remote mode\n`);
+    process.exit(1);
+  }
+  const result = await probeHealth(remote.listen, runnerSpki(dataDir));
+  process.stdout.write(`${result.healthy ? 'healthy' : 'unhealthy'}: ${result.text}\n`);
+  process.exit(result.healthy ? 0 : 1);
+}
+
+function probeHealth(listen: string, spki: string): Promise<{ healthy: boolean; text: string }> {
   const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];
   const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return new Promise((resolve) => {
@@ -340,13 +413,28 @@ function probeHealth(listen: string, spki: string): Promise<string> {
       (response) => {
         const socket = response.socket as TLSSocket;
         const certificate = socket.getPeerX509Certificate();
-        response.resume();
         const seen = certificate ? `sha256/${createHash('sha256').update(certificate.publicKey.export({ type: 'spki', format: 'der' })).digest('base64')}` : null;
-        resolve(seen === spki ? `answering at ${listen} (HTTP ${response.statusCode})` : `something else answers at ${listen} (fingerprint ${seen})`);
+        if (seen !== spki) {
+          response.resume();
+          return resolve({ healthy: false, text: `something else answers at ${listen} (fingerprint ${seen})` });
+        }
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body = (body + chunk).slice(0, 4096)));
+        response.on('end', () => {
+          let answer: unknown;
+          try {
+            answer = JSON.parse(body);
+          } catch {
+            answer = undefined;
+          }
+          const ok = response.statusCode === 200 && healthResponseSchema.safeParse(answer).success;
+          resolve({ healthy: ok, text: `answering at ${listen} (HTTP ${response.statusCode}${ok ? '' : ', not a runner health answer'})` });
+        });
       },
     );
     request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', (error) => resolve(`not answering at ${listen} (${error.message})`));
+    request.on('error', (error) => resolve({ healthy: false, text: `not answering at ${listen} (${error.message})` }));
     request.end();
   });
 }
@@ -373,7 +461,9 @@ export async function main(argv: string[]): Promise<void> {
           expires: { type: 'string' },
           role: { type: 'string' },
           json: { type: 'boolean' },
+          'log-format': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
+          version: { type: 'boolean' },
         },
       });
     } catch (error) {
@@ -381,6 +471,10 @@ export async function main(argv: string[]): Promise<void> {
     }
   })();
   const command = positionals.join(' ');
+  if (values.version) {
+    process.stdout.write(`paddock-runner ${PADDOCK_VERSION} (runner API v${RUNNER_API_VERSION})\n`);
+    return;
+  }
   if (values.help || command === '' || command === 'help') {
     process.stdout.write(HELP);
     return;
@@ -402,6 +496,8 @@ export async function main(argv: string[]): Promise<void> {
       return commandRegistrationCreate(values);
     case 'status':
       return commandStatus(values);
+    case 'health':
+      return commandHealth(values);
     default:
       usage(`unknown command ${JSON.stringify(command)}.`);
   }

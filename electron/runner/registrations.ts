@@ -62,7 +62,7 @@ export class RegistrationError extends PaddockError {
   }
 }
 
-const CREATE_HINT = 'Create a new one on the runner: npm run runner -- registration create --data-dir <dir>.';
+const CREATE_HINT = 'Create a new one on the runner: paddock-runner registration create --data-dir <dir>.';
 
 export class RegistrationBook {
   private readonly registrationsFile: string;

@@ -92,6 +92,14 @@ export interface RunningRunner {
   publicKey: string;
   runnerId: string;
   stop(): Promise<void>;
+  /**
+   * Remote mode: reads the TLS certificate and key again (the admin's files,
+   * or a new self-signed certificate over the same key) and serves them to new
+   * connections; registrations and open connections are kept. Resolves with
+   * the fingerprint now served; rejects, keeping the old ones, when the files
+   * cannot be used. Local mode: null.
+   */
+  reloadTls(): Promise<string | null>;
   /** Resolves when the runner has stopped (shutdown, purge). */
   stopped: Promise<void>;
 }
@@ -142,6 +150,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
       logger.warn('admin policy problem', { problem });
       options.print?.(`Policy: ${problem}`);
     }
+    logger.info('admin policy applied', { managedEntries: result.applied, policyFile: options.policyFile });
     options.print?.(`Policy: ${result.applied} managed provider entr${result.applied === 1 ? 'y' : 'ies'} from ${options.policyFile}.`);
   }
   const tokens = new TokenStore(vault);
@@ -244,6 +253,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
   let endpoint: string;
   let cleanup = () => {};
   const hostNames = ['localhost'];
+  let reloadTls: () => Promise<string | null> = async () => null;
   let stopResolve!: () => void;
   const stopped = new Promise<void>((resolve) => (stopResolve = resolve));
 
@@ -283,13 +293,27 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     const names = [publicHost, ...(host === '0.0.0.0' || host === '::' ? [] : [host]), 'localhost', '127.0.0.1'];
     hostNames.push(publicHost);
     if (host !== '0.0.0.0' && host !== '::') hostNames.push(host);
-    const tls = await loadTlsMaterial({ dataDir, certFile: options.tlsCertFile, keyFile: options.tlsKeyFile, names });
+    const tlsOptions = { dataDir, certFile: options.tlsCertFile, keyFile: options.tlsKeyFile, names };
+    const tls = await loadTlsMaterial(tlsOptions);
     spki = tls.spki;
     context.spki = spki;
-    server = https.createServer(
+    const httpsServer = https.createServer(
       { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000, connectionsCheckingInterval: 5_000 },
       createRunnerApi(context),
     );
+    server = httpsServer;
+    reloadTls = async () => {
+      const next = await loadTlsMaterial(tlsOptions);
+      // Throws when the key does not match the certificate: the old ones stay.
+      httpsServer.setSecureContext({ cert: next.cert, key: next.key, minVersion: 'TLSv1.2' });
+      if (next.spki !== spki) {
+        logger.warn('TLS key changed: workstations pinned to the old key refuse this runner until they add it again', { previousSpki: spki, spki: next.spki });
+      }
+      spki = next.spki;
+      context.spki = next.spki;
+      logger.info('TLS certificate reloaded', { spki: next.spki, certFile: options.tlsCertFile ?? null });
+      return next.spki;
+    };
     server.maxConnections = 256;
     await listen(server, () => server.listen(port, host));
     const address = server.address();
@@ -297,7 +321,15 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     endpoint = options.publicUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
     callbackRunnerUrl = endpoint;
     updateRunnerFile(dataDir, { remote: { listen: `${host}:${actualPort}`, publicUrl: endpoint, certFile: options.tlsCertFile ?? null } });
-    logger.info('runner listening', { mode: 'remote', url: endpoint, spki });
+    logger.info('runner listening', {
+      mode: 'remote',
+      url: endpoint,
+      spki,
+      runnerId: identity.file.runnerId,
+      publicKey: identity.file.publicKey,
+      version: PADDOCK_VERSION,
+      apiVersion: RUNNER_API_VERSION,
+    });
     options.print?.(`Paddock runner ${PADDOCK_VERSION} (runner API v${RUNNER_API_VERSION}) listening on ${endpoint}`);
     options.print?.(`Runner ID: ${identity.file.runnerId}`);
     options.print?.(`Public key: ${identity.file.publicKey}`);
@@ -352,7 +384,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     apiVersion: RUNNER_API_VERSION,
   });
 
-  return { endpoint, spki, publicKey: identity.file.publicKey, runnerId: identity.file.runnerId, stop, stopped };
+  return { endpoint, spki, publicKey: identity.file.publicKey, runnerId: identity.file.runnerId, stop, reloadTls: () => reloadTls(), stopped };
 }
 
 async function tokenFromParent(parent: ParentChannel | undefined): Promise<string> {

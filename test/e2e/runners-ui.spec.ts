@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
-import { registrationCommand, serveCommand } from '../../renderer/src/runner-commands';
+import { serverCommands } from '../../renderer/src/runner-commands';
 import { runnerCli, startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
-import { expect, expectAccessible, expectAccessibleInBothSchemes, test } from './fixtures';
+import { expect, expectAccessible, expectAccessibleInBothSchemes, screenshot, test } from './fixtures';
 
 // Runners UI (issue 3, point 7): the list, "Add a runner on a server", runner
 // settings and removal, against the real core, a real local runner and a real
@@ -34,15 +34,8 @@ test.describe('with a runner on a server', () => {
     await expect(app).toHaveTitle('Add a runner on a server — Paddock');
     await expect(app.getByRole('link', { name: 'Runners' }).first()).toHaveAttribute('aria-current', 'page');
 
-    // Step 1: the commands, each with a Copy button that says "Copied".
-    await expect(app.getByText(serveCommand, { exact: true })).toBeVisible();
-    await expect(app.getByText(registrationCommand, { exact: true })).toBeVisible();
-    await app.getByRole('button', { name: 'Copy the command that starts the runner' }).click();
-    await expect(app.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
-    expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(serveCommand);
-    await app.getByRole('button', { name: 'Copy the command that creates a registration token' }).click();
-    expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(registrationCommand);
-    await expectAccessibleInBothSchemes(app);
+    // Step 1, the commands for the server (and axe on it): its own test at the end.
+    await expect(app.getByRole('heading', { name: 'Step 1: On the server' })).toBeVisible();
 
     // Step 2: errors from the API next to their fields, focus on the first.
     const url = app.getByRole('textbox', { name: 'Runner URL' });
@@ -269,4 +262,27 @@ test('unknown runner pages say so and lead back', async ({ app, host }) => {
   await expectAccessible(app);
   await app.getByRole('main').getByRole('link', { name: 'Runners' }).click();
   await expect(heading(app, 'Runners')).toBeFocused();
+});
+
+test('“Add a runner on a server” gives the package’s systemd commands or the container’s, with the server’s name in them', async ({ app, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await app.getByRole('link', { name: 'Add a runner on a server' }).click();
+  await expect(heading(app, 'Add a runner on a server')).toBeFocused();
+  // Step 1: the server's name goes into the commands (the package under systemd, or the image), each with a Copy button that says "Copied".
+  await app.getByRole('textbox', { name: 'Server name' }).fill('build.example.com');
+  const systemd = serverCommands('systemd', 'build.example.com');
+  for (const command of [systemd.install, ...systemd.start, systemd.fingerprint, systemd.registration]) await expect(app.getByText(command, { exact: true })).toBeVisible();
+  await app.getByRole('button', { name: 'Copy the command that gives the service this server’s URL' }).click();
+  await expect(app.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(systemd.start[1]);
+  await expect(app.getByRole('textbox', { name: 'Runner URL' })).toHaveValue('https://build.example.com:8443');
+  await screenshot(app, 'add-runner-on-a-server-systemd');
+  await app.getByRole('radio', { name: /In a container/ }).check();
+  const container = serverCommands('container', 'build.example.com');
+  await expect(app.getByText(container.start[0]!, { exact: true })).toBeVisible();
+  await app.getByRole('button', { name: 'Copy the command that creates a registration token' }).click();
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(container.registration);
+  await expect(app.getByText(/checkout/)).toHaveCount(0);
+  await screenshot(app, 'add-runner-on-a-server-container');
+  await expectAccessibleInBothSchemes(app);
 });

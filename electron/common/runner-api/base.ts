@@ -168,3 +168,12 @@ export const RUNNER_EXIT = {
   /** The OS keychain cannot be reached: the app shows the message and does not restart in a loop. */
   keychainUnavailable: 78,
 } as const;
+
+/**
+ * The exit codes that mean the runner's configuration is wrong (a flag, the
+ * data directory or keys, the keychain): starting it again does not help,
+ * so the systemd unit (build/runner/paddock-runner.service,
+ * RestartPreventExitStatus, checked by a test) does not restart a server
+ * runner on them.
+ */
+export const RUNNER_CONFIGURATION_EXIT_CODES: readonly number[] = [RUNNER_EXIT.usage, RUNNER_EXIT.dataDir, RUNNER_EXIT.keychainUnavailable];

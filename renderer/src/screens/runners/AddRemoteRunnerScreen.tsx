@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { PaddockApi, RemoteRunnerProbe } from '../../../../electron/common/api';
 import type { Navigate } from '../../App';
 import { CopyButton } from '../../components/CopyButton';
@@ -9,7 +9,15 @@ import { defaultRunnerName, exactTime } from '../../format';
 import { firstInvalid, formErrors, noFormErrors, type FormErrors } from '../../form-errors';
 import { useFocusAfterRender } from '../../hooks';
 import { hashOf } from '../../routes';
-import { registrationCommand, serveCommand } from '../../runner-commands';
+import {
+  EXAMPLE_SERVER_NAME,
+  runnerImageArchive,
+  runnerPackage,
+  runnerUrlFor,
+  serverCommands,
+  serverNameOf,
+  type ServerRunnerKind,
+} from '../../runner-commands';
 
 
 type ConnectField = 'url' | 'token';
@@ -17,7 +25,12 @@ const connectFields = ['url', 'token'] as const;
 
 /** "Add a runner on a server" (R2): the commands for the server, URL and token, the fingerprint to compare, then repository access (R4). */
 export function AddRemoteRunnerScreen({ api, headingRef, navigate }: { api: PaddockApi; headingRef: RefObject<HTMLHeadingElement | null>; navigate: Navigate }) {
-  const [url, setUrl] = useState('');
+  const [serverName, setServerName] = useState('');
+  const [kind, setKind] = useState<ServerRunnerKind>('systemd');
+  // Until it is typed in, the URL is the one the commands give the runner.
+  const [typedUrl, setUrl] = useState<string | null>(null);
+  const name = serverNameOf(serverName);
+  const url = typedUrl ?? (name ? runnerUrlFor(name) : '');
   const [token, setToken] = useState('');
   const [probe, setProbe] = useState<RemoteRunnerProbe | null>(null);
   const [busy, setBusy] = useState(false);
@@ -62,33 +75,7 @@ export function AddRemoteRunnerScreen({ api, headingRef, navigate }: { api: Padd
             A runner on a server keeps its private key there, so the secrets sealed to it never exist on this workstation. Each
             workstation registers with its own one-time token.
           </p>
-          <section className="panel" aria-labelledby="add-step-1">
-            <h2 id="add-step-1">Step 1: On the server</h2>
-            <p>In a checkout of Paddock on the server (with Node 24), run these two commands.</p>
-            <ol className="commands">
-              <li>
-                <p>
-                  Start the runner. Replace <code>runner.example.com</code> with the server’s name. On its first start it makes its
-                  keys; it prints its URL and its <strong>fingerprint</strong> (the SHA-256 of its TLS public key, SPKI), which you
-                  compare in step 3.
-                </p>
-                <Command text={serveCommand} what="the command that starts the runner" />
-                <p className="field-hint">
-                  <code>--secret-store file</code> keeps the runner’s keys in a file only its user can read, for headless servers
-                  that have no OS keychain. Leave it out where the server has a keychain.
-                </p>
-              </li>
-              <li>
-                <p>
-                  In another terminal, create a registration token for this workstation. It prints a one-time token that is valid
-                  for 24 hours. With <code>--role admin</code> this workstation can set up the runner’s repository access; other
-                  workstations each get their own token, without <code>--role admin</code>, to connect their accounts and create
-                  environments.
-                </p>
-                <Command text={registrationCommand} what="the command that creates a registration token" />
-              </li>
-            </ol>
-          </section>
+          <ServerStep serverName={serverName} onServerName={setServerName} kind={kind} onKind={setKind} />
           <section className="panel" aria-labelledby="add-step-2">
             <h2 id="add-step-2" ref={connectHeading} tabIndex={-1}>
               Step 2: Connect to it
@@ -101,7 +88,7 @@ export function AddRemoteRunnerScreen({ api, headingRef, navigate }: { api: Padd
               )}
               <Field
                 label="Runner URL"
-                hint="The URL the runner printed when it started, such as https://runner.example.com:8443."
+                hint="The runner’s URL, as its status shows it, such as https://runner.example.com:8443. The server name above fills it in."
                 type="url"
                 inputMode="url"
                 autoComplete="off"
@@ -136,6 +123,104 @@ export function AddRemoteRunnerScreen({ api, headingRef, navigate }: { api: Padd
         <ConfirmStep api={api} navigate={navigate} probe={probe} token={token} headingRef={confirmHeading} onBack={back} />
       )}
     </Screen>
+  );
+}
+
+/** Step 1: the server's name and how the runner runs there, and the commands for it with that name in them. */
+function ServerStep({
+  serverName,
+  onServerName,
+  kind,
+  onKind,
+}: {
+  serverName: string;
+  onServerName: (name: string) => void;
+  kind: ServerRunnerKind;
+  onKind: (kind: ServerRunnerKind) => void;
+}) {
+  const choiceName = useId();
+  const name = serverNameOf(serverName);
+  const commands = serverCommands(kind, name ?? EXAMPLE_SERVER_NAME);
+  const invalid = serverName.trim() !== '' && name === null;
+  const startWhat =
+    kind === 'systemd'
+      ? ['the command that installs the service', 'the command that gives the service this server’s URL', 'the command that starts the service']
+      : ['the command that starts the runner'];
+  return (
+    <section className="panel" aria-labelledby="add-step-1">
+      <h2 id="add-step-1">Step 1: On the server</h2>
+      <Field
+        label="Server name"
+        hint="The name workstations reach the server by, such as runner.example.com. The commands below use it."
+        autoComplete="off"
+        spellCheck={false}
+        value={serverName}
+        onChange={(event) => onServerName(event.target.value)}
+        error={invalid ? 'Enter only the server’s host name or IP address, such as runner.example.com: no https:// and no port.' : undefined}
+      />
+      <fieldset className="choices">
+        <legend>How the runner runs</legend>
+        <label className="choice">
+          <input type="radio" name={choiceName} value="systemd" checked={kind === 'systemd'} onChange={() => onKind('systemd')} />
+          <span>
+            As a service (systemd)
+            <span className="field-hint">The runner package on the server’s Node 24; it runs as its own user and restarts after a failure.</span>
+          </span>
+        </label>
+        <label className="choice">
+          <input type="radio" name={choiceName} value="container" checked={kind === 'container'} onChange={() => onKind('container')} />
+          <span>
+            In a container
+            <span className="field-hint">The runner image with Podman; with Docker, the same commands with docker.</span>
+          </span>
+        </label>
+      </fieldset>
+      <ol className="commands">
+        <li>
+          {kind === 'systemd' ? (
+            <p>
+              Copy the runner package, <code>{runnerPackage}</code>, from the same Paddock release as this app to the server, and install it.
+              The server needs Node 24 and nothing else of Paddock.
+            </p>
+          ) : (
+            <p>
+              Copy the runner image, <code>{runnerImageArchive}</code>, from the same Paddock release as this app to the server, and load it.
+            </p>
+          )}
+          <Command text={commands.install} what={kind === 'systemd' ? 'the command that installs the runner package' : 'the command that loads the runner image'} />
+        </li>
+        <li>
+          {kind === 'systemd' ? (
+            <p>
+              Install the service, give it this server’s URL, and start it. On its first start the runner makes its keys and keeps them in a
+              file only its user can read.
+            </p>
+          ) : (
+            <p>
+              Start the runner with this server’s URL. On its first start it makes its keys; they stay with its registrations in the{' '}
+              <code>paddock-runner</code> volume, which you back up.
+            </p>
+          )}
+          {commands.start.map((command, index) => (
+            <Command key={command} text={command} what={startWhat[index]!} />
+          ))}
+        </li>
+        <li>
+          <p>
+            Show its URL and its <strong>fingerprint</strong> (the SHA-256 of its TLS public key, SPKI), which you compare in step 3.
+          </p>
+          <Command text={commands.fingerprint} what="the command that shows the runner’s fingerprint" />
+        </li>
+        <li>
+          <p>
+            Create a registration token for this workstation. It prints a one-time token that is valid for 24 hours. With{' '}
+            <code>--role admin</code> this workstation can set up the runner’s repository access; other workstations each get their own
+            token, without <code>--role admin</code>, to connect their accounts and create environments.
+          </p>
+          <Command text={commands.registration} what="the command that creates a registration token" />
+        </li>
+      </ol>
+    </section>
   );
 }
 

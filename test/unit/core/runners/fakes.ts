@@ -174,7 +174,7 @@ export class FakeRegistrationRunner {
   #refuse(tokenHash: string | undefined) {
     const state = tokenHash === undefined ? undefined : this.tokens.get(tokenHash);
     const refusal = (code: 'unauthorized' | 'token-used' | 'token-expired', message: string) =>
-      new RunnerRequestError(401, code, this.refusalMessage?.(code) ?? `${message} Create a new one on the runner: npm run runner -- registration create --data-dir <dir>.`);
+      new RunnerRequestError(401, code, this.refusalMessage?.(code) ?? `${message} Create a new one on the runner: paddock-runner registration create --data-dir <dir>.`);
     if (state === undefined) throw refusal('unauthorized', 'This runner does not know that registration token.');
     if (state === 'used') throw refusal('token-used', 'This registration token was already used (2026-01-01T00:00:00.000Z); each workstation needs its own.');
     if (state === 'expired') throw refusal('token-expired', 'This registration token expired at 2026-01-01T00:00:00.000Z.');

@@ -186,7 +186,7 @@ describe('a token the runner refuses', () => {
     for (const attempt of [registration.probe(url, token), registration.register(admin(runner, token))]) {
       const error = await refusal(attempt);
       expect(error.code).toBe('invalid-input');
-      expect(error.issues).toEqual([{ path: 'token', message: expect.stringMatching(/Create a new one on the runner: npm run runner -- registration create/) }]);
+      expect(error.issues).toEqual([{ path: 'token', message: expect.stringMatching(/Create a new one on the runner: paddock-runner registration create/) }]);
     }
   });
 
