@@ -385,23 +385,14 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     probeRemoteRunner: (input) => runners.probeRemote(input),
     addRemoteRunner: (input) => notifications.userAddsRunner(() => runners.addRemote(input)),
     renameRunner: async ({ id, name }) => runners.rename(id, name),
-    registerManagedRunner: ({ id, token }) => {
-      notifications.userActedOnRunner(id);
-      return runners.registerManaged(id, token);
-    },
+    registerManagedRunner: ({ id, token }) => notifications.userActsOnRunner(id, () => runners.registerManaged(id, token)),
     removeRunner: async ({ id, force }) => {
       const left = await runners.remove(id, force ?? false);
       jobs.dispose(id);
       return left;
     },
-    restartRunner: ({ id }) => {
-      notifications.userActedOnRunner(id);
-      return runners.restart(id);
-    },
-    setUpLocalRunner: async () => {
-      notifications.userActedOnRunner('local');
-      return runners.setUpLocal();
-    },
+    restartRunner: ({ id }) => notifications.userActsOnRunner(id, () => runners.restart(id)),
+    setUpLocalRunner: () => notifications.userActsOnRunner('local', () => runners.setUpLocal()),
     listProviders: async ({ id }) => (await runners.route(id, 'listProviders')).providers,
     saveProvider: async ({ runnerId, ...body }) => {
       refuseManaged(runnerId, body.provider.kind, [body.provider.host, body.previousHost]);

@@ -244,6 +244,8 @@ export class NotificationCenter {
   #adding = 0;
   #failedTold = new Set<string>();
   readonly #userActed = new Set<string>();
+  /** The user's runner actions under way (restart, register, set up), per runner: its mark stays while one is. */
+  readonly #acting = new Map<string, number>();
   readonly #clones = new Map<string, StartedClone>();
   #disposed = false;
 
@@ -262,8 +264,12 @@ export class NotificationCenter {
     this.#runnerIds = new Set(runners.map((r) => r.id));
     const { notifications, told } = runnerNotifications(runners, this.#failedTold, this.#userActed);
     this.#failedTold = told;
-    // What the user started has its outcome once the runner is no longer on its way (starting, or stopped for a restart).
-    for (const runner of runners) if (runner.health.state !== 'starting' && runner.health.state !== 'offline') this.#userActed.delete(runner.id);
+    // What the user started has its outcome once their action has answered and the runner is no longer on its way
+    // (starting, or stopped for a restart): a health answer from before the action says nothing of its outcome.
+    for (const runner of runners) {
+      if (this.#acting.has(runner.id)) continue;
+      if (runner.health.state !== 'starting' && runner.health.state !== 'offline') this.#userActed.delete(runner.id);
+    }
     for (const id of this.#userActed) if (!runners.some((r) => r.id === id)) this.#userActed.delete(id);
     for (const n of notifications) this.#show(n);
   }
@@ -271,6 +277,23 @@ export class NotificationCenter {
   /** The user restarted, registered or set up this runner in Paddock: its next failure is theirs to see. */
   userActedOnRunner(runnerId: string): void {
     this.#userActed.add(runnerId);
+  }
+
+  /**
+   * The user restarts, registers or sets up this runner: a failure while the
+   * action is under way, or once it answered and before the runner is no
+   * longer on its way, is theirs to see.
+   */
+  async userActsOnRunner<T>(runnerId: string, action: () => T | Promise<T>): Promise<T> {
+    this.#userActed.add(runnerId);
+    this.#acting.set(runnerId, (this.#acting.get(runnerId) ?? 0) + 1);
+    try {
+      return await action();
+    } finally {
+      const left = (this.#acting.get(runnerId) ?? 1) - 1;
+      if (left > 0) this.#acting.set(runnerId, left);
+      else this.#acting.delete(runnerId);
+    }
   }
 
   /** The user adds a runner (its id is known only once it is there): the runners that appear while it is under way are theirs. */

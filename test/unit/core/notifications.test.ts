@@ -352,6 +352,23 @@ describe('the notifications model', () => {
     expect(c.shown.map((n) => n.body)).toEqual(['It stopped.']);
   });
 
+  it('a remote runner the user restarts is theirs until the restart answered, whatever health answers arrive meanwhile', async () => {
+    const c = center({ focused: true });
+    c.model.runnersChanged([runner('remote-1', 'online')]);
+    let finish!: () => void;
+    const restarting = c.model.userActsOnRunner('remote-1', () => new Promise<void>((resolve) => (finish = resolve)));
+    // A health answer from before the restart, then the restart's own check: it failed.
+    c.model.runnersChanged([runner('remote-1', 'online')]);
+    c.model.runnersChanged([runner('remote-1', 'failed', 'Its key does not match.')]);
+    finish();
+    await restarting;
+    expect(c.shown).toEqual([]);
+    // Once the restart answered, the mark goes with the next settled state; a later failure is shown.
+    c.model.runnersChanged([runner('remote-1', 'online')]);
+    c.model.runnersChanged([runner('remote-1', 'failed', 'It stopped.')]);
+    expect(c.shown.map((n) => n.body)).toEqual(['It stopped.']);
+  });
+
   it('a runner that appears while the user adds one, and fails at once, is theirs; one that was there at start is not', async () => {
     const c = center({ focused: true });
     c.model.runnersChanged([runner('local', 'starting')]);
