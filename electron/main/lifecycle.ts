@@ -92,7 +92,22 @@ export function setupLifecycle({ core, windows, tray, logger, platform = process
   });
 }
 
-/** Whether a launch (the cold start, or a second one handed over) shows the window: windowAtStart over its command line. */
-export function launchShowsWindow(argv: readonly string[], tray: TrayPresence, platform: NodeJS.Platform = process.platform): boolean {
-  return windowAtStart({ background: startsInBackground(argv), trayShown: tray.shown(), carriesAction: carriesAction(argv, platform) });
+/**
+ * Whether a launch (the cold start, or a second one handed over) shows the
+ * window: windowAtStart over its command line. `openedAtLogin`: the OS says
+ * it started this process at login (macOS passes login items no arguments,
+ * so `--background` never arrives there).
+ */
+export function launchShowsWindow(argv: readonly string[], tray: TrayPresence, platform: NodeJS.Platform = process.platform, openedAtLogin = false): boolean {
+  return windowAtStart({ background: openedAtLogin || startsInBackground(argv), trayShown: tray.shown(), carriesAction: carriesAction(argv, platform) });
+}
+
+/** macOS: whether the OS started this process as a login item (elsewhere a start at login carries `--background`). */
+export function openedAtLogin(platform: NodeJS.Platform = process.platform): boolean {
+  if (platform !== 'darwin') return false;
+  try {
+    return app.getLoginItemSettings().wasOpenedAtLogin === true;
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { app } from 'electron';
 import { PaddockError } from '../common/errors';
+import { desktopFileName } from './linux-desktop-entry';
 
 // Start at login (Settings, issue 11): macOS and Windows keep a login item
 // through Electron (`app.setLoginItemSettings`); Linux desktops start what
@@ -15,8 +16,8 @@ import { PaddockError } from '../common/errors';
 /** The argument a start at login carries. */
 export const BACKGROUND_ARG = '--background';
 
-/** The autostart entry's file name without `.desktop`: the app's desktop name (package.json desktopName). */
-export const LINUX_DESKTOP_NAME = 'paddock';
+/** The autostart entry's file name without `.desktop`: the app's desktop name (package.json desktopName), as desktops' own "start at login" switches name it. */
+export const LINUX_DESKTOP_NAME = desktopFileName.replace(/\.desktop$/, '');
 
 /** What of `process` says how this app was started. */
 export interface StartedAs {

@@ -174,7 +174,7 @@ test('a recent environment opens its folder from the tray, and Show in Paddock f
   expect(host.opened).toEqual([{ target: 'folder', path: environment!.path }]);
   await recent.getByRole('button', { name: 'Open in editor' }).click();
   await expect.poll(() => host.opened.length).toBe(2);
-  expect(host.opened[1]).toEqual({ target: 'editor', path: environment!.path });
+  expect(host.opened[1]).toMatchObject({ target: 'editor', path: environment!.path });
 
   await recent.getByRole('button', { name: 'Show in Paddock' }).click();
   await app.bringToFront();

@@ -4,7 +4,8 @@ import type { Logger } from '../../../electron/core/logger';
 vi.mock('electron', () => import('./electron-mock'));
 
 const electron = await import('./electron-mock');
-const { lastWindowClosed, launchShowsWindow, noTray, setupLifecycle, windowAtStart } = await import('../../../electron/main/lifecycle');
+const { app } = await import('electron');
+const { lastWindowClosed, launchShowsWindow, noTray, openedAtLogin, setupLifecycle, windowAtStart } = await import('../../../electron/main/lifecycle');
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -41,6 +42,24 @@ describe('windowAtStart and launchShowsWindow', () => {
     expect(launchShowsWindow(['/opt/Paddock/paddock', '--background'], noTray, 'linux')).toBe(true);
     expect(launchShowsWindow(['/opt/Paddock/paddock'], tray, 'linux')).toBe(true);
     expect(launchShowsWindow(['/opt/Paddock/paddock', '--background', 'paddock://open?url=x'], tray, 'linux')).toBe(true);
+  });
+
+  it('macOS: a login item is told by the OS (no arguments arrive), and shows no window where the tray shows', () => {
+    const tray = { shown: () => true };
+    expect(launchShowsWindow(['/Applications/Paddock.app/Contents/MacOS/Paddock'], tray, 'darwin', true)).toBe(false);
+    expect(launchShowsWindow(['/Applications/Paddock.app/Contents/MacOS/Paddock'], tray, 'darwin', false)).toBe(true);
+    const settings = vi.mocked(app.getLoginItemSettings);
+    settings.mockReturnValueOnce({ openAtLogin: true, wasOpenedAtLogin: true } as ReturnType<typeof app.getLoginItemSettings>);
+    expect(openedAtLogin('darwin')).toBe(true);
+    expect(openedAtLogin('darwin')).toBe(false);
+    settings.mockImplementationOnce(() => {
+      throw new Error('not available');
+    });
+    expect(openedAtLogin('darwin')).toBe(false);
+    // Elsewhere the OS is not asked: --background says it.
+    settings.mockClear();
+    expect(openedAtLogin('linux')).toBe(false);
+    expect(settings).not.toHaveBeenCalled();
   });
 });
 

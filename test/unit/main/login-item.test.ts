@@ -68,9 +68,9 @@ describe('the Exec key of the autostart entry', () => {
   });
 
   it('goes into $XDG_CONFIG_HOME/autostart, or ~/.config/autostart when it is unset or relative', () => {
-    expect(autostartFile({ XDG_CONFIG_HOME: '/x/config' }, '/home/a')).toBe('/x/config/autostart/paddock.desktop');
-    expect(autostartFile({ XDG_CONFIG_HOME: 'config' }, '/home/a')).toBe('/home/a/.config/autostart/paddock.desktop');
-    expect(autostartFile({}, '/home/a')).toBe('/home/a/.config/autostart/paddock.desktop');
+    expect(autostartFile({ XDG_CONFIG_HOME: '/x/config' }, '/home/a')).toBe('/x/config/autostart/dev.paddock.Paddock.desktop');
+    expect(autostartFile({ XDG_CONFIG_HOME: 'config' }, '/home/a')).toBe('/home/a/.config/autostart/dev.paddock.Paddock.desktop');
+    expect(autostartFile({}, '/home/a')).toBe('/home/a/.config/autostart/dev.paddock.Paddock.desktop');
   });
 });
 
@@ -81,7 +81,7 @@ describe('start at login on Linux', () => {
     const item = loginItem({ platform: 'linux', execPath: '/opt/Paddock/paddock', argv: ['/opt/Paddock/paddock'], env: { XDG_CONFIG_HOME: config, APPIMAGE: path.join(home, 'Paddock $1.AppImage') } }, home);
     expect(await item.get()).toBe(false);
     await item.set(true);
-    const file = path.join(config, 'autostart', 'paddock.desktop');
+    const file = path.join(config, 'autostart', 'dev.paddock.Paddock.desktop');
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toContain(`Exec="${home}/Paddock \\\\$1.AppImage" --background\n`);
     expect(await item.get()).toBe(true);
@@ -100,7 +100,7 @@ describe('start at login on Linux', () => {
     const blocked = path.join(home, 'not-a-folder');
     fs.writeFileSync(blocked, '');
     const item = loginItem({ platform: 'linux', execPath: '/opt/Paddock/paddock', argv: [], env: { XDG_CONFIG_HOME: blocked } }, home);
-    await expect(item.set(true)).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/^Your computer did not let Paddock start at login: .*not-a-folder\/autostart\/paddock.desktop could not be written/) });
+    await expect(item.set(true)).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/^Your computer did not let Paddock start at login: .*not-a-folder\/autostart\/dev\.paddock\.Paddock\.desktop could not be written/) });
   });
 });
 
