@@ -3,6 +3,7 @@ import path from 'node:path';
 import { app } from 'electron';
 import { keychainCredentialStore } from '../core/credentials';
 import type { DesktopIntegration } from '../core/desktop';
+import type { DiagnosticsLogs } from '../core/diagnostics';
 import type { Logger } from '../core/logger';
 import type { AppStore } from '../core/store/store';
 import { wireApp, type WiredApp } from '../core/wiring';
@@ -18,6 +19,8 @@ export interface CoreSetupOptions {
   runnerLine(line: string): void;
   /** Development builds only: the admin policy's path may be overridden (PADDOCK_POLICY_FILE). */
   isDevelopmentBuild: boolean;
+  /** main.log and runner.log, for About and "Collect diagnostics". */
+  logs?: DiagnosticsLogs;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface CoreSetupOptions {
  * this machine, the local runner started as a utility process (its data in
  * the user data folder), and the desktop.
  */
-export function setupCore({ store, logger, desktop, buildDirectory, runnerLine, isDevelopmentBuild }: CoreSetupOptions): Promise<WiredApp> {
+export function setupCore({ store, logger, desktop, buildDirectory, runnerLine, isDevelopmentBuild, logs }: CoreSetupOptions): Promise<WiredApp> {
   return wireApp({
     store,
     logger,
@@ -43,5 +46,6 @@ export function setupCore({ store, logger, desktop, buildDirectory, runnerLine, 
       launch: utilityRunnerLauncher(path.join(buildDirectory, 'runner.cjs'), runnerLine),
     },
     desktop,
+    ...(logs ? { logs } : {}),
   });
 }

@@ -3,14 +3,16 @@ import { app } from 'electron';
 import { APP_ORIGIN, registerAppScheme, setupAppProtocol } from './app-protocol';
 import { setupCore } from './app-core';
 import { setupDeepLinks } from './deep-links';
-import { electronDesktop } from './desktop';
+import { electronDesktop, machineLookup } from './desktop';
 import { setupIpc } from './ipc';
-import { launchShowsWindow, noTray, setupLifecycle, type TrayPresence } from './lifecycle';
+import { launchShowsWindow, noTray, openedAtLogin, setupLifecycle, type TrayPresence } from './lifecycle';
 import { setupLogging } from './logging';
+import { setupNotifications } from './notifications';
 import { setupDesktopName, setupProtocolClient } from './protocol-client';
 import { setupSecurity } from './security';
 import { setupSingleInstance } from './single-instance';
 import { setupStore } from './store';
+import { setupTray, type TrayHandle } from './tray';
 import { detectTraySupport } from './tray-support';
 import { setupWindows } from './windows';
 
@@ -28,8 +30,9 @@ const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`;
 const allowedOrigins = [devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN];
 
 /** Whether a tray icon shows; the tray's setup replaces it (until then, and where none can show: none). */
-// eslint-disable-next-line prefer-const -- setupTray assigns it (wired at merge)
 let tray: TrayPresence = noTray;
+/** Whether the OS says it started Paddock at login (macOS, which passes login items no arguments). */
+const startedAtLogin = openedAtLogin();
 
 // --- Before 'ready' ---
 
@@ -54,9 +57,12 @@ if (setupSingleInstance(onSecondLaunch, deepLinks.receiveArgv)) {
 
 async function start(): Promise<void> {
   // main.log and runner.log in the logs folder.
-  const { logger, runnerLine } = setupLogging();
+  const { logger, runnerLine, directory: logsFolder } = setupLogging();
+  // Notifications carry the app's name and icon (Windows: its AppUserModelID).
+  setupNotifications();
   // Whether a tray can show (Linux asks the session bus), asked while the rest starts.
   const traySupport = detectTraySupport();
+  let trayAvailable: boolean | null = null;
   // The OS hands paddock:// links to Paddock (an AppImage writes its .desktop file first).
   void setupProtocolClient({ logger });
   // Permissions denied, navigation and new windows refused, in every web contents.
@@ -70,7 +76,18 @@ async function start(): Promise<void> {
   const { core, dispatcher } = await setupCore({
     store,
     logger,
-    desktop: electronDesktop(),
+    desktop: electronDesktop(process, machineLookup(), {
+      showWindow: () => windows.show(),
+      trayAvailable: () => trayAvailable,
+      trayShown: () => tray.shown(),
+    }),
+    logs: {
+      folder: logsFolder,
+      files: [
+        { name: 'main.log', path: path.join(logsFolder, 'main.log') },
+        { name: 'runner.log', path: path.join(logsFolder, 'runner.log') },
+      ],
+    },
     buildDirectory: __dirname,
     runnerLine,
     isDevelopmentBuild: __PADDOCK_DEV__,
@@ -78,13 +95,16 @@ async function start(): Promise<void> {
   // The API over IPC, for the app's own pages only.
   setupIpc({ dispatcher, allowedOrigins, logger });
   const support = await traySupport;
-  // setupTray (tray helper, wired at merge): one tray icon where `support.available`; assign its presence to `tray`.
-  // setupNotifications (notify helper, wired at merge)
+  trayAvailable = support.available;
+  // One tray icon, where one can show: its image and menu follow the core's state.
+  const trayHandle: TrayHandle | null = setupTray({ core, showWindow: () => windows.show(), quit: () => app.quit(), logger, canShow: support.available });
+  tray = { shown: () => trayHandle !== null };
+  app.once('quit', () => trayHandle?.destroy());
   logger.info('tray', { ...support, shown: tray.shown() });
   // Closing the last window (quit, or keep running in the tray), the Dock icon, focus, a clean quit.
   setupLifecycle({ core, windows, tray, logger });
   // The window, unless a start at login (--background) finds a tray to wait in.
-  windows.ready(launchShowsWindow(process.argv, tray));
+  windows.ready(launchShowsWindow(process.argv, tray, process.platform, startedAtLogin));
   // Links that arrived meanwhile, in order; from now on each goes to the core at once.
   deepLinks.deliverTo(core, logger);
 }

@@ -11,6 +11,9 @@ const state = vi.hoisted(() => ({
   store: {} as object | null,
   argv: [] as string[],
   readyShows: [] as boolean[],
+  traySupport: { available: false, reason: 'unknown-desktop' } as { available: boolean; reason: string },
+  trayOptions: [] as { canShow?: boolean }[],
+  lifecycleTrayShown: [] as boolean[],
 }));
 
 vi.mock('electron', () => import('./electron-mock'));
@@ -38,15 +41,26 @@ vi.mock('../../../electron/main/app-protocol', () => ({ APP_ORIGIN: 'app://paddo
 vi.mock('../../../electron/main/logging', () => ({
   setupLogging: record('setupLogging', () => ({ logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, runnerLine: () => undefined, directory: '/logs' })),
 }));
-vi.mock('../../../electron/main/tray-support', () => ({ detectTraySupport: record('detectTraySupport', Promise.resolve({ available: false, reason: 'unknown-desktop' })) }));
+vi.mock('../../../electron/main/tray-support', () => ({ detectTraySupport: record('detectTraySupport', () => Promise.resolve(state.traySupport)) }));
+vi.mock('../../../electron/main/notifications', () => ({ setupNotifications: record('setupNotifications') }));
+vi.mock('../../../electron/main/tray', () => ({
+  setupTray: vi.fn((options: { canShow?: boolean }) => {
+    state.order.push('setupTray');
+    state.trayOptions.push(options);
+    return options.canShow ? { rebuild: () => Promise.resolve(), destroy: () => state.order.push('tray.destroy') } : null;
+  }),
+}));
 vi.mock('../../../electron/main/security', () => ({ setupSecurity: record('setupSecurity') }));
 vi.mock('../../../electron/main/store', () => ({ setupStore: record('setupStore', () => state.store) }));
 vi.mock('../../../electron/main/app-core', () => ({ setupCore: record('setupCore', Promise.resolve({ core: {}, dispatcher: {} })) }));
-vi.mock('../../../electron/main/desktop', () => ({ electronDesktop: () => ({}) }));
+vi.mock('../../../electron/main/desktop', () => ({ electronDesktop: () => ({}), machineLookup: () => ({}) }));
 vi.mock('../../../electron/main/ipc', () => ({ setupIpc: record('setupIpc') }));
 vi.mock('../../../electron/main/lifecycle', async (original) => ({
   ...(await original<typeof Lifecycle>()),
-  setupLifecycle: record('setupLifecycle'),
+  setupLifecycle: vi.fn((options: { tray: { shown(): boolean } }) => {
+    state.order.push('setupLifecycle');
+    state.lifecycleTrayShown.push(options.tray.shown());
+  }),
 }));
 
 Object.assign(globalThis, { MAIN_WINDOW_VITE_NAME: 'main_window', __PADDOCK_DEV__: false });
@@ -70,6 +84,9 @@ describe('main.ts', () => {
     state.readyShows.length = 0;
     state.lock = true;
     state.store = {};
+    state.traySupport = { available: false, reason: 'unknown-desktop' };
+    state.trayOptions.length = 0;
+    state.lifecycleTrayShown.length = 0;
   });
 
   it('sets each feature up in order: links and the lock before ready, the core before the API, the window, then the waiting links', async () => {
@@ -81,6 +98,7 @@ describe('main.ts', () => {
       'setupSingleInstance',
       'registerAppScheme',
       'setupLogging',
+      'setupNotifications',
       'detectTraySupport',
       'setupProtocolClient',
       'setupSecurity',
@@ -88,6 +106,7 @@ describe('main.ts', () => {
       'setupStore',
       'setupCore',
       'setupIpc',
+      'setupTray',
       'setupLifecycle',
       'windows.ready',
       'deepLinks.deliverTo',
@@ -109,6 +128,21 @@ describe('main.ts', () => {
 
   it('shows the window at a start at login when no tray shows (never unreachable)', async () => {
     await startMain(['/opt/Paddock/paddock', '--background']);
+    expect(state.trayOptions).toMatchObject([{ canShow: false }]);
+    expect(state.lifecycleTrayShown).toEqual([false]);
+    expect(state.readyShows).toEqual([true]);
+  });
+
+  it('where a tray can show: the tray is set up, the lifecycle knows it shows, and a start at login waits in it', async () => {
+    state.traySupport = { available: true, reason: 'status-notifier-watcher' };
+    await startMain(['/opt/Paddock/paddock', '--background']);
+    expect(state.trayOptions).toMatchObject([{ canShow: true }]);
+    expect(state.lifecycleTrayShown).toEqual([true]);
+    expect(state.readyShows).toEqual([false]);
+    // An ordinary launch shows the window even with a tray.
+    vi.resetModules();
+    state.readyShows.length = 0;
+    await startMain();
     expect(state.readyShows).toEqual([true]);
   });
 });
