@@ -27,7 +27,7 @@ import { performTrayAction, repositoryUrlIn, TrayModel, type TrayActionResult, t
 import { checkNetworkPreferences, effectiveNetwork, policyDecides, policyNetworkView, runnerNetworkLaunch } from './network-settings';
 import { CoreJobs } from './jobs';
 import type { Logger } from './logger';
-import { noDesktop, processRuntimeVersions, type DesktopIntegration } from './desktop';
+import { noDesktop, processRuntimeVersions, protocolHandlerNote, type DesktopIntegration } from './desktop';
 import { buildDiagnosticsZip, diagnosticsFileName, DiagnosticsJobs, readLogTail, statePart, type DiagnosticsLogs } from './diagnostics';
 import { NotificationCenter } from './notifications';
 import { OAuthFlows } from './oauth';
@@ -112,6 +112,17 @@ export interface PaddockCore extends PaddockApi {
  * (every minute) may find one refused.
  */
 const HOSTS_REFRESH_MS = 60 * 1000;
+
+/** Diagnostics' paddock:// line: whether links come to Paddock, and how it registers (a desktop that cannot say leaves the note out). */
+function protocolHandlerDiagnostics(desk: DesktopIntegration): { isDefault: boolean; note: string | null } {
+  try {
+    const state = desk.protocolHandler?.();
+    if (state) return { isDefault: state.isDefault, note: protocolHandlerNote(state) };
+  } catch {
+    // The OS could not be asked: the core's own answer below.
+  }
+  return { isDefault: desk.customSchemeHandled(), note: null };
+}
 
 export function createCore({ store, appInfo, logger, credentials, localRunner, heartbeatMs, workstationName, policy, desktop, logs }: CoreOptions): PaddockCore {
   const events = new ApiEventHub();
@@ -285,8 +296,8 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
         apiVersion: r.health.apiVersion,
         lastSeen: r.health.lastSeen,
       })),
-      // A richer answer from the desktop (which program has the links instead, how they were registered) goes in `note`.
-      protocolHandler: { isDefault: desk.customSchemeHandled(), note: null },
+      // How this installation registers as the handler, where the desktop knows it.
+      protocolHandler: protocolHandlerDiagnostics(desk),
       tray: desk.trayState?.() ?? ('unknown' as const),
       paths: { settingsFile: store.path, logsFolder: logs?.folder ?? null, localRunnerData: localRunner?.dataDir ?? null },
       canCollect: desk.saveDiagnostics !== undefined,

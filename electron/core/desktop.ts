@@ -116,6 +116,30 @@ export interface ProtocolHandlerState {
   desktopFile: string | null;
 }
 
+/**
+ * What About says under the paddock:// line: how this installation registers
+ * as the scheme's handler (null when nothing registers it, or nothing more is
+ * worth saying).
+ */
+export function protocolHandlerNote(state: ProtocolHandlerState): string | null {
+  switch (state.registration) {
+    case 'linux-desktop-file':
+      return state.desktopFile ? `Registered by ${state.desktopFile}.` : null;
+    case 'appimage-user-file':
+      return state.desktopFile
+        ? `Registered by ${state.desktopFile}, which Paddock writes for this AppImage at every start.`
+        : 'This AppImage has no entry in your applications folder yet: Paddock writes it at its next start.';
+    case 'windows-registry':
+      return 'Registered for your Windows account at every start.';
+    case 'macos-info-plist':
+      return state.isDefault ? null : 'Another app is set to open paddock:// links. Moving Paddock to Applications and starting it from there usually fixes it.';
+    case 'development':
+      return 'This is a development build: paddock:// links start the Electron that runs it.';
+    case 'none':
+      return null;
+  }
+}
+
 /** What openInEditor or openTerminal opened, when it was not the chosen one. */
 export interface DesktopOpened {
   /** The name of what opened ("Visual Studio Code", "the system's default app for folders"). */
@@ -146,7 +170,6 @@ export const noDesktop: DesktopIntegration = {
   windowFocused: () => false,
   showWindow: () => undefined,
   customSchemeHandled: () => false,
-  protocolHandler: () => ({ isDefault: false, registration: 'none', desktopFile: null }),
   openFolder: () => Promise.reject(new PaddockError('internal', 'Paddock cannot open folders here: it runs without a desktop.')),
   openInEditor: () => Promise.reject(new PaddockError('internal', 'Paddock cannot open an editor here: it runs without a desktop.')),
   openTerminal: () => Promise.reject(new PaddockError('internal', 'Paddock cannot open a terminal here: it runs without a desktop.')),

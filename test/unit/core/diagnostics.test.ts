@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiDispatcher } from '../../../electron/core/api/dispatcher';
 import { createCore, type PaddockCore } from '../../../electron/core/app-core';
 import { memoryCredentialStore } from '../../../electron/core/credentials';
-import { noDesktop, type DesktopIntegration } from '../../../electron/core/desktop';
+import { noDesktop, protocolHandlerNote, type DesktopIntegration, type ProtocolHandlerState } from '../../../electron/core/desktop';
 import { buildDiagnosticsZip, diagnosticsFileName, DiagnosticsJobs, readLogTail, type DiagnosticsContents } from '../../../electron/core/diagnostics';
 import { createLogger, logFileDestination, silentLogger } from '../../../electron/core/logger';
 import { openStore } from '../../../electron/core/store/store';
@@ -117,7 +117,7 @@ describe('core: getDiagnostics and collectDiagnostics', () => {
 
   function start(desktop: DesktopIntegration) {
     const logsDir = path.join(dir, 'logs');
-    fs.mkdirSync(logsDir);
+    fs.mkdirSync(logsDir, { recursive: true });
     const mainLog = path.join(logsDir, 'main.log');
     const store = openStore({ directory: dir, createBackend: (options) => new Conf(options) as never });
     // A proxy with a password in the settings: it must not reach the zip.
@@ -167,6 +167,41 @@ describe('core: getDiagnostics and collectDiagnostics', () => {
         canCollect: true,
       },
     });
+  });
+
+  it('says how this installation registers as the paddock:// handler, where the desktop knows it', async () => {
+    const appImage: DesktopIntegration = {
+      ...desktop,
+      customSchemeHandled: () => true,
+      protocolHandler: () => ({ isDefault: true, registration: 'appimage-user-file', desktopFile: '/home/ada/.local/share/applications/dev.paddock.Paddock.desktop' }),
+    };
+    const result = (await start(appImage).dispatcher.call('getDiagnostics', null)) as { ok: true; value: { protocolHandler: unknown } };
+    expect(result.value.protocolHandler).toEqual({
+      isDefault: true,
+      note: 'Registered by /home/ada/.local/share/applications/dev.paddock.Paddock.desktop, which Paddock writes for this AppImage at every start.',
+    });
+    // A desktop whose OS cannot be asked: the core's own answer.
+    const broken: DesktopIntegration = {
+      ...desktop,
+      customSchemeHandled: () => false,
+      protocolHandler: () => {
+        throw new Error('no registry');
+      },
+    };
+    const fallback = (await start(broken).dispatcher.call('getDiagnostics', null)) as { ok: true; value: { protocolHandler: unknown } };
+    expect(fallback.value.protocolHandler).toEqual({ isDefault: false, note: null });
+  });
+
+  it.each<[ProtocolHandlerState, string | null]>([
+    [{ isDefault: true, registration: 'linux-desktop-file', desktopFile: '/usr/share/applications/dev.paddock.Paddock.desktop' }, 'Registered by /usr/share/applications/dev.paddock.Paddock.desktop.'],
+    [{ isDefault: false, registration: 'appimage-user-file', desktopFile: null }, 'This AppImage has no entry in your applications folder yet: Paddock writes it at its next start.'],
+    [{ isDefault: true, registration: 'windows-registry', desktopFile: null }, 'Registered for your Windows account at every start.'],
+    [{ isDefault: true, registration: 'macos-info-plist', desktopFile: null }, null],
+    [{ isDefault: false, registration: 'macos-info-plist', desktopFile: null }, expect.stringMatching(/^Another app is set to open paddock:\/\/ links/) as unknown as string],
+    [{ isDefault: true, registration: 'development', desktopFile: null }, expect.stringMatching(/development build/) as unknown as string],
+    [{ isDefault: false, registration: 'none', desktopFile: null }, null],
+  ])('the note for %o', (state, note) => {
+    expect(protocolHandlerNote(state)).toEqual(note);
   });
 
   it('reads the versions of what runs it and says it cannot collect where the desktop cannot save', async () => {
