@@ -69,6 +69,8 @@ test.describe('with a runner on a server', () => {
     await expect(app.getByRole('heading', { name: 'Step 2: Connect to it' })).toBeFocused();
     await expect(url).toHaveValue(remote.url);
     await app.getByRole('button', { name: 'Check runner' }).click();
+    // Step 3 moves the focus to its heading once it has rendered: typing before that would go to the heading.
+    await expect(app.getByRole('heading', { name: 'Step 3: Compare the fingerprint' })).toBeFocused();
     await app.getByRole('textbox', { name: 'Name' }).fill('Build server');
     await app.getByRole('button', { name: 'Add runner' }).click();
 
