@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { app } from 'electron';
+import type { DiagnosticsLogs } from '../core/diagnostics';
 import { createLogger, type Logger } from '../core/logger';
 
 export interface MainLogs {
@@ -10,15 +11,20 @@ export interface MainLogs {
   runnerLine(line: string): void;
   /** The folder both logs are in (Electron's `logs` path). */
   directory: string;
+  /** The folder and both files, as About and "Collect diagnostics" read them. */
+  files: DiagnosticsLogs;
 }
 
 /** Opens main.log and runner.log in Electron's logs folder (created when missing), readable by the user only. */
 export function setupLogging(directory: string = app.getPath('logs')): MainLogs {
   fs.mkdirSync(directory, { recursive: true });
+  const mainFile = path.join(directory, 'main.log');
+  const runnerFile = path.join(directory, 'runner.log');
   const logger = createLogger({
     name: 'paddock-main',
-    destination: fs.createWriteStream(path.join(directory, 'main.log'), { flags: 'a', mode: 0o600 }),
+    destination: fs.createWriteStream(mainFile, { flags: 'a', mode: 0o600 }),
   });
-  const runnerLog = fs.createWriteStream(path.join(directory, 'runner.log'), { flags: 'a', mode: 0o600 });
-  return { logger, runnerLine: (line) => void runnerLog.write(`${line}\n`), directory };
+  const runnerLog = fs.createWriteStream(runnerFile, { flags: 'a', mode: 0o600 });
+  const files: DiagnosticsLogs = { folder: directory, files: [{ name: 'main.log', path: mainFile }, { name: 'runner.log', path: runnerFile }] };
+  return { logger, runnerLine: (line) => void runnerLog.write(`${line}\n`), directory, files };
 }

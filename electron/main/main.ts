@@ -57,7 +57,7 @@ if (setupSingleInstance(onSecondLaunch, deepLinks.receiveArgv)) {
 
 async function start(): Promise<void> {
   // main.log and runner.log in the logs folder.
-  const { logger, runnerLine, directory: logsFolder } = setupLogging();
+  const { logger, runnerLine, files: logs } = setupLogging();
   // Notifications carry the app's name and icon (Windows: its AppUserModelID).
   setupNotifications();
   // Whether a tray can show (Linux asks the session bus), asked while the rest starts.
@@ -81,13 +81,7 @@ async function start(): Promise<void> {
       trayAvailable: () => trayAvailable,
       trayShown: () => tray.shown(),
     }),
-    logs: {
-      folder: logsFolder,
-      files: [
-        { name: 'main.log', path: path.join(logsFolder, 'main.log') },
-        { name: 'runner.log', path: path.join(logsFolder, 'runner.log') },
-      ],
-    },
+    logs,
     buildDirectory: __dirname,
     runnerLine,
     isDevelopmentBuild: __PADDOCK_DEV__,

@@ -39,7 +39,7 @@ vi.mock('../../../electron/main/deep-links', () => ({
 vi.mock('../../../electron/main/single-instance', () => ({ setupSingleInstance: record('setupSingleInstance', () => state.lock) }));
 vi.mock('../../../electron/main/app-protocol', () => ({ APP_ORIGIN: 'app://paddock', registerAppScheme: record('registerAppScheme'), setupAppProtocol: record('setupAppProtocol') }));
 vi.mock('../../../electron/main/logging', () => ({
-  setupLogging: record('setupLogging', () => ({ logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, runnerLine: () => undefined, directory: '/logs' })),
+  setupLogging: record('setupLogging', () => ({ logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, runnerLine: () => undefined, directory: '/logs', files: { folder: '/logs', files: [] } })),
 }));
 vi.mock('../../../electron/main/tray-support', () => ({ detectTraySupport: record('detectTraySupport', () => Promise.resolve(state.traySupport)) }));
 vi.mock('../../../electron/main/notifications', () => ({ setupNotifications: record('setupNotifications') }));
