@@ -309,14 +309,20 @@ export class EnvironmentService {
     const { url, useHttpPath } = this.#gitUrl(environment);
     const entries = [...credentials.install(environment.id, url.href, { useHttpPath }), ...this.#insteadOf()];
     const gitOptions = { cwd: environment.path, ...(this.#options.git ? { git: this.#options.git } : {}) };
+    // Keys that already hold exactly the values wanted are left as they are,
+    // so a push started meanwhile never sees them missing.
     for (const key of new Set(entries.map((e) => e.key))) {
+      const wanted = entries.filter((e) => e.key === key).map((e) => e.value);
+      const current: string[] = [];
+      await runGit({ ...gitOptions, args: ['config', '--local', '--get-all', key], onStdoutLine: (line) => current.push(line) });
+      if (current.length === wanted.length && current.every((value, i) => value === wanted[i])) continue;
       // Exit code 5: the key was not set, nothing to remove.
       const unset = await runGit({ ...gitOptions, args: ['config', '--local', '--unset-all', key] });
       if (unset.outcome !== 'exited' || (unset.exitCode !== 0 && unset.exitCode !== 5)) throw new PaddockError('internal', `Paddock could not set up git in ${environment.path} (${gitSaid(unset) || 'git config failed'}).`);
-    }
-    for (const { key, value } of entries) {
-      const set = await runGit({ ...gitOptions, args: ['config', '--local', '--add', key, value] });
-      if (set.outcome !== 'exited' || set.exitCode !== 0) throw new PaddockError('internal', `Paddock could not set up git in ${environment.path} (${gitSaid(set) || 'git config failed'}).`);
+      for (const value of wanted) {
+        const set = await runGit({ ...gitOptions, args: ['config', '--local', '--add', key, value] });
+        if (set.outcome !== 'exited' || set.exitCode !== 0) throw new PaddockError('internal', `Paddock could not set up git in ${environment.path} (${gitSaid(set) || 'git config failed'}).`);
+      }
     }
     this.#options.logger.info('environment credential helper written to its git config', { environmentId: environment.id });
     return true;
