@@ -22,7 +22,7 @@ export const bitbucketCloud: CatalogueEntry = {
     supported: true,
     registration: {
       name: 'OAuth consumer',
-      where: 'Workspace settings → OAuth consumers (one consumer per workspace, one callback URL each)',
+      where: 'Workspace settings → OAuth consumers; one consumer per workspace, one callback URL each',
       url: null,
       source: '§4.1',
       confirmed: true,
@@ -107,7 +107,7 @@ export const bitbucketCloud: CatalogueEntry = {
       note: 'Or the Bitbucket user name; REST calls use the Atlassian account email instead.',
     },
     notes: [
-      { text: 'App passwords stop working on 2026-06-09: use API tokens with scopes.', source: '§4.2', confirmed: true },
+      { text: 'Use API tokens with scopes.', deadline: { what: 'App passwords', date: '2026-06-09' }, source: '§4.2', confirmed: true },
       { text: 'API tokens without scopes do not work for git.', source: '§4.2', confirmed: true },
     ],
   },
@@ -161,7 +161,7 @@ export const bitbucketDc: CatalogueEntry = {
     supported: true,
     registration: {
       name: 'incoming application link',
-      where: 'Bitbucket administration, application links: an incoming link (one per instance)',
+      where: 'Bitbucket administration → Application links: an incoming link, one per instance',
       url: null,
       source: '§4.3',
       confirmed: true,
@@ -209,7 +209,7 @@ export const bitbucketDc: CatalogueEntry = {
         confirmed: true,
       },
       {
-        text: 'Enter the secret the link shows: whether the PKCE flow works without it is not known.',
+        text: 'Enter the client secret the link shows: Paddock sends it along with PKCE.',
         source: '§4.3',
         confirmed: false,
         note: 'The spec lists the PKCE flow but not whether the token endpoint then accepts no secret.',

@@ -27,7 +27,7 @@ export const gitlab: CatalogueEntry = {
     supported: true,
     registration: {
       name: 'OAuth application',
-      where: 'Applications in the user’s, a group’s or the instance’s settings (each self-managed instance needs its own)',
+      where: 'Applications in the user’s, a group’s or the instance’s settings; each self-managed instance needs its own',
       url: null,
       source: '§3.1',
       confirmed: true,
