@@ -1,6 +1,9 @@
 import type { RunnerState } from '../../electron/common/api';
 import type { Deadline } from '../../electron/common/providers';
 
+// Token names in sentences are shared with the runner's and the core's messages.
+export { shortTokenName, tokenNameInSentence } from '../../electron/common/providers';
+
 /** Badge text for each health state: the state is always said in words, never by colour alone. */
 export const runnerStateLabels: Record<RunnerState, string> = {
   starting: 'Starting',
@@ -104,25 +107,4 @@ export function deadlineSentence(deadline: Deadline, today: Date, locale?: strin
 /** A catalogue note as the UI shows it: its deadline's sentence (relative to today) first, then its text. */
 export function noteText(note: { readonly text: string; readonly deadline?: Deadline | undefined }, today: Date, locale?: string): string {
   return note.deadline ? `${deadlineSentence(note.deadline, today, locale)} ${note.text}` : note.text;
-}
-
-/** A token name without its qualifier, for buttons, titles and labels: "Personal access token (classic)" → "Personal access token". */
-export function shortTokenName(name: string): string {
-  return name.replace(/\s*\([^)]*\)$/, '');
-}
-
-/**
- * A provider's token name inside a sentence: "personal access token", but
- * names that start with an abbreviation keep their case ("API token",
- * "HTTP access token"). With `article`, the right "a" or "an" before it.
- */
-export function tokenNameInSentence(name: string, options: { article?: boolean; short?: boolean } = {}): string {
-  if (options.short) name = shortTokenName(name);
-  // Two capitals first: an abbreviation or a name ("API", "HTTP", "OAuth"), kept as the provider writes it.
-  const keepCase = /^[A-Z]{2}/.test(name);
-  const inSentence = keepCase ? name : name.charAt(0).toLowerCase() + name.slice(1);
-  if (!options.article) return inSentence;
-  // An abbreviation is read letter by letter: "an API token", "an HTTP access token", "a URL".
-  const vowelSound = keepCase ? /^[AEFHILMNORSX]/.test(name) : /^[aeiou]/i.test(inSentence);
-  return `${vowelSound ? 'an' : 'a'} ${inSentence}`;
 }

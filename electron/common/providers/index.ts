@@ -45,6 +45,7 @@ export type { CallbackOption, CallbackResult, CallbackRunner } from './callback'
 export { oauthEndpoints, oauthScopeParameter, oauthScopes } from './oauth';
 export type { OAuthEndpointsResult } from './oauth';
 export { patNewTokenUrl } from './pat';
+export { shortTokenName, tokenNameInSentence } from './token-name';
 export type { PatLink, PatLinkOptions, PatLinkResult, PatNote } from './pat';
 export { apiBase, expandUrl, hostValues } from './templates';
 export type { TemplateValues } from './templates';

@@ -65,7 +65,12 @@ const skipFile = (file: string) =>
 function codebaseStrings(): UiString[] {
   const sources = folders.flatMap((folder) => sourceFiles(root, folder, skipFile));
   const fromSources = sources.flatMap((file) => sourceStrings(file, fs.readFileSync(path.join(root, file), 'utf8')));
-  const fromCatalogue = Object.entries(providerCatalogue).flatMap(([kind, entry]) => dataStrings(entry, `catalogue ${kind}`));
+  const fromCatalogue = Object.entries(providerCatalogue).flatMap(([kind, entry]) => [
+    ...dataStrings(entry, `catalogue ${kind}`),
+    // As the dialog shows them: "covers" as a sentence, "where" inside parentheses after the registration's name.
+    { where: `catalogue ${kind}.covers, as a sentence`, text: `${entry.covers}.` },
+    ...(entry.oauth.supported ? [{ where: `catalogue ${kind}.oauth.registration, as a sentence`, text: `Create it (${entry.oauth.registration.where}) with these values.` }] : []),
+  ]);
   return [...fromSources, ...fromCatalogue];
 }
 

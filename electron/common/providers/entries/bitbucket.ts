@@ -144,7 +144,7 @@ export const bitbucketCloud: CatalogueEntry = {
 export const bitbucketDc: CatalogueEntry = {
   kind: 'bitbucket-dc',
   displayName: 'Bitbucket Data Center',
-  covers: 'self-hosted Bitbucket Data Center and Server',
+  covers: 'Bitbucket Data Center and Server, self-hosted',
   host: {
     default: null,
     changeable: true,
