@@ -89,7 +89,7 @@ const azureDevOpsOAuth: SupportedOAuthRules = {
       confirmed: true,
     },
     {
-      text: 'The legacy Azure DevOps OAuth (app.vssps.visualstudio.com) is not supported: it takes no new registrations since 2025 and is retired in 2026. Register the app in Microsoft Entra ID.',
+      text: 'The legacy Azure DevOps OAuth (app.vssps.visualstudio.com) is not supported: it takes no new registrations and is being retired. Register the app in Microsoft Entra ID.',
       source: '§1.1, decisions',
       confirmed: true,
     },

@@ -68,7 +68,7 @@ export const bitbucketCloud: CatalogueEntry = {
         source: '§4.1',
         confirmed: true,
       },
-      { scope: 'account', reason: 'Read the user (GET /2.0/user) to show who is connected.', source: '§4.1', confirmed: true },
+      { scope: 'account', reason: 'Read the user’s account, to show who is connected.', source: '§4.1', confirmed: true },
     ],
     setup: [
       {
@@ -94,7 +94,7 @@ export const bitbucketCloud: CatalogueEntry = {
       { scope: 'write:repository:bitbucket', reason: 'Push to repositories.', source: '§4.2', confirmed: true },
       {
         scope: 'read:user:bitbucket',
-        reason: 'Read the user (GET /2.0/user) to check the token.',
+        reason: 'Read the user’s account, to check the token.',
         source: '§4.2',
         confirmed: false,
         note: 'From a third-party client (bbcloud crate), not Atlassian.',
