@@ -33,8 +33,8 @@ export const localRunnerRef = 'local';
 export const policyFileSchema = z
   .object({
     version: z.literal(policyVersion, 'The policy must say "version": 1 (the only version this Paddock reads).'),
-    runners: z.array(z.unknown(), 'runners must be a list of runner entries.').max(100, 'At most 100 runners.').optional(),
-    providers: z.array(z.unknown(), 'providers must be a list of provider entries.').max(500, 'At most 500 providers.').optional(),
+    runners: z.array(z.unknown(), '“runners” must be a list of runner entries.').max(100, 'At most 100 runners.').optional(),
+    providers: z.array(z.unknown(), '“providers” must be a list of provider entries.').max(500, 'At most 500 providers.').optional(),
     network: z.unknown().optional(),
   })
   .strict();
@@ -48,9 +48,9 @@ export const policyNetworkSchema = z
   .object({
     caFile: z.string('caFile must be the path of a PEM file.').trim().min(1).max(4096).optional(),
     proxy: z
-      .string('proxy must be an http(s) URL.')
+      .string('“proxy” must be an http:// or https:// URL.')
       .trim()
-      .regex(/^https?:\/\/[^\s]+$/, 'proxy must be an http:// or https:// URL, such as http://proxy.example.com:3128.')
+      .regex(/^https?:\/\/[^\s]+$/, '“proxy” must be an http:// or https:// URL, such as http://proxy.example.com:3128.')
       .optional(),
     noProxy: z.string('noProxy must be a list like "localhost,.corp.example.com".').trim().max(4096).optional(),
   })
@@ -107,13 +107,13 @@ export const runnerPublicKeySchema = z
     } catch {
       return false;
     }
-  }, 'The public key must be the runner’s X25519 key: base64 of 32 bytes, as `paddock-runner status` prints it.');
+  }, 'The public key must be the runner’s X25519 key: base64 of 32 bytes, as “paddock-runner status” prints it.');
 
 /** The runner's own id (its runner.json), which sealed client secrets are bound to. */
 export const runnerUidSchema = z
-  .string('Give the runner’s own id (r_…), as `paddock-runner status` prints it.')
+  .string('Give the runner’s own id (r_…), as “paddock-runner status” prints it.')
   .trim()
-  .regex(/^r_[A-Za-z0-9-]{8,64}$/, 'The runner’s own id looks like r_ followed by a UUID, as `paddock-runner status` prints it (“Runner r_…”).');
+  .regex(/^r_[A-Za-z0-9-]{8,64}$/, 'The runner’s own id looks like r_ followed by a UUID, as “paddock-runner status” prints it (“Runner r_…”).');
 
 export const policyRunnerSchema = z
   .object({
@@ -159,11 +159,11 @@ export const policyProviderSchema = z
         tenant: entraTenantSchema.optional(),
         publicClient: z.literal(true, 'publicClient can only be true; leave it out otherwise.').optional(),
         sealedClientSecret: z
-          .string('sealedClientSecret must be the base64 that `paddock seal` printed.')
+          .string('sealedClientSecret must be the base64 that “paddock seal” printed.')
           .trim()
           .min(60, 'sealedClientSecret is too short to be a sealed envelope: seal the JSON envelope described in docs/policy.md.')
           .max(12_000, 'sealedClientSecret is too long.')
-          .regex(base64Pattern, 'sealedClientSecret must be the base64 that `paddock seal` printed.')
+          .regex(base64Pattern, 'sealedClientSecret must be the base64 that “paddock seal” printed.')
           .optional(),
         clientSecret: z.string('clientSecret must be text.').min(1, 'clientSecret is empty.').max(4096, 'clientSecret is too long.').optional(),
       })
@@ -349,13 +349,13 @@ export function parsePolicyProvider(raw: unknown, runner: PolicyRunnerContext): 
           add(['oauth', 'sealedClientSecret'], `${entry.displayName} takes no client secret with this runner’s callback: use publicClient: true.`);
         } else {
           if (decodesTo48Bytes(given.sealedClientSecret)) clientSecret = { type: 'sealed', sealed: given.sealedClientSecret };
-          else add(['oauth', 'sealedClientSecret'], 'sealedClientSecret is not valid base64 (RFC 4648, with padding): paste exactly what `paddock seal` printed.');
+          else add(['oauth', 'sealedClientSecret'], 'sealedClientSecret is not valid base64 (RFC 4648, with padding): paste exactly what “paddock seal” printed.');
         }
       } else if (given.clientSecret !== undefined) {
         if (runner.kind === 'remote') {
           add(
             ['oauth', 'clientSecret'],
-            'A remote runner’s client secret must not stand in plain text in the policy: seal it to the runner’s public key with `paddock seal` and give it as sealedClientSecret.',
+            'A remote runner’s client secret must not stand in plain text in the policy: seal it to the runner’s public key with “paddock seal” and give it as sealedClientSecret.',
           );
         } else if (!plainClientSecretAllowed(input.kind)) {
           add(

@@ -1,5 +1,5 @@
 import type { HostAccess, HostAccount, HostConnection, Runner, UiAction } from '../common/api';
-import { catalogueEntry } from '../common/providers';
+import { catalogueEntry, tokenNameInSentence } from '../common/providers';
 import type { EnvironmentView, JobOutcome, JobView } from '../common/runner-api';
 import type { DesktopIntegration } from './desktop';
 import type { AppJobEvent } from './jobs';
@@ -135,7 +135,7 @@ export function hostNotifications(previous: readonly HostAccess[] | null, next: 
           title: notificationText(`${name}: access expires ${when}`, MAX_TITLE),
           body: notificationText(
             account.source === 'pat'
-              ? `The personal access token${whose} expires ${when}. Replace it to keep cloning and pushing without interruption.`
+              ? `The ${tokenNameInSentence(catalogueEntry(access.kind).pat.name, { short: true })}${whose} expires ${when}. Replace it to keep cloning and pushing without interruption.`
               : `The sign-in${whose} ends ${when}. Reconnect to keep cloning and pushing without interruption.`,
           ),
           action: { type: 'connect', runnerId: access.runnerId, host: access.host, organization: connection.organization },

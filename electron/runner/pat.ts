@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PaddockError, type ErrorDetail } from '../common/errors';
 import { openPat } from '../common/pat';
 import type { ProviderView } from '../common/provider-config';
-import { catalogueEntry, expandUrl, hostValues } from '../common/providers';
+import { catalogueEntry, expandUrl, hostValues, tokenNameInSentence } from '../common/providers';
 import type { ConnectPatRequest, TokenView } from '../common/runner-api';
 import { rewriteEndpoint } from './providers/endpoints';
 import { createHttpClient, HttpClientConfigError, probe, type HttpAnswer, type HttpClientOptions, type ProbeOutcome } from './providers/http';
@@ -277,7 +277,7 @@ export async function connectPat(request: ConnectPatRequest, clientId: string, d
   if (!entry.pat.enabled) {
     throw new PaddockError(
       'forbidden',
-      `This runner’s admin has not allowed personal access tokens for ${entry.host}.${entry.oauth.enabled ? ' Connect with OAuth instead.' : ' Ask the runner’s admin.'}`,
+      `This runner’s admin has not allowed ${tokenNameInSentence(catalogueEntry(entry.kind).pat.name, { short: true })}s for ${entry.host}.${entry.oauth.enabled ? ' Connect with OAuth instead.' : ' Ask the runner’s admin.'}`,
       undefined,
       { host: entry.host },
     );

@@ -1,6 +1,6 @@
 import { PaddockError, type ErrorDetail } from '../common/errors';
 import type { ProviderView } from '../common/provider-config';
-import { catalogueEntry } from '../common/providers';
+import { catalogueEntry, tokenNameInSentence } from '../common/providers';
 import { RUNNER_STOP_WAIT_MS, type JobResult, type TokenMethod } from '../common/runner-api';
 import type { JobContext } from './jobs';
 import type { RunnerLogger } from './logger';
@@ -152,7 +152,7 @@ export class TokenService {
     const name = entry ? catalogueEntry(entry.kind).displayName : token.host;
     const message =
       token.method === 'pat'
-        ? `${name} no longer accepts your personal access token for ${where(token.host, token.organization)}. Reconnect with a new token to go on.`
+        ? `${name} no longer accepts your ${entry ? tokenNameInSentence(catalogueEntry(entry.kind).pat.name, { short: true }) : 'personal access token'} for ${where(token.host, token.organization)}. Reconnect with a new token to go on.`
         : `${name} no longer accepts your connection to ${where(token.host, token.organization)}. Reconnect to go on.`;
     return new PaddockError('reconnect-needed', message, undefined, detailOf(token.host, token.organization, providerCode));
   }

@@ -1,4 +1,8 @@
 import type { RunnerState } from '../../electron/common/api';
+import type { Deadline } from '../../electron/common/providers';
+
+// Token names in sentences are shared with the runner's and the core's messages.
+export { shortTokenName, tokenNameInSentence } from '../../electron/common/providers';
 
 /** Badge text for each health state: the state is always said in words, never by colour alone. */
 export const runnerStateLabels: Record<RunnerState, string> = {
@@ -76,4 +80,31 @@ export function defaultRunnerName(url: string): string {
   } catch {
     return 'Server runner';
   }
+}
+
+/** Days ahead of today within which a deadline also says how near it is ("in 5 days", "tomorrow"). */
+export const deadlineNearDays = 30;
+
+/**
+ * A deadline as a sentence relative to `today` (the user's calendar day),
+ * the date in the user's locale: "App passwords stopped working on 9 June
+ * 2026.", "Global tokens stop working today.", "App passwords stop working
+ * on 9 June 2026, in 5 days." `today` is injected so tests (and screens)
+ * decide what today is.
+ */
+export function deadlineSentence(deadline: Deadline, today: Date, locale?: string): string {
+  const [year, month, day] = deadline.date.split('-').map(Number) as [number, number, number];
+  const at = Date.UTC(year, month - 1, day);
+  const days = Math.round((at - Date.UTC(today.getFullYear(), today.getMonth(), today.getDate())) / 86_400_000);
+  const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at);
+  const { what } = deadline;
+  if (days < 0) return `${what} stopped working on ${date}.`;
+  if (days === 0) return `${what} stop working today.`;
+  if (days <= deadlineNearDays) return `${what} stop working on ${date}, ${new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day')}.`;
+  return `${what} stop working on ${date}.`;
+}
+
+/** A catalogue note as the UI shows it: its deadline's sentence (relative to today) first, then its text. */
+export function noteText(note: { readonly text: string; readonly deadline?: Deadline | undefined }, today: Date, locale?: string): string {
+  return note.deadline ? `${deadlineSentence(note.deadline, today, locale)} ${note.text}` : note.text;
 }

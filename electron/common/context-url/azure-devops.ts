@@ -19,9 +19,9 @@ import type { RefAndPath, RepoRequest } from './text';
 
 /** Where the repository lives, which decides the host and the clone URL's form. */
 export type AzureDevOpsHome =
-  /** dev.azure.com, or a configured azure-devops host: organisation first in the path. */
+  /** dev.azure.com, or a configured azure-devops host: organization first in the path. */
   | { type: 'services'; host: ProviderHost }
-  /** {org}.visualstudio.com: the organisation is the host's first label. */
+  /** {org}.visualstudio.com: the organization is the host's first label. */
   | { type: 'visualstudio'; org: string }
   /** A configured Azure DevOps Server: collection first in the path below the base URL. */
   | { type: 'server'; host: ProviderHost };
@@ -95,7 +95,7 @@ function repoPath(home: AzureDevOpsHome, segments: readonly string[], markers: r
 }
 
 function v3FormError(): ContextUrlError {
-  return failure('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organisation/project/repository. Copy it again from the Clone button.');
+  return failure('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organization/project/repository. Copy it again from the Clone button.');
 }
 
 /** SSH v3 path below v3/{org}/: {project}[/{team}][/_full|/_optimized]/{repo}, project required. */
@@ -208,7 +208,7 @@ function withoutDefaultCollection(segments: readonly string[]): readonly string[
 export function parseAzureDevOpsWeb(request: RepoRequest, home: AzureDevOpsHome): ContextUrlResult {
   let org: string;
   let rest: readonly string[];
-  const ownerWord = home.type === 'server' ? 'collection' : 'organisation';
+  const ownerWord = home.type === 'server' ? 'collection' : 'organization';
   if (home.type === 'visualstudio') {
     org = home.org;
     rest = withoutDefaultCollection(request.segments);
@@ -238,7 +238,7 @@ export function parseAzureDevOpsSsh(request: RepoRequest, host: ProviderHost): C
   if (version !== 'v3' || org === undefined) {
     return v3FormError();
   }
-  if (!isAdoName(org)) return invalidAdoName(home, 'organisation');
+  if (!isAdoName(org)) return invalidAdoName(home, 'organization');
   const parsed = v3RepoPath(home, rest);
   if ('ok' in parsed) return parsed;
   return build(home, org, parsed, noRef);
@@ -247,7 +247,7 @@ export function parseAzureDevOpsSsh(request: RepoRequest, host: ProviderHost): C
 /**
  * vs-ssh.visualstudio.com: v3/{org}/{project}/{repo}, or the older
  * ssh://{org}@vs-ssh.visualstudio.com[/DefaultCollection]/{project}/_ssh/{repo}
- * where the organisation is the user name.
+ * where the organization is the user name.
  */
 export function parseVisualStudioSsh(request: RepoRequest): ContextUrlResult {
   const v3 = request.segments[0] === 'v3';
@@ -255,12 +255,12 @@ export function parseVisualStudioSsh(request: RepoRequest): ContextUrlResult {
   if (rawOrg === undefined || rawOrg === '') {
     return failure(
       'invalid-url',
-      'This Azure DevOps SSH URL names no organisation. Use the form org@vs-ssh.visualstudio.com:v3/org/project/repository from the Clone button.',
+      'This Azure DevOps SSH URL names no organization. Use the form org@vs-ssh.visualstudio.com:v3/org/project/repository from the Clone button.',
     );
   }
-  // The organisation becomes {org}.visualstudio.com, so it must be one DNS label.
+  // The organization becomes {org}.visualstudio.com, so it must be one DNS label.
   const home: AzureDevOpsHome = { type: 'visualstudio', org: rawOrg.toLowerCase() };
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(home.org)) return invalidAdoName(home, 'organisation');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(home.org)) return invalidAdoName(home, 'organization');
   const parsed = v3 ? v3RepoPath(home, request.segments.slice(2)) : repoPath(home, withoutDefaultCollection(request.segments), ['_ssh']);
   if (parsed === null) {
     return failure('invalid-url', 'Azure DevOps SSH URLs have the form org@vs-ssh.visualstudio.com:v3/org/project/repository. Copy it again from the Clone button.');

@@ -90,7 +90,7 @@ export function parseGitHub(request: RepoRequest, host: ProviderHost): ContextUr
   if (rawRepo === undefined) {
     return failure(
       'not-a-repository',
-      `This GitHub URL points to the user or organisation “${owner}”, not a repository. Open one of its repositories and copy that URL.`,
+      `This GitHub URL points to the user or organization “${owner}”, not a repository. Open one of its repositories and copy that URL.`,
     );
   }
   const repo = withoutGitSuffix(rawRepo);

@@ -158,7 +158,7 @@ export function resolveWebHost(host: string, hostname: string, rawSegments: read
   if (sameHost.length > 0) return { type: 'outside-base', hosts: sameHost };
   if (hostname.endsWith(visualStudioSuffix) && host === hostname) {
     const label = hostname.slice(0, -visualStudioSuffix.length);
-    // One DNS label is an organisation; vs-ssh, app.vssps and the like are service hosts.
+    // One DNS label is an organization; vs-ssh, app.vssps and the like are service hosts.
     if (/^[a-z0-9][a-z0-9-]*$/.test(label) && label !== 'vs-ssh' && label !== 'www') return { type: 'visualstudio', org: label };
     return { type: 'not-a-repository-host', hostname };
   }

@@ -53,7 +53,7 @@ function parseWeb(locator: WebLocator, configured: readonly ProviderHost[]): Con
     case 'not-a-repository-host':
       return failure(
         'not-a-repository',
-        `${resolution.hostname} is an Azure DevOps service host, not an organisation’s web address. Open the repository in Azure DevOps and copy its URL.`,
+        `${resolution.hostname} is an Azure DevOps service host, not an organization’s web address. Open the repository in Azure DevOps and copy its URL.`,
       );
     case 'outside-base': {
       const where = resolution.hosts.map((host) => `${providerLabels[host.kind]} at ${host.origin}`).join(', ');

@@ -31,7 +31,7 @@ export const contextUrlSchema = z
     provider: providerKindSchema,
     /** The provider's web host, with the port when it is not the scheme's default. */
     host: z.string().min(1),
-    /** Owner, GitLab group path, Bitbucket workspace or project key (~user for personal), Azure DevOps organisation or collection. */
+    /** Owner, GitLab group path, Bitbucket workspace or project key (~user for personal), Azure DevOps organization or collection. */
     owner: nameSchema,
     /** The Azure DevOps project; null for every other provider. */
     project: segmentNameSchema.nullable(),

@@ -28,7 +28,7 @@ export const entraTenantSchema = z
     if (value === 'consumers') {
       ctx.addIssue({ code: 'custom', message: 'Personal Microsoft accounts cannot use Azure DevOps through Entra ID: use “organizations” or the tenant ID.' });
     } else if (value === emptyGuid) {
-      ctx.addIssue({ code: 'custom', message: 'The empty GUID marks an organisation backed by Microsoft accounts: use “organizations”.' });
+      ctx.addIssue({ code: 'custom', message: 'The empty GUID marks an organization backed by Microsoft accounts: use “organizations”.' });
     } else if (!isGuid(value) && value !== 'organizations' && value !== 'common') {
       ctx.addIssue({ code: 'custom', message: 'Enter the tenant ID (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47), or “organizations”.' });
     }
@@ -109,7 +109,7 @@ export function tenantFromOrganizationHead(header: HeaderLookup): TenantDiscover
     if (tenant) return { found: true, tenant: tenant.toLowerCase(), via: 'x-vss-resourcetenant' };
     if (ids.length === 1 && ids[0] === emptyGuid) return { found: true, tenant: 'organizations', via: 'msa' };
   }
-  return { found: false, reason: 'The answer names no tenant (no Bearer authorization_uri, no X-VSS-ResourceTenant).' };
+  return { found: false, reason: 'Azure DevOps did not name the organization’s tenant.' };
 }
 
 /** The tenant in an authority URL such as https://login.microsoftonline.com/{tenant}[/…]. */

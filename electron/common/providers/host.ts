@@ -122,7 +122,7 @@ export function normalizeHost(kind: ProviderKind, input: string): NormalizeHostR
     const fixed = entry.host.default ?? '';
     if (kind === 'azure-devops' && url.hostname.endsWith('.visualstudio.com')) {
       const org = url.hostname.slice(0, -'.visualstudio.com'.length);
-      return fail('fixed-host', `${url.hostname} is the old address of the organisation “${org}”. The host is ${fixed}; add ${org} as an organization.`);
+      return fail('fixed-host', `${url.hostname} is the old address of the organization “${org}”. The host is ${fixed}; add ${org} as an organization.`);
     }
     if (!isDefault) return fail('fixed-host', `${name} is only at ${fixed}. For a server of your own, choose ${kind === 'azure-devops' ? 'Azure DevOps Server' : 'Bitbucket Data Center'}.`);
     if (segments.length > 0) {

@@ -10,6 +10,7 @@ export {
 } from './constants';
 export {
   catalogueEntrySchema,
+  deadlineSchema,
   callbackKinds,
   callbackKindSchema,
   oauthRulesSchema,
@@ -22,6 +23,7 @@ export type {
   CallbackKind,
   CallbackRule,
   CatalogueEntry,
+  Deadline,
   DocsLink,
   Endpoint,
   HostRules,
@@ -43,7 +45,8 @@ export type { CallbackOption, CallbackResult, CallbackRunner } from './callback'
 export { oauthEndpoints, oauthScopeParameter, oauthScopes } from './oauth';
 export type { OAuthEndpointsResult } from './oauth';
 export { patNewTokenUrl } from './pat';
-export type { PatLink, PatLinkOptions, PatLinkResult } from './pat';
+export { shortTokenName, tokenNameInSentence } from './token-name';
+export type { PatLink, PatLinkOptions, PatLinkResult, PatNote } from './pat';
 export { apiBase, expandUrl, hostValues } from './templates';
 export type { TemplateValues } from './templates';
 export {

@@ -1,6 +1,7 @@
 import type { ProviderKind } from '../provider-kind';
 import { providerCatalogue } from './catalogue';
 import { suggestedPatDays } from './constants';
+import type { Deadline } from './schema';
 import { expandUrl, hostValues } from './templates';
 
 // The "create a token" link of PRODUCT A3: the provider's new-token page,
@@ -18,8 +19,13 @@ export interface PatLink {
   readonly confirmed: boolean;
   /** What to choose on the page, whatever the URL pre-set. */
   readonly choose: { readonly name: string; readonly scopes: readonly string[]; readonly days: number };
-  /** Sentences to show beside the link (per-organisation tokens, retired token kinds, …). */
-  readonly notes: readonly string[];
+  /** Sentences to show beside the link (per-organization tokens, retired token kinds, …); a deadline is rendered relative to today. */
+  readonly notes: readonly PatNote[];
+}
+
+export interface PatNote {
+  readonly text: string;
+  readonly deadline?: Deadline;
 }
 
 export type PatLinkResult = PatLink | { readonly ok: false; readonly message: string };
@@ -63,6 +69,6 @@ export function patNewTokenUrl(kind: ProviderKind, baseUrl: string, options: Pat
     prefilled: { name: pat.prefill !== null, scopes: pat.prefill !== null, days: false },
     confirmed: pat.page.confirmed && (pat.prefill?.confirmed ?? true),
     choose: { name, scopes, days },
-    notes: pat.notes.map((note) => note.text),
+    notes: pat.notes.map((note) => (note.deadline ? { text: note.text, deadline: note.deadline } : { text: note.text })),
   };
 }

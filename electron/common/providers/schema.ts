@@ -114,7 +114,21 @@ export const scopeSchema = sourced({
 });
 export type Scope = z.infer<typeof scopeSchema>;
 
-export const noteSchema = sourced({ text: z.string().min(1) });
+/**
+ * A date something stops working on, as data: the UI says it relative to
+ * today ("App passwords stopped working on 9 June 2026"), never as fixed
+ * text. `what` is plural, as it starts the sentence: "App passwords".
+ */
+export const deadlineSchema = z
+  .object({
+    what: z.string().min(1),
+    date: z.iso.date(),
+  })
+  .strict();
+export type Deadline = z.infer<typeof deadlineSchema>;
+
+/** A sentence for the admin or user; with a deadline, the UI puts the deadline's sentence before it. */
+export const noteSchema = sourced({ text: z.string().min(1), deadline: deadlineSchema.optional() });
 export type SourcedNote = z.infer<typeof noteSchema>;
 
 export const oauthSupportedSchema = z

@@ -59,7 +59,7 @@ export function checkRunnerUrl(raw: string): URL {
 export function checkToken(raw: string, audience: Audience): string {
   const token = raw.trim();
   const expiry = registrationTokenExpiry(token);
-  if (!expiry) throw fieldError('token', `That is not a registration token: tokens start with ${REGISTRATION_TOKEN_PREFIX} and come from \`registration create\` on the runner.`);
+  if (!expiry) throw fieldError('token', `That is not a registration token: tokens start with ${REGISTRATION_TOKEN_PREFIX} and come from “paddock-runner registration create” on the runner.`);
   if (expiry.getTime() <= Date.now()) {
     const next = audience === 'runner-admin' ? 'Create a new one on the runner.' : 'Ask your admin for a new one.';
     throw fieldError('token', `This registration token expired at ${expiry.toISOString()}. ${next}`);

@@ -1,6 +1,6 @@
 import { PaddockError, type ErrorDetail } from '../../common/errors';
 import type { ProviderView } from '../../common/provider-config';
-import { catalogueEntry, expandUrl, oauthScopes, type PolicyHint } from '../../common/providers';
+import { catalogueEntry, expandUrl, oauthScopes, tokenNameInSentence, type PolicyHint } from '../../common/providers';
 
 // OAuth refusals as sentences for the user (PRODUCT S8, issue 9 point 4):
 // what is true, which setting refuses and where it is, and the other method
@@ -35,10 +35,12 @@ export function aadstsCode(text: string | null | undefined): string | null {
 }
 
 const displayName = (entry: ProviderView) => catalogueEntry(entry.kind).displayName;
+/** "a personal access token", "an API token": the provider's name for its tokens. */
+const patName = (entry: ProviderView) => tokenNameInSentence(catalogueEntry(entry.kind).pat.name, { article: true, short: true });
 
 /** The other method, when the entry allows personal access tokens. */
 export function offerPat(entry: ProviderView): string {
-  return entry.pat.enabled ? ' Or provide a personal access token instead.' : '';
+  return entry.pat.enabled ? ` Or provide ${patName(entry)} instead.` : '';
 }
 
 /** The catalogue's hint for one of these provider codes, OAuth only. */
@@ -103,7 +105,7 @@ function adminConsent(context: OAuthErrorContext, providerCode: string): Paddock
 
 /** Personal Microsoft accounts cannot use Azure DevOps through Entra apps (§1.3). */
 function personalAccount(context: OAuthErrorContext, providerCode: string): PaddockError {
-  const other = context.entry.pat.enabled ? ' Sign in with your work or school account, or provide a personal access token instead.' : ' Sign in with your work or school account.';
+  const other = context.entry.pat.enabled ? ` Sign in with your work or school account, or provide ${patName(context.entry)} instead.` : ' Sign in with your work or school account.';
   return new PaddockError(
     'forbidden',
     `You signed in with a personal Microsoft account, which cannot connect to Azure DevOps through Microsoft Entra ID (${providerCode}); only work or school accounts can.${other}`,

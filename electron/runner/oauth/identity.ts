@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PaddockError } from '../../common/errors';
 import type { ProviderView } from '../../common/provider-config';
-import { catalogueEntry, entraAuthority, expandUrl, hostValues, isGuid, oauthScopes } from '../../common/providers';
+import { catalogueEntry, entraAuthority, expandUrl, hostValues, isGuid, oauthScopes, tokenNameInSentence } from '../../common/providers';
 import { rewriteEndpoint } from '../providers/endpoints';
 import { probe, type HttpAnswer, type HttpClientOptions } from '../providers/http';
 import { gitHubRestricted, idTokenRefused, oauthPolicyBlocked, otherEntraTenant, type OAuthErrorContext } from './errors';
@@ -139,7 +139,7 @@ export function missingScopesError(entry: ProviderView, missing: readonly string
 export async function checkOAuthToken(entry: ProviderView, organization: string | null, accessToken: string, options: OAuthCheckOptions = {}): Promise<OAuthIdentity> {
   const rules = catalogueEntry(entry.kind);
   const check = rules.tokenCheck.oauth;
-  if (!check) throw new PaddockError('forbidden', `${rules.displayName} does not offer OAuth: connect with a personal access token.`, undefined, { host: entry.host });
+  if (!check) throw new PaddockError('forbidden', `${rules.displayName} does not offer OAuth: connect with ${tokenNameInSentence(rules.pat.name, { article: true, short: true })}.`, undefined, { host: entry.host });
   const context: OAuthErrorContext = { entry, organization, redirectUri: null };
   const url = (template: string) => rewriteEndpoint(expandUrl(template, hostValues(entry.kind, entry.host)), options.endpoints ?? {});
   const credential = { header: 'authorization', value: `Bearer ${accessToken}` };

@@ -1,6 +1,6 @@
 import { PaddockError } from '../../common/errors';
 import type { ProviderView } from '../../common/provider-config';
-import { callbackOptions, catalogueEntry, type CallbackRunner } from '../../common/providers';
+import { callbackOptions, catalogueEntry, tokenNameInSentence, type CallbackRunner } from '../../common/providers';
 import { OAUTH_ATTEMPT_LIFETIME_MS, type OAuthCallbackRequest, type OAuthCallbackResponse } from '../../common/runner-api';
 import type { RunnerLogger } from '../logger';
 import type { HttpClientOptions } from '../providers/http';
@@ -92,7 +92,7 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
       if (!entry.oauth.enabled || !entry.oauth.clientId) {
         throw new PaddockError(
           'forbidden',
-          `This runner’s admin has not set up OAuth for ${entry.host}.${entry.pat.enabled ? ' Provide a personal access token instead.' : ' Ask the runner’s admin.'}`,
+          `This runner’s admin has not set up OAuth for ${entry.host}.${entry.pat.enabled ? ` Provide ${tokenNameInSentence(rules.pat.name, { article: true, short: true })} instead.` : ' Ask the runner’s admin.'}`,
           undefined,
           { host: entry.host },
         );

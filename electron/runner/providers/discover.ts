@@ -20,9 +20,9 @@ export async function discoverTenant(
   try {
     const url = `https://dev.azure.com/${encodeURIComponent(organization)}`;
     const outcome = await probe(client, { method: 'HEAD', url: mapEndpoint(url, options.endpoints ?? {}) });
-    if (!outcome.ok) return { tenant: null, message: `${outcome.message} Enter the tenant ID yourself.` };
+    if (!outcome.ok) return { tenant: null, message: `${outcome.message} Enter the tenant ID, or “organizations”.` };
     const found = tenantFromOrganizationHead((name) => outcome.header(name));
-    if (!found.found) return { tenant: null, message: `${found.reason} Enter the tenant ID yourself.` };
+    if (!found.found) return { tenant: null, message: `${found.reason} Enter the tenant ID, or “organizations”.` };
     return {
       tenant: found.tenant,
       message:

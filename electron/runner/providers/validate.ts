@@ -42,7 +42,13 @@ const failure = (code: string, message: string): Check => ({ level: 'error', cod
 /** An unmet expectation: an error when the catalogue confirms the probe, else only a warning. */
 const unmet = (probe: Probe, code: string, message: string): Check =>
   probe.confirmed ? failure(code, message) : warning(code, `${message} ${unconfirmed(probe)}`);
-const unconfirmed = (probe: Probe) => `This check is not confirmed by the provider’s documentation${probe.note ? ` (${probe.note})` : ''}, so it does not block saving.`;
+/** What the admin can do about a warning from a probe the catalogue does not confirm (its doubts stay in the catalogue, for developers). */
+const unconfirmed = (probe: Probe) => `If the ${probeSubject[probe.purpose]} right, you can save anyway.`;
+const probeSubject: Record<Probe['purpose'], string> = {
+  host: 'host is',
+  'organization-tenant': 'organization’s name and tenant are',
+  'tenant-openid-configuration': 'tenant ID is',
+};
 
 /** A field a host probe expects: a present, non-empty scalar. */
 const scalar = z.union([z.string().min(1), z.number(), z.boolean()]);
@@ -213,7 +219,7 @@ function judgeHostAnswer(context: Context, hostProbe: Probe, url: string, outcom
       return unmet(hostProbe, `${code}-needs-sign-in`, `${target} refused ${request} without a token (${outcome.status}): it may be in private mode, or not ${name}.`);
     }
     if (outcome.status === 404) {
-      return unmet(hostProbe, `${code}-not-found`, `${target} has no ${request} (404): the host is probably not ${name}. Check the host${context.entry.host.path === 'none' ? '' : ' and its path'}.`);
+      return unmet(hostProbe, `${code}-not-found`, `${target} has no ${request} (404), which ${name} serves. Check the host${context.entry.host.path === 'none' ? '' : ' and its path'}.`);
     }
     if (outcome.html || outcome.json === undefined) {
       return unmet(hostProbe, `${code}-not-provider`, `${target} answered ${request} with ${outcome.html ? 'a web page' : 'something that is not JSON'}, not ${name}’s API: the host may be wrong, or a proxy’s sign-in page is in the way (check HTTPS_PROXY / NO_PROXY).`);
@@ -339,7 +345,7 @@ function judgeOrganization(tenantProbe: Probe, name: string, entered: string, ur
         `${where} answered 404 and named no tenant: the organization ${name} may not exist. Check its name, as in https://dev.azure.com/${name}. ${unconfirmedStatus}`,
       );
     }
-    const page = outcome.html ? ' with a web page (a proxy’s sign-in page?)' : '';
+    const page = outcome.html ? ' with a web page, as a proxy’s sign-in page does,' : '';
     return warning(
       'organization-tenant-unknown',
       `${where} answered ${outcome.status}${page} without naming the organization’s tenant, so the tenant entered (${entered}) could not be compared. ${unconfirmed(tenantProbe)}`,
@@ -368,7 +374,7 @@ function judgeOrganization(tenantProbe: Probe, name: string, entered: string, ur
   );
 }
 
-const unconfirmedStatus = 'What dev.azure.com answers for an unknown organization is not in the provider’s documentation, so this does not block saving.';
+const unconfirmedStatus = 'If the name is right, you can save anyway.';
 
 function judgeOpenIdConfiguration(context: Context, openIdProbe: Probe, tenant: string, url: string, outcome: ProbeOutcome): Check[] {
   const where = hostOf(url);
@@ -394,7 +400,7 @@ function judgeOpenIdConfiguration(context: Context, openIdProbe: Probe, tenant: 
   }
   const parsed = openIdConfigurationSchema.safeParse(outcome.json);
   if (!parsed.success) {
-    const what = outcome.html ? 'a web page (a proxy’s sign-in page? check HTTPS_PROXY / NO_PROXY)' : 'a document without issuer and endpoints';
+    const what = outcome.html ? 'a web page, as a proxy’s sign-in page does (check HTTPS_PROXY and NO_PROXY)' : 'a document without issuer and endpoints';
     return [unmet(openIdProbe, 'tenant-openid-invalid', `${where} answered the tenant ${tenant}’s OpenID configuration with ${what}, not Microsoft Entra ID’s.`)];
   }
   const issuerTenant = isGuid(tenant) ? tenant : '{tenantid}';
@@ -455,10 +461,9 @@ function checkPat(context: Context): void {
   }
   if (answered && (!answered.ok || answered.status === 404)) {
     const message = `Users’ tokens are checked with ${endpoint}, which did not answer as expected (see the host checks).`;
-    context.result.pat.push(check.confirmed ? failure('pat-token-check', message) : warning('pat-token-check', `${message} This endpoint is not confirmed by the provider’s documentation${check.note ? ` (${check.note})` : ''}.`));
+    context.result.pat.push(check.confirmed ? failure('pat-token-check', message) : warning('pat-token-check', `${message} If the host is right, you can save anyway.`));
     return;
   }
-  // Without a token nothing more can be learnt about it: say which endpoint it is and how sure Paddock is.
-  const sure = check.confirmed ? '' : ` It is not confirmed by the provider’s documentation${check.note ? ` (${check.note})` : ''}; if it refuses good tokens, users see the provider’s answer.`;
-  context.result.pat.push(ok('pat-token-check', `Users’ tokens will be checked with ${endpoint} when they add one (it reads ${check.reads}).${sure}`));
+  // Without a token nothing more can be learnt about it: say which endpoint it is (how sure the catalogue is stays there, for developers).
+  context.result.pat.push(ok('pat-token-check', `When users add a token, the runner checks it with ${endpoint}.`));
 }

@@ -119,7 +119,7 @@ export function SealedSecretField<B extends SecretBinding>({
             setSealError(message);
             return { state: 'failed', message };
           };
-          if (publicKey === null) return fail(`The runner’s key is not known yet, so the ${label} cannot be sealed to it.`);
+          if (publicKey === null) return fail(`The runner has not sent its key yet, so the ${label} cannot be sealed to it. Start the runner, then save again.`);
           // Kept in the field: once the missing values are entered, the next save seals it.
           if (binding === null) return fail(unboundMessage);
           let box: string;
@@ -156,7 +156,7 @@ export function SealedSecretField<B extends SecretBinding>({
         <span className="label-like">{label}</span>
         <p className="field-hint">
           {stored ? `${label}: set. ` : ''}
-          The runner has not been reached yet, so its key is not known and a secret cannot be sealed to it. Start the runner, then come back.
+          The runner has not been reached yet, so a secret cannot be sealed to its key. Start the runner, then come back.
         </p>
       </div>
     );

@@ -5,7 +5,7 @@ import type { JobOutcome, JobView, TokenState, TokenView } from '../../../electr
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
 import { errorView } from '../errors';
-import { exactTime, relativeToNow } from '../format';
+import { exactTime, relativeToNow, tokenNameInSentence } from '../format';
 import { useApiValue, useNow, useRunners } from '../hooks';
 import { useJob } from '../jobs';
 import { ConnectDialog } from './accounts/ConnectDialog';
@@ -369,7 +369,7 @@ export function AccountsScreen({ api, headingRef, connectRequest = null, onConne
           access={replacing.access}
           organization={replacing.organization}
           runner={runnerOf(replacing.access.runnerId)}
-          title="Replace the personal access token"
+          title={`Replace the ${tokenNameInSentence(catalogueEntry(replacing.access.kind).pat.name, { short: true })}`}
           fallbackFocus={() => headingRef.current}
           onClose={(token) => {
             const target = replacing;

@@ -75,7 +75,7 @@ function RunnerItem({ api, runner, now }: { api: PaddockApi; runner: Runner; now
       <dl className="runner-facts">
         <div>
           <dt>Version</dt>
-          <dd>{health.version ?? 'Not known yet'}</dd>
+          <dd>{health.version ?? 'Shown once the runner answers'}</dd>
         </div>
         <div>
           <dt>Last seen</dt>

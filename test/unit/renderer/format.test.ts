@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRunnerName, fingerprintGroups, relativeTime, relativeToNow } from '../../../renderer/src/format';
+import { deadlineSentence, defaultRunnerName, fingerprintGroups, noteText, relativeTime, relativeToNow, tokenNameInSentence } from '../../../renderer/src/format';
 
 describe('relativeTime', () => {
   const now = new Date('2025-05-03T12:00:00Z');
@@ -66,5 +66,58 @@ describe('relativeToNow', () => {
     ['2026-12-02T11:59:30Z', 'now'],
   ])('%s is %s', (then, text) => {
     expect(relativeToNow(new Date(then), now)).toBe(text);
+  });
+});
+
+describe('deadlineSentence', () => {
+  const appPasswords = { what: 'App passwords', date: '2026-06-09' };
+  // Local noon: the user's calendar day, whatever the machine's time zone.
+  const day = (year: number, month: number, date: number) => new Date(year, month - 1, date, 12);
+
+  it('says a past deadline in the past tense, the date in the locale', () => {
+    expect(deadlineSentence(appPasswords, day(2026, 12, 4), 'en-GB')).toBe('App passwords stopped working on 9 June 2026.');
+    expect(deadlineSentence(appPasswords, day(2026, 6, 10), 'en-GB')).toBe('App passwords stopped working on 9 June 2026.');
+  });
+
+  it('says “today” on the day itself, early or late', () => {
+    const global = { what: 'Global tokens', date: '2026-12-01' };
+    expect(deadlineSentence(global, new Date(2026, 11, 1, 0, 1), 'en-GB')).toBe('Global tokens stop working today.');
+    expect(deadlineSentence(global, new Date(2026, 11, 1, 23, 59), 'en-GB')).toBe('Global tokens stop working today.');
+  });
+
+  it('says how near a future deadline is, within a month', () => {
+    expect(deadlineSentence(appPasswords, day(2026, 6, 8), 'en-GB')).toBe('App passwords stop working on 9 June 2026, tomorrow.');
+    expect(deadlineSentence(appPasswords, day(2026, 6, 4), 'en-GB')).toBe('App passwords stop working on 9 June 2026, in 5 days.');
+    expect(deadlineSentence(appPasswords, day(2026, 1, 1), 'en-GB')).toBe('App passwords stop working on 9 June 2026.');
+  });
+
+  it('writes the date in the user’s locale', () => {
+    expect(deadlineSentence(appPasswords, day(2026, 12, 4), 'en-US')).toBe('App passwords stopped working on June 9, 2026.');
+    expect(deadlineSentence(appPasswords, day(2026, 12, 4), 'de-DE')).toBe('App passwords stopped working on 9. Juni 2026.');
+    expect(deadlineSentence(appPasswords, day(2026, 6, 4), 'fr-FR')).toBe('App passwords stop working on 9 juin 2026, dans 5 jours.');
+  });
+
+  it('puts a note’s deadline before its text', () => {
+    const note = { text: 'Use API tokens with scopes.', deadline: appPasswords };
+    expect(noteText(note, day(2026, 12, 4), 'en-GB')).toBe('App passwords stopped working on 9 June 2026. Use API tokens with scopes.');
+    expect(noteText({ text: 'API tokens without scopes do not work for git.' }, day(2026, 12, 4))).toBe('API tokens without scopes do not work for git.');
+  });
+});
+
+describe('tokenNameInSentence', () => {
+  it.each([
+    ['Personal access token', 'personal access token', 'a personal access token'],
+    ['Personal access token (classic)', 'personal access token (classic)', 'a personal access token (classic)'],
+    ['API token', 'API token', 'an API token'],
+    ['HTTP access token', 'HTTP access token', 'an HTTP access token'],
+    ['OAuth token', 'OAuth token', 'an OAuth token'],
+  ])('%s → %s', (name, inSentence, withArticle) => {
+    expect(tokenNameInSentence(name)).toBe(inSentence);
+    expect(tokenNameInSentence(name, { article: true })).toBe(withArticle);
+  });
+
+  it('drops the qualifier when asked to be short', () => {
+    expect(tokenNameInSentence('Personal access token (classic)', { article: true, short: true })).toBe('a personal access token');
+    expect(tokenNameInSentence('API token', { short: true })).toBe('API token');
   });
 });

@@ -53,7 +53,7 @@ const azureDevOpsOAuth: SupportedOAuthRules = {
   scopes: [
     {
       scope: `${azureDevOpsResourceId}/vso.code_write`,
-      reason: 'Clone and push, and create pull requests (“Code (read and write)”): register it as the delegated permission Azure DevOps → vso.code_write.',
+      reason: 'Clone and push, and create pull requests: register it as the delegated permission Azure DevOps → vso.code_write, “Code, read and write”.',
       source: '§1.2, §1.3, decisions',
       confirmed: true,
     },
@@ -89,7 +89,7 @@ const azureDevOpsOAuth: SupportedOAuthRules = {
       confirmed: true,
     },
     {
-      text: 'The legacy Azure DevOps OAuth (app.vssps.visualstudio.com) is not supported: it takes no new registrations since 2025 and is retired in 2026. Register the app in Microsoft Entra ID.',
+      text: 'The legacy Azure DevOps OAuth (app.vssps.visualstudio.com) is not supported: it takes no new registrations and is being retired. Register the app in Microsoft Entra ID.',
       source: '§1.1, decisions',
       confirmed: true,
     },
@@ -107,7 +107,7 @@ const azureDevOpsHints: PolicyHint[] = [
     id: 'azure-devops-oauth-policy-tf400813',
     method: 'oauth',
     match: { status: 401, errors: ['TF400813'] },
-    cause: '“Third-party application access via OAuth” is off for the organisation. It blocks legacy Azure DevOps OAuth tokens only; Entra ID apps, which Paddock uses, are not affected.',
+    cause: '“Third-party application access via OAuth” is off for the organization. It blocks legacy Azure DevOps OAuth tokens only; Entra ID apps, which Paddock uses, are not affected.',
     ...thirdPartyOAuthPolicy,
     offer: 'pat',
     source: '§0.3, §1.1, decisions',
@@ -153,7 +153,7 @@ const azureDevOpsHints: PolicyHint[] = [
     id: 'entra-guest-account',
     method: 'oauth',
     match: { errors: ['AADSTS50020'] },
-    cause: 'The account is not a member or guest of the tenant the app and organisation belong to: it must be invited as an external user first.',
+    cause: 'The account is not a member or guest of the tenant the app and organization belong to: it must be invited as an external user first.',
     setting: 'External users of the tenant',
     where: 'Microsoft Entra admin center → Users → Invite external user',
     whereUrl: null,
@@ -227,7 +227,7 @@ export const azureDevOps: CatalogueEntry = {
     api: { defaultHost: null, otherHost: null },
     source: '§1.6, decisions',
     confirmed: true,
-    note: 'One host serves many organisations; {org}.visualstudio.com is the legacy address of the same organisations (the context-URL parser reads both).',
+    note: 'One host serves many organizations; {org}.visualstudio.com is the legacy address of the same organizations (the context-URL parser reads both).',
   },
   units: {
     unit: 'organization',
@@ -236,7 +236,7 @@ export const azureDevOps: CatalogueEntry = {
     tokensPerUnit: true,
     source: 'decisions, §1.3, §1.4',
     confirmed: true,
-    note: 'Each organisation belongs to one Entra tenant; personal access tokens are per organisation.',
+    note: 'Each organization belongs to one Entra tenant; personal access tokens are per organization.',
   },
   oauth: azureDevOpsOAuth,
   pat: {
@@ -252,7 +252,8 @@ export const azureDevOps: CatalogueEntry = {
     },
     notes: [
       {
-        text: 'Create the token for one organization: tokens for all accessible organizations (global tokens) no longer work.',
+        text: 'Create the token for one organization, not for all accessible organizations.',
+        deadline: { what: 'Global tokens', date: '2026-12-01' },
         source: '§1.4, decisions',
         confirmed: true,
       },
@@ -266,7 +267,7 @@ export const azureDevOps: CatalogueEntry = {
       expect: { type: 'headers', anyOf: ['WWW-Authenticate', 'X-VSS-ResourceTenant'] },
       source: '§1.3',
       confirmed: true,
-      note: 'Unauthenticated, as GCM does, ignoring the status: WWW-Authenticate “Bearer authorization_uri=…” first, else the first non-empty GUID in X-VSS-ResourceTenant; one empty GUID means an organisation backed by Microsoft accounts (use “organizations”).',
+      note: 'Unauthenticated, as GCM does, ignoring the status: WWW-Authenticate “Bearer authorization_uri=…” first, else the first non-empty GUID in X-VSS-ResourceTenant; one empty GUID means an organization backed by Microsoft accounts (use “organizations”).',
     },
     {
       purpose: 'tenant-openid-configuration',

@@ -22,7 +22,7 @@ export const bitbucketCloud: CatalogueEntry = {
     supported: true,
     registration: {
       name: 'OAuth consumer',
-      where: 'Workspace settings → OAuth consumers (one consumer per workspace, one callback URL each)',
+      where: 'Workspace settings → OAuth consumers; one consumer per workspace, one callback URL each',
       url: null,
       source: '§4.1',
       confirmed: true,
@@ -68,7 +68,7 @@ export const bitbucketCloud: CatalogueEntry = {
         source: '§4.1',
         confirmed: true,
       },
-      { scope: 'account', reason: 'Read the user (GET /2.0/user) to show who is connected.', source: '§4.1', confirmed: true },
+      { scope: 'account', reason: 'Read the user’s account, to show who is connected.', source: '§4.1', confirmed: true },
     ],
     setup: [
       {
@@ -94,7 +94,7 @@ export const bitbucketCloud: CatalogueEntry = {
       { scope: 'write:repository:bitbucket', reason: 'Push to repositories.', source: '§4.2', confirmed: true },
       {
         scope: 'read:user:bitbucket',
-        reason: 'Read the user (GET /2.0/user) to check the token.',
+        reason: 'Read the user’s account, to check the token.',
         source: '§4.2',
         confirmed: false,
         note: 'From a third-party client (bbcloud crate), not Atlassian.',
@@ -107,7 +107,7 @@ export const bitbucketCloud: CatalogueEntry = {
       note: 'Or the Bitbucket user name; REST calls use the Atlassian account email instead.',
     },
     notes: [
-      { text: 'App passwords stop working on 2026-06-09: use API tokens with scopes.', source: '§4.2', confirmed: true },
+      { text: 'Use API tokens with scopes.', deadline: { what: 'App passwords', date: '2026-06-09' }, source: '§4.2', confirmed: true },
       { text: 'API tokens without scopes do not work for git.', source: '§4.2', confirmed: true },
     ],
   },
@@ -144,7 +144,7 @@ export const bitbucketCloud: CatalogueEntry = {
 export const bitbucketDc: CatalogueEntry = {
   kind: 'bitbucket-dc',
   displayName: 'Bitbucket Data Center',
-  covers: 'self-hosted Bitbucket Data Center and Server',
+  covers: 'Bitbucket Data Center and Server, self-hosted',
   host: {
     default: null,
     changeable: true,
@@ -161,7 +161,7 @@ export const bitbucketDc: CatalogueEntry = {
     supported: true,
     registration: {
       name: 'incoming application link',
-      where: 'Bitbucket administration, application links: an incoming link (one per instance)',
+      where: 'Bitbucket administration → Application links: an incoming link, one per instance',
       url: null,
       source: '§4.3',
       confirmed: true,
@@ -209,7 +209,7 @@ export const bitbucketDc: CatalogueEntry = {
         confirmed: true,
       },
       {
-        text: 'Enter the secret the link shows: whether the PKCE flow works without it is not known.',
+        text: 'Enter the client secret the link shows: Paddock sends it along with PKCE.',
         source: '§4.3',
         confirmed: false,
         note: 'The spec lists the PKCE flow but not whether the token endpoint then accepts no secret.',

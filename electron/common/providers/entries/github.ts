@@ -32,7 +32,7 @@ export const github: CatalogueEntry = {
     supported: true,
     registration: {
       name: 'OAuth app',
-      where: 'the developer settings of a GitHub account or organisation',
+      where: 'the developer settings of a GitHub account or organization',
       url: null,
       source: '§2.1',
       confirmed: false,
@@ -75,7 +75,7 @@ export const github: CatalogueEntry = {
     scopes: gitHubScopes,
     setup: [
       {
-        text: 'Organisations restrict OAuth apps by default: an organisation owner must approve the app before its tokens reach the organisation’s private repositories.',
+        text: 'Organizations restrict OAuth apps by default: an organization owner must approve the app before its tokens reach the organization’s private repositories.',
         source: '§2.1',
         confirmed: true,
       },
@@ -145,7 +145,7 @@ export const github: CatalogueEntry = {
       id: 'github-oauth-app-restrictions',
       method: 'oauth',
       match: { errors: ['OAuth App access restrictions'] },
-      cause: 'The organisation restricts OAuth app access (the default for new organisations) and has not approved this app.',
+      cause: 'The organization restricts OAuth app access (the default for new organizations) and has not approved this app.',
       setting: 'OAuth app access restrictions',
       where: null,
       whereUrl: null,
@@ -171,7 +171,7 @@ export const github: CatalogueEntry = {
       id: 'github-saml-sso',
       method: 'pat',
       match: { errors: ['X-GitHub-SSO'] },
-      cause: 'The organisation uses SAML single sign-on and the token is not authorised for it: open the URL in the X-GitHub-SSO header.',
+      cause: 'The organization uses SAML single sign-on and the token is not authorized for it: on GitHub’s token page, choose “Configure SSO” and authorize the token for the organization.',
       setting: null,
       where: null,
       whereUrl: null,

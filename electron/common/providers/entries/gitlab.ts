@@ -4,7 +4,7 @@ import type { CatalogueEntry, Scope } from '../schema';
 
 const gitLabScopes: Scope[] = [
   { scope: 'write_repository', reason: 'Clone and push over HTTPS (read-write Git over HTTP).', source: '§3.1', confirmed: true },
-  { scope: 'read_user', reason: 'Read the user’s profile (GET /api/v4/user) to show who is connected.', source: '§3.1', confirmed: true },
+  { scope: 'read_user', reason: 'Read the user’s profile, to show who is connected.', source: '§3.1', confirmed: true },
 ];
 
 export const gitlab: CatalogueEntry = {
@@ -27,7 +27,7 @@ export const gitlab: CatalogueEntry = {
     supported: true,
     registration: {
       name: 'OAuth application',
-      where: 'Applications in the user’s, a group’s or the instance’s settings (each self-managed instance needs its own)',
+      where: 'Applications in the user’s, a group’s or the instance’s settings; each self-managed instance needs its own',
       url: null,
       source: '§3.1',
       confirmed: true,

@@ -10,6 +10,7 @@ import { relativeToNow } from '../../format';
 import { useNow, useRunners } from '../../hooks';
 import { useJob } from '../../jobs';
 import { PatForm } from './PatDialog';
+import { tokenNameInSentence } from '../../format';
 
 /** Where the dialog is: choosing, waiting for the browser, a PAT form, or how it ended. */
 type Phase =
@@ -364,7 +365,7 @@ export function ConnectDialog({
           )}
           <p>
             {verb} opens {provider} in your browser, where you sign in and allow access.
-            {access.methods.pat && ' Or provide a personal access token instead.'}
+            {access.methods.pat && ` Or provide ${tokenNameInSentence(entry.pat.name, { article: true, short: true })} instead.`}
           </p>
           <div className="actions">
             <button type="button" className="button-primary" data-autofocus onClick={start}>
@@ -372,7 +373,7 @@ export function ConnectDialog({
             </button>
             {access.methods.pat && (
               <button type="button" onClick={() => setPhase({ name: 'pat' })}>
-                Provide a personal access token
+                Provide {tokenNameInSentence(entry.pat.name, { article: true, short: true })}
               </button>
             )}
             <button type="button" onClick={close}>
@@ -501,7 +502,7 @@ export function ConnectDialog({
                 data-autofocus={phase.error.code === 'policy-blocked' || undefined}
                 onClick={() => setPhase({ name: 'pat' })}
               >
-                Provide a personal access token instead
+                Provide {tokenNameInSentence(entry.pat.name, { article: true, short: true })} instead
               </button>
             )}
             <button type="button" onClick={close}>

@@ -7,6 +7,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { SealedSecretField, type SealedSecretFieldHandle, type SealedValue } from '../../components/SealedSecretField';
 import { errorView, type ErrorView } from '../../errors';
+import { noteText, shortTokenName, tokenNameInSentence } from '../../format';
 
 type Binding = PatBinding;
 
@@ -169,14 +170,14 @@ export function PatForm({
       </dl>
       {link.ok &&
         link.notes.map((note) => (
-          <p key={note} className="field-hint">
-            {note}
+          <p key={note.text} className="field-hint">
+            {noteText(note, new Date())}
           </p>
         ))}
       <h3 className="small-heading">2. Paste it here</h3>
       <SealedSecretField<Binding>
         ref={field}
-        label="Personal access token"
+        label={shortTokenName(entry.pat.name)}
         field="token"
         hint={`Sealed in this window to ${access.runnerName}’s key before it is sent.`}
         error={fieldError ?? undefined}
@@ -216,7 +217,7 @@ export function PatDialog({
   runner,
   onClose,
   fallbackFocus,
-  title = 'Provide a personal access token',
+  title,
 }: {
   api: PaddockApi;
   access: HostAccess;
@@ -227,7 +228,7 @@ export function PatDialog({
   onClose: (connected: TokenView | null) => void;
   /** Where focus goes when the button that opened the dialog has left the page (it changes once connected). */
   fallbackFocus?: () => HTMLElement | null;
-  /** "Replace the token" when one exists. */
+  /** "Replace the token" when one exists; by default "Provide" and the provider’s token name. */
   title?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -250,6 +251,7 @@ export function PatDialog({
   }, [connected]);
 
   const provider = catalogueEntry(access.kind).displayName;
+  const heading = title ?? `Provide ${tokenNameInSentence(catalogueEntry(access.kind).pat.name, { article: true, short: true })}`;
 
   const close = () => {
     if (!busy) dialog.current?.close();
@@ -273,7 +275,7 @@ export function PatDialog({
       }}
       onClose={closed}
     >
-      <h2 id={titleId}>{title}</h2>
+      <h2 id={titleId}>{heading}</h2>
       {connected ? (
         <>
           <p role="status">

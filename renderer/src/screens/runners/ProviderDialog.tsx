@@ -16,6 +16,7 @@ import {
 import { paddockErrorData } from '../../../../electron/common/errors';
 import { errorView, type ErrorView } from '../../errors';
 import { formErrors } from '../../form-errors';
+import { noteText, tokenNameInSentence } from '../../format';
 import { errorMessage, useFocusAfterRender } from '../../hooks';
 import {
   changeKind,
@@ -215,7 +216,8 @@ export function ProviderDialog({
         }
         setTenantStatus((current) => ({
           ...current,
-          [key]: found.tenant ? `Found: ${found.message}` : `${found.message} Enter the tenant ID, or “organizations”.`,
+          // The runner's message says what was found, or what to enter instead.
+          [key]: found.message,
         }));
       },
       (e: unknown) => {
@@ -384,7 +386,6 @@ export function ProviderDialog({
                           : option.secret === 'optional'
                             ? 'A client secret is optional with it.'
                             : 'The client secret is then required.'}
-                        {!option.confirmed && ' Not confirmed by the provider’s documentation.'}
                       </span>
                     </li>
                   ))}
@@ -395,7 +396,6 @@ export function ProviderDialog({
                 {entry.oauth.scopes.map((scope) => (
                   <li key={scope.scope}>
                     <code>{scope.scope}</code> — {scope.reason}
-                    {!scope.confirmed && <span className="muted"> (Not confirmed: {scope.note})</span>}
                   </li>
                 ))}
               </ul>
@@ -468,7 +468,9 @@ export function ProviderDialog({
           <Switch label="Enable Personal Access Token" checked={values.patEnabled} onChange={(checked) => update((current) => ({ ...current, patEnabled: checked }))} />
           {values.patEnabled && (
             <div className="method-details">
-              <p>Users create a {entry.pat.name.toLowerCase()} on {kindLabel}, which this runner keeps for them, with the scopes:</p>
+              <p>
+                Users create {tokenNameInSentence(entry.pat.name, { article: true })} on {kindLabel}, which this runner keeps for them, with the scopes:
+              </p>
               <ul className="scope-list">
                 {entry.pat.scopes.map((scope) => (
                   <li key={scope.scope}>
@@ -478,7 +480,7 @@ export function ProviderDialog({
               </ul>
               {entry.pat.notes.map((note) => (
                 <p key={note.text} className="field-hint">
-                  {note.text}
+                  {noteText(note, new Date())}
                 </p>
               ))}
             </div>

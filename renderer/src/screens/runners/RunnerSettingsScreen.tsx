@@ -91,7 +91,7 @@ export function RunnerSettingsScreen({
                     <CopyButton text={runner.publicKey} what="the public key" />
                   </span>
                 ) : (
-                  'Not known yet: the runner has not started.'
+                  'Shown once the runner has started.'
                 )}
                 <span className="field-hint">Client secrets are sealed to this key, so that only this runner can read them.</span>
               </dd>
@@ -119,9 +119,9 @@ export function RunnerSettingsScreen({
             )}
             <dl className="facts">
               <dt>Version</dt>
-              <dd>{runner.health.version ?? 'Not known yet'}</dd>
+              <dd>{runner.health.version ?? 'Shown once the runner answers'}</dd>
               <dt>API version</dt>
-              <dd>{runner.health.apiVersion ?? 'Not known yet'}</dd>
+              <dd>{runner.health.apiVersion ?? 'Shown once the runner answers'}</dd>
               <dt>Last seen</dt>
               <dd>
                 <LastSeen lastSeen={runner.health.lastSeen} now={now} withExact />
@@ -170,7 +170,7 @@ function roleWords(runner: Runner): string {
   if (runner.kind === 'local') return 'Admin: it is this workstation’s own runner.';
   if (runner.role === 'admin') return 'Admin: it can change the runner’s repository access.';
   if (runner.role === 'user') return 'User: it uses the runner; the runner’s admins change its repository access.';
-  return 'Not known yet: the runner has not answered.';
+  return 'Shown once the runner answers.';
 }
 
 /** The name, with an inline form to rename it; the API's validation shows next to the field. */

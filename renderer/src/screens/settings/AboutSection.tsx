@@ -65,7 +65,7 @@ export function AboutSection({ api }: { api: PaddockApi }) {
                   <span className="about-runner-name">{runner.name}</span>
                   <span className="muted">{runner.kind === 'local' ? 'On this computer' : 'On a server'}</span>
                   <StateBadge state={runner.state} />
-                  <span>{runner.version ? `Version ${runner.version}` : 'Version not known until it answers'}</span>
+                  <span>{runner.version ? `Version ${runner.version}` : 'Version shown once it answers'}</span>
                   {runner.state !== 'online' && runner.lastSeen && (
                     <span className="muted">
                       Last answered <LastSeen lastSeen={runner.lastSeen} now={now} />

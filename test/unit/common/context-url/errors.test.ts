@@ -99,17 +99,17 @@ describe('invalid-url', () => {
     ],
     [
       'git@ssh.dev.azure.com:contoso/Fabrikam/web',
-      err('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organisation/project/repository. Copy it again from the Clone button.'),
+      err('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organization/project/repository. Copy it again from the Clone button.'),
     ],
     [
       'git@ssh.dev.azure.com:v3/contoso/web',
-      err('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organisation/project/repository. Copy it again from the Clone button.'),
+      err('invalid-url', 'Azure DevOps SSH URLs have the form git@ssh.dev.azure.com:v3/organization/project/repository. Copy it again from the Clone button.'),
     ],
     [
       'vs-ssh.visualstudio.com:Fabrikam/_ssh/web',
       err(
         'invalid-url',
-        'This Azure DevOps SSH URL names no organisation. Use the form org@vs-ssh.visualstudio.com:v3/org/project/repository from the Clone button.',
+        'This Azure DevOps SSH URL names no organization. Use the form org@vs-ssh.visualstudio.com:v3/org/project/repository from the Clone button.',
       ),
     ],
   ]);
@@ -163,7 +163,7 @@ describe('not-a-repository', () => {
   table([
     [
       'https://github.com/octo',
-      err('not-a-repository', 'This GitHub URL points to the user or organisation “octo”, not a repository. Open one of its repositories and copy that URL.'),
+      err('not-a-repository', 'This GitHub URL points to the user or organization “octo”, not a repository. Open one of its repositories and copy that URL.'),
     ],
     ['https://github.com/', err('not-a-repository', 'This GitHub URL points to the site itself, not a repository. Open a repository and copy its URL.')],
     [
@@ -199,8 +199,8 @@ describe('not-a-repository', () => {
     ['https://dev.azure.com/contoso/Fabrikam/_workitems/edit/42', ado('a work item')],
     ['https://contoso.visualstudio.com/Fabrikam/_workitems/edit/42', ado('a work item')],
     ['https://dev.azure.com/contoso/Fabrikam', ado('the project “Fabrikam”')],
-    ['https://dev.azure.com/contoso', ado('the organisation “contoso”')],
-    ['https://contoso.visualstudio.com/', ado('the organisation “contoso”')],
+    ['https://dev.azure.com/contoso', ado('the organization “contoso”')],
+    ['https://contoso.visualstudio.com/', ado('the organization “contoso”')],
     ['https://dev.azure.com/', ado('the site itself')],
     ['https://dev.azure.com/contoso/Fabrikam/_boards/board/t/Team/Stories', ado('Boards')],
     ['https://dev.azure.com/contoso/Fabrikam/_build?definitionId=3', ado('Pipelines')],
@@ -214,7 +214,7 @@ describe('not-a-repository', () => {
       'https://app.vssps.visualstudio.com/profile/view',
       err(
         'not-a-repository',
-        'app.vssps.visualstudio.com is an Azure DevOps service host, not an organisation’s web address. Open the repository in Azure DevOps and copy its URL.',
+        'app.vssps.visualstudio.com is an Azure DevOps service host, not an organization’s web address. Open the repository in Azure DevOps and copy its URL.',
       ),
     ],
     [

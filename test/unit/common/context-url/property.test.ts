@@ -162,7 +162,7 @@ const adoForms = fc
       sha.map((value) => ({ text: `/commit/${value}?refName=refs/heads/main`, ref: { type: 'commit', sha: value } as ContextRef })),
     ),
   })
-  // On *.visualstudio.com the organisation is a host name label.
+  // On *.visualstudio.com the organization is a host name label.
   .filter(({ org, form }) => !legacyForms.has(form) || /^[a-z0-9][a-z0-9-]*$/.test(org))
   .map(({ org, project, team, repo, prefix, form, tail }): Form => {
     // SSH v3 always names the project; the web may leave it out (project == repo), and a team needs a project.

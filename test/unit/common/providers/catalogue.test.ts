@@ -250,3 +250,18 @@ describe('provenance: no entry claims an unconfirmed fact as confirmed', () => {
     expect(catalogueEntrySchema.safeParse(badPlaceholder).success).toBe(false);
   });
 });
+
+describe('deadlines (issue 12 point 5: dates are data)', () => {
+  it('keeps the retired token kinds’ dates as data, with the rest of the sentence as text', () => {
+    expect(catalogueEntry('bitbucket-cloud').pat.notes).toContainEqual(
+      expect.objectContaining({ deadline: { what: 'App passwords', date: '2026-06-09' }, text: 'Use API tokens with scopes.' }),
+    );
+    expect(catalogueEntry('azure-devops').pat.notes).toContainEqual(expect.objectContaining({ deadline: { what: 'Global tokens', date: '2026-12-01' } }));
+  });
+
+  it('refuses a deadline that is not an ISO date', () => {
+    const entry = structuredClone(catalogueEntry('bitbucket-cloud'));
+    entry.pat.notes[0] = { text: 'Use API tokens.', deadline: { what: 'App passwords', date: '9 June 2026' }, source: '§4.2', confirmed: true };
+    expect(catalogueEntrySchema.safeParse(entry).success).toBe(false);
+  });
+});

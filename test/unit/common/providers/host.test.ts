@@ -121,7 +121,7 @@ describe('normalizeHost: refused input', () => {
       'The host is https://dev.azure.com, without a path. Add “contoso” as an organization instead.',
     );
     expect(error('azure-devops', 'contoso.visualstudio.com').message).toBe(
-      'contoso.visualstudio.com is the old address of the organisation “contoso”. The host is https://dev.azure.com; add contoso as an organization.',
+      'contoso.visualstudio.com is the old address of the organization “contoso”. The host is https://dev.azure.com; add contoso as an organization.',
     );
     expect(error('bitbucket-cloud', 'bitbucket.example.com').message).toBe(
       'Bitbucket Cloud is only at https://bitbucket.org. For a server of your own, choose Bitbucket Data Center.',

@@ -11,7 +11,7 @@ describe('patNewTokenUrl', () => {
       prefilled: { name: true, scopes: true, days: false },
       confirmed: true,
       choose: { name, scopes: ['write_repository', 'read_user'], days: suggestedPatDays },
-      notes: [expect.stringMatching(/365 days/)],
+      notes: [{ text: expect.stringMatching(/365 days/) }],
     });
   });
 
@@ -33,7 +33,7 @@ describe('patNewTokenUrl', () => {
       prefilled: { name: false, scopes: false, days: false },
       confirmed: true,
       choose: { name, scopes: ['vso.code_write'], days: 30 },
-      notes: ['Create the token for one organization: tokens for all accessible organizations (global tokens) no longer work.'],
+      notes: [{ text: 'Create the token for one organization, not for all accessible organizations.', deadline: { what: 'Global tokens', date: '2026-12-01' } }],
     });
     expect(patNewTokenUrl('azure-devops', 'https://dev.azure.com', { name })).toEqual({
       ok: false,

@@ -56,7 +56,7 @@ describe('AboutSection', () => {
     expect(about.textContent).toContain('Linux (x64)');
     const runners = within(about).getAllByRole('listitem');
     expect(runners[0]!.textContent).toMatch(/Local runner.*On this computer.*Online.*Version 0\.1\.0/);
-    expect(runners[1]!.textContent).toMatch(/Build server.*On a server.*Offline.*Version not known until it answers.*Last answered 3 hours ago/);
+    expect(runners[1]!.textContent).toMatch(/Build server.*On a server.*Offline.*Version shown once it answers.*Last answered 3 hours ago/);
     expect(about.textContent).toContain('paddock:// links open Paddock');
     for (const name of ['settings file’s path', 'logs folder’s path', 'local runner data folder’s path']) {
       expect(within(about).getByRole('button', { name: `Copy the ${name}` })).toBeTruthy();

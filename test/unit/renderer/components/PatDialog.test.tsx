@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { HostAccess, MethodInput } from '../../../../electron/common/api';
 import { PaddockError } from '../../../../electron/common/errors';
 import type { TokenView } from '../../../../electron/common/runner-api';
@@ -91,6 +91,10 @@ describe('PatDialog', () => {
   });
 
   it('for Azure DevOps names the one organization to choose, not all of them', () => {
+    // Only the clock's date is fixed: the retired global tokens are said relative to it.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(2026, 11, 4, 12));
+    onTestFinished(() => void vi.useRealTimers());
     const { dialog } = setup(azure, 'contoso');
     const link = within(dialog).getByRole('link', { name: /new-token page/ }) as HTMLAnchorElement;
     expect(link.href.startsWith('https://dev.azure.com/contoso/')).toBe(true);
@@ -99,7 +103,7 @@ describe('PatDialog', () => {
     // Azure DevOps has no pre-fill: every value is there to copy.
     expect(dialog.textContent).not.toContain('it fills in the name and scopes');
     expect(within(dialog).getByRole('button', { name: 'Copy the scope vso.code_write' })).toBeTruthy();
-    expect(dialog.textContent).toContain('tokens for all accessible organizations (global tokens) no longer work');
+    expect(dialog.textContent).toMatch(/Global tokens stopped working on [^.]*2026\. Create the token for one organization, not for all accessible organizations\./);
   });
 
   it('says where to create the token when the catalogue has no page to link to', () => {

@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { SaveProviderResult } from '../../../../electron/common/api';
 import { PaddockError } from '../../../../electron/common/errors';
 import type { ProviderInput } from '../../../../electron/common/provider-config';
+import { providerKinds } from '../../../../electron/common/provider-kind';
 import { ProviderDialog } from '../../../../renderer/src/screens/runners/ProviderDialog';
+import { lintUiString } from '../../lint/ui-strings';
 import { descriptionOf } from './dom';
 import { fakeApi, localRunner, runnerKeys } from './fixtures';
 
@@ -176,5 +178,66 @@ describe('ProviderDialog', () => {
     expect(document.activeElement).toBe(textbox('Organization 1'));
     await save();
     expect(saveProvider).toHaveBeenCalledTimes(1);
+  });
+});
+
+/** The dialog's sentences as a person reads them: code (scopes, URLs) counts as one word, "X". */
+function dialogSentences(dialog: HTMLElement): string[] {
+  const copy = dialog.cloneNode(true) as HTMLElement;
+  for (const code of copy.querySelectorAll('code')) code.textContent = 'X';
+  return [...copy.querySelectorAll('p, li, h2, h3, label, legend, .field-hint')].map((element) => (element.textContent ?? '').replace(/\s+/g, ' ').trim());
+}
+
+describe('ProviderDialog words (issue 12 point 5)', () => {
+  it.each(providerKinds)('%s: every sentence keeps the UI-strings rules, and no doubt reaches the admin', async (kind) => {
+    const { user, dialog } = setup();
+    await user.selectOptions(within(dialog).getByLabelText('Provider'), kind);
+    const oauth = within(dialog).getByRole('switch', { name: 'Enable OAuth' }) as HTMLInputElement;
+    if (!oauth.disabled && !oauth.checked) await user.click(oauth);
+    const pat = within(dialog).getByRole('switch', { name: 'Enable Personal Access Token' }) as HTMLInputElement;
+    if (!pat.checked) await user.click(pat);
+
+    const sentences = dialogSentences(dialog);
+    expect(sentences.length).toBeGreaterThan(5);
+    expect(sentences.flatMap((text) => lintUiString(text).map((violation) => `${violation.rule}: ${text}`))).toEqual([]);
+    expect(dialog.textContent).not.toMatch(/confirm|not known|\bspec\b|X-OAuth|X-GitHub|X-VSS/i);
+  });
+
+  it('keeps the provider’s token names mid-sentence', async () => {
+    const { user, dialog } = setup();
+    const pat = () => within(dialog).getByRole('switch', { name: 'Enable Personal Access Token' }) as HTMLInputElement;
+    await user.selectOptions(within(dialog).getByLabelText('Provider'), 'bitbucket-cloud');
+    if (!pat().checked) await user.click(pat());
+    expect(dialog.textContent).toContain('Users create an API token on Bitbucket Cloud');
+    await user.selectOptions(within(dialog).getByLabelText('Provider'), 'bitbucket-dc');
+    expect(dialog.textContent).toContain('Users create an HTTP access token on Bitbucket Data Center');
+    await user.selectOptions(within(dialog).getByLabelText('Provider'), 'gitlab');
+    expect(dialog.textContent).toContain('Users create a personal access token on GitLab');
+  });
+
+  it('says a deadline relative to today: past, today, ahead', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const { user, dialog } = setup();
+    const pat = () => within(dialog).getByRole('switch', { name: 'Enable Personal Access Token' }) as HTMLInputElement;
+    await user.selectOptions(within(dialog).getByLabelText('Provider'), 'bitbucket-cloud');
+    if (!pat().checked) await user.click(pat());
+    const note = () => within(dialog).getByText(/^App passwords/).textContent;
+
+    vi.setSystemTime(new Date(2026, 11, 4, 12));
+    // Re-render: switching the method off and on again draws the notes anew.
+    await user.click(pat());
+    await user.click(pat());
+    expect(note()).toMatch(/^App passwords stopped working on .*2026\. Use API tokens with scopes\.$/);
+
+    vi.setSystemTime(new Date(2026, 5, 9, 8));
+    await user.click(pat());
+    await user.click(pat());
+    expect(note()).toBe('App passwords stop working today. Use API tokens with scopes.');
+
+    vi.setSystemTime(new Date(2026, 5, 4, 8));
+    await user.click(pat());
+    await user.click(pat());
+    expect(note()).toMatch(/^App passwords stop working on .*2026, in 5 days\. Use API tokens with scopes\.$/);
   });
 });

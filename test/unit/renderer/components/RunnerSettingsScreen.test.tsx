@@ -41,7 +41,7 @@ describe('RunnerSettingsScreen', () => {
   it('says the role is not known before the runner answered', async () => {
     show(remoteRunner(null));
     await screen.findByRole('region', { name: 'Repository access' });
-    expect(roleFact()).toBe('Not known yet: the runner has not answered.');
+    expect(roleFact()).toBe('Shown once the runner answers.');
   });
 
   it('calls this workstation the local runner’s admin', async () => {
