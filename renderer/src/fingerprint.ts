@@ -6,7 +6,7 @@ const SHA256_BYTES = 32;
 /**
  * The 32 bytes of a pasted fingerprint, or null when the text holds none.
  * Takes what the runner prints (`sha256/<base64>`, also with the "Fingerprint:"
- * label of `paddock-runner status` in front), the base64 alone, or the same
+ * label of `paddock-runner status` in front, or inside a log line), the base64 alone, or the same
  * digest as hex with or without colons (`openssl dgst -c`). Spaces and line
  * breaks are ignored anywhere; hex is read in either case, while base64 keeps
  * its case, which is part of its value.
@@ -14,7 +14,8 @@ const SHA256_BYTES = 32;
 export function fingerprintBytes(text: string): Uint8Array | null {
   let body = text.replace(/\s+/g, '');
   const prefix = /sha-?256[/:=]/i.exec(body);
-  if (prefix) body = body.slice(prefix.index + prefix[0].length);
+  // After the prefix, the fingerprint runs to the first character that cannot be in it (a log line's closing quote).
+  if (prefix) body = /^[A-Za-z0-9+/:]*=*/.exec(body.slice(prefix.index + prefix[0].length))![0];
   else body = body.replace(/^fingerprint:/i, '');
   const hex = body.replace(/:/g, '');
   if (/^[0-9a-f]+$/i.test(hex) && hex.length === SHA256_BYTES * 2) {

@@ -17,6 +17,7 @@ describe('compareFingerprint', () => {
     ['as the runner prints it', spki],
     ['with the status line’s label', `Fingerprint:   ${spki}`],
     ['with the serve line in front', `TLS public key fingerprint (SPKI SHA-256), compare it in the app: ${spki}`],
+    ['inside a log line', `{"level":"info","spki":"${spki}"}`],
     ['without the prefix', spki.slice('sha256/'.length)],
     ['without its padding', spki.replace(/=+$/, '')],
     ['with spaces and line breaks, as copied from the grouped display', `  sha256/ ${spki.slice(7, 20)}\n${spki.slice(20, 30)} ${spki.slice(30)} `],
