@@ -308,6 +308,8 @@ test.describe('with the local runner', () => {
     });
     await app.getByRole('button', { name: 'Restart' }).click();
     await expect(status.getByRole('status').filter({ hasText: 'Status: Starting…' })).toBeVisible();
+    // To look at, at once (the runner is soon online again): the status panel alone.
+    if (process.env.SCREENSHOTS) await status.screenshot({ path: `${process.env.SCREENSHOTS}/runner-status-starting.png` });
     await expect(status.locator('.badge-starting .spinner')).toBeAttached();
     await expectAccessible(app);
     await expect(status.getByText('Status: Online')).toBeVisible({ timeout: 15_000 });
