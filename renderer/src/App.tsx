@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PaddockApi, Theme } from '../../electron/common/api';
+import { NavIcon } from './components/NavIcon';
 import { Notices } from './components/Notices';
 import { SimulationBanner } from './components/SimulationBanner';
 import { useApiValue } from './hooks';
@@ -110,8 +111,9 @@ export function App({ api }: { api: PaddockApi }) {
         <ul>
           {screens.map((item) => (
             <li key={item.id}>
-              <a href={`#/${item.id}`} aria-current={item.id === route.screen ? 'page' : undefined}>
-                {item.label}
+              <a href={`#/${item.id}`} aria-current={item.id === route.screen ? 'page' : undefined} title={item.label}>
+                <NavIcon screen={item.id} />
+                <span className="nav-label">{item.label}</span>
               </a>
             </li>
           ))}

@@ -6,13 +6,19 @@ export { shortTokenName, tokenNameInSentence } from '../../electron/common/provi
 
 /** Badge text for each health state: the state is always said in words, never by colour alone. */
 export const runnerStateLabels: Record<RunnerState, string> = {
-  starting: 'Starting',
+  starting: 'Starting…',
   online: 'Online',
   degraded: 'Degraded',
   offline: 'Offline',
   failed: 'Failed',
   unregistered: 'Needs registration',
 };
+
+/** "No providers", "1 provider", "3 providers": a runner's repository access entries. */
+export function providerCount(count: number): string {
+  if (count === 0) return 'No providers';
+  return count === 1 ? '1 provider' : `${count} providers`;
+}
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
 
@@ -66,10 +72,14 @@ export function exactTime(date: Date, locale?: string): string {
 export function fingerprintGroups(spki: string): { prefix: string; groups: string[] } {
   const slash = spki.indexOf('/');
   const prefix = slash >= 0 ? spki.slice(0, slash + 1) : '';
-  const body = spki.slice(prefix.length);
+  return { prefix, groups: textGroups(spki.slice(prefix.length), 4) };
+}
+
+/** `text` cut into groups of `size` characters; joining them gives it back exactly. */
+export function textGroups(text: string, size: number): string[] {
   const groups: string[] = [];
-  for (let i = 0; i < body.length; i += 4) groups.push(body.slice(i, i + 4));
-  return { prefix, groups };
+  for (let i = 0; i < text.length; i += size) groups.push(text.slice(i, i + size));
+  return groups;
 }
 
 /** A name to offer for a runner at `url`: its host name ("runner.example.com"). */

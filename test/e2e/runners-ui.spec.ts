@@ -15,6 +15,39 @@ async function workstationsOn(remote: RemoteRunnerHandle): Promise<{ clientId: s
 
 const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
+const sizes = [
+  { width: 800, height: 600 },
+  { width: 1280, height: 800 },
+] as const;
+
+/** Nothing wider than the window: the page does not scroll sideways, and no box in the content reaches past it. */
+async function expectNoHorizontalOverflow(page: Page) {
+  const overflow = await page.evaluate(() => {
+    const root = document.documentElement;
+    const content = document.querySelector('main')!.getBoundingClientRect();
+    const outside = [...document.querySelectorAll('main *')]
+      .filter((element) => {
+        const box = element.getBoundingClientRect();
+        // Visually hidden text is a clipped 1 px box.
+        return box.width > 1 && box.right > content.right + 1;
+      })
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className}: ${element.textContent?.slice(0, 40)}`);
+    return { scrolls: root.scrollWidth > root.clientWidth, outside };
+  });
+  expect(overflow).toEqual({ scrolls: false, outside: [] });
+}
+
+/** At 800×600 and 1280×800: no horizontal overflow, and screenshots in light and dark (SCREENSHOTS=dir). */
+async function atBothSizes(page: Page, name: string) {
+  const before = page.viewportSize();
+  for (const size of sizes) {
+    await page.setViewportSize(size);
+    await expectNoHorizontalOverflow(page);
+    await screenshot(page, `${name}-${size.width}x${size.height}`);
+  }
+  if (before) await page.setViewportSize(before);
+}
+
 test.describe('with a runner on a server', () => {
   let remote: RemoteRunnerHandle;
   test.beforeEach(async () => {
@@ -62,7 +95,18 @@ test.describe('with a runner on a server', () => {
     expect(await fingerprint.textContent()).toBe(remote.spki);
     expect(remote.output()).toContain(remote.spki);
     await expect(app.getByRole('textbox', { name: 'Name' })).toHaveValue('127.0.0.1');
+    // Paste to compare: the line the runner printed says match, another fingerprint no match.
+    const compare = app.getByRole('textbox', { name: 'Paste the runner’s fingerprint to compare' });
+    await compare.fill('sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    await expect(app.getByRole('status').filter({ hasText: 'No match: do not add this runner.' })).toBeVisible();
+    // The line it prints for people (not its JSON log line).
+    const printed = remote.output().split('\n').find((line) => line.includes(remote.spki) && !line.startsWith('{'))!;
+    expect(printed).toMatch(/fingerprint/i);
+    await compare.fill(printed);
+    await expect(app.getByRole('status').filter({ hasText: 'Match: it is the fingerprint of the runner Paddock reached.' })).toBeVisible();
+    await expect(compare).toHaveAccessibleDescription(/Match: it is the fingerprint/);
     await expectAccessibleInBothSchemes(app);
+    await atBothSizes(app, 'add-runner-step-3');
 
     // Back keeps what was typed; then add it under a name.
     await app.getByRole('button', { name: 'Back' }).click();
@@ -81,13 +125,14 @@ test.describe('with a runner on a server', () => {
     await expectAccessibleInBothSchemes(app);
     expect((await workstationsOn(remote)).map((w) => w.clientId)).toHaveLength(1);
 
-    // Settings: online, the pinned fingerprint and public key are the runner's.
-    await app.getByRole('link', { name: 'Go to the runner’s settings' }).click();
+    // Settings (the back link, the only way there from here): online, the pinned fingerprint and public key are the runner's.
+    await expect(app.getByRole('link', { name: 'Go to the runner’s settings' })).toHaveCount(0);
+    await app.getByRole('main').getByRole('link', { name: 'Build server' }).click();
     await expect(heading(app, 'Build server')).toBeFocused();
     await expect(app.getByText('Status: Online')).toBeVisible();
     const details = app.getByRole('region', { name: 'Details' });
     expect(await details.locator('code.fingerprint').textContent()).toBe(remote.spki);
-    await expect(details.getByText(remote.publicKey, { exact: true })).toBeVisible();
+    expect(await details.locator('code.key').textContent()).toBe(remote.publicKey);
     await details.getByRole('button', { name: 'Copy the public key' }).click();
     await expect(details.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
     expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(remote.publicKey);
@@ -99,7 +144,17 @@ test.describe('with a runner on a server', () => {
     await expect(item.getByText('Status: Online')).toBeVisible();
     await expect(item.getByText(remote.url, { exact: true })).toBeVisible();
     await expect(item.locator('time')).toHaveAttribute('title', /\d/);
+    // Its repository access (a user of it sees the entries too: none yet), and one link for the whole card.
+    await expect(item.getByRole('definition').filter({ hasText: 'No providers' })).toBeVisible();
+    await expect(item.getByRole('link')).toHaveCount(1);
+    await expect(item.getByRole('button')).toHaveCount(0);
     await expectAccessibleInBothSchemes(app);
+    await atBothSizes(app, 'runners-list');
+    // A click anywhere on the card opens it.
+    const facts = (await item.locator('.runner-facts').boundingBox())!;
+    await app.mouse.click(facts.x + facts.width / 2, facts.y + facts.height / 2);
+    await expect(heading(app, 'Build server')).toBeFocused();
+    await atBothSizes(app, 'runner-settings-remote');
   });
 
   test('renames it, with the API’s validation next to the field, and removes it through the dialog', async ({ app, host }) => {
@@ -180,12 +235,15 @@ test.describe('with a runner on a server', () => {
     // Within a heartbeat (1 s here) and, if one was on its way when the runner stopped, its deadline (5 s).
     await expect(item.getByText('Status: Offline')).toBeVisible({ timeout: 15_000 });
     await expect(item.getByText(/Cannot reach the runner/)).toBeVisible();
-    await expect(item.getByRole('button', { name: 'Check now Build server' })).toBeVisible();
+    // No red failure for a runner that is only out of reach; "Check now" is in its settings, the card's one link leads there.
+    await expect(item.locator('.badge-failed, .runner-message-failed')).toHaveCount(0);
+    await expect(item.getByRole('button')).toHaveCount(0);
     await expectAccessibleInBothSchemes(app);
 
     await app.goto(new URL(`#/runners/${added.id}`, host.url).href);
     await expect(heading(app, 'Build server')).toBeVisible();
     await expect(app.getByText('Status: Offline')).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Check now' })).toHaveAccessibleDescription('Asks the runner for its status now. Paddock also asks it every few seconds by itself.');
     await app.getByRole('button', { name: 'Check now' }).click();
     await expect(app.getByText('Status: Offline')).toBeVisible();
 
@@ -209,7 +267,8 @@ test.describe('with the local runner', () => {
     const item = app.getByRole('listitem').filter({ has: app.getByRole('heading', { name: 'Local runner' }) });
     await expect(item.getByText('Status: Online')).toBeVisible({ timeout: 15_000 });
     await expect(item.getByText('This workstation')).toBeVisible();
-    await expect(item.getByRole('definition').first()).toHaveText(/^\d+\.\d+\.\d+/);
+    await expect(item.getByRole('definition').last()).toHaveText(/^\d+\.\d+\.\d+/);
+    await expect(item.getByRole('definition').first()).toHaveText('No providers');
     await expect(item.locator('time')).toHaveText(/just now|seconds? ago/);
     await expectAccessibleInBothSchemes(app);
 
@@ -217,17 +276,47 @@ test.describe('with the local runner', () => {
     await expect(heading(app, 'Local runner')).toBeFocused();
     await expect(app).toHaveURL(/#\/runners\/local$/);
     await expect(app.getByText('Local runner on this workstation')).toBeVisible();
-    await expect(app.getByRole('button', { name: 'Restart' })).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Restart' })).toHaveAccessibleDescription(/^Stops the local runner and starts it again.*Work under way on it is cancelled/);
     const key = app.getByRole('region', { name: 'Details' }).locator('code.key');
     await expect(key).toHaveText(/^[A-Za-z0-9+/]{43}=$/);
+    await atBothSizes(app, 'runner-settings-local');
     await app.getByRole('button', { name: 'Copy the public key' }).click();
     expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(await key.textContent());
     await expectAccessibleInBothSchemes(app);
 
     await app.getByRole('link', { name: 'Configure repository access' }).click();
     await expect(heading(app, 'Configure repository access')).toBeFocused();
-    await app.getByRole('link', { name: 'Go to the runner’s settings' }).click();
+    // One way back to the settings: the back link with the runner's name.
+    await expect(app.getByRole('link', { name: 'Go to the runner’s settings' })).toHaveCount(0);
+    await app.getByRole('main').getByRole('link', { name: 'Local runner' }).click();
     await expect(heading(app, 'Local runner')).toBeFocused();
+  });
+
+  test('Restart shows the runner starting with a spinner, then online, and never offline or failed in between', async ({ app }) => {
+    await app.getByRole('link', { name: 'Local runner' }).click();
+    const status = app.getByRole('region', { name: 'Status' });
+    await expect(status.getByText('Status: Online')).toBeVisible({ timeout: 15_000 });
+    // Every state the badge shows from the click on.
+    await app.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenStates: string[] }).seenStates = seen;
+      const region = document.querySelector('[aria-labelledby="runner-health"]')!;
+      new MutationObserver(() => {
+        const badge = region.querySelector('.badge')?.className ?? '';
+        if (seen.at(-1) !== badge) seen.push(badge);
+      }).observe(region, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await app.getByRole('button', { name: 'Restart' }).click();
+    await expect(status.getByRole('status').filter({ hasText: 'Status: Starting…' })).toBeVisible();
+    // To look at, at once (the runner is soon online again): the status panel alone.
+    if (process.env.SCREENSHOTS) await status.screenshot({ path: `${process.env.SCREENSHOTS}/runner-status-starting.png` });
+    await expect(status.locator('.badge-starting .spinner')).toBeAttached();
+    await expectAccessible(app);
+    await expect(status.getByText('Status: Online')).toBeVisible({ timeout: 15_000 });
+    const seen = await app.evaluate(() => (window as unknown as { seenStates: string[] }).seenStates);
+    expect(seen).toContain('badge badge-starting');
+    expect(seen.filter((badge) => badge !== 'badge badge-starting' && badge !== 'badge badge-online')).toEqual([]);
+    await expect(status.locator('.error, [role="alert"]')).toHaveCount(0);
   });
 
   test('removing it deletes its keys; setting it up again leads on to repository access', async ({ app, host }) => {
@@ -249,7 +338,10 @@ test.describe('with the local runner', () => {
     await expect(heading(app, 'Configure repository access')).toBeFocused();
     await expect(app).toHaveURL(/#\/runners\/local\/access$/);
     await expect(app.getByRole('status').filter({ hasText: 'Local runner is set up on this workstation.' })).toBeVisible();
-    await app.getByRole('link', { name: 'Go to the runner’s settings' }).click();
+    // While it starts, its repository access waits for it: no error, then the empty list.
+    await expect(app.getByRole('heading', { name: 'No providers yet' })).toBeVisible({ timeout: 15_000 });
+    await expect(app.getByText(/is not running|Could not read/)).toHaveCount(0);
+    await app.getByRole('main').getByRole('link', { name: 'Local runner' }).click();
     await expect(app.getByText('Status: Online')).toBeVisible({ timeout: 15_000 });
     // New keys: the old ones were deleted with it.
     await expect.poll(async () => (await host.core.getRunner({ id: 'local' })).publicKey).toMatch(/=$/);
@@ -287,4 +379,5 @@ test('“Add a runner on a server” gives the package’s systemd commands or t
   await expect(app.getByText(/checkout/)).toHaveCount(0);
   await screenshot(app, 'add-runner-on-a-server-container');
   await expectAccessibleInBothSchemes(app);
+  await atBothSizes(app, 'add-runner-step-1');
 });

@@ -62,3 +62,24 @@ for (const colorScheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+test('at 800×600 the navigation shows icons only, keeps its links’ names, and nothing scrolls sideways', async ({ app }) => {
+  await app.setViewportSize({ width: 800, height: 600 });
+  const nav = app.getByRole('navigation', { name: 'Main' });
+  for (const screen of screens) {
+    const link = nav.getByRole('link', { name: screen.name });
+    await expect(link.locator('svg.nav-icon')).toBeVisible();
+    // The words are there for screen readers (and the title on hover), not on screen.
+    expect(await link.locator('.nav-label').evaluate((label) => label.getBoundingClientRect().width)).toBeLessThanOrEqual(1);
+    await expect(link).toHaveAttribute('title', screen.name);
+    await link.click();
+    await expect(app.getByRole('heading', { level: 1 })).toHaveText(screen.name);
+    expect(await app.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+  }
+  expect(await nav.evaluate((element) => element.getBoundingClientRect().width)).toBeLessThan(80);
+  await expectAccessible(app);
+
+  // Wide again: the words are back.
+  await app.setViewportSize({ width: 1280, height: 800 });
+  expect(await nav.getByRole('link', { name: 'Runners' }).locator('.nav-label').evaluate((label) => label.getBoundingClientRect().width)).toBeGreaterThan(20);
+});

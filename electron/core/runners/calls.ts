@@ -21,6 +21,8 @@ export interface RunnerCallsOptions {
   records: RunnerRecords;
   /** The local runner's connection and token while it runs and has proved itself. */
   localSession: () => { connection: RunnerConnection; token: string } | null;
+  /** Resolves once a starting local runner is done starting (or after a while); at once otherwise. */
+  localStarted?: () => Promise<void>;
   /** What the runner's health says is wrong, for "is not running: …". */
   healthMessage: (id: string) => string | null;
   /** How a remote runner is reached; pinned TLS unless a test says otherwise. */
@@ -49,6 +51,11 @@ export class RunnerCalls {
     return this.#remote(runner).request({ ...request, bearer: token }, schema);
   }
 
+  /** An app call to the local runner while it starts waits for it, rather than failing with "it is starting". */
+  async #started(runner: StoredRunner): Promise<void> {
+    if (runner.kind === 'local' && !this.#options.localSession()) await this.#options.localStarted?.();
+  }
+
   #remote(runner: StoredRunner & { kind: 'remote' }): RunnerConnection {
     const pin = `${runner.url} ${runner.spki}`;
     const kept = this.#remotes.get(runner.id);
@@ -73,6 +80,7 @@ export class RunnerCalls {
   async call<T>(id: string, request: RunnerRequest, schema: z.ZodType<T>): Promise<T> {
     const runner = this.#options.records.get(id);
     try {
+      await this.#started(runner);
       return await this.request(runner, request, schema);
     } catch (error) {
       throw toAppError(runner, error);
@@ -83,6 +91,7 @@ export class RunnerCalls {
   async stream<T>(id: string, request: RunnerRequest, schema: z.ZodType<T>, onLine: (line: T) => void): Promise<void> {
     const runner = this.#options.records.get(id);
     try {
+      await this.#started(runner);
       if (runner.kind === 'local') {
         const session = this.#options.localSession();
         if (!session) throw new LocalNotRunning(`${runner.name} is not running: ${this.#options.healthMessage(runner.id) ?? 'it is starting.'}`);

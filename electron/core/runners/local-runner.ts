@@ -60,6 +60,8 @@ export class LocalRunnerSupervisor {
   #connection: RunnerConnection | null = null;
   #endpoint: string | null = null;
   #stopping = false;
+  /** Stopping to start again (restart): the runner is shown starting throughout, never stopped. */
+  #restarting = false;
   #restartTimer: NodeJS.Timeout | null = null;
   #delay: number;
   #exited: Promise<void> = Promise.resolve();
@@ -145,7 +147,7 @@ export class LocalRunnerSupervisor {
       this.#process = null;
       this.#connection = null;
       if (this.#stopping) {
-        this.#set({ phase: 'stopped', message: null });
+        this.#set({ phase: this.#restarting ? 'starting' : 'stopped', message: null });
         return;
       }
       if (code === RUNNER_EXIT.keychainUnavailable || code === RUNNER_EXIT.dataDir) {
@@ -187,7 +189,7 @@ export class LocalRunnerSupervisor {
     this.#restartTimer = null;
     const child = this.#process;
     if (!child) {
-      if (this.#state.phase !== 'failed') this.#set({ phase: 'stopped' });
+      if (this.#state.phase !== 'failed' && !this.#restarting) this.#set({ phase: 'stopped' });
       return;
     }
     child.postMessage({ type: 'shutdown' });
@@ -197,10 +199,20 @@ export class LocalRunnerSupervisor {
     clearTimeout(timer);
   }
 
+  /**
+   * Stops the runner (its jobs under way are cancelled) and starts it again.
+   * From the first moment it is 'starting', and stays so until it runs or
+   * fails: a restart is never shown as a stopped runner.
+   */
   async restart(): Promise<void> {
-    await this.stop();
+    this.#restarting = true;
+    this.#set({ phase: 'starting', message: null });
+    try {
+      await this.stop();
+    } finally {
+      this.#restarting = false;
+    }
     this.#delay = this.#options.backoff?.initialMs ?? 1000;
-    this.#set({ phase: 'stopped', message: null });
     this.start();
   }
 

@@ -7,6 +7,9 @@ import type { RunnerHealthMonitor } from './health';
 import { LocalRunnerSupervisor, type LocalRunnerOptions as SupervisorOptions, type LocalRunnerState, type RunnerLauncher } from './local-runner';
 import { LOCAL_RUNNER_ID, type RunnerRecords } from './records';
 
+/** How long a call waits for a starting local runner before it says that the runner is not running. */
+export const LOCAL_START_WAIT_MS = 20_000;
+
 /** How this app runs its local runner. */
 export interface LocalRunnerConfig {
   dataDir: string;
@@ -41,6 +44,8 @@ export interface LocalRunnerOptions {
 export class LocalRunner {
   readonly #options: LocalRunnerOptions;
   #supervisor: Supervisor | null = null;
+  /** Calls waiting for the runner to be done starting (whenStarted). */
+  readonly #waiting = new Set<() => void>();
 
   constructor(options: LocalRunnerOptions) {
     this.#options = options;
@@ -67,6 +72,25 @@ export class LocalRunner {
     if (!records.hasLocal()) records.addLocal();
     health.reset(LOCAL_RUNNER_ID);
     this.#run(config);
+  }
+
+  /**
+   * Resolves once a starting runner runs, stopped or failed, or after
+   * `timeoutMs`; at once when it is not starting. A call made while it
+   * starts (the app just opened, a restart) waits for it instead of failing.
+   */
+  whenStarted(timeoutMs = LOCAL_START_WAIT_MS): Promise<void> {
+    if (!this.#supervisor || this.session || this.#options.health.get(LOCAL_RUNNER_ID).state !== 'starting') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref?.();
+      this.#waiting.add(done);
+    });
   }
 
   async restart(): Promise<void> {
@@ -116,6 +140,7 @@ export class LocalRunner {
 
   #onState(state: LocalRunnerState) {
     const { records, health } = this.#options;
+    if (state.phase !== 'starting') queueMicrotask(() => [...this.#waiting].forEach((done) => done()));
     if (!records.hasLocal()) return;
     if (state.publicKey) records.remember(LOCAL_RUNNER_ID, state.publicKey, state.runnerUid);
     if (state.phase === 'running') {

@@ -64,6 +64,7 @@ export class RunnerRegistry {
     this.#calls = new RunnerCalls({
       records,
       localSession: () => this.#local.session,
+      localStarted: () => this.#local.whenStarted(),
       healthMessage: (id) => this.#health.get(id).message,
       ...(reach?.remote ? { remote: reach.remote } : {}),
     });

@@ -2,21 +2,23 @@ import type { RunnerHealth, RunnerState } from '../../../electron/common/api';
 import { exactTime, relativeTime, runnerStateLabels } from '../format';
 
 // A shape as well as a colour and the word, so the state never rests on colour.
-const stateGlyphs: Record<RunnerState, string> = {
+const stateGlyphs: Record<Exclude<RunnerState, 'starting'>, string> = {
   online: '●',
-  starting: '◌',
   degraded: '▲',
   offline: '○',
   failed: '✕',
   unregistered: '◇',
 };
 
+/**
+ * The state in words with its glyph. A runner that is starting (the app just
+ * opened, a restart) shows a spinner, which stands still for reduced motion,
+ * and is a status that screen readers keep the user informed of.
+ */
 export function StateBadge({ state }: { state: RunnerState }) {
   return (
-    <span className={`badge badge-${state}`}>
-      <span className="badge-glyph" aria-hidden="true">
-        {stateGlyphs[state]}
-      </span>
+    <span className={`badge badge-${state}`} {...(state === 'starting' ? { role: 'status' } : {})}>
+      {state === 'starting' ? <span className="spinner" aria-hidden="true" /> : <span className="badge-glyph" aria-hidden="true">{stateGlyphs[state]}</span>}
       <span className="visually-hidden">Status: </span>
       {runnerStateLabels[state]}
     </span>

@@ -1,12 +1,13 @@
-import type { RefObject } from 'react';
+import { useEffect, useState, type RefObject } from 'react';
 import type { PaddockApi, Runner } from '../../../electron/common/api';
 import type { Navigate } from '../App';
 import { ManagedBadge } from '../components/ManagedBadge';
 import { LastSeen, StateBadge } from '../components/RunnerHealth';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
-import { useNow, useRunners } from '../hooks';
+import { providerCount } from '../format';
+import { useNow, useRunners, type Loadable } from '../hooks';
 import { hashOf } from '../routes';
-import { RestartButton, SetUpLocalRunnerButton, useStateAnnouncement } from './runners/runner-actions';
+import { SetUpLocalRunnerButton, useStateAnnouncement } from './runners/runner-actions';
 
 const addHref = hashOf({ screen: 'runners', page: 'add' });
 
@@ -14,6 +15,7 @@ export function RunnersScreen({ api, headingRef, navigate }: { api: PaddockApi; 
   const runners = useRunners(api);
   const now = useNow();
   const announcement = useStateAnnouncement(runners);
+  const providers = useProviderCounts(api, runners);
   const hasLocal = runners.state === 'ready' && runners.value.some((runner) => runner.kind === 'local');
   return (
     <Screen title="Runners" headingRef={headingRef}>
@@ -44,7 +46,7 @@ export function RunnersScreen({ api, headingRef, navigate }: { api: PaddockApi; 
           </div>
           <ul className="runner-list" aria-label="Runners">
             {runners.value.map((runner) => (
-              <RunnerItem key={runner.id} api={api} runner={runner} now={now} />
+              <RunnerItem key={runner.id} runner={runner} providers={providers[runner.id]} now={now} />
             ))}
           </ul>
         </>
@@ -56,15 +58,50 @@ export function RunnersScreen({ api, headingRef, navigate }: { api: PaddockApi; 
   );
 }
 
-function RunnerItem({ api, runner, now }: { api: PaddockApi; runner: Runner; now: Date }) {
+/**
+ * How many repository access entries each runner that answers has; a runner
+ * that does not answer keeps the count last read, or has none yet. Read
+ * again when a runner comes online.
+ */
+function useProviderCounts(api: PaddockApi, runners: Loadable<Runner[]>): Record<string, number> {
+  const [counts, setCounts] = useState<Record<string, number>>({});
+  const answering =
+    runners.state === 'ready'
+      ? runners.value
+          .filter((r) => r.health.state === 'online' || r.health.state === 'degraded')
+          .map((r) => r.id)
+          .join('\n')
+      : '';
+  useEffect(() => {
+    let current = true;
+    for (const id of answering.split('\n').filter(Boolean)) {
+      api.listProviders({ id }).then(
+        (providers) => current && setCounts((counts) => ({ ...counts, [id]: providers.length })),
+        () => {},
+      );
+    }
+    return () => {
+      current = false;
+    };
+  }, [api, answering]);
+  return counts;
+}
+
+/**
+ * One card per runner: its name, state, where it runs, its repository
+ * access and when it last answered. The whole card opens the runner: its
+ * one link is the name, stretched over the card.
+ */
+function RunnerItem({ runner, providers, now }: { runner: Runner; providers: number | undefined; now: Date }) {
   const { health } = runner;
-  const troubled = health.state === 'failed' || health.state === 'offline' || health.state === 'degraded';
   const settingsHref = hashOf({ screen: 'runners', page: 'settings', runnerId: runner.id });
   return (
     <li className="runner-item">
       <div className="runner-item-head">
         <h2 className="runner-name">
-          <a href={settingsHref}>{runner.name}</a>
+          <a href={settingsHref} className="runner-link">
+            {runner.name}
+          </a>
         </h2>
         <span className="runner-badges">
           {runner.managed && <ManagedBadge />}
@@ -74,8 +111,8 @@ function RunnerItem({ api, runner, now }: { api: PaddockApi; runner: Runner; now
       <p className="runner-where">{runner.kind === 'local' ? 'This workstation' : runner.url}</p>
       <dl className="runner-facts">
         <div>
-          <dt>Version</dt>
-          <dd>{health.version ?? 'Shown once the runner answers'}</dd>
+          <dt>Repository access</dt>
+          <dd>{providers === undefined ? 'Shown once the runner answers' : providerCount(providers)}</dd>
         </div>
         <div>
           <dt>Last seen</dt>
@@ -83,20 +120,12 @@ function RunnerItem({ api, runner, now }: { api: PaddockApi; runner: Runner; now
             <LastSeen lastSeen={health.lastSeen} now={now} />
           </dd>
         </div>
+        <div>
+          <dt>Version</dt>
+          <dd>{health.version ?? 'Shown once the runner answers'}</dd>
+        </div>
       </dl>
       {health.state !== 'online' && health.message && <p className={`runner-message runner-message-${health.state}`}>{health.message}</p>}
-      {health.state === 'unregistered' && (
-        <div className="actions">
-          <a className="button button-primary" href={settingsHref}>
-            Register this workstation<span className="visually-hidden"> with {runner.name}</span>
-          </a>
-        </div>
-      )}
-      {troubled && (
-        <div className="actions">
-          <RestartButton api={api} runner={runner} named />
-        </div>
-      )}
     </li>
   );
 }

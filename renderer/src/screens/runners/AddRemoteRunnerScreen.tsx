@@ -3,7 +3,7 @@ import type { PaddockApi, RemoteRunnerProbe } from '../../../../electron/common/
 import type { Navigate } from '../../App';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
-import { Fingerprint } from '../../components/Fingerprint';
+import { Fingerprint, FingerprintCompare } from '../../components/Fingerprint';
 import { BackLink, Screen } from '../../components/Screen';
 import { defaultRunnerName, exactTime } from '../../format';
 import { firstInvalid, formErrors, noFormErrors, type FormErrors } from '../../form-errors';
@@ -297,6 +297,7 @@ function ConfirmStep({
         Add the runner only if the two are the same. If they differ, someone may be intercepting the connection: go back and check the
         URL.
       </p>
+      <FingerprintCompare spki={probe.spki} />
       <dl className="facts">
         <dt>Runner version</dt>
         <dd>

@@ -73,11 +73,6 @@ export function RepositoryAccessScreen({ api, headingRef, runnerId }: { api: Pad
           <p className="muted">
             Each user connects their own account to these providers, under <a href={hashOf({ screen: 'accounts' })}>Accounts</a>.
           </p>
-          <div className="actions">
-            <a className="button" href={settingsHref}>
-              Go to the runner’s settings
-            </a>
-          </div>
         </>
       )}
     </Screen>

@@ -4,7 +4,7 @@ import type { Navigate } from '../../App';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
-import { Fingerprint } from '../../components/Fingerprint';
+import { Fingerprint, KeyText } from '../../components/Fingerprint';
 import { ManagedBadge } from '../../components/ManagedBadge';
 import { LastSeen, StateBadge } from '../../components/RunnerHealth';
 import { BackLink, LoadError, Screen } from '../../components/Screen';
@@ -87,7 +87,7 @@ export function RunnerSettingsScreen({
               <dd>
                 {runner.publicKey ? (
                   <span className="with-copy">
-                    <code className="key">{runner.publicKey}</code>
+                    <KeyText value={runner.publicKey} />
                     <CopyButton text={runner.publicKey} what="the public key" />
                   </span>
                 ) : (
@@ -127,11 +127,7 @@ export function RunnerSettingsScreen({
                 <LastSeen lastSeen={runner.health.lastSeen} now={now} withExact />
               </dd>
             </dl>
-            {runner.health.state !== 'unregistered' && (
-              <div className="actions">
-                <RestartButton api={api} runner={runner} />
-              </div>
-            )}
+            {runner.health.state !== 'unregistered' && <RestartButton api={api} runner={runner} />}
             <p role="status" className="visually-hidden">
               {announcement}
             </p>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { PaddockApi, Runner, RunnerState } from '../../../../electron/common/api';
 import type { Navigate } from '../../App';
 import { runnerStateLabels } from '../../format';
@@ -34,14 +34,22 @@ export function SetUpLocalRunnerButton({ api, navigate, className }: { api: Padd
   );
 }
 
+/** What Restart (the local runner) or Check now (a runner on a server) does, said next to the button. */
+export function restartExplanation(runner: Pick<Runner, 'kind'>): string {
+  return runner.kind === 'local'
+    ? 'Stops the local runner and starts it again, for example once the OS keychain is unlocked. Work under way on it is cancelled: checks, sign-ins and repository clones.'
+    : 'Asks the runner for its status now. Paddock also asks it every few seconds by itself.';
+}
+
 /**
  * "Restart" for the local runner (for example once the keychain is
- * unlocked), "Check now" for a runner on a server. `named` adds the runner's
- * name to the button's accessible name, for lists with several.
+ * unlocked), "Check now" for a runner on a server, with what it does next to
+ * it (and as the button's description).
  */
-export function RestartButton({ api, runner, named = false }: { api: PaddockApi; runner: Runner; named?: boolean }) {
+export function RestartButton({ api, runner }: { api: PaddockApi; runner: Runner }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const explanationId = useId();
   const label = runner.kind === 'local' ? 'Restart' : 'Check now';
   const restart = () => {
     if (busy) return;
@@ -56,17 +64,19 @@ export function RestartButton({ api, runner, named = false }: { api: PaddockApi;
     );
   };
   return (
-    <span className="restart">
-      <button type="button" onClick={restart} aria-disabled={busy || undefined}>
+    <div className="restart">
+      <button type="button" onClick={restart} aria-disabled={busy || undefined} aria-describedby={explanationId}>
         {busy ? (runner.kind === 'local' ? 'Restarting…' : 'Checking…') : label}
-        {named && <span className="visually-hidden"> {runner.name}</span>}
       </button>
+      <span className="field-hint restart-explanation" id={explanationId}>
+        {restartExplanation(runner)}
+      </span>
       {error && (
         <span className="error" role="alert">
           {error}
         </span>
       )}
-    </span>
+    </div>
   );
 }
 

@@ -13,7 +13,7 @@ function expectAppError(error: unknown, code: string, message: string) {
   expect(error).toMatchObject({ code, message });
 }
 
-function setup(options: { running?: boolean; healthMessage?: string | null } = {}) {
+function setup(options: { running?: boolean; healthMessage?: string | null; localStarted?: () => Promise<void> } = {}) {
   const { records, credentials } = recordsWith([localRecord(), remoteRecord(), remoteRecord({ id: 'remote-2', url: 'https://two.example.test', spki: spkiOf('two') })]);
   const local = fakeConnection(answerWithBearer, 'The local runner');
   const made: { url: string; spki: string; connection: ReturnType<typeof fakeConnection> }[] = [];
@@ -22,6 +22,7 @@ function setup(options: { running?: boolean; healthMessage?: string | null } = {
     records,
     localSession: () => (options.running === false ? null : { connection: local, token: 'local-session-token' }),
     healthMessage: () => options.healthMessage ?? null,
+    ...(options.localStarted ? { localStarted: options.localStarted } : {}),
     remote: (url, spki) => {
       const connection = fakeConnection((request) => answer(request));
       made.push({ url: url.origin, spki, connection });
@@ -77,6 +78,30 @@ describe('runner calls', () => {
     const starting = await setup({ running: false }).calls.request(localRecord(), { method: 'GET', path: '/v1/status' }, echo).catch((e: unknown) => e);
     expect(starting).toBeInstanceOf(LocalNotRunning);
     expect((starting as Error).message).toBe('Local runner is not running: it is starting.');
+  });
+
+  it('waits for a starting local runner before calling it, and says it is not running only if it still is not', async () => {
+    let running = false;
+    const local = fakeConnection(answerWithBearer, 'The local runner');
+    const { records } = recordsWith([localRecord()]);
+    const waits: string[] = [];
+    const calls = new RunnerCalls({
+      records,
+      localSession: () => (running ? { connection: local, token: 'local-session-token' } : null),
+      localStarted: async () => {
+        waits.push('waited');
+        running = true;
+      },
+      healthMessage: () => null,
+    });
+    expect(await calls.call('local', { method: 'GET', path: '/v1/providers' }, echo)).toEqual({ bearer: 'local-session-token', path: '/v1/providers' });
+    expect(waits).toEqual(['waited']);
+    // Running: no wait.
+    await calls.call('local', { method: 'GET', path: '/v1/providers' }, echo);
+    expect(waits).toEqual(['waited']);
+
+    const stillStarting = await setup({ running: false, localStarted: async () => {} }).calls.call('local', { method: 'GET', path: '/v1/providers' }, echo).catch((e: unknown) => e);
+    expectAppError(stillStarting, 'runner-unavailable', 'Local runner is not running: it is starting.');
   });
 
   it('says a remote runner without a credential cannot be reached, without calling it', async () => {

@@ -62,4 +62,27 @@ describe('LocalRunnerSupervisor.stop', () => {
     expect(events).toEqual(['message:token', 'message:shutdown', 'refresh wait over', 'kill']);
     expect(supervisor.state.phase).toBe('stopped');
   });
+
+  it('a restart shows the runner starting from the first moment to the next start, never stopped in between', async () => {
+    const events: string[] = [];
+    const runners = [fakeRunner(events), fakeRunner(events)];
+    let launched = 0;
+    const phases: string[] = [];
+    const supervisor = new LocalRunnerSupervisor({
+      dataDir: '/tmp/x',
+      launch: () => runners[launched++]!.child,
+      logger: logger as never,
+      onChange: (state) => phases.push(state.phase),
+    });
+    supervisor.start();
+    phases.length = 0;
+    const restarting = supervisor.restart();
+    expect(supervisor.state.phase).toBe('starting');
+    runners[0]!.exit(0);
+    await restarting;
+    expect(launched).toBe(2);
+    expect(phases.length).toBeGreaterThan(0);
+    expect(new Set(phases)).toEqual(new Set(['starting']));
+    expect(supervisor.state).toMatchObject({ phase: 'starting', message: null });
+  });
 });

@@ -104,6 +104,33 @@ describe('the local runner', () => {
     expect(health.get('local').state).toBe('offline');
   });
 
+  it('a call made while it starts waits until it runs, stopped or failed, or for a while; at once otherwise', async () => {
+    const { local, supervisors } = setup([localRecord()]);
+    local.start();
+    const supervisor = supervisors[0]!;
+    supervisor.report({ phase: 'starting' });
+    let started = false;
+    const waiting = local.whenStarted(60_000).then(() => (started = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toBe(false);
+    supervisor.session = { connection: fakeConnection(() => ({})), token: 't', endpoint: '/tmp/x.sock' };
+    supervisor.report({ phase: 'running', publicKey: publicKeyOf('local'), runnerUid: 'r_00000000-0000-4000-8000-00000000000a', version: '1.2.3', apiVersion: 1 });
+    await waiting;
+    expect(started).toBe(true);
+
+    // Running: no wait. Starting again and failing: the wait ends too. Starting for too long: it ends after the time given.
+    await local.whenStarted(60_000);
+    supervisor.session = null;
+    supervisor.report({ phase: 'starting' });
+    const failing = local.whenStarted(60_000);
+    supervisor.report({ phase: 'failed', message: 'The OS keychain cannot be reached.' });
+    await failing;
+    supervisor.report({ phase: 'starting' });
+    const before = Date.now();
+    await local.whenStarted(50);
+    expect(Date.now() - before).toBeGreaterThanOrEqual(40);
+  });
+
   it('ignores its process once its record is gone', () => {
     const { local, health, records, supervisors } = setup([localRecord()]);
     local.start();

@@ -83,3 +83,41 @@ describe('AddRemoteRunnerScreen', () => {
     expect(commands()[1]!.join('\n')).toContain('PADDOCK_RUNNER_PUBLIC_URL=https://10.0.0.5:8443');
   });
 });
+
+describe('AddRemoteRunnerScreen, step 3: paste to compare', () => {
+  const spki = 'sha256/ElKNmkHltyqJL5xgtDMLFD6sg282EdjglGQPh507Mak=';
+
+  async function atStep3() {
+    const api = fakeApi({
+      probeRemoteRunner: async ({ url }) => ({ url, spki, publicKey: 'key', version: '1.0.0', apiVersion: 1, tokenExpiresAt: '2030-01-01T00:00:00.000Z' }),
+    });
+    const { container } = render(<AddRemoteRunnerScreen api={api} headingRef={createRef()} navigate={vi.fn()} />);
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: 'Server name' }), 'build.example.com');
+    await user.type(screen.getByRole('textbox', { name: 'Registration token' }), 'prt1_x');
+    await user.click(screen.getByRole('button', { name: 'Check runner' }));
+    await screen.findByRole('heading', { name: 'Step 3: Compare the fingerprint' });
+    return { user, container, field: screen.getByRole('textbox', { name: 'Paste the runner’s fingerprint to compare' }) };
+  }
+
+  it('shows the fingerprint as the runner prints it, in groups, and says match for what the runner printed', async () => {
+    const { user, container, field } = await atStep3();
+    const shown = container.querySelector('figure.fingerprint-box code')!;
+    expect(shown.textContent).toBe(spki);
+    expect([...shown.children].map((group) => group.textContent).slice(0, 3)).toEqual(['sha256/', 'ElKN', 'mkHl']);
+    const result = document.getElementById(field.getAttribute('aria-describedby')!.split(' ')[1]!)!;
+    expect(result.getAttribute('role')).toBe('status');
+    expect(result.textContent).toBe('');
+    await user.click(field);
+    await user.paste(`Fingerprint:   ${spki}`);
+    expect(result.textContent).toBe('✓ Match: it is the fingerprint of the runner Paddock reached.');
+    await expectNoAxeViolations(container);
+  });
+
+  it('says no match for another fingerprint', async () => {
+    const { user, field } = await atStep3();
+    await user.click(field);
+    await user.paste('sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    expect(screen.getByText(/^No match: do not add this runner\./)).toBeTruthy();
+  });
+});

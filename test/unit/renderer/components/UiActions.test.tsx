@@ -89,6 +89,7 @@ function setup({ hosts = [github, azure], environments = [environment(1), enviro
     listEnvironmentRequests: async () => [],
     onEnvironmentRequestsChanged: () => () => {},
     listRunners: async () => [runner],
+    listProviders: async () => [],
     onRunnersChanged: hub.onRunnersChanged,
     onJobEvent: hub.onJobEvent,
     getJob: vi.fn(() => deferred<JobView>().promise),
@@ -230,6 +231,7 @@ function setupWithQueued(actions: UiAction[]) {
     listEnvironmentRequests: async () => [],
     onEnvironmentRequestsChanged: () => () => {},
     listRunners: async () => [runner],
+    listProviders: async () => [],
     onRunnersChanged: () => () => {},
     takeUiActions: async () => {
       spy();
