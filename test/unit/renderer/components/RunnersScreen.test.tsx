@@ -56,7 +56,7 @@ describe('RunnersScreen', () => {
     // A runner that does not answer: its count is not known (it is not asked), its state and why are said, and still one link.
     const remoteCard = card('Build server');
     expect(remoteCard.querySelector('.badge')!.textContent).toBe('○Status: Offline');
-    expect(within(remoteCard).getByText('Repository access').nextElementSibling?.textContent).toBe('Not known yet');
+    expect(within(remoteCard).getByText('Repository access').nextElementSibling?.textContent).toBe('Shown once the runner answers');
     expect(within(remoteCard).getByText('1 day ago')).toBeTruthy();
     expect(within(remoteCard).getByText('Cannot reach the runner.')).toBeTruthy();
     expect(within(remoteCard).getAllByRole('link')).toHaveLength(1);
