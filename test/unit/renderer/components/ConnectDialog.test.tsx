@@ -4,8 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { HostAccess, MethodInput, OAuthAttempt, PaddockApi } from '../../../../electron/common/api';
 import { PaddockError, type PaddockErrorData } from '../../../../electron/common/errors';
+import { providerKinds } from '../../../../electron/common/provider-kind';
+import { catalogueEntry, tokenNameInSentence } from '../../../../electron/common/providers';
 import type { JobEvent, JobView, TokenView } from '../../../../electron/common/runner-api';
 import { ConnectDialog, remaining } from '../../../../renderer/src/screens/accounts/ConnectDialog';
+import { lintUiString } from '../../lint/ui-strings';
 import { expectNoAxeViolations } from './axe';
 import { deferred, descriptionOf, pressEscapeIn } from './dom';
 import { eventHub, fakeApi, jobView, localRunner, runnerKeys } from './fixtures';
@@ -324,5 +327,22 @@ describe('remaining', () => {
     expect(remaining(new Date('2026-12-02T12:00:40Z'), now)).toBe('in 40 seconds');
     expect(remaining(new Date('2026-12-02T12:00:01Z'), now)).toBe('in 1 second');
     expect(remaining(new Date('2026-12-02T11:59:00Z'), now)).toBe('now');
+  });
+});
+
+describe('ConnectDialog words (issue 12 point 5)', () => {
+  it.each(providerKinds.filter((kind) => catalogueEntry(kind).oauth.supported))('%s: offers the provider’s own token, and every sentence keeps the UI-strings rules', (kind) => {
+    const host = catalogueEntry(kind).host.default ?? `https://${kind}.example.test`;
+    const organization = kind === 'azure-devops' ? 'contoso' : null;
+    const access: HostAccess = { ...azure, kind, host, connections: [{ ...azure.connections[0]!, organization }] };
+    const { dialog } = setup(access, organization);
+    const offer = `Provide ${tokenNameInSentence(catalogueEntry(kind).pat.name, { article: true, short: true })}`;
+    expect(within(dialog).getByRole('button', { name: offer })).toBeTruthy();
+    expect(dialog.textContent).toContain(`Or ${offer.charAt(0).toLowerCase()}${offer.slice(1)} instead.`);
+    const copy = dialog.cloneNode(true) as HTMLElement;
+    // Code and the scopes' names (in bold before their reasons: "repo", "account") count as one word.
+    for (const code of copy.querySelectorAll('code, .connect-scopes strong')) code.textContent = 'X';
+    const sentences = [...copy.querySelectorAll('p, li, h2, h3, label, dt, dd')].map((element) => (element.textContent ?? '').replace(/\s+/g, ' ').trim());
+    expect(sentences.flatMap((text) => lintUiString(text).map((violation) => `${violation.rule}: ${text}`))).toEqual([]);
   });
 });

@@ -4,8 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { HostAccess, MethodInput } from '../../../../electron/common/api';
 import { PaddockError } from '../../../../electron/common/errors';
+import { providerKinds, type ProviderKind } from '../../../../electron/common/provider-kind';
+import { catalogueEntry, shortTokenName, tokenNameInSentence } from '../../../../electron/common/providers';
 import type { TokenView } from '../../../../electron/common/runner-api';
 import { PatDialog } from '../../../../renderer/src/screens/accounts/PatDialog';
+import { lintUiString } from '../../lint/ui-strings';
 import { deferred, descriptionOf } from './dom';
 import { fakeApi, localRunner, runnerKeys } from './fixtures';
 
@@ -192,5 +195,35 @@ describe('PatDialog', () => {
     answer.reject(new PaddockError('timeout', 'https://ghe.example.test did not answer in time.'));
     expect(await within(dialog).findByRole('alert')).toBeTruthy();
     expect(within(dialog).getByRole('alert').textContent).toBe('https://ghe.example.test did not answer in time.');
+  });
+});
+
+describe('PatDialog words (issue 12 point 5)', () => {
+  const accessFor = (kind: ProviderKind): { access: HostAccess; organization: string | null } => {
+    const host = catalogueEntry(kind).host.default ?? `https://${kind}.example.test`;
+    const organization = kind === 'azure-devops' ? 'contoso' : null;
+    return {
+      access: { ...ghes, kind, host, connections: [{ ...ghes.connections[0]!, organization }] },
+      organization,
+    };
+  };
+
+  it.each(providerKinds)('%s: the provider’s token name, and every sentence keeps the UI-strings rules', (kind) => {
+    const { access, organization } = accessFor(kind);
+    const name = catalogueEntry(kind).pat.name;
+    render(<PatDialog api={fakeApi({})} access={access} organization={organization} runner={runner} onClose={vi.fn()} />);
+    const dialog = screen.getByRole('dialog', { name: `Provide ${tokenNameInSentence(name, { article: true, short: true })}` });
+    expect(within(dialog).getByLabelText(shortTokenName(name))).toBeTruthy();
+    const copy = dialog.cloneNode(true) as HTMLElement;
+    for (const code of copy.querySelectorAll('code')) code.textContent = 'X';
+    const sentences = [...copy.querySelectorAll('p, li, h2, h3, label, dt, dd')].map((element) => (element.textContent ?? '').replace(/\s+/g, ' ').trim());
+    expect(sentences.flatMap((text) => lintUiString(text).map((violation) => `${violation.rule}: ${text}`))).toEqual([]);
+  });
+
+  it('names Bitbucket’s own tokens: an API token on Bitbucket Cloud', () => {
+    const { access } = accessFor('bitbucket-cloud');
+    render(<PatDialog api={fakeApi({})} access={access} organization={null} runner={runner} onClose={vi.fn()} />);
+    const dialog = screen.getByRole('dialog', { name: 'Provide an API token' });
+    expect(within(dialog).getByLabelText('API token')).toBeTruthy();
   });
 });
