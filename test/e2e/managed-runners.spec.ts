@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { silentLogger } from '../../electron/core/logger';
 import { startRemoteRunner, type RemoteRunnerHandle } from '../helpers/remote-runner';
 import { startWebHost, type WebHost } from '../web-host/server';
-import { expect, expectAccessibleInBothSchemes, test } from './fixtures';
+import { expect, expectAccessibleInBothSchemes, screenshot, test } from './fixtures';
 
 // Managed runners (S7): a runner on a server that the admin policy provisions,
 // through the web host with a policy file, against a real runner in remote
@@ -81,6 +81,7 @@ test.describe('a managed runner on a server', () => {
     await expect(page.getByRole('region', { name: 'Notices' })).toHaveCount(0);
     await expectAccessibleInBothSchemes(page);
 
+    await screenshot(page, 'runners-list-managed');
     // The card's one link, its name, opens the runner, where it is registered.
     await expect(item.getByRole('link')).toHaveCount(1);
     await item.getByRole('link', { name: 'Build server' }).click();

@@ -381,3 +381,18 @@ test('“Add a runner on a server” gives the package’s systemd commands or t
   await expectAccessibleInBothSchemes(app);
   await atBothSizes(app, 'add-runner-step-1');
 });
+
+test('the starting spinner turns, and stands still for reduced motion', async ({ app }) => {
+  await expect(heading(app, 'Runners')).toBeVisible();
+  // The badge of a starting runner, as StateBadge draws it.
+  await app.evaluate(() =>
+    document.querySelector('main')!.insertAdjacentHTML('beforeend', '<span class="badge badge-starting" role="status"><span class="spinner" aria-hidden="true"></span>Starting…</span>'),
+  );
+  const spinner = app.locator('main .badge-starting .spinner');
+  const animation = () => spinner.evaluate((element) => getComputedStyle(element).animationName);
+  await app.emulateMedia({ reducedMotion: 'no-preference' });
+  expect(await animation()).toBe('spin');
+  await app.emulateMedia({ reducedMotion: 'reduce' });
+  expect(await animation()).toBe('none');
+  await expectAccessible(app);
+});

@@ -77,6 +77,8 @@ test('at 800×600 the navigation shows icons only, keeps its links’ names, and
     expect(await app.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
   }
   expect(await nav.evaluate((element) => element.getBoundingClientRect().width)).toBeLessThan(80);
+  // The navigation runs the window's full height.
+  expect(await nav.evaluate((element) => element.getBoundingClientRect().height >= window.innerHeight)).toBe(true);
   await expectAccessible(app);
 
   // Wide again: the words are back.
