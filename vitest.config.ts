@@ -12,6 +12,7 @@ export default defineConfig({
           environment: 'node',
           // Property tests run hundreds of pure-JS X25519 operations; on a loaded 2-core machine 5 s is too tight.
           testTimeout: 30_000,
+          setupFiles: ['test/unit/dom-setup.ts'],
           // Transformed by Vite so that vi.mock('electron') reaches its own
           // `import electron` (the real package would start a download).
           server: { deps: { inline: ['electron-store'] } },
