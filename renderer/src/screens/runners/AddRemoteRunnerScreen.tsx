@@ -5,9 +5,9 @@ import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
 import { Fingerprint, FingerprintCompare } from '../../components/Fingerprint';
 import { BackLink, Screen } from '../../components/Screen';
-import { defaultRunnerName, exactTime } from '../../format';
+import { defaultRunnerName, exactTime, relativeToNow } from '../../format';
 import { firstInvalid, formErrors, noFormErrors, type FormErrors } from '../../form-errors';
-import { useFocusAfterRender } from '../../hooks';
+import { useFocusAfterRender, useNow } from '../../hooks';
 import { hashOf } from '../../routes';
 import {
   EXAMPLE_SERVER_NAME,
@@ -263,6 +263,7 @@ function ConfirmStep({
   const [errors, setErrors] = useState<FormErrors<'name'>>(noFormErrors);
   const nameRef = useRef<HTMLInputElement>(null);
   const focusAfterRender = useFocusAfterRender();
+  const now = useNow();
 
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -305,7 +306,10 @@ function ConfirmStep({
         </dd>
         <dt>Token valid until</dt>
         <dd>
-          <time dateTime={probe.tokenExpiresAt}>{exactTime(new Date(probe.tokenExpiresAt))}</time>
+          <time dateTime={probe.tokenExpiresAt} title={exactTime(new Date(probe.tokenExpiresAt))}>
+            {relativeToNow(new Date(probe.tokenExpiresAt), now)}
+          </time>
+          <span className="muted"> ({exactTime(new Date(probe.tokenExpiresAt))})</span>
         </dd>
       </dl>
       <form onSubmit={add} noValidate aria-busy={busy || undefined}>

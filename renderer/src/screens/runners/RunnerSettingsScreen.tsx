@@ -9,7 +9,7 @@ import { ManagedBadge } from '../../components/ManagedBadge';
 import { LastSeen, StateBadge } from '../../components/RunnerHealth';
 import { BackLink, LoadError, Screen } from '../../components/Screen';
 import { paddockErrorData } from '../../../../electron/common/errors';
-import { exactTime } from '../../format';
+import { exactTime, relativeTime } from '../../format';
 import { formErrors, noFormErrors, type FormErrors } from '../../form-errors';
 import { useFocusAfterRender, useNow, useRunners, type Loadable } from '../../hooks';
 import { hashOf } from '../../routes';
@@ -81,7 +81,10 @@ export function RunnerSettingsScreen({
               )}
               <dt>Added</dt>
               <dd>
-                <time dateTime={runner.createdAt}>{exactTime(new Date(runner.createdAt))}</time>
+                <time dateTime={runner.createdAt} title={exactTime(new Date(runner.createdAt))}>
+                  {relativeTime(new Date(runner.createdAt), now)}
+                </time>
+                <span className="muted"> ({exactTime(new Date(runner.createdAt))})</span>
               </dd>
               <dt>Public key</dt>
               <dd>
