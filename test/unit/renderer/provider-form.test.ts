@@ -52,7 +52,7 @@ describe('new forms', () => {
 
 describe('formProblems', () => {
   it('asks for at least one method, a Client ID with OAuth, and names the host problem', () => {
-    const form: ProviderForm = { ...newProviderForm('github'), host: 'http://github.example.test', oauthEnabled: false, patEnabled: false };
+    const form: ProviderForm = { ...newProviderForm('github'), host: 'http://github.com', oauthEnabled: false, patEnabled: false };
     const problems = formProblems(form, noSecret);
     expect(problems.host).toMatch(/needs https/);
     expect(problems.methods).toMatch(/at least one way to connect/);
