@@ -3,6 +3,7 @@ import type { PaddockApi, Theme } from '../../electron/common/api';
 import { Notices } from './components/Notices';
 import { SimulationBanner } from './components/SimulationBanner';
 import { useApiValue } from './hooks';
+import { heldNavigation } from './leave-guard';
 import { hashOf, routeFromHash, screens, type Route } from './routes';
 import { AccountsScreen, type ConnectRequest } from './screens/AccountsScreen';
 import { EnvironmentsScreen, type EnvironmentFocus } from './screens/EnvironmentsScreen';
@@ -40,7 +41,9 @@ export function App({ api }: { api: PaddockApi }) {
   }, [preferences]);
 
   useEffect(() => {
-    const onHashChange = () => {
+    const onHashChange = (event: HashChangeEvent) => {
+      // A form with unsaved input asks first ("Discard changes?"), and goes on itself.
+      if (heldNavigation(event.oldURL, event.newURL)) return;
       const next = routeFromHash(window.location.hash);
       setRoute(next);
       setFlash((current) => (current && current.hash === hashOf(next) ? current : null));
