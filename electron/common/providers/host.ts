@@ -86,7 +86,9 @@ export function normalizeHost(kind: ProviderKind, input: string): NormalizeHostR
 
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
   const url = tryParseUrl(hasScheme ? text : `https://${text}`);
-  if (!url || url.hostname === '') {
+  // Chromium's URL parser percent-encodes what the standard refuses in a host ("not a host" → not%20a%20host): refuse it as typed, in the page as in the runner.
+  const typedAuthority = (hasScheme ? text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '') : text).split(/[/?#]/)[0] ?? '';
+  if (!url || url.hostname === '' || /[\s"<>\\^`{|}%]/.test(typedAuthority) || url.hostname.includes('%')) {
     return fail('invalid-url', `${JSON.stringify(input.trim())} is not a host or URL. Enter one like ${entry.host.example}.`);
   }
   const host = url.port === '' ? url.hostname : `${url.hostname}:${url.port}`;

@@ -318,6 +318,8 @@ export function ProviderDialog({
     };
   }
   const summaryId = `${titleId}-summary`;
+  /** Under the title, on one line (a long host is cut, whole on hover and in the Host field). */
+  const subtitle = view ? `${view.host} on ${runner.name}` : `${kindLabel} for ${runner.name}`;
 
   return (
     <>
@@ -336,7 +338,9 @@ export function ProviderDialog({
           <header className="dialog-header">
             <div className="dialog-title">
               <h2 id={titleId}>{title}</h2>
-              <p className="muted">{view ? <>{view.host} on {runner.name}</> : <>{kindLabel} for {runner.name}</>}</p>
+              <p className="muted dialog-subtitle" title={subtitle}>
+                {subtitle}
+              </p>
             </div>
             <button type="button" className="dialog-close" onClick={requestClose} aria-disabled={busy || undefined} title="Close">
               <span aria-hidden="true">✕</span>
