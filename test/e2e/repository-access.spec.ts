@@ -131,6 +131,9 @@ test('an admin adds, edits and removes providers on the local runner; the client
   // A second entry for the same host is refused with the runner's message.
   await app.getByRole('button', { name: 'Add a new provider' }).click();
   dialog = app.getByRole('dialog', { name: 'Add a new provider' });
+  // The dialog suggests the first provider the runner has no entry for yet.
+  await expect(dialog.getByLabel('Provider')).toHaveValue('github');
+  await dialog.getByLabel('Provider').selectOption({ label: 'Azure DevOps' });
   await dialog.getByRole('textbox', { name: 'Organization 1', exact: true }).fill('fabrikam');
   await dialog.getByRole('switch', { name: 'Enable OAuth' }).uncheck();
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();

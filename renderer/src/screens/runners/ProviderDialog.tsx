@@ -118,7 +118,11 @@ export function ProviderDialog({
 
   useEffect(() => {
     const element = dialog.current;
-    if (element && !element.open) element.showModal();
+    if (element && !element.open) {
+      element.showModal();
+      // The first field, not the close button the header starts with.
+      element.querySelector<HTMLElement>('.dialog-body :is(select, input:not([readonly]):not([type="hidden"]), textarea)')?.focus();
+    }
   }, []);
 
   const entry = catalogueEntry(values.kind);

@@ -370,3 +370,10 @@ describe('ProviderDialog: no lost input', () => {
     expect(window.location.hash).toBe('#/settings');
   });
 });
+
+describe('ProviderDialog: focus', () => {
+  it('starts on the first field, not on the close button', () => {
+    setup(undefined, {});
+    expect(document.activeElement).toBe(screen.getByLabelText('Provider'));
+  });
+});
