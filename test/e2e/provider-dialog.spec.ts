@@ -150,6 +150,13 @@ test('the provider dialog fits small and large windows; long results stay in the
   await edit.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(edit).toBeHidden({ timeout: 60_000 });
   await expect(app.getByRole('heading', { name: /^Saved GitLab / })).toBeFocused();
+
+  // The runner's settings show the entry's last check too, with Check again.
+  await app.goto(new URL('#/runners/local', host.url).href);
+  const states = app.getByRole('list', { name: 'Providers and their last check' });
+  await expect(states).toContainText('Last check failed:', { timeout: 20_000 });
+  await expect(states.getByRole('button', { name: /^Check again GitLab / })).toBeVisible();
+  await screenshot(app, 'runner-settings-last-check-800x600');
 });
 
 test('closing a changed dialog asks “Discard changes?”: Escape, Cancel, the close button', async ({ app, host }) => {
