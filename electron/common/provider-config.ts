@@ -103,6 +103,53 @@ export const providerValidationSchema = z
   .strict();
 export type ProviderValidation = z.infer<typeof providerValidationSchema>;
 
+/**
+ * The last check of an entry's values against the network (when it was
+ * saved, or "Check again"), as the entry shows it: "Not checked yet" while
+ * there is none, "Last check failed: …" with its first problem.
+ */
+export const providerCheckStateSchema = z
+  .object({
+    at: z.iso.datetime(),
+    /** passed: nothing to report; warnings: only warnings; failed: at least one check found an error or could not run. */
+    outcome: z.enum(['passed', 'warnings', 'failed']),
+    /** The first error, else the first warning; null when the check passed. */
+    message: z.string().max(2000).nullable(),
+    errors: z.number().int().nonnegative(),
+    warnings: z.number().int().nonnegative(),
+  })
+  .strict();
+export type ProviderCheckState = z.infer<typeof providerCheckStateSchema>;
+
+/** What a check's results come to on the entry. */
+export function checkStateOf(validation: ProviderValidation, at: Date): ProviderCheckState {
+  const all = [...validation.host, ...validation.oauth, ...validation.pat];
+  const errors = all.filter((check) => check.level === 'error');
+  const warnings = all.filter((check) => check.level === 'warning');
+  const first = errors[0] ?? warnings[0] ?? null;
+  return {
+    at: at.toISOString(),
+    outcome: errors.length ? 'failed' : warnings.length ? 'warnings' : 'passed',
+    message: first?.message ?? null,
+    errors: errors.length,
+    warnings: warnings.length,
+  };
+}
+
+/**
+ * Warnings the admin saved anyway, and the values they were found for (a
+ * SHA-256 of the entry's kind, host, organizations, collections and OAuth
+ * and PAT settings): a save of the same values with no other warning goes
+ * through without asking again.
+ */
+export const acceptedWarningsSchema = z
+  .object({
+    fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+    codes: z.array(z.string().max(100)).max(200),
+  })
+  .strict();
+export type AcceptedWarnings = z.infer<typeof acceptedWarningsSchema>;
+
 /** A provider entry as the runner keeps and reports it: never the secret, only whether one is set. */
 export const providerViewSchema = z
   .object({
@@ -118,6 +165,9 @@ export const providerViewSchema = z
     /** Provisioned by the admin policy: nobody can change or remove it from the app. */
     managed: z.boolean(),
     updatedAt: z.iso.datetime(),
+    /** The last check; null or absent: not checked yet (entries saved before checks were recorded too). */
+    lastCheck: providerCheckStateSchema.nullable().optional(),
+    acceptedWarnings: acceptedWarningsSchema.optional(),
   })
   .strict();
 export type ProviderView = z.infer<typeof providerViewSchema>;

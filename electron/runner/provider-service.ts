@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import { PaddockError } from '../common/errors';
 import type { SaveProviderRequest } from '../common/runner-api';
 import {
+  checkStateOf,
   openClientSecret,
+  type AcceptedWarnings,
   type ManagedProvider,
+  type ProviderCheckState,
   type ProviderValidation,
   type ProviderView,
   type ValidationCheck,
@@ -16,6 +20,38 @@ export type { SaveProviderRequest } from '../common/runner-api';
 export type ProviderNetworkCheck = (entry: ProviderView) => Promise<ProviderValidation>;
 
 const error = (code: string, message: string): ValidationCheck => ({ level: 'error', code, message });
+
+/**
+ * Network findings that are about the form itself, not about the network:
+ * they refuse a save like the static checks. Every other network finding —
+ * a host that cannot be reached, a provider that answers unexpectedly, a
+ * check that cannot run — only warns: the admin may save ahead of the
+ * network (a proxy not set up yet, a server still being installed) and
+ * "Check again" later.
+ */
+const formFindings = new Set(['client-secret-required']);
+
+/** A network check's results as a save judges them: errors of the network become warnings. */
+export function asSaveFindings(validation: ProviderValidation): ProviderValidation {
+  const judge = (check: ValidationCheck): ValidationCheck => (check.level === 'error' && !formFindings.has(check.code) ? { ...check, level: 'warning' } : check);
+  return { host: validation.host.map(judge), oauth: validation.oauth.map(judge), pat: validation.pat.map(judge) };
+}
+
+/**
+ * The values a check's findings depend on (not the secret, not the times):
+ * the same fingerprint means the same entry to check.
+ */
+export function entryFingerprint(entry: Pick<ProviderView, 'kind' | 'host' | 'organizations' | 'collections' | 'oauth' | 'pat'>): string {
+  const values = [
+    entry.kind,
+    entry.host,
+    entry.organizations.map((o) => [o.name.toLowerCase(), o.tenant.toLowerCase()]),
+    entry.collections.map((c) => c.name.toLowerCase()),
+    [entry.oauth.enabled, entry.oauth.clientId, entry.oauth.tenant?.toLowerCase() ?? null, entry.oauth.secretSet],
+    entry.pat.enabled,
+  ];
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex');
+}
 
 export interface ProviderServiceOptions {
   runnerId: string;
@@ -175,23 +211,42 @@ export class ProviderService {
       oauth: { enabled: input.oauth.enabled, clientId: input.oauth.enabled ? clientId : null, tenant: input.oauth.enabled ? tenant : null, secretSet },
       pat: { enabled: input.pat.enabled },
       managed: false,
-      updatedAt: (this.options.now?.() ?? new Date()).toISOString(),
+      updatedAt: this.now().toISOString(),
     };
 
     const hasErrors = () => [...validation.host, ...validation.oauth, ...validation.pat].some((c) => c.level === 'error');
+    /** What the network said of these values, for the entry: null when nothing was checked. */
+    let lastCheck: ProviderCheckState | null = null;
     if (!hasErrors() && this.options.networkCheck) {
-      const network = await this.options.networkCheck(view);
+      let network: ProviderValidation;
+      try {
+        network = await this.options.networkCheck(view);
+      } catch (e) {
+        // Validation never throws for network problems; anything else must not keep the admin from saving either.
+        network = { host: [{ level: 'error', code: 'check-not-run', message: `The runner could not check this entry: ${e instanceof Error ? e.message : String(e)}` }], oauth: [], pat: [] };
+      }
+      lastCheck = checkStateOf(network, this.now());
+      const findings = asSaveFindings(network);
       // The network check repeats some static findings (an http host): keep one of each.
       const add = (group: ValidationCheck[], checks: ValidationCheck[]) => {
         for (const check of checks) if (!group.some((c) => c.code === check.code && c.level === check.level)) group.push(check);
       };
-      add(validation.host, network.host);
-      add(validation.oauth, network.oauth);
-      add(validation.pat, network.pat);
+      add(validation.host, findings.host);
+      add(validation.oauth, findings.oauth);
+      add(validation.pat, findings.pat);
     }
     if (hasErrors()) return refuse();
-    const warnings = [...validation.host, ...validation.oauth, ...validation.pat].some((c) => c.level === 'warning');
-    if (warnings && !request.confirmWarnings) return { ...refuse(), needsConfirmation: true };
+    const warningCodes = [...new Set([...validation.host, ...validation.oauth, ...validation.pat].filter((c) => c.level === 'warning').map((c) => c.code))];
+    const fingerprint = entryFingerprint(view);
+    const accepted = previous?.acceptedWarnings?.fingerprint === fingerprint ? previous.acceptedWarnings : null;
+    // Warnings accepted before for these very values are not asked again; a new one is.
+    const acceptedBefore = accepted !== null && warningCodes.every((code) => accepted.codes.includes(code));
+    if (warningCodes.length > 0 && !request.confirmWarnings && !acceptedBefore) return { ...refuse(), needsConfirmation: true };
+    view.lastCheck = lastCheck;
+    if (warningCodes.length > 0) {
+      const acceptedNow: AcceptedWarnings = { fingerprint, codes: [...new Set([...(accepted?.codes ?? []), ...warningCodes])].slice(0, 200) };
+      view.acceptedWarnings = acceptedNow;
+    }
 
     // Save, then delete the tokens the change made invalid (S6).
     if (previous && previous.host !== host) store.deleteClientSecret(previous.host);
@@ -200,6 +255,30 @@ export class ProviderService {
     store.put(view, previous?.host ?? null);
     const deletedTokens = previous ? this.purgeFor(previous, view) : 0;
     return { saved: true, needsConfirmation: false, provider: view, validation, deletedTokens };
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** The entry with these values now, for a check about to run: recordCheck keeps its result only while they stay the same. */
+  fingerprintOf(host: string): string | null {
+    const entry = this.options.store.get(host);
+    return entry ? entryFingerprint(entry) : null;
+  }
+
+  /**
+   * Keeps a check's outcome ("Check again") on the entry it checked, unless
+   * the entry was changed or removed meanwhile (its result would describe
+   * other values). Returns whether it was kept.
+   */
+  recordCheck(host: string, fingerprint: string, validation: ProviderValidation): Promise<boolean> {
+    return this.#exclusive(() => {
+      const entry = this.options.store.get(host);
+      if (!entry || entryFingerprint(entry) !== fingerprint) return false;
+      this.options.store.put({ ...entry, lastCheck: checkStateOf(validation, this.now()) }, null);
+      return true;
+    });
   }
 
   private purgeFor(previous: ProviderView, next: ProviderView): number {
@@ -275,8 +354,10 @@ export class ProviderService {
           : { enabled: false, clientId: null, tenant: null, secretSet: false },
         pat: { enabled: provider.pat.enabled },
         managed: true,
-        updatedAt: (this.options.now?.() ?? new Date()).toISOString(),
+        updatedAt: this.now().toISOString(),
       };
+      // The policy applies again with the same values (every start): the last check still describes them.
+      if (previous?.lastCheck && entryFingerprint(previous) === entryFingerprint(view)) view.lastCheck = previous.lastCheck;
       if (secret === null) store.deleteClientSecret(host);
       else store.setClientSecret(host, secret);
       store.put(view, null);

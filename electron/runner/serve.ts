@@ -221,12 +221,15 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
       case 'provider-check': {
         const entry = providers.list().find((p) => p.host === start.host);
         if (!entry) throw new PaddockError('not-found', `This runner has no entry for ${start.host}.`, undefined, { host: start.host });
+        const fingerprint = providers.fingerprintOf(entry.host);
         const validation = await validateProvider(entry, {
           http: options.http ?? { proxy: 'env' },
           endpoints: options.devEndpoints ?? {},
           signal,
           onCheck: (group, check) => progress({ kind: 'provider-check', group, check }),
         });
+        // The entry shows it ("Last check failed: …") until the next check or save.
+        if (fingerprint !== null) await providers.recordCheck(entry.host, fingerprint, validation);
         return { kind: 'provider-check', validation };
       }
       case 'oauth-connect':

@@ -4,6 +4,7 @@ import { NavIcon } from './components/NavIcon';
 import { Notices } from './components/Notices';
 import { SimulationBanner } from './components/SimulationBanner';
 import { useApiValue } from './hooks';
+import { heldNavigation } from './leave-guard';
 import { hashOf, routeFromHash, screens, type Route } from './routes';
 import { AccountsScreen, type ConnectRequest } from './screens/AccountsScreen';
 import { EnvironmentsScreen, type EnvironmentFocus } from './screens/EnvironmentsScreen';
@@ -41,7 +42,9 @@ export function App({ api }: { api: PaddockApi }) {
   }, [preferences]);
 
   useEffect(() => {
-    const onHashChange = () => {
+    const onHashChange = (event: HashChangeEvent) => {
+      // A form with unsaved input asks first ("Discard changes?"), and goes on itself.
+      if (heldNavigation(event.oldURL, event.newURL)) return;
       const next = routeFromHash(window.location.hash);
       setRoute(next);
       setFlash((current) => (current && current.hash === hashOf(next) ? current : null));

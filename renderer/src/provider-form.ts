@@ -1,5 +1,5 @@
 import type { Runner } from '../../electron/common/api';
-import type { ProviderKind } from '../../electron/common/provider-kind';
+import { providerKinds, type ProviderKind } from '../../electron/common/provider-kind';
 import type { ClientSecretChange, ProviderInput, ProviderView, SealedSecretEnvelope, ValidationCheck } from '../../electron/common/provider-config';
 import {
   azureDevOpsOrganizationNameSchema,
@@ -56,7 +56,10 @@ export function emptyCollection(): CollectionRow {
   return { key: rowKey(), name: '' };
 }
 
-/** A new entry of a kind: its default host, OAuth on where the provider has it, PAT on. */
+/**
+ * A new entry of a kind: its default host, Personal Access Tokens on and
+ * OAuth off — the quickest setup; turning OAuth on reveals its fields.
+ */
 export function newProviderForm(kind: ProviderKind): ProviderForm {
   const entry = catalogueEntry(kind);
   return {
@@ -64,7 +67,7 @@ export function newProviderForm(kind: ProviderKind): ProviderForm {
     host: entry.host.default ?? '',
     organizations: kind === 'azure-devops' ? [emptyOrganization()] : [],
     collections: kind === 'azure-devops-server' ? [emptyCollection()] : [],
-    oauthEnabled: entry.oauth.supported,
+    oauthEnabled: false,
     clientId: '',
     tenant: kind === 'azure-devops' ? defaultEntraTenant : '',
     patEnabled: true,
@@ -80,9 +83,39 @@ export function changeKind(form: ProviderForm, kind: ProviderKind): ProviderForm
     ...fresh,
     host: keepHost ? form.host : fresh.host,
     clientId: form.clientId,
-    patEnabled: form.patEnabled,
-    oauthEnabled: fresh.oauthEnabled && (form.oauthEnabled || !catalogueEntry(form.kind).oauth.supported),
+    // The admin's choice of methods stays where the new kind has them; one without OAuth keeps PAT on.
+    oauthEnabled: form.oauthEnabled && catalogueEntry(kind).oauth.supported,
+    patEnabled: form.patEnabled || !catalogueEntry(kind).oauth.supported,
   };
+}
+
+/**
+ * The kind "Add a new provider" opens on: the kind of the runner's latest
+ * self-hosted entry (another server of the same product is the likely
+ * next one), else the first kind of the list the runner has no entry for,
+ * else the first of the list.
+ */
+export function suggestedKind(entries: readonly Pick<ProviderView, 'kind' | 'host' | 'updatedAt'>[]): ProviderKind {
+  const selfHosted = entries
+    .filter((entry) => catalogueEntry(entry.kind).host.default !== entry.host && catalogueEntry(entry.kind).host.changeable)
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  if (selfHosted[0]) return selfHosted[0].kind;
+  const taken = new Set(entries.map((entry) => entry.kind));
+  return providerKinds.find((kind) => !taken.has(kind)) ?? providerKinds[0];
+}
+
+/** Whether the form differs from what it started as (row keys aside): closing it then asks first. */
+export function formChanged(initial: ProviderForm, current: ProviderForm): boolean {
+  if (initial === current) return false;
+  const comparable = (form: ProviderForm) => ({
+    ...form,
+    host: form.host.trim(),
+    clientId: form.clientId.trim(),
+    tenant: form.tenant.trim(),
+    organizations: form.organizations.map((row) => [row.name.trim(), row.tenant.trim()]).filter(([name, tenant]) => name !== '' || tenant !== ''),
+    collections: form.collections.map((row) => row.name.trim()).filter((name) => name !== ''),
+  });
+  return JSON.stringify(comparable(initial)) !== JSON.stringify(comparable(current));
 }
 
 /** An existing entry, as the runner reports it. */

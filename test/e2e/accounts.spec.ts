@@ -34,6 +34,7 @@ test('provides the simulated token on Accounts, is refused a wrong one, sees the
   const providerDialog = app.getByRole('dialog', { name: 'Add a new provider' });
   await providerDialog.getByLabel('Provider').selectOption({ label: 'GitHub' });
   await providerDialog.getByRole('textbox', { name: 'Host', exact: true }).fill(host);
+  await providerDialog.getByRole('switch', { name: 'Enable OAuth' }).check();
   await providerDialog.getByRole('textbox', { name: 'Client ID', exact: true }).fill(await value('Client ID'));
   await providerDialog.getByLabel('Client Secret', { exact: true }).fill(await value('Client Secret'));
   await providerDialog.getByRole('button', { name: 'Save', exact: true }).click();

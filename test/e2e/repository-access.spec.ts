@@ -22,24 +22,29 @@ function filesUnder(dir: string): { file: string; text: string }[] {
   });
 }
 
-/** The three groups of the runner's validation, inside `scope`. */
+/** The three groups of the runner's validation, inside `scope` (the outcome on the page). */
 async function expectCheckGroups(scope: Locator) {
   for (const name of ['Host', 'OAuth', 'Personal Access Token']) {
     await expect(scope.getByRole('region', { name, exact: true })).toBeVisible();
   }
 }
 
+/** What the runner found about one part of the dialog, under that part. */
+const findings = (dialog: Locator, part: 'Host' | 'OAuth' | 'Personal Access Token') => dialog.getByRole('list', { name: `What the runner found: ${part}` });
+
 /**
  * Save; when the runner reports warnings (its network checks cannot reach
- * the test hosts), the dialog shows them in three groups and "Save anyway"
- * saves past them. Either way the page then shows what was checked.
+ * the test hosts), the dialog shows them under the parts they are about,
+ * says so in its footer, and "Save anyway" saves past them. Either way the
+ * page then shows what was checked.
  */
 async function saveWithConfirmation(page: Page, dialog: Locator, save: Locator = dialog.getByRole('button', { name: 'Save', exact: true })) {
   await save.click();
   const saveAnyway = dialog.getByRole('button', { name: 'Save anyway' });
   await expect.poll(async () => !(await dialog.isVisible()) || (await saveAnyway.isVisible())).toBe(true);
   if (await saveAnyway.isVisible()) {
-    await expectCheckGroups(dialog);
+    await expect(dialog.locator('footer')).toContainText(/Not saved yet: the runner found \d+ warnings?, under /);
+    await expect(dialog).not.toContainText('fix the errors');
     await saveAnyway.click();
   }
   await expect(dialog).toBeHidden();
@@ -85,8 +90,10 @@ test('an admin adds, edits and removes providers on the local runner; the client
 
   const oauth = dialog.getByRole('switch', { name: 'Enable OAuth' });
   const pat = dialog.getByRole('switch', { name: 'Enable Personal Access Token' });
-  await expect(oauth).toBeChecked();
+  // A new entry starts with Personal Access Tokens only; OAuth reveals its fields.
+  await expect(oauth).not.toBeChecked();
   await expect(pat).toBeChecked();
+  await expect(dialog.getByRole('textbox', { name: 'Client ID', exact: true })).toHaveCount(0);
   // Both off: the dialog says at once that one is needed.
   await oauth.uncheck();
   await pat.uncheck();
@@ -124,15 +131,24 @@ test('an admin adds, edits and removes providers on the local runner; the client
   // A second entry for the same host is refused with the runner's message.
   await app.getByRole('button', { name: 'Add a new provider' }).click();
   dialog = app.getByRole('dialog', { name: 'Add a new provider' });
+  // The dialog suggests the first provider the runner has no entry for yet.
+  await expect(dialog.getByLabel('Provider')).toHaveValue('github');
+  await dialog.getByLabel('Provider').selectOption({ label: 'Azure DevOps' });
   await dialog.getByRole('textbox', { name: 'Organization 1', exact: true }).fill('fabrikam');
   await dialog.getByRole('switch', { name: 'Enable OAuth' }).uncheck();
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(dialog.getByRole('region', { name: 'Host', exact: true })).toContainText(
-    'This runner already has an entry for https://dev.azure.com. Edit that one instead.',
-  );
-  await expectCheckGroups(dialog);
+  await expect(findings(dialog, 'Host')).toContainText('This runner already has an entry for https://dev.azure.com. Edit that one instead.');
+  await expect(dialog.locator('footer')).toContainText('Not saved: fix what is marked under Host.');
   await expect(dialog.getByRole('button', { name: 'Save anyway' })).toHaveCount(0);
+  // What was typed is not lost without asking.
   await dialog.getByRole('button', { name: 'Cancel' }).click();
+  const discard = app.getByRole('dialog', { name: 'Discard changes?' });
+  await expect(discard.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(discard).toBeHidden();
+  await expect(dialog.getByRole('textbox', { name: 'Organization 1', exact: true })).toHaveValue('fabrikam');
+  await app.keyboard.press('Escape');
+  await discard.getByRole('button', { name: 'Discard changes' }).click();
   await expect(dialog).toBeHidden();
   await expect(app.getByRole('button', { name: 'Add a new provider' })).toBeFocused();
 
@@ -187,7 +203,7 @@ test('an admin adds, edits and removes providers on the local runner; the client
   await expect(dialog.getByRole('heading', { name: 'Users’ tokens will be deleted' })).toBeFocused();
   await expect(dialog).toContainText('the tokens users obtained with OAuth for https://dev.azure.com will be deleted');
   await dialog.getByRole('button', { name: 'Delete tokens and save' }).click();
-  await expect(dialog.getByRole('region', { name: 'OAuth', exact: true })).toContainText('enter the Client Secret again');
+  await expect(dialog.locator('footer')).toContainText('Not saved: fix what is marked under OAuth.');
   await expect(secretField).toHaveAccessibleDescription(/enter the Client Secret again/);
   await expectAccessibleInBothSchemes(app);
   await clientIdField.fill(clientId);

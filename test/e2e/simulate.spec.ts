@@ -45,6 +45,7 @@ test('the page says it works with simulated providers, and what it lists saves r
   const dialog = app.getByRole('dialog', { name: 'Add a new provider' });
   await dialog.getByLabel('Provider').selectOption({ label: 'GitHub' });
   await expect(dialog.getByRole('textbox', { name: 'Host', exact: true })).toHaveValue((await value('Host'))!);
+  await dialog.getByRole('switch', { name: 'Enable OAuth' }).check();
   await dialog.getByRole('textbox', { name: 'Client ID', exact: true }).fill(clientId);
   await dialog.getByLabel('Client Secret', { exact: true }).fill(clientSecret);
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();

@@ -204,3 +204,52 @@ describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('repository access: 
     expect(tokens()).toEqual([]);
   });
 });
+
+describe.runIf(process.env.PADDOCK_KEYRING_SESSION === '1')('repository access: saving ahead of the network', () => {
+  it('saves a host that cannot be reached once the admin accepts the warning, shows the failed check on the entry, and records “Check again”', async () => {
+    const app = await appWithLocalRunner();
+    // A port nothing listens on: the runner's check is refused at once.
+    const closed = await new Promise<number>((resolve) => {
+      const server = net.createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const host = `https://127.0.0.1:${closed}`;
+    const provider: ProviderInput = {
+      kind: 'gitlab',
+      host,
+      organizations: [],
+      collections: [],
+      oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } },
+      pat: { enabled: true },
+    };
+    type Saved = { ok: true; value: { saved: boolean; needsConfirmation: boolean; validation: { host: { level: string; code: string }[] }; provider: { lastCheck?: unknown } | null } };
+    const asked = (await app.call('saveProvider', { runnerId: 'local', provider, previousHost: null, confirmWarnings: false })) as Saved;
+    expect(asked.value).toMatchObject({ saved: false, needsConfirmation: true });
+    expect(asked.value.validation.host).toContainEqual(expect.objectContaining({ level: 'warning', code: 'host-refused' }));
+    expect(asked.value.validation.host.filter((c) => c.level === 'error')).toEqual([]);
+
+    const saved = (await app.call('saveProvider', { runnerId: 'local', provider, previousHost: null, confirmWarnings: true })) as Saved;
+    expect(saved.value).toMatchObject({ saved: true, provider: { lastCheck: { outcome: 'failed', message: expect.stringMatching(/cannot be reached/) } } });
+    // Saved again unchanged: the warning accepted before is not asked again.
+    const again = (await app.call('saveProvider', { runnerId: 'local', provider, previousHost: host, confirmWarnings: false })) as Saved;
+    expect(again.value).toMatchObject({ saved: true, needsConfirmation: false });
+
+    type Listed = { ok: true; value: { host: string; lastCheck?: { at: string; outcome: string } | null }[] };
+    const before = ((await app.call('listProviders', { id: 'local' })) as Listed).value.find((p) => p.host === host)?.lastCheck;
+    expect(before).toMatchObject({ outcome: 'failed' });
+    await new Promise((r) => setTimeout(r, 20));
+    const started = (await app.call('startJob', { runnerId: 'local', job: { kind: 'provider-check', host } })) as { ok: true; value: { id: string } };
+    expect(started.ok).toBe(true);
+    let after: { at: string; outcome: string } | null | undefined;
+    for (let i = 0; i < 100; i++) {
+      after = ((await app.call('listProviders', { id: 'local' })) as Listed).value.find((p) => p.host === host)?.lastCheck;
+      if (after && after.at !== before?.at) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(after).toMatchObject({ outcome: 'failed' });
+    expect(after?.at).not.toBe(before?.at);
+  });
+});

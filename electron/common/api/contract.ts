@@ -131,7 +131,7 @@ export const apiMethods = {
   saveProvider: method(
     saveProviderInputSchema,
     saveProviderResultSchema,
-    'Adds or edits a provider entry on a runner; the client secret arrives sealed to the runner. The runner validates it; warnings need confirmWarnings.',
+    'Adds or edits a provider entry on a runner; the client secret arrives sealed to the runner. The runner validates it: only what is wrong in the form refuses the save; warnings (the network’s findings among them) need confirmWarnings, unless accepted before for the same values.',
   ),
   deleteProvider: method(deleteProviderInputSchema, deleteProviderResultSchema, "Deletes a provider entry and every user's tokens for it."),
   discoverTenant: method(

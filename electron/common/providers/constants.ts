@@ -1,5 +1,8 @@
 // Fixed strings the catalogue and its helpers share.
 
+/** What the Host field says of an http:// self-hosted server (accepted, never for a provider's public service). */
+export const plainHttpWarning = 'Over http:// personal access tokens and code cross the network unencrypted. Use https:// if the server offers it.';
+
 /** The custom-scheme redirect URI the app registers with the OS (SCM-PROTOCOLS decisions). */
 export const customSchemeCallback = 'paddock://oauth/callback';
 

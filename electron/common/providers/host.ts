@@ -86,13 +86,20 @@ export function normalizeHost(kind: ProviderKind, input: string): NormalizeHostR
 
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
   const url = tryParseUrl(hasScheme ? text : `https://${text}`);
-  if (!url || url.hostname === '') {
+  // Chromium's URL parser percent-encodes what the standard refuses in a host ("not a host" → not%20a%20host): refuse it as typed, in the page as in the runner.
+  const typedAuthority = (hasScheme ? text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '') : text).split(/[/?#]/)[0] ?? '';
+  if (!url || url.hostname === '' || /[\s"<>\\^`{|}%]/.test(typedAuthority) || url.hostname.includes('%')) {
     return fail('invalid-url', `${JSON.stringify(input.trim())} is not a host or URL. Enter one like ${entry.host.example}.`);
   }
   const host = url.port === '' ? url.hostname : `${url.hostname}:${url.port}`;
+  if (!validHostname(url.hostname)) {
+    return fail('invalid-url', `${url.hostname} is not a host name. Enter one like ${entry.host.example}.`);
+  }
   const warnings: HostWarning[] = [];
   if (url.protocol === 'http:') {
-    if (!entry.host.http.allowed) {
+    // Plain http only for servers of one's own: a public service (github.com, gitlab.com…) always has TLS.
+    const publicService = publicHosts.has(url.hostname) || url.hostname.endsWith('.visualstudio.com');
+    if (!entry.host.http.allowed || publicService) {
       return fail('http-not-allowed', `${name} needs https://. Enter the address as https://${host}${url.pathname === '/' ? '' : url.pathname}.`);
     }
     warnings.push({ code: 'http', message: entry.host.http.warning });
@@ -107,6 +114,11 @@ export function normalizeHost(kind: ProviderKind, input: string): NormalizeHostR
   }
 
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
+  // What the URL parser would percent-encode (spaces, quotes, angle brackets…) is a typing slip, not a path.
+  const typedPath = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^/]*/, '');
+  if (/[\s"<>\\^`{|}]/.test(typedPath)) {
+    return fail('invalid-url', `The path ${JSON.stringify(typedPath)} has spaces or characters no server path uses. Enter the address like ${entry.host.example}.`);
+  }
   const owner = url.hostname.endsWith('.visualstudio.com') ? 'azure-devops' : publicHosts.get(url.hostname);
   if (owner !== undefined && owner !== kind) {
     const other = providerCatalogue[owner];
@@ -167,6 +179,19 @@ export function normalizeHost(kind: ProviderKind, input: string): NormalizeHostR
     isDefaultHost: isDefault,
     warnings,
   };
+}
+
+/**
+ * A host name the network can resolve: an IP address, or dot-separated
+ * labels of letters, digits and inner hyphens (RFC 1123), none empty.
+ * The URL parser already lower-cased it and turned other scripts into
+ * punycode (xn--…), which these rules accept.
+ */
+function validHostname(hostname: string): boolean {
+  if (hostname.startsWith('[')) return true; // IPv6, checked by the URL parser
+  if (hostname.length > 253) return false;
+  const labels = hostname.replace(/\.$/, '').split('.');
+  return labels.every((label) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
 }
 
 function decodeSegment(segment: string): string {

@@ -70,7 +70,11 @@ export const saveProviderRequestSchema = z
     provider: providerInputSchema,
     /** The entry's host before this edit; null for a new entry. */
     previousHost: z.string().max(2048).nullable(),
-    /** The admin saw the warnings and saves anyway. */
+    /**
+     * The admin saw the warnings and saves anyway ("Save anyway"): a host that
+     * cannot be reached, an unexpected answer, a check that cannot run. The
+     * runner keeps them as accepted for these values (ProviderView.acceptedWarnings).
+     */
     confirmWarnings: z.boolean(),
   })
   .strict();
@@ -79,7 +83,7 @@ export type SaveProviderRequest = z.infer<typeof saveProviderRequestSchema>;
 export const saveProviderResponseSchema = z
   .object({
     saved: z.boolean(),
-    /** True when only warnings stand in the way: saving again with confirmWarnings goes through. */
+    /** True when only warnings stand in the way (none accepted before for these values): saving again with confirmWarnings goes through. */
     needsConfirmation: z.boolean(),
     provider: providerViewSchema.nullable(),
     validation: providerValidationSchema,

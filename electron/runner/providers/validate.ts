@@ -8,10 +8,12 @@ import type { HttpAnswer, HttpClient, HttpClientOptions, NetworkError, ProbeOutc
 // Validation on save (PRODUCT S5, issue 4 point 4): what the runner can
 // check of a provider entry without a token, from the catalogue's probes.
 // Results come in three groups (host, OAuth, PAT) so the dialog shows them
-// apart. Levels: an error refuses the save; a warning asks the admin to
-// confirm; an unconfirmed probe (catalogue `confirmed: false`) is never
-// more than a warning. A host that cannot be reached over TLS at all is an
-// error: the runner needs it for everything. Never throws for network
+// apart. Levels: an error is a check that failed (a host that cannot be
+// reached over TLS at all, an answer that contradicts the entry); a warning
+// is one to look at; an unconfirmed probe (catalogue `confirmed: false`) is
+// never more than a warning. A save refuses only what is wrong in the form
+// itself: it turns the network's errors into warnings the admin may save
+// anyway (ProviderService, asSaveFindings). Never throws for network
 // problems.
 
 /** The entry as the runner stores it (ProviderView's fields that validation reads). */

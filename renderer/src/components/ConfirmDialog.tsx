@@ -31,6 +31,7 @@ export function ConfirmDialog({
   children,
   confirm,
   fallback,
+  cancelLabel = 'Cancel',
   onClose,
   fallbackFocus,
 }: {
@@ -44,6 +45,8 @@ export function ConfirmDialog({
    * from Paddock alone). `offerAfter` decides from the error.
    */
   fallback?: ConfirmAction & { offerAfter: (error: unknown) => boolean };
+  /** What the safe choice says ("Keep editing"); Cancel by default. */
+  cancelLabel?: string;
   /** Called after the dialog has closed; `confirmed` is true when an action succeeded. */
   onClose: (confirmed: boolean) => void;
   /** Where focus goes when the element that opened the dialog is no longer on the page. */
@@ -135,7 +138,7 @@ export function ConfirmDialog({
           </button>
         )}
         <button type="button" ref={cancel} onClick={() => !busy && dialog.current?.close()} aria-disabled={busy || undefined}>
-          Cancel
+          {cancelLabel}
         </button>
       </div>
     </dialog>

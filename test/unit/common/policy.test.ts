@@ -140,7 +140,7 @@ describe('provider entries', () => {
 
   it('runs the host through the catalogue', () => {
     expect(messages(parsePolicyProvider({ ...azure, host: 'https://github.com' }, local))).toEqual([expect.stringMatching(/^host: github.com is GitHub/)]);
-    expect(messages(parsePolicyProvider({ runner: 'local', kind: 'github', host: 'http://github.example.com', pat: { enabled: true } }, local))).toEqual([
+    expect(messages(parsePolicyProvider({ runner: 'local', kind: 'github', host: 'http://github.com', pat: { enabled: true } }, local))).toEqual([
       expect.stringMatching(/^host: GitHub needs https/),
     ]);
   });

@@ -109,6 +109,7 @@ describe('the UI-strings linter', () => {
       "const a = 'Not confirmed by the provider’s documentation.';",
       'const b = `The organisation ${name} has no tenant.`;',
       'const c = <p className="one two three">Users create a {name.toLowerCase()} on {kind}, as planned.</p>;',
+      "const d = element.querySelector('.dialog-body :is(select, input:not([readonly]))');",
     ].join('\n');
     const strings = sourceStrings('renderer/src/Fixture.tsx', fixture);
     expect(strings.map((item) => item.text)).toEqual([

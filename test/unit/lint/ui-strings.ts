@@ -116,10 +116,14 @@ function jsxChildText(children: ts.NodeArray<ts.JsxChild>): string {
     .trim();
 }
 
+const selectorMethods = new Set(['querySelector', 'querySelectorAll', 'closest', 'matches']);
+
 function isCodePosition(node: ts.Node): boolean {
   const parent = node.parent;
   if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isLiteralTypeNode(parent) || ts.isExternalModuleReference(parent)) return true;
   if (ts.isCallExpression(parent) && parent.expression.kind === ts.SyntaxKind.ImportKeyword) return true;
+  // CSS selectors given to DOM queries.
+  if (ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression) && selectorMethods.has(parent.expression.name.text)) return true;
   if (ts.isJsxAttribute(parent) && codeAttributes.has(parent.name.getText())) return true;
   // Already part of the JSX text run around it.
   if (ts.isJsxExpression(parent) && (ts.isJsxElement(parent.parent) || ts.isJsxFragment(parent.parent))) return true;

@@ -3,6 +3,7 @@ import type { ProviderView } from '../../../electron/common/provider-config';
 import {
   changeKind,
   deletedTokensSentence,
+  formChanged,
   formFromView,
   formProblems,
   issueField,
@@ -11,6 +12,7 @@ import {
   secretBinding,
   secretNeededAgain,
   secretRequirement,
+  suggestedKind,
   tokenLossSentence,
   tokensLost,
   type ProviderForm,
@@ -32,27 +34,52 @@ const azureView: ProviderView = {
 };
 
 describe('new forms', () => {
-  it('start with the kind’s default host, OAuth where the provider has it, and PAT on', () => {
-    expect(newProviderForm('azure-devops')).toMatchObject({ host: 'https://dev.azure.com', oauthEnabled: true, patEnabled: true, tenant: 'organizations' });
+  it('start with the kind’s default host, Personal Access Tokens on and OAuth off', () => {
+    expect(newProviderForm('azure-devops')).toMatchObject({ host: 'https://dev.azure.com', oauthEnabled: false, patEnabled: true, tenant: 'organizations' });
     expect(newProviderForm('azure-devops').organizations).toHaveLength(1);
     expect(newProviderForm('azure-devops-server')).toMatchObject({ host: '', oauthEnabled: false, patEnabled: true });
     expect(newProviderForm('azure-devops-server').collections).toHaveLength(1);
-    expect(newProviderForm('github').host).toBe('https://github.com');
+    expect(newProviderForm('github')).toMatchObject({ host: 'https://github.com', oauthEnabled: false, patEnabled: true });
   });
 
-  it('follow the kind’s default host unless the admin typed their own', () => {
+  it('follow the kind’s default host unless the admin typed their own, and keep the methods chosen where the kind has them', () => {
     const github = newProviderForm('github');
     expect(changeKind(github, 'gitlab').host).toBe('https://gitlab.com');
     expect(changeKind({ ...github, host: 'https://git.example.test' }, 'gitlab').host).toBe('https://git.example.test');
     // Azure DevOps lives at one host only.
     expect(changeKind({ ...github, host: 'https://git.example.test' }, 'azure-devops').host).toBe('https://dev.azure.com');
-    expect(changeKind(newProviderForm('azure-devops-server'), 'github').oauthEnabled).toBe(true);
+    expect(changeKind(newProviderForm('azure-devops-server'), 'github')).toMatchObject({ oauthEnabled: false, patEnabled: true });
+    const oauthOnly = { ...github, oauthEnabled: true, patEnabled: false };
+    expect(changeKind(oauthOnly, 'gitlab')).toMatchObject({ oauthEnabled: true, patEnabled: false });
+    // Azure DevOps Server has no OAuth: PAT comes back on, so the entry still has a way to connect.
+    expect(changeKind(oauthOnly, 'azure-devops-server')).toMatchObject({ oauthEnabled: false, patEnabled: true });
+  });
+
+  it('open on the kind the runner’s entries suggest: its latest self-hosted one, else the first kind it has no entry for', () => {
+    const at = (kind: ProviderView['kind'], host: string, updatedAt = '2025-01-01T00:00:00.000Z') => ({ kind, host, updatedAt });
+    expect(suggestedKind([])).toBe('github');
+    expect(suggestedKind([at('github', 'https://github.com')])).toBe('gitlab');
+    expect(suggestedKind([at('github', 'https://github.com'), at('gitlab', 'https://gitlab.com')])).toBe('bitbucket-cloud');
+    expect(
+      suggestedKind([at('github', 'https://github.com'), at('gitlab', 'https://git.example.test', '2025-02-01T00:00:00.000Z'), at('bitbucket-dc', 'https://bb.example.test')]),
+    ).toBe('gitlab');
+  });
+
+  it('know when they changed, rows and surrounding spaces aside', () => {
+    const form = newProviderForm('azure-devops');
+    expect(formChanged(form, form)).toBe(false);
+    expect(formChanged(form, { ...form, organizations: [...form.organizations, { key: 'other', name: ' ', tenant: '', tenantOrigin: 'default' }] })).toBe(false);
+    expect(formChanged(form, { ...form, host: ' https://dev.azure.com ' })).toBe(false);
+    expect(formChanged(form, { ...form, clientId: 'app-1' })).toBe(true);
+    expect(formChanged(form, { ...form, oauthEnabled: true })).toBe(true);
+    const view = formFromView(azureView);
+    expect(formChanged(view, formFromView(azureView))).toBe(false);
   });
 });
 
 describe('formProblems', () => {
   it('asks for at least one method, a Client ID with OAuth, and names the host problem', () => {
-    const form: ProviderForm = { ...newProviderForm('github'), host: 'http://github.example.test', oauthEnabled: false, patEnabled: false };
+    const form: ProviderForm = { ...newProviderForm('github'), host: 'http://github.com', oauthEnabled: false, patEnabled: false };
     const problems = formProblems(form, noSecret);
     expect(problems.host).toMatch(/needs https/);
     expect(problems.methods).toMatch(/at least one way to connect/);
@@ -60,11 +87,11 @@ describe('formProblems', () => {
   });
 
   it('asks for the secret where the provider requires one, not for a public client', () => {
-    const github: ProviderForm = { ...newProviderForm('github'), clientId: 'x' };
+    const github: ProviderForm = { ...newProviderForm('github'), oauthEnabled: true, clientId: 'x' };
     expect(formProblems(github, { ...noSecret, requirement: 'required' }).clientSecret).toMatch(/needs the client secret/);
     expect(formProblems(github, { entered: true, kept: false, requirement: 'required' }).clientSecret).toBeUndefined();
     expect(formProblems(github, { entered: false, kept: true, requirement: 'required' }).clientSecret).toBeUndefined();
-    expect(formProblems({ ...newProviderForm('azure-devops'), clientId: 'x' }, noSecret).clientSecret).toBeUndefined();
+    expect(formProblems({ ...newProviderForm('azure-devops'), oauthEnabled: true, clientId: 'x' }, noSecret).clientSecret).toBeUndefined();
   });
 
   it('checks organizations and their tenants, and collections', () => {
@@ -87,6 +114,7 @@ describe('providerInput', () => {
     const form = newProviderForm('azure-devops');
     const filled: ProviderForm = {
       ...form,
+      oauthEnabled: true,
       clientId: ' app ',
       tenant: '',
       organizations: [

@@ -4,7 +4,7 @@ import path from 'node:path';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
-import { sealClientSecret, type ProviderInput } from '../../../electron/common/provider-config';
+import { sealClientSecret, type ProviderInput, type ProviderValidation } from '../../../electron/common/provider-config';
 import { ProviderService } from '../../../electron/runner/provider-service';
 import { ProviderStore } from '../../../electron/runner/provider-store';
 import { Vault } from '../../../electron/runner/vault';
@@ -180,5 +180,122 @@ describe('the OAuth tenant of an entry', () => {
     expect(result).toEqual({ applied: 1, problems: [{ host: 'https://dev.azure.com', message: expect.stringMatching(/tenant .* cannot be used/) }] });
     expect(providers.list().map((p) => p.host)).toEqual(['https://ghe.example.test']);
     expect((await providers.applyPolicy([managed(TENANT)])).problems).toEqual([]);
+  });
+});
+
+describe('saving with what is known (the network only warns)', () => {
+  const unreachable = { level: 'error' as const, code: 'host-refused', message: 'GitHub at https://ghe.example.test cannot be reached from this runner: connection refused.' };
+  const setup = (network: () => Promise<ProviderValidation> | ProviderValidation) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-providers-'));
+    const vault = new Vault(path.join(dir, 'vault'), new Uint8Array(32).fill(3));
+    let calls = 0;
+    const providers = new ProviderService({
+      runnerId: 'r_test1234',
+      keys: nacl.box.keyPair(),
+      store: new ProviderStore(dir, vault, path.join(dir, 'vault')),
+      networkCheck: async () => {
+        calls++;
+        return network();
+      },
+      now: () => new Date('2026-12-04T10:00:00.000Z'),
+    });
+    return { providers, calls: () => calls };
+  };
+  const patOnly = (patch: Partial<ProviderInput> = {}): ProviderInput => ({
+    ...ghe,
+    oauth: { enabled: false, clientId: null, tenant: null, clientSecret: { action: 'none' } },
+    ...patch,
+  });
+
+  it('asks to confirm a host that cannot be reached (a warning, not an error), saves when confirmed, and records the failed check', async () => {
+    const { providers } = setup(() => ({ host: [unreachable], oauth: [], pat: [] }));
+    const first = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: false });
+    expect(first).toMatchObject({ saved: false, needsConfirmation: true, provider: null });
+    expect(first.validation.host).toEqual([{ ...unreachable, level: 'warning' }]);
+    expect(providers.list()).toEqual([]);
+
+    const confirmed = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: true });
+    expect(confirmed.saved).toBe(true);
+    const expectedCheck = { at: '2026-12-04T10:00:00.000Z', outcome: 'failed', message: unreachable.message, errors: 1, warnings: 0 };
+    expect(confirmed.provider?.lastCheck).toEqual(expectedCheck);
+    expect(providers.list()[0]).toMatchObject({ lastCheck: expectedCheck, acceptedWarnings: { codes: ['host-refused'] } });
+  });
+
+  it('does not ask again for warnings accepted for the same values; asks for a new warning or changed values', async () => {
+    let network: ProviderValidation = { host: [unreachable], oauth: [], pat: [] };
+    const { providers } = setup(() => network);
+    await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: true });
+    const host = 'https://ghe.example.test';
+
+    // The same values, the same warning: saved without asking.
+    expect(await providers.save({ provider: patOnly(), previousHost: host, confirmWarnings: false })).toMatchObject({ saved: true, needsConfirmation: false });
+
+    // The same values, another warning as well: asked.
+    network = { host: [unreachable], oauth: [], pat: [{ level: 'warning', code: 'pat-token-check', message: 'The endpoint did not answer.' }] };
+    expect(await providers.save({ provider: patOnly(), previousHost: host, confirmWarnings: false })).toMatchObject({ saved: false, needsConfirmation: true });
+
+    // Other values (OAuth's app changes what is checked): asked again, even for the warning accepted before.
+    network = { host: [unreachable], oauth: [], pat: [] };
+    const withOAuth = patOnly({ oauth: { enabled: true, clientId: 'gh-client', tenant: null, clientSecret: { action: 'none' } } });
+    expect(await providers.save({ provider: withOAuth, previousHost: host, confirmWarnings: false })).toMatchObject({ saved: false, needsConfirmation: true });
+  });
+
+  it('keeps errors for what is wrong in the form itself, whatever the request says', async () => {
+    const { providers, calls } = setup(() => ({ host: [], oauth: [{ level: 'error', code: 'client-secret-required', message: 'GitHub needs the Client Secret.' }], pat: [] }));
+    const missingSecret = await providers.save({
+      provider: patOnly({ oauth: { enabled: true, clientId: 'gh-client', tenant: null, clientSecret: { action: 'none' } } }),
+      previousHost: null,
+      confirmWarnings: true,
+    });
+    expect(missingSecret).toMatchObject({ saved: false, needsConfirmation: false });
+    expect(missingSecret.validation.oauth).toEqual([expect.objectContaining({ level: 'error', code: 'client-secret-required' })]);
+
+    // A malformed host and a missing Client ID are refused before the network is asked.
+    const before = calls();
+    const malformed = await providers.save({ provider: patOnly({ host: 'https://not a host' }), previousHost: null, confirmWarnings: true });
+    expect(malformed.validation.host).toEqual([expect.objectContaining({ level: 'error', code: 'invalid-url' })]);
+    const noClientId = await providers.save({
+      provider: patOnly({ oauth: { enabled: true, clientId: null, tenant: null, clientSecret: { action: 'none' } } }),
+      previousHost: null,
+      confirmWarnings: true,
+    });
+    expect(noClientId.validation.oauth).toContainEqual(expect.objectContaining({ level: 'error', code: 'client-id' }));
+    expect(calls()).toBe(before);
+    expect(providers.list()).toEqual([]);
+  });
+
+  it('saves when the check itself cannot run, saying so as a warning', async () => {
+    const { providers } = setup(() => {
+      throw new Error('the CA bundle cannot be read');
+    });
+    const first = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: false });
+    expect(first).toMatchObject({ saved: false, needsConfirmation: true });
+    expect(first.validation.host).toEqual([expect.objectContaining({ level: 'warning', code: 'check-not-run', message: expect.stringMatching(/CA bundle/) })]);
+    const saved = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: true });
+    expect(saved.provider?.lastCheck).toMatchObject({ outcome: 'failed' });
+  });
+
+  it('saves an entry that passes without asking, recorded as passed; without a network check it is not checked yet', async () => {
+    const { providers } = setup(() => ({ host: [{ level: 'ok', code: 'host-probe', message: 'GitHub answered.' }], oauth: [], pat: [] }));
+    const saved = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: false });
+    expect(saved.provider).toMatchObject({ lastCheck: { outcome: 'passed', message: null } });
+    expect(saved.provider?.acceptedWarnings).toBeUndefined();
+    const plain = service();
+    expect((await plain.save({ provider: patOnly(), previousHost: null, confirmWarnings: false })).provider?.lastCheck).toBeNull();
+  });
+
+  it('records “Check again” on the entry it checked, not on one changed meanwhile', async () => {
+    const { providers } = setup(() => ({ host: [], oauth: [], pat: [] }));
+    const host = 'https://ghe.example.test';
+    await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: false });
+    const fingerprint = providers.fingerprintOf(host);
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(await providers.recordCheck(host, fingerprint ?? '', { host: [unreachable], oauth: [], pat: [] })).toBe(true);
+    expect(providers.list()[0]?.lastCheck).toMatchObject({ outcome: 'failed', message: unreachable.message });
+
+    await providers.save({ provider: patOnly({ pat: { enabled: true }, oauth: { enabled: true, clientId: 'gh-client', tenant: null, clientSecret: { action: 'none' } } }), previousHost: host, confirmWarnings: true });
+    expect(await providers.recordCheck(host, fingerprint ?? '', { host: [], oauth: [], pat: [] })).toBe(false);
+    expect(providers.list()[0]?.lastCheck).toMatchObject({ outcome: 'passed' });
+    expect(await providers.recordCheck('https://gone.example.test', fingerprint ?? '', { host: [], oauth: [], pat: [] })).toBe(false);
   });
 });

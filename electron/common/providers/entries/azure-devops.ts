@@ -1,4 +1,4 @@
-import { azureDevOpsResourceId, entraAuthority } from '../constants';
+import { azureDevOpsResourceId, entraAuthority, plainHttpWarning } from '../constants';
 import type { CatalogueEntry, PolicyHint, SupportedOAuthRules } from '../schema';
 
 // Azure DevOps Services (through Microsoft Entra ID) and Azure DevOps Server: SCM-PROTOCOLS §1.
@@ -332,10 +332,7 @@ export const azureDevOpsServer: CatalogueEntry = {
     default: null,
     changeable: true,
     path: 'virtual-directory',
-    http: {
-      allowed: true,
-      warning: 'Over http:// personal access tokens and code cross the network unencrypted. Use https:// if the server offers it.',
-    },
+    http: { allowed: true, warning: plainHttpWarning },
     example: 'https://tfs.example.com/tfs',
     api: { defaultHost: null, otherHost: null },
     source: '§1.4, §1.6, decisions',

@@ -1,3 +1,4 @@
+import { plainHttpWarning } from '../constants';
 import type { CatalogueEntry } from '../schema';
 
 // Bitbucket Cloud and Bitbucket Data Center: SCM-PROTOCOLS §4.
@@ -149,7 +150,7 @@ export const bitbucketDc: CatalogueEntry = {
     default: null,
     changeable: true,
     path: 'relative-root',
-    http: { allowed: false },
+    http: { allowed: true, warning: plainHttpWarning },
     example: 'https://bitbucket.example.com',
     api: { defaultHost: null, otherHost: '{baseUrl}/rest/api/1.0' },
     source: '§4.3, §4.4',

@@ -1,3 +1,4 @@
+import { plainHttpWarning } from '../constants';
 import type { CatalogueEntry, Scope } from '../schema';
 
 // GitHub and GitHub Enterprise Server: SCM-PROTOCOLS §2.
@@ -20,7 +21,7 @@ export const github: CatalogueEntry = {
     default: 'https://github.com',
     changeable: true,
     path: 'none',
-    http: { allowed: false },
+    http: { allowed: true, warning: plainHttpWarning },
     example: 'https://github.example.com',
     api: { defaultHost: 'https://api.github.com', otherHost: '{baseUrl}/api/v3' },
     source: '§2.1, §2.2',

@@ -1,3 +1,4 @@
+import { plainHttpWarning } from '../constants';
 import type { CatalogueEntry, Scope } from '../schema';
 
 // GitLab.com and self-managed GitLab: SCM-PROTOCOLS §3.
@@ -15,7 +16,7 @@ export const gitlab: CatalogueEntry = {
     default: 'https://gitlab.com',
     changeable: true,
     path: 'relative-root',
-    http: { allowed: false },
+    http: { allowed: true, warning: plainHttpWarning },
     example: 'https://gitlab.example.com',
     api: { defaultHost: '{baseUrl}/api/v4', otherHost: '{baseUrl}/api/v4' },
     source: '§3.1, §3.2',

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { PaddockApi } from '../../../../electron/common/api';
-import type { ProviderValidation } from '../../../../electron/common/provider-config';
+import type { ProviderCheckState, ProviderValidation } from '../../../../electron/common/provider-config';
 import type { JobView } from '../../../../electron/common/runner-api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { errorView, type ErrorView } from '../../errors';
 import { exactTime, relativeTime } from '../../format';
 import { useNow } from '../../hooks';
 import { useJob, type JobWatch } from '../../jobs';
-import { ValidationGroups } from './provider-checks';
+import { LastCheck, ValidationGroups } from './provider-checks';
 
 /** The checks so far, in their groups; once the check succeeded, its result (which has them all). */
 export function checksOf(watch: JobWatch): ProviderValidation {
@@ -43,6 +43,8 @@ export function ProviderCheck({
   label,
   idPrefix,
   actions,
+  lastCheck,
+  onEnded,
 }: {
   api: PaddockApi;
   runnerId: string;
@@ -51,6 +53,10 @@ export function ProviderCheck({
   label: string;
   idPrefix: string;
   actions?: ReactNode;
+  /** What the entry's last check came to (kept by the runner), shown until a check runs here: undefined shows nothing. */
+  lastCheck?: ProviderCheckState | null;
+  /** The check ended (succeeded, failed or cancelled): the runner has kept its outcome on the entry. */
+  onEnded?: () => void;
 }) {
   const [started, setStarted] = useState(false);
   const [starting, setStarting] = useState(false);
@@ -73,6 +79,16 @@ export function ProviderCheck({
       live.current = false;
     };
   }, []);
+
+  // Once per job, when it ends.
+  const endedJob = watch?.outcome ? job?.id ?? null : null;
+  const onEndedRef = useRef(onEnded);
+  useEffect(() => {
+    onEndedRef.current = onEnded;
+  });
+  useEffect(() => {
+    if (endedJob !== null) onEndedRef.current?.();
+  }, [endedJob]);
 
   useEffect(() => {
     if (!jobRunning && cancelFocused.current) {
@@ -120,6 +136,7 @@ export function ProviderCheck({
 
   return (
     <>
+      {lastCheck !== undefined && !started && <LastCheck check={lastCheck} />}
       <div className="actions">
         <button type="button" ref={checkButton} onClick={start} aria-disabled={running || undefined}>
           {running ? 'Checking…' : 'Check again'}

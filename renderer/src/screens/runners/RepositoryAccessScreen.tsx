@@ -7,7 +7,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { BackLink, EmptyState, LoadError, Screen } from '../../components/Screen';
 import { errorView, type ErrorView } from '../../errors';
 import { useFocusAfterRender, useRunners } from '../../hooks';
-import { deletedTokensSentence } from '../../provider-form';
+import { deletedTokensSentence, suggestedKind } from '../../provider-form';
 import { hashOf } from '../../routes';
 import { ValidationGroups } from './provider-checks';
 import { ProviderCheck } from './ProviderCheck';
@@ -236,6 +236,7 @@ function Providers({ api, runner, headingRef }: { api: PaddockApi; runner: Runne
               canChange={canChange}
               onEdit={() => openDialog({ mode: 'edit', view })}
               onRemove={() => setRemoving(view)}
+              onChecked={() => void load()}
             />
           ))}
         </ul>
@@ -253,6 +254,7 @@ function Providers({ api, runner, headingRef }: { api: PaddockApi; runner: Runne
           api={api}
           runner={runner}
           view={editing.mode === 'edit' ? editing.view : null}
+          initialKind={suggestedKind(providers.state === 'ready' ? providers.value : [])}
           onClose={dialogClosed}
           onSaved={saved}
           onError={changeFailed}
@@ -280,6 +282,7 @@ function ProviderItem({
   canChange,
   onEdit,
   onRemove,
+  onChecked,
 }: {
   api: PaddockApi;
   runner: Runner;
@@ -287,6 +290,8 @@ function ProviderItem({
   canChange: boolean;
   onEdit: () => void;
   onRemove: () => void;
+  /** A "Check again" ended: the runner has kept its outcome on the entry. */
+  onChecked: () => void;
 }) {
   const entry = catalogueEntry(view.kind);
   const headingId = `provider-${view.host.replace(/[^a-zA-Z0-9]/g, '-')}`;
@@ -346,6 +351,8 @@ function ProviderItem({
         host={view.host}
         label={label}
         idPrefix={`${headingId}-check`}
+        lastCheck={view.lastCheck ?? null}
+        onEnded={onChecked}
         actions={
           canChange &&
           (view.managed ? (

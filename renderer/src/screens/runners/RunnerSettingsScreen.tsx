@@ -13,6 +13,7 @@ import { exactTime, relativeTime } from '../../format';
 import { formErrors, noFormErrors, type FormErrors } from '../../form-errors';
 import { useFocusAfterRender, useNow, useRunners, type Loadable } from '../../hooks';
 import { hashOf } from '../../routes';
+import { ProviderStates } from './ProviderStates';
 import { RestartButton, useStateAnnouncement } from './runner-actions';
 
 /** Runner settings (R3): name, kind, keys, health, repository access, remove. */
@@ -142,6 +143,7 @@ export function RunnerSettingsScreen({
               Which source-control providers this runner can reach, and how users sign in to them.
               {runner.role === 'user' && ' The runner’s admins change them; this workstation can see and check them.'}
             </p>
+            <ProviderStates api={api} runner={runner} />
             <div className="actions">
               <a className="button" href={hashOf({ screen: 'runners', page: 'access', runnerId: runner.id })}>
                 {runner.role === 'user' ? 'See repository access' : 'Configure repository access'}

@@ -1,4 +1,6 @@
-import type { ProviderValidation, ValidationCheck } from '../../../../electron/common/provider-config';
+import type { ProviderCheckState, ProviderValidation, ValidationCheck } from '../../../../electron/common/provider-config';
+import { exactTime, relativeTime } from '../../format';
+import { useNow } from '../../hooks';
 import { checkGroupLabels, type CheckGroup } from '../../provider-form';
 
 const levelGlyphs: Record<ValidationCheck['level'], string> = { ok: '✓', warning: '▲', error: '✕' };
@@ -14,6 +16,21 @@ export function CheckItem({ check }: { check: ValidationCheck }) {
       </span>{' '}
       {check.message}
     </li>
+  );
+}
+
+/**
+ * What the runner found about one part of the form (Host, OAuth, Personal
+ * Access Token), shown under that part: nothing while there is nothing.
+ */
+export function SectionChecks({ checks, label }: { checks: readonly ValidationCheck[]; label: string }) {
+  if (checks.length === 0) return null;
+  return (
+    <ul className="check-list section-checks" aria-label={`What the runner found: ${label}`}>
+      {checks.map((check, index) => (
+        <CheckItem key={`${check.code}-${index}`} check={check} />
+      ))}
+    </ul>
   );
 }
 
@@ -53,5 +70,36 @@ export function ValidationGroups({
         );
       })}
     </div>
+  );
+}
+
+/** What an entry's last check came to, in a sentence: "Not checked yet.", "Last check failed: …". */
+export function lastCheckSentence(check: ProviderCheckState | null | undefined): { level: ValidationCheck['level'] | 'none'; text: string } {
+  if (!check) return { level: 'none', text: 'Not checked yet.' };
+  if (check.outcome === 'passed') return { level: 'ok', text: 'Last check passed.' };
+  if (check.outcome === 'failed') return { level: 'error', text: check.message ? `Last check failed: ${check.message}` : 'Last check failed. Check again to see why.' };
+  const count = check.warnings === 1 ? '1 warning' : `${check.warnings} warnings`;
+  return { level: 'warning', text: `Last check found ${count}: ${check.message ?? ''}`.trim() };
+}
+
+/** An entry's last check, with when it was (relative to now; the exact time on hover). */
+export function LastCheck({ check }: { check: ProviderCheckState | null | undefined }) {
+  const now = useNow();
+  const { level, text } = lastCheckSentence(check);
+  return (
+    <p className={`last-check last-check-${level}`}>
+      {level !== 'none' && <span aria-hidden="true">{levelGlyphs[level]} </span>}
+      {text}
+      {check && (
+        <span className="muted">
+          {' '}
+          Checked{' '}
+          <time dateTime={check.at} title={exactTime(new Date(check.at))}>
+            {relativeTime(new Date(check.at), now)}
+          </time>
+          .
+        </span>
+      )}
+    </p>
   );
 }

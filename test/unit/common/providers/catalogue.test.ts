@@ -82,12 +82,11 @@ describe('provider catalogue', () => {
     });
   });
 
-  it('allows http only for Azure DevOps Server, with a warning', () => {
+  it('allows http for the kinds that have self-hosted servers (never a fixed public host), with a warning', () => {
     for (const [kind, entry] of entries) {
-      expect(entry.host.http.allowed, kind).toBe(kind === 'azure-devops-server');
+      expect(entry.host.http.allowed, kind).toBe(entry.host.changeable);
+      if (entry.host.http.allowed) expect(entry.host.http.warning, kind).toMatch(/unencrypted/);
     }
-    const http = providerCatalogue['azure-devops-server'].host.http;
-    expect(http.allowed && http.warning).toMatch(/unencrypted/);
   });
 
   it('models Azure DevOps organisations with tenants, and Azure DevOps Server collections', () => {

@@ -53,14 +53,34 @@ describe('normalizeHost: accepted hosts', () => {
     expect(ok('azure-devops-server', 'https://tfs.example.com/TFS').baseUrl).toBe('https://tfs.example.com/TFS');
   });
 
-  it('allows http only for Azure DevOps Server, with a warning', () => {
+  it('allows http for self-hosted servers, with a warning, never for a public service', () => {
     const result = ok('azure-devops-server', 'http://tfs.example.com/tfs');
     expect(result.warnings).toEqual([{ code: 'http', message: expect.stringMatching(/unencrypted/) }]);
-    for (const kind of providerKinds.filter((k) => k !== 'azure-devops-server')) {
+    for (const kind of ['github', 'gitlab', 'bitbucket-dc'] as const) {
+      const selfHosted = ok(kind, 'http://git.example.com');
+      expect(selfHosted.baseUrl, kind).toBe('http://git.example.com');
+      expect(selfHosted.warnings, kind).toEqual([{ code: 'http', message: result.warnings[0]?.message }]);
+    }
+    for (const kind of ['bitbucket-cloud', 'azure-devops'] as const) {
       expect(error(kind, 'http://git.example.com').code, kind).toMatch(/^(http-not-allowed|fixed-host)$/);
     }
-    expect(error('github', 'http://ghe.example.com/')).toEqual({ code: 'http-not-allowed', message: 'GitHub needs https://. Enter the address as https://ghe.example.com.' });
+    expect(error('github', 'http://github.com/')).toEqual({ code: 'http-not-allowed', message: 'GitHub needs https://. Enter the address as https://github.com.' });
     expect(error('gitlab', 'http://gitlab.com').code).toBe('http-not-allowed');
+    expect(error('azure-devops', 'http://dev.azure.com').code).toBe('http-not-allowed');
+  });
+
+  it('refuses what is not a host name, and paths with spaces, instead of percent-encoding them', () => {
+    // Chromium's URL parser would percent-encode the spaces (not%20a%20host) where Node refuses them: both refuse here.
+    for (const input of ['gitlab..example.com', '-git-.example.com', 'git_lab.example.com', 'https://not a host', 'not%20a%20host', 'git lab.example.com/x']) {
+      expect(error('gitlab', input).code, input).toBe('invalid-url');
+    }
+    expect(error('gitlab', 'gitlab.example.com/not a host').message).toMatch(/spaces/);
+    expect(error('github', 'ghe.example.com/<x>').code).toBe('invalid-url');
+    // Intranet names, IP addresses and names in other scripts (punycode) are hosts.
+    expect(ok('gitlab', 'gitlab').baseUrl).toBe('https://gitlab');
+    expect(ok('gitlab', '10.0.0.1:8080').baseUrl).toBe('https://10.0.0.1:8080');
+    expect(ok('gitlab', '[::1]:8443').baseUrl).toBe('https://[::1]:8443');
+    expect(ok('gitlab', 'bücher.example').baseUrl).toBe('https://xn--bcher-kva.example');
   });
 
   it('warns that a GitLab or Bitbucket path becomes the relative root or context path', () => {

@@ -1,14 +1,17 @@
 // @vitest-environment happy-dom
-import { render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { SaveProviderResult } from '../../../../electron/common/api';
 import { PaddockError } from '../../../../electron/common/errors';
-import type { ProviderInput } from '../../../../electron/common/provider-config';
-import { providerKinds } from '../../../../electron/common/provider-kind';
+import type { ProviderInput, ProviderView } from '../../../../electron/common/provider-config';
+import { providerKinds, type ProviderKind } from '../../../../electron/common/provider-kind';
+import { catalogueEntry } from '../../../../electron/common/providers';
 import { ProviderDialog } from '../../../../renderer/src/screens/runners/ProviderDialog';
+import { heldNavigation } from '../../../../renderer/src/leave-guard';
+import { expectNoAxeViolations } from './axe';
+import { descriptionOf, pressEscapeIn } from './dom';
 import { lintUiString } from '../../lint/ui-strings';
-import { descriptionOf } from './dom';
 import { fakeApi, localRunner, runnerKeys } from './fixtures';
 
 // The provider dialog's rules through the page, with the app API faked: what
@@ -29,11 +32,26 @@ const warned: SaveProviderResult = {
   deletedTokens: 0,
 };
 
-function setup(saveProvider = vi.fn(async (_input: { provider: ProviderInput }) => warned)) {
+function setup(
+  saveProvider = vi.fn(async (_input: { provider: ProviderInput }) => warned),
+  options: { initialKind?: ProviderKind; view?: ProviderView; oauth?: boolean } = { initialKind: 'azure-devops', oauth: true },
+) {
   const user = userEvent.setup();
   const api = fakeApi({ saveProvider, discoverTenant: vi.fn(async () => ({ tenant: null, message: 'Not found.' })) });
-  render(<ProviderDialog api={api} runner={runner} view={null} onClose={vi.fn()} onSaved={vi.fn()} />);
-  const dialog = screen.getByRole('dialog', { name: 'Add a new provider' });
+  const onClose = vi.fn();
+  const onSaved = vi.fn();
+  render(
+    <ProviderDialog
+      api={api}
+      runner={runner}
+      view={options.view ?? null}
+      {...(options.initialKind ? { initialKind: options.initialKind } : {})}
+      onClose={onClose}
+      onSaved={onSaved}
+    />,
+  );
+  const dialog = screen.getByRole('dialog', { name: options.view ? `Edit ${catalogueEntry(options.view.kind).displayName}` : 'Add a new provider' });
+  if (options.oauth) fireEvent.click(within(dialog).getByRole('switch', { name: 'Enable OAuth' }));
   const sent = (call: number) => {
     const input = saveProvider.mock.calls[call]?.[0];
     if (!input) throw new Error(`saveProvider was called ${saveProvider.mock.calls.length} times.`);
@@ -42,7 +60,7 @@ function setup(saveProvider = vi.fn(async (_input: { provider: ProviderInput }) 
   const textbox = (name: string) => within(dialog).getByRole('textbox', { name }) as HTMLInputElement;
   const secret = () => within(dialog).getByLabelText('Client Secret') as HTMLInputElement;
   const save = () => user.click(within(dialog).getByRole('button', { name: 'Save' }));
-  return { user, dialog, saveProvider, sent, textbox, secret, save };
+  return { user, dialog, saveProvider, sent, textbox, secret, save, onClose, onSaved };
 }
 
 function expectNotInPage(text: string) {
@@ -239,5 +257,185 @@ describe('ProviderDialog words (issue 12 point 5)', () => {
     await user.click(pat());
     await user.click(pat());
     expect(note()).toMatch(/^App passwords stop working on .*2026, in 5 days\. Use API tokens with scopes\.$/);
+  });
+});
+
+describe('ProviderDialog: defaults', () => {
+  it('opens on the first provider of the list with Personal Access Tokens on and OAuth off; OAuth reveals its fields', async () => {
+    const { user, dialog } = setup(undefined, {});
+    expect((within(dialog).getByLabelText('Provider') as HTMLSelectElement).value).toBe('github');
+    expect((within(dialog).getByRole('switch', { name: 'Enable Personal Access Token' }) as HTMLInputElement).checked).toBe(true);
+    const oauth = within(dialog).getByRole('switch', { name: 'Enable OAuth' }) as HTMLInputElement;
+    expect(oauth.checked).toBe(false);
+    expect(within(dialog).queryByRole('textbox', { name: 'Client ID' })).toBeNull();
+    expect(within(dialog).queryByLabelText('Client Secret')).toBeNull();
+    await expectNoAxeViolations(dialog);
+
+    await user.click(oauth);
+    expect(within(dialog).getByRole('textbox', { name: 'Client ID' })).toBeTruthy();
+    expect(within(dialog).getByLabelText('Client Secret')).toBeTruthy();
+    // A new entry shows the guidance open: callback URL and scopes.
+    const guidance = within(dialog).getByText(/Setting up the OAuth app: callback URL and scopes/).closest('details');
+    expect(guidance?.open).toBe(true);
+    await expectNoAxeViolations(dialog);
+  });
+
+  it('opens on the provider the screen suggests', () => {
+    const { dialog } = setup(undefined, { initialKind: 'gitlab' });
+    expect((within(dialog).getByLabelText('Provider') as HTMLSelectElement).value).toBe('gitlab');
+    expect((within(dialog).getByRole('textbox', { name: 'Host' }) as HTMLInputElement).value).toBe('https://gitlab.com');
+  });
+
+  it('folds the long guidance away once the entry has been saved, and shows its last check', () => {
+    const view: ProviderView = {
+      kind: 'github',
+      host: 'https://github.com',
+      organizations: [],
+      collections: [],
+      oauth: { enabled: true, clientId: 'app-1', tenant: null, secretSet: true },
+      pat: { enabled: true },
+      managed: false,
+      updatedAt: '2025-01-01T00:00:00.000Z',
+      lastCheck: null,
+    };
+    const { dialog } = setup(undefined, { view });
+    for (const summary of within(dialog).getAllByText(/^(Setting up|What users create)/)) expect(summary.closest('details')?.open).toBe(false);
+    expect(within(dialog).getByText('Not checked yet.')).toBeTruthy();
+  });
+});
+
+describe('ProviderDialog: the host as it is typed', () => {
+  it('says at once, under the field, what is wrong with the host, with the runner’s rules; http:// for a server of one’s own only warns', async () => {
+    const { user, dialog, textbox, saveProvider } = setup(undefined, {});
+    const host = textbox('Host');
+    await user.clear(host);
+    await user.type(host, 'not a host');
+    expect(host.getAttribute('aria-invalid')).toBe('true');
+    expect(descriptionOf(host)).toContain('is not a host or URL');
+    expect(within(dialog).queryByText(/Saved as/)).toBeNull();
+
+    await user.clear(host);
+    await user.type(host, 'git..example.com');
+    expect(descriptionOf(host)).toContain('git..example.com is not a host name');
+
+    await user.clear(host);
+    await user.type(host, 'http://git.example.com');
+    expect(host.getAttribute('aria-invalid')).toBeNull();
+    expect(within(dialog).getByText(/cross the network unencrypted/)).toBeTruthy();
+
+    await user.clear(host);
+    await user.type(host, 'http://github.com');
+    expect(descriptionOf(host)).toContain('GitHub needs https://');
+
+    await user.clear(host);
+    await user.type(host, 'Git.Example.com/');
+    expect(host.getAttribute('aria-invalid')).toBeNull();
+    expect(within(dialog).getByText(/Saved as/).textContent).toBe('Saved as https://git.example.com');
+    // An empty host is only asked for once Save is pressed.
+    await user.clear(host);
+    expect(host.getAttribute('aria-invalid')).toBeNull();
+    expect(saveProvider).not.toHaveBeenCalled();
+  });
+});
+
+describe('ProviderDialog: what the runner found, where it belongs', () => {
+  it('shows a warning under the part it is about, a summary in the footer, and never “fix the errors” when nothing is wrong', async () => {
+    const saveProvider = vi.fn(async (_input: { provider: ProviderInput }): Promise<SaveProviderResult> => ({
+      ...warned,
+      validation: {
+        host: [{ level: 'warning' as const, code: 'host-refused', message: 'GitHub at https://github.example.test cannot be reached from this runner: connection refused.' }],
+        oauth: [],
+        pat: [{ level: 'ok' as const, code: 'pat-token-check', message: 'Users’ tokens will be checked with GET /api/v3/user.' }],
+      },
+    }));
+    const { user, dialog, textbox, save } = setup(saveProvider, {});
+    await user.clear(textbox('Host'));
+    await user.type(textbox('Host'), 'github.example.test');
+    await save();
+    const hostChecks = within(dialog).getByRole('list', { name: 'What the runner found: Host' });
+    expect(hostChecks.textContent).toContain('cannot be reached');
+    expect(within(dialog).getByRole('list', { name: 'What the runner found: Personal Access Token' }).textContent).toContain('GET /api/v3/user');
+    // Under Host, before the ways to connect.
+    const methods = within(dialog).getByRole('group', { name: 'How users connect' });
+    expect(hostChecks.compareDocumentPosition(methods) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const footer = dialog.querySelector('footer');
+    expect(footer?.textContent).toContain('Not saved yet: the runner found 1 warning, under Host.');
+    expect(dialog.textContent).not.toMatch(/fix the errors|fix what is marked/);
+    expect(document.activeElement?.textContent).toContain('Not saved yet');
+    const anyway = within(dialog).getByRole('button', { name: 'Save anyway' });
+    expect(descriptionOf(anyway)).toContain('Save anyway to keep the entry as it is');
+    await user.click(anyway);
+    expect(saveProvider).toHaveBeenLastCalledWith(expect.objectContaining({ confirmWarnings: true }));
+  });
+});
+
+describe('ProviderDialog: no lost input', () => {
+  it('closes at once when nothing changed', async () => {
+    const { user, dialog, onClose } = setup(undefined, {});
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog', { name: 'Discard changes?' })).toBeNull();
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks “Discard changes?” for Cancel, the close button and Escape; Keep editing keeps the input', async () => {
+    const { user, dialog, textbox, onClose } = setup(undefined, {});
+    await user.clear(textbox('Host'));
+    await user.type(textbox('Host'), 'github.example.test');
+
+    for (const close of [
+      () => user.click(within(dialog).getByRole('button', { name: 'Cancel' })),
+      () => user.click(within(dialog).getByRole('button', { name: 'Close' })),
+      async () => pressEscapeIn(dialog as HTMLDialogElement),
+    ]) {
+      await close();
+      const ask = screen.getByRole('dialog', { name: 'Discard changes?' });
+      expect(ask.textContent).toContain('What you entered for this provider is not saved.');
+      await expectNoAxeViolations(ask);
+      await user.click(within(ask).getByRole('button', { name: 'Keep editing' }));
+      expect(screen.queryByRole('dialog', { name: 'Discard changes?' })).toBeNull();
+      expect(onClose).not.toHaveBeenCalled();
+      expect(textbox('Host').value).toBe('github.example.test');
+    }
+
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Discard changes?' })).getByRole('button', { name: 'Discard changes' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('says a typed Client Secret goes too, and keeps nothing of it once discarded', async () => {
+    const { user, dialog, secret, onClose } = setup(undefined, { initialKind: 'github' });
+    await user.click(within(dialog).getByRole('switch', { name: 'Enable OAuth' }));
+    await user.type(secret(), canary);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    const ask = screen.getByRole('dialog', { name: 'Discard changes?' });
+    expect(ask.textContent).toContain('The Client Secret you entered is cleared too.');
+    await user.click(within(ask).getByRole('button', { name: 'Discard changes' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds navigation away while changed, and goes on once discarded', async () => {
+    const { user, textbox, onClose } = setup(undefined, {});
+    const here = `${window.location.origin}/#/runners/local/access`;
+    const there = `${window.location.origin}/#/settings`;
+    expect(heldNavigation(here, there)).toBe(false);
+    await user.type(textbox('Host'), 'x');
+    let held = false;
+    act(() => {
+      held = heldNavigation(here, there);
+    });
+    expect(held).toBe(true);
+    // The page's address is put back while the admin decides.
+    expect(window.location.hash).toBe('#/runners/local/access');
+    const ask = screen.getByRole('dialog', { name: 'Discard changes?' });
+    await user.click(within(ask).getByRole('button', { name: 'Discard changes' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(window.location.hash).toBe('#/settings');
+  });
+});
+
+describe('ProviderDialog: focus', () => {
+  it('starts on the first field, not on the close button', () => {
+    setup(undefined, {});
+    expect(document.activeElement).toBe(screen.getByLabelText('Provider'));
   });
 });

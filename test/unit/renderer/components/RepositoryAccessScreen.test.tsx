@@ -8,7 +8,7 @@ import { PaddockError } from '../../../../electron/common/errors';
 import type { ProviderView } from '../../../../electron/common/provider-config';
 import { RepositoryAccessScreen } from '../../../../renderer/src/screens/runners/RepositoryAccessScreen';
 import { deferred } from './dom';
-import { eventHub, fakeApi, localRunner, remoteRunner } from './fixtures';
+import { eventHub, fakeApi, jobView, localRunner, remoteRunner } from './fixtures';
 
 // The repository access screen by role (issue 8 point 3) and acting on error
 // codes (point 4): a user sees the entries read-only and is told who changes
@@ -190,5 +190,44 @@ describe('RepositoryAccessScreen', () => {
     const { user } = setup(remoteRunner('admin'), { listProviders });
     await user.click(await screen.findByRole('button', { name: 'Reload' }));
     await screen.findByRole('list', { name: 'Providers' });
+  });
+});
+
+describe('RepositoryAccessScreen: each entry’s last check', () => {
+  const failed = {
+    ...github,
+    host: 'https://gitlab.example.test',
+    kind: 'gitlab' as const,
+    lastCheck: { at: new Date().toISOString(), outcome: 'failed' as const, message: 'GitLab at https://gitlab.example.test cannot be reached from this runner.', errors: 1, warnings: 0 },
+  };
+
+  it('says “Not checked yet” or “Last check failed: …” on the entry, and reads the list again once Check again ends', async () => {
+    const jobId = 'j_check0123456789abcdef';
+    const startJob = vi.fn(async () => jobView(jobId));
+    const listProviders = vi.fn(async () => [github, failed]);
+    const { hub, user } = setup(localRunner(null), { listProviders, startJob, getJob: vi.fn(() => new Promise<never>(() => {})) });
+    const list = await screen.findByRole('list', { name: 'Providers' });
+    const [first, second] = within(list).getAllByRole('listitem').filter((item) => item.parentElement === list);
+    expect(first?.textContent).toContain('Not checked yet.');
+    expect(second?.textContent).toContain('Last check failed: GitLab at https://gitlab.example.test cannot be reached from this runner.');
+    const loads = listProviders.mock.calls.length;
+
+    await user.click(screen.getByRole('button', { name: 'Check again GitLab https://gitlab.example.test' }));
+    // The live check takes the line's place.
+    expect(second?.textContent).not.toContain('Last check failed');
+    hub.emitJob({
+      runnerId: 'local',
+      jobId,
+      event: { type: 'end', jobId, outcome: { state: 'succeeded', result: { kind: 'provider-check', validation: { host: [], oauth: [], pat: [] } } } },
+    });
+    await waitFor(() => expect(listProviders.mock.calls.length).toBe(loads + 1));
+  });
+
+  it('opens “Add a new provider” on the kind the entries suggest', async () => {
+    const { user } = setup(localRunner(null), { listProviders: vi.fn(async () => [github, failed]) });
+    await user.click(await screen.findByRole('button', { name: 'Add a new provider' }));
+    // The latest self-hosted entry is GitLab's: another GitLab server is the likely next one.
+    const dialog = screen.getByRole('dialog', { name: 'Add a new provider' });
+    expect((within(dialog).getByLabelText('Provider') as HTMLSelectElement).value).toBe('gitlab');
   });
 });

@@ -12,7 +12,7 @@ import { eventHub, fakeApi, localRunner, remoteRunner } from './fixtures';
 
 function show(runner: Runner) {
   const hub = eventHub();
-  const api = fakeApi({ listRunners: async () => [runner], onRunnersChanged: hub.onRunnersChanged });
+  const api = fakeApi({ listRunners: async () => [runner], onRunnersChanged: hub.onRunnersChanged, listProviders: async () => [] });
   render(<RunnerSettingsScreen api={api} headingRef={createRef()} navigate={vi.fn()} runnerId={runner.id} />);
 }
 
@@ -48,5 +48,32 @@ describe('RunnerSettingsScreen', () => {
     show(localRunner(null));
     await screen.findByRole('region', { name: 'Repository access' });
     expect(roleFact()).toBe('Admin: it is this workstation’s own runner.');
+  });
+});
+
+describe('RunnerSettingsScreen: the entries’ last check', () => {
+  it('shows each entry with “Not checked yet” or “Last check failed: …”, and Check again', async () => {
+    const hub = eventHub();
+    const runner = localRunner(null);
+    const base = { organizations: [], collections: [], oauth: { enabled: false, clientId: null, tenant: null, secretSet: false }, pat: { enabled: true }, managed: false, updatedAt: '2025-01-01T00:00:00.000Z' };
+    const api = fakeApi({
+      listRunners: async () => [runner],
+      onRunnersChanged: hub.onRunnersChanged,
+      listProviders: async () => [
+        { ...base, kind: 'github' as const, host: 'https://github.com' },
+        {
+          ...base,
+          kind: 'gitlab' as const,
+          host: 'https://gitlab.example.test',
+          lastCheck: { at: new Date().toISOString(), outcome: 'failed' as const, message: 'GitLab at https://gitlab.example.test cannot be reached from this runner.', errors: 1, warnings: 0 },
+        },
+      ],
+    });
+    render(<RunnerSettingsScreen api={api} headingRef={createRef()} navigate={vi.fn()} runnerId={runner.id} />);
+    const list = await screen.findByRole('list', { name: 'Providers and their last check' });
+    const [github, gitlab] = within(list).getAllByRole('listitem');
+    expect(github?.textContent).toContain('Not checked yet.');
+    expect(gitlab?.textContent).toContain('Last check failed: GitLab at https://gitlab.example.test cannot be reached from this runner.');
+    expect(within(gitlab as HTMLElement).getByRole('button', { name: 'Check again GitLab https://gitlab.example.test' })).toBeTruthy();
   });
 });

@@ -99,7 +99,7 @@ describe('RunnersScreen', () => {
 describe('RunnerSettingsScreen: Restart and a starting runner', () => {
   function showSettings(runner: Runner, restartRunner: PaddockApi['restartRunner'] = async () => runner) {
     const hub = eventHub();
-    const api = fakeApi({ listRunners: async () => [runner], onRunnersChanged: hub.onRunnersChanged, restartRunner });
+    const api = fakeApi({ listRunners: async () => [runner], onRunnersChanged: hub.onRunnersChanged, restartRunner, listProviders: async () => [] });
     const { container } = render(<RunnerSettingsScreen api={api} headingRef={createRef()} navigate={vi.fn()} runnerId={runner.id} />);
     return { container, hub, user: userEvent.setup() };
   }
