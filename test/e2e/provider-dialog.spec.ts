@@ -75,6 +75,9 @@ test('the provider dialog fits small and large windows; long results stay in the
   await expect(dialog.getByLabel('Provider')).toHaveValue('github');
   await expect(dialog.getByRole('switch', { name: 'Enable Personal Access Token' })).toBeChecked();
   await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).not.toBeChecked();
+  await expectFooterInView(app, dialog);
+  expect(await overflowing(app)).toEqual([]);
+  await screenshot(app, 'provider-dialog-new-800x600');
 
   await dialog.getByLabel('Provider').selectOption({ label: 'GitLab' });
   const hostField = dialog.getByRole('textbox', { name: 'Host', exact: true });
