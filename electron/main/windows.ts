@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BrowserWindow, nativeTheme } from 'electron';
+import { BrowserWindow, dialog, nativeTheme, type MessageBoxSyncOptions } from 'electron';
 
 export interface MainWindowOptions {
   preload: string;
@@ -34,9 +34,27 @@ export function createMainWindow({ preload, url }: MainWindowOptions): BrowserWi
     },
   });
   window.once('ready-to-show', () => window.show());
+  // The page refuses to unload while a form holds unsaved input
+  // (renderer/src/leave-guard.ts); Electron then closes nothing and asks
+  // nothing, so the question is asked here. Discarding lets it unload.
+  window.webContents.on('will-prevent-unload', (event) => {
+    if (dialog.showMessageBoxSync(window, discardChangesBox) === 0) event.preventDefault();
+  });
   void window.loadURL(url);
   return window;
 }
+
+/** The question a window with unsaved input asks before it closes or reloads: Discard changes (0) or Keep editing (1, also Escape). */
+export const discardChangesBox: MessageBoxSyncOptions = {
+  type: 'question',
+  title: 'Discard changes?',
+  message: 'Discard changes?',
+  detail: 'What you entered in the open dialog is not saved. Discard it, or keep editing and save it first.',
+  buttons: ['Discard changes', 'Keep editing'],
+  defaultId: 1,
+  cancelId: 1,
+  noLink: true,
+};
 
 /** The one main window, made when it is first asked for and again after it was closed. */
 export interface MainWindows {

@@ -4,7 +4,7 @@ import { NavIcon } from './components/NavIcon';
 import { Notices } from './components/Notices';
 import { SimulationBanner } from './components/SimulationBanner';
 import { useApiValue } from './hooks';
-import { heldNavigation } from './leave-guard';
+import { guardUnload, heldNavigation } from './leave-guard';
 import { hashOf, routeFromHash, screens, type Route } from './routes';
 import { AccountsScreen, type ConnectRequest } from './screens/AccountsScreen';
 import { EnvironmentsScreen, type EnvironmentFocus } from './screens/EnvironmentsScreen';
@@ -52,6 +52,9 @@ export function App({ api }: { api: PaddockApi }) {
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
+
+  // Closing or reloading the window with unsaved input asks first too.
+  useEffect(() => guardUnload(), []);
 
   useEffect(() => {
     // Move focus to the new page's heading so keyboard and screen reader users land on it.

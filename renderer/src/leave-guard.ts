@@ -1,7 +1,10 @@
 // "Discard changes?" before the page moves on: a form with unsaved input
 // (the provider dialog) holds navigation — the Back key, a link, the tray
 // or a notification asking for another screen — until the user has said
-// whether to discard. One guard at a time: the form that is open.
+// whether to discard. One guard at a time: the form that is open. Closing
+// or reloading the window while a guard holds is refused by the page
+// (beforeunload); the main process then asks "Discard changes?" in a native
+// box (electron/main/windows.ts), a browser with its own question.
 
 /** Asks the user; calls `leave` once they chose to discard. */
 export type LeaveGuard = (leave: () => void) => void;
@@ -30,4 +33,24 @@ export function heldNavigation(oldUrl: string, newUrl: string): boolean {
     window.location.href = newUrl;
   });
   return true;
+}
+
+/** Whether a form holds unsaved input now. */
+export function navigationHeld(): boolean {
+  return current !== null;
+}
+
+/**
+ * Keeps the window from closing or reloading without a question while a
+ * form holds unsaved input. Returns the function that removes the listener.
+ */
+export function guardUnload(target: Pick<Window, 'addEventListener' | 'removeEventListener'> = window): () => void {
+  const listener = (event: BeforeUnloadEvent) => {
+    if (current === null) return;
+    event.preventDefault();
+    // Older Chromium asks only when returnValue is set.
+    event.returnValue = '';
+  };
+  target.addEventListener('beforeunload', listener);
+  return () => target.removeEventListener('beforeunload', listener);
 }

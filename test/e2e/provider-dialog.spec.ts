@@ -212,4 +212,26 @@ test('closing a changed dialog asks “Discard changes?”: Escape, Cancel, the 
   await discard.getByRole('button', { name: 'Discard changes' }).click();
   await expect(app).toHaveURL(/#\/settings$/);
   await expect(app.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+
+  // Closing or reloading the window with unsaved input asks first (the
+  // browser's own question here; a native box in Electron). Staying keeps
+  // what was typed; with nothing changed the page reloads without asking.
+  await app.goto(new URL('#/runners/local/access', host.url).href);
+  await add.click();
+  await dialog.getByRole('textbox', { name: 'Host', exact: true }).fill('ghe3.example.test');
+  const asked: string[] = [];
+  app.once('dialog', (question) => {
+    asked.push(question.type());
+    void question.dismiss();
+  });
+  await app.reload({ timeout: 3_000 }).catch(() => undefined);
+  expect(asked).toEqual(['beforeunload']);
+  await expect(dialog.getByRole('textbox', { name: 'Host', exact: true })).toHaveValue('ghe3.example.test');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await discard.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(dialog).toBeHidden();
+  app.on('dialog', (question) => asked.push(question.type()));
+  await app.reload();
+  await expect(app.getByRole('button', { name: 'Add a new provider' })).toBeVisible({ timeout: 20_000 });
+  expect(asked).toEqual(['beforeunload']);
 });

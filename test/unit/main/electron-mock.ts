@@ -128,6 +128,8 @@ export const webContents = { getAllWebContents: () => allWebContents };
 export const nativeTheme = { shouldUseDarkColors: false };
 export const dialog = {
   showErrorBox: vi.fn(),
+  /** A message box's answer: the index of the button the user chose (the first by default). */
+  showMessageBoxSync: vi.fn((..._args: unknown[]): number => 0),
   /** The save dialog's answer: what the user chose (cancel by default), as Electron resolves it. */
   showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({ canceled: true })),
 };

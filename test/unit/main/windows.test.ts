@@ -25,6 +25,22 @@ describe('createMainWindow', () => {
     });
     expect(window.loadedUrl).toBe('app://paddock/index.html');
   });
+
+  it('asks "Discard changes?" when the page refuses to unload, and lets it close only when the user discards', () => {
+    const window = createMainWindow({ preload: '/app/.vite/build/preload.cjs', url: 'app://paddock/index.html' }) as unknown as InstanceType<typeof electron.BrowserWindow>;
+    electron.dialog.showMessageBoxSync.mockClear();
+    electron.dialog.showMessageBoxSync.mockReturnValueOnce(1);
+    expect(window.webContents.emitPreventable('will-prevent-unload')).toBe(false);
+    electron.dialog.showMessageBoxSync.mockReturnValueOnce(0);
+    expect(window.webContents.emitPreventable('will-prevent-unload')).toBe(true);
+    expect(electron.dialog.showMessageBoxSync).toHaveBeenCalledTimes(2);
+    const [parent, box] = electron.dialog.showMessageBoxSync.mock.calls[0] as [unknown, { buttons: string[]; cancelId: number; defaultId: number; message: string }];
+    expect(parent).toBe(window);
+    expect(box.message).toBe('Discard changes?');
+    expect(box.buttons).toEqual(['Discard changes', 'Keep editing']);
+    // Escape and Enter keep what was typed.
+    expect([box.cancelId, box.defaultId]).toEqual([1, 1]);
+  });
 });
 
 describe('setupWindows', () => {
