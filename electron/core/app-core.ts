@@ -408,7 +408,8 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
     saveProvider: async ({ runnerId, ...body }) => {
       refuseManaged(runnerId, body.provider.kind, [body.provider.host, body.previousHost]);
       const result = await runners.route(runnerId, 'saveProvider', { body });
-      if (result.saved) void hosts.refresh(runnerId);
+      // Awaited: once the save answers, the hosts model (environments, the tray, Accounts) knows the entry.
+      if (result.saved) await hosts.refresh(runnerId);
       return result;
     },
     discoverTenant: ({ runnerId, organization }) => runners.route(runnerId, 'discoverTenant', { body: { organization } }),
@@ -416,7 +417,7 @@ export function createCore({ store, appInfo, logger, credentials, localRunner, h
       refuseManaged(runnerId, null, [host]);
       const { deletedTokens } = await runners.route(runnerId, 'deleteProvider', { body: { host } });
       const { providers } = await runners.route(runnerId, 'listProviders');
-      void hosts.refresh(runnerId);
+      await hosts.refresh(runnerId);
       return { deletedTokens, providers };
     },
 
