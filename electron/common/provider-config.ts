@@ -84,11 +84,19 @@ export const providerInputSchema = z
   .strict();
 export type ProviderInput = z.infer<typeof providerInputSchema>;
 
+/** The longest message a check carries (its schema's limit): longer ones are cut with an ellipsis. */
+export const CHECK_MESSAGE_MAX = 2000;
+
+/** A check's message within CHECK_MESSAGE_MAX: a certificate's subject, a provider's error text or a long host can make it longer. */
+export function clipMessage(message: string): string {
+  return message.length <= CHECK_MESSAGE_MAX ? message : `${message.slice(0, CHECK_MESSAGE_MAX - 1)}…`;
+}
+
 export const validationCheckSchema = z
   .object({
     level: z.enum(['ok', 'warning', 'error']),
     code: z.string().max(100),
-    message: z.string().max(2000),
+    message: z.string().max(CHECK_MESSAGE_MAX),
   })
   .strict();
 export type ValidationCheck = z.infer<typeof validationCheckSchema>;
@@ -130,7 +138,7 @@ export function checkStateOf(validation: ProviderValidation, at: Date): Provider
   return {
     at: at.toISOString(),
     outcome: errors.length ? 'failed' : warnings.length ? 'warnings' : 'passed',
-    message: first?.message ?? null,
+    message: first ? clipMessage(first.message) : null,
     errors: errors.length,
     warnings: warnings.length,
   };

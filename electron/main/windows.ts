@@ -38,6 +38,8 @@ export function createMainWindow({ preload, url }: MainWindowOptions): BrowserWi
   // (renderer/src/leave-guard.ts); Electron then closes nothing and asks
   // nothing, so the question is asked here. Discarding lets it unload.
   window.webContents.on('will-prevent-unload', (event) => {
+    // Quit from the tray may come while the window is hidden or minimized: the question shows with it.
+    if (!window.isVisible() || window.isMinimized()) window.show();
     if (dialog.showMessageBoxSync(window, discardChangesBox) === 0) event.preventDefault();
   });
   void window.loadURL(url);

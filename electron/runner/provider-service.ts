@@ -3,6 +3,7 @@ import { PaddockError } from '../common/errors';
 import type { SaveProviderRequest } from '../common/runner-api';
 import {
   checkStateOf,
+  clipMessage,
   openClientSecret,
   type AcceptedWarnings,
   type ManagedProvider,
@@ -12,6 +13,7 @@ import {
   type ValidationCheck,
 } from '../common/provider-config';
 import { catalogueEntry, entraTenantSchema, normalizeHost } from '../common/providers';
+import type { RunnerLogger } from './logger';
 import type { ProviderStore, TokenMethod } from './provider-store';
 
 export type { SaveProviderRequest } from '../common/runner-api';
@@ -19,7 +21,7 @@ export type { SaveProviderRequest } from '../common/runner-api';
 /** Network checks (S5), supplied by the runner's validation module. */
 export type ProviderNetworkCheck = (entry: ProviderView) => Promise<ProviderValidation>;
 
-const error = (code: string, message: string): ValidationCheck => ({ level: 'error', code, message });
+const error = (code: string, message: string): ValidationCheck => ({ level: 'error', code, message: clipMessage(message) });
 
 /**
  * Network findings that are about the form itself, not about the network:
@@ -29,7 +31,7 @@ const error = (code: string, message: string): ValidationCheck => ({ level: 'err
  * network (a proxy not set up yet, a server still being installed) and
  * "Check again" later.
  */
-const formFindings = new Set(['client-secret-required']);
+const formFindings = new Set(['client-secret-required', 'organization-tenant-mismatch']);
 
 /** A network check's results as a save judges them: errors of the network become warnings. */
 export function asSaveFindings(validation: ProviderValidation): ProviderValidation {
@@ -59,6 +61,8 @@ export interface ProviderServiceOptions {
   store: ProviderStore;
   networkCheck?: ProviderNetworkCheck;
   now?: () => Date;
+  /** Where a check that could not run says why (the entry only says that it did not). */
+  logger?: Pick<RunnerLogger, 'warn'>;
 }
 
 /**
@@ -203,6 +207,15 @@ export class ProviderService {
       secretSet = false;
     }
 
+    // Decided from the catalogue here, not only by the network check: a check that cannot run must not let
+    // an entry be saved anyway without the secret its provider needs for every callback.
+    if (input.oauth.enabled && entry.oauth.supported && !secretSet) {
+      const { callbacks } = entry.oauth;
+      if (callbacks.length > 0 && callbacks.every((callback) => callback.secret === 'required') && callbacks.some((callback) => callback.confirmed)) {
+        validation.oauth.push(error('client-secret-required', `${entry.displayName} needs the Client Secret for every callback Paddock can use: enter it, or users cannot finish signing in.`));
+      }
+    }
+
     const view: ProviderView = {
       kind: input.kind,
       host,
@@ -223,7 +236,9 @@ export class ProviderService {
         network = await this.options.networkCheck(view);
       } catch (e) {
         // Validation never throws for network problems; anything else must not keep the admin from saving either.
-        network = { host: [{ level: 'error', code: 'check-not-run', message: `The runner could not check this entry: ${e instanceof Error ? e.message : String(e)}` }], oauth: [], pat: [] };
+        // The exception's text is for the log, not for the entry (it is stored and shown).
+        this.options.logger?.warn('provider check did not run', { host: view.host, error: e instanceof Error ? e.message : String(e) });
+        network = { host: [{ level: 'error', code: 'check-not-run', message: 'The runner could not check this entry. Check again later; the runner’s log says why.' }], oauth: [], pat: [] };
       }
       lastCheck = checkStateOf(network, this.now());
       const findings = asSaveFindings(network);

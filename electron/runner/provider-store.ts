@@ -47,6 +47,8 @@ export class ProviderStore {
 
   /** Writes an entry, replacing the one at `previousHost` (an edit that changes the host) or at its own host. */
   put(entry: ProviderView, previousHost: string | null): void {
+    // Checked before it is written: an entry the schema refuses would make the whole file unreadable.
+    providerViewSchema.parse(entry);
     withFileLock(this.file, () => {
       const providers = this.list().filter((p) => p.host !== entry.host && p.host !== previousHost);
       providers.push(entry);

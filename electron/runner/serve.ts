@@ -14,7 +14,7 @@ import { PADDOCK_VERSION } from '../common/version';
 import { createRunnerApi, type RunnerApiContext } from './api';
 import { loadOrCreateIdentity, updateRunnerFile } from './identity';
 import { managedProvidersFromPolicyFile } from './policy';
-import { ProviderService } from './provider-service';
+import { entryFingerprint, ProviderService } from './provider-service';
 import { checkPat, PAT_CHECK_TIMEOUT_MS } from './pat';
 import { discoverTenant } from './providers/discover';
 import type { HttpClientOptions } from './providers/http';
@@ -142,6 +142,7 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
     keys: { publicKey: identity.keyPair.publicKey, secretKey: identity.keyPair.secretKey },
     store: new ProviderStore(dataDir, vault, path.join(dataDir, 'vault')),
     networkCheck: (entry) => validateProvider(entry, { http: options.http ?? { proxy: 'env' }, endpoints: options.devEndpoints ?? {} }),
+    logger: options.logger,
   });
   if (options.policyFile) {
     const { providers: managed, problems } = managedProvidersFromPolicyFile(options.policyFile, identity.file.runnerId);
@@ -221,7 +222,8 @@ export async function serve(options: ServeOptions): Promise<RunningRunner> {
       case 'provider-check': {
         const entry = providers.list().find((p) => p.host === start.host);
         if (!entry) throw new PaddockError('not-found', `This runner has no entry for ${start.host}.`, undefined, { host: start.host });
-        const fingerprint = providers.fingerprintOf(entry.host);
+        // From the very entry checked: a save meanwhile has another fingerprint, and recordCheck then keeps nothing.
+        const fingerprint = entryFingerprint(entry);
         const validation = await validateProvider(entry, {
           http: options.http ?? { proxy: 'env' },
           endpoints: options.devEndpoints ?? {},

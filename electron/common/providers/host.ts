@@ -92,6 +92,10 @@ export function normalizeHost(kind: ProviderKind, input: string): NormalizeHostR
     return fail('invalid-url', `${JSON.stringify(input.trim())} is not a host or URL. Enter one like ${entry.host.example}.`);
   }
   const host = url.port === '' ? url.hostname : `${url.hostname}:${url.port}`;
+  // "github.com." names the same server as "github.com" but would slip past every rule that compares names.
+  if (url.hostname.endsWith('.') && !url.hostname.startsWith('[')) {
+    return fail('invalid-url', `Enter ${url.hostname.replace(/\.+$/, '')} without the dot at its end.`);
+  }
   if (!validHostname(url.hostname)) {
     return fail('invalid-url', `${url.hostname} is not a host name. Enter one like ${entry.host.example}.`);
   }

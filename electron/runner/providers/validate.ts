@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProviderValidation, ProviderView, ValidationCheck } from '../../common/provider-config';
+import { clipMessage, type ProviderValidation, type ProviderView, type ValidationCheck } from '../../common/provider-config';
 import { catalogueEntry, expandUrl, hostValues, isGuid, tenantFromOrganizationHead } from '../../common/providers';
 import type { CatalogueEntry, Probe, TemplateValues } from '../../common/providers';
 import { createHttpClient, HttpClientConfigError, probe } from './http';
@@ -38,9 +38,9 @@ export interface ValidateProviderOptions {
 
 export type Check = ValidationCheck;
 
-const ok = (code: string, message: string): Check => ({ level: 'ok', code, message });
-const warning = (code: string, message: string): Check => ({ level: 'warning', code, message });
-const failure = (code: string, message: string): Check => ({ level: 'error', code, message });
+const ok = (code: string, message: string): Check => ({ level: 'ok', code, message: clipMessage(message) });
+const warning = (code: string, message: string): Check => ({ level: 'warning', code, message: clipMessage(message) });
+const failure = (code: string, message: string): Check => ({ level: 'error', code, message: clipMessage(message) });
 /** An unmet expectation: an error when the catalogue confirms the probe, else only a warning. */
 const unmet = (probe: Probe, code: string, message: string): Check =>
   probe.confirmed ? failure(code, message) : warning(code, `${message} ${unconfirmed(probe)}`);

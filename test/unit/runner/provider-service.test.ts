@@ -189,6 +189,7 @@ describe('saving with what is known (the network only warns)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-providers-'));
     const vault = new Vault(path.join(dir, 'vault'), new Uint8Array(32).fill(3));
     let calls = 0;
+    const warned: unknown[][] = [];
     const providers = new ProviderService({
       runnerId: 'r_test1234',
       keys: nacl.box.keyPair(),
@@ -198,8 +199,9 @@ describe('saving with what is known (the network only warns)', () => {
         return network();
       },
       now: () => new Date('2026-12-04T10:00:00.000Z'),
+      logger: { warn: (message: string, fields?: Record<string, unknown>) => void warned.push([message, fields]) },
     });
-    return { providers, calls: () => calls };
+    return { providers, calls: () => calls, warned };
   };
   const patOnly = (patch: Partial<ProviderInput> = {}): ProviderInput => ({
     ...ghe,
@@ -236,7 +238,8 @@ describe('saving with what is known (the network only warns)', () => {
 
     // Other values (OAuth's app changes what is checked): asked again, even for the warning accepted before.
     network = { host: [unreachable], oauth: [], pat: [] };
-    const withOAuth = patOnly({ oauth: { enabled: true, clientId: 'gh-client', tenant: null, clientSecret: { action: 'none' } } });
+    // GitLab: a public client (PKCE) needs no Client Secret.
+    const withOAuth = patOnly({ kind: 'gitlab', oauth: { enabled: true, clientId: 'gl-client', tenant: null, clientSecret: { action: 'none' } } });
     expect(await providers.save({ provider: withOAuth, previousHost: host, confirmWarnings: false })).toMatchObject({ saved: false, needsConfirmation: true });
   });
 
@@ -264,15 +267,50 @@ describe('saving with what is known (the network only warns)', () => {
     expect(providers.list()).toEqual([]);
   });
 
-  it('saves when the check itself cannot run, saying so as a warning', async () => {
-    const { providers } = setup(() => {
+  it('saves when the check itself cannot run, saying so as a warning; why goes to the log, not into the entry', async () => {
+    const { providers, warned } = setup(() => {
       throw new Error('the CA bundle cannot be read');
     });
     const first = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: false });
     expect(first).toMatchObject({ saved: false, needsConfirmation: true });
-    expect(first.validation.host).toEqual([expect.objectContaining({ level: 'warning', code: 'check-not-run', message: expect.stringMatching(/CA bundle/) })]);
+    expect(first.validation.host).toEqual([expect.objectContaining({ level: 'warning', code: 'check-not-run' })]);
+    expect(first.validation.host[0]?.message).not.toMatch(/CA bundle/);
+    expect(warned).toContainEqual(['provider check did not run', expect.objectContaining({ error: 'the CA bundle cannot be read' })]);
     const saved = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: true });
     expect(saved.provider?.lastCheck).toMatchObject({ outcome: 'failed' });
+    expect(JSON.stringify(providers.list())).not.toContain('CA bundle');
+  });
+
+  it('refuses OAuth without the Client Secret its provider needs even when the check cannot run', async () => {
+    const { providers } = setup(() => {
+      throw new Error('no network');
+    });
+    const saved = await providers.save({
+      provider: patOnly({ oauth: { enabled: true, clientId: 'gh-client', tenant: null, clientSecret: { action: 'none' } } }),
+      previousHost: null,
+      confirmWarnings: true,
+    });
+    expect(saved).toMatchObject({ saved: false, needsConfirmation: false });
+    expect(saved.validation.oauth).toContainEqual(expect.objectContaining({ level: 'error', code: 'client-secret-required' }));
+    expect(providers.list()).toEqual([]);
+  });
+
+  it('keeps a tenant the provider names as another one an error: saving anyway cannot store it', async () => {
+    const mismatch = { level: 'error' as const, code: 'organization-tenant-mismatch', message: 'The organization fabrikam belongs to another tenant.' };
+    const { providers } = setup(() => ({ host: [], oauth: [mismatch], pat: [] }));
+    const saved = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: true });
+    expect(saved).toMatchObject({ saved: false, needsConfirmation: false });
+    expect(saved.validation.oauth).toEqual([mismatch]);
+  });
+
+  it('cuts a very long finding to the schema’s length, so the entry stays readable', async () => {
+    const long = { level: 'error' as const, code: 'tls-untrusted', message: `The certificate of ${'x'.repeat(5000)} is not trusted.` };
+    const { providers } = setup(() => ({ host: [long], oauth: [], pat: [] }));
+    const saved = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: true });
+    expect(saved.saved).toBe(true);
+    const [entry] = providers.list();
+    expect(entry?.lastCheck?.message?.length).toBe(2000);
+    expect(entry?.lastCheck?.message?.endsWith('…')).toBe(true);
   });
 
   it('saves an entry that passes without asking, recorded as passed; without a network check it is not checked yet', async () => {
@@ -293,7 +331,8 @@ describe('saving with what is known (the network only warns)', () => {
     expect(await providers.recordCheck(host, fingerprint ?? '', { host: [unreachable], oauth: [], pat: [] })).toBe(true);
     expect(providers.list()[0]?.lastCheck).toMatchObject({ outcome: 'failed', message: unreachable.message });
 
-    await providers.save({ provider: patOnly({ pat: { enabled: true }, oauth: { enabled: true, clientId: 'gh-client', tenant: null, clientSecret: { action: 'none' } } }), previousHost: host, confirmWarnings: true });
+    const changed = await providers.save({ provider: patOnly({ kind: 'gitlab', oauth: { enabled: true, clientId: 'gl-client', tenant: null, clientSecret: { action: 'none' } } }), previousHost: host, confirmWarnings: true });
+    expect(changed.saved).toBe(true);
     expect(await providers.recordCheck(host, fingerprint ?? '', { host: [], oauth: [], pat: [] })).toBe(false);
     expect(providers.list()[0]?.lastCheck).toMatchObject({ outcome: 'passed' });
     expect(await providers.recordCheck('https://gone.example.test', fingerprint ?? '', { host: [], oauth: [], pat: [] })).toBe(false);

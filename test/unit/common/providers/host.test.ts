@@ -76,6 +76,9 @@ describe('normalizeHost: accepted hosts', () => {
     }
     expect(error('gitlab', 'gitlab.example.com/not a host').message).toMatch(/spaces/);
     expect(error('github', 'ghe.example.com/<x>').code).toBe('invalid-url');
+    // A trailing dot names the same server, and would slip past the rules that compare names (http:// for a public service).
+    expect(error('github', 'http://github.com.')).toMatchObject({ code: 'invalid-url', message: 'Enter github.com without the dot at its end.' });
+    expect(error('gitlab', 'https://gitlab.example.com./x').code).toBe('invalid-url');
     // Intranet names, IP addresses and names in other scripts (punycode) are hosts.
     expect(ok('gitlab', 'gitlab').baseUrl).toBe('https://gitlab');
     expect(ok('gitlab', '10.0.0.1:8080').baseUrl).toBe('https://10.0.0.1:8080');
