@@ -255,8 +255,10 @@ export class ProviderService {
     const fingerprint = entryFingerprint(view);
     const accepted = previous?.acceptedWarnings?.fingerprint === fingerprint ? previous.acceptedWarnings : null;
     // Warnings accepted before for these very values are not asked again; a new one is.
-    const acceptedBefore = accepted !== null && warningCodes.every((code) => accepted.codes.includes(code));
-    if (warningCodes.length > 0 && !request.confirmWarnings && !acceptedBefore) return { ...refuse(), needsConfirmation: true };
+    // Save anyway accepts the warnings the admin saw; one this save found beyond those is asked about first.
+    const confirmed = request.confirmWarnings ? (request.warningsSeen ?? warningCodes) : [];
+    const unaccepted = warningCodes.filter((code) => !confirmed.includes(code) && !(accepted?.codes.includes(code) ?? false));
+    if (unaccepted.length > 0) return { ...refuse(), needsConfirmation: true };
     view.lastCheck = lastCheck;
     if (warningCodes.length > 0) {
       const acceptedNow: AcceptedWarnings = { fingerprint, codes: [...new Set([...(accepted?.codes ?? []), ...warningCodes])].slice(0, 200) };

@@ -329,6 +329,8 @@ export const saveProviderInputSchema = z
     provider: providerInputSchema,
     previousHost: z.string().max(2048).nullable(),
     confirmWarnings: z.boolean(),
+    /** The codes of the warnings the admin saw when they chose Save anyway (runner API: saveProviderRequestSchema). */
+    warningsSeen: z.array(z.string().max(100)).max(200).optional(),
   })
   .strict();
 

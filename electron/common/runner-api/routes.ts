@@ -76,6 +76,13 @@ export const saveProviderRequestSchema = z
      * runner keeps them as accepted for these values (ProviderView.acceptedWarnings).
      */
     confirmWarnings: z.boolean(),
+    /**
+     * With confirmWarnings: the codes of the warnings the admin was shown.
+     * The save checks again; a warning it finds beyond these (and beyond
+     * those accepted before) is asked about first. Absent: every warning is
+     * accepted (tools that save without showing them).
+     */
+    warningsSeen: z.array(z.string().max(100)).max(200).optional(),
   })
   .strict();
 export type SaveProviderRequest = z.infer<typeof saveProviderRequestSchema>;

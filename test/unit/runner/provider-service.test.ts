@@ -243,6 +243,19 @@ describe('saving with what is known (the network only warns)', () => {
     expect(await providers.save({ provider: withOAuth, previousHost: host, confirmWarnings: false })).toMatchObject({ saved: false, needsConfirmation: true });
   });
 
+  it('Save anyway accepts the warnings the admin saw; one the save finds beyond them is asked about first', async () => {
+    let network: ProviderValidation = { host: [unreachable], oauth: [], pat: [] };
+    const { providers } = setup(() => network);
+    // Between the answer the admin saw and Save anyway, the token endpoint stopped answering too.
+    network = { host: [unreachable], oauth: [], pat: [{ level: 'warning', code: 'pat-token-check', message: 'The endpoint did not answer.' }] };
+    const asked = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: true, warningsSeen: ['host-refused'] });
+    expect(asked).toMatchObject({ saved: false, needsConfirmation: true });
+    expect(providers.list()).toEqual([]);
+    const saved = await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: true, warningsSeen: ['host-refused', 'pat-token-check'] });
+    expect(saved.saved).toBe(true);
+    expect(providers.list()[0]?.acceptedWarnings?.codes.sort()).toEqual(['host-refused', 'pat-token-check']);
+  });
+
   it('keeps errors for what is wrong in the form itself, whatever the request says', async () => {
     const { providers, calls } = setup(() => ({ host: [], oauth: [{ level: 'error', code: 'client-secret-required', message: 'GitHub needs the Client Secret.' }], pat: [] }));
     const missingSecret = await providers.save({

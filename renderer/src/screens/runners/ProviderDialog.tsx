@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { PaddockApi, Runner, SaveProviderResult } from '../../../../electron/common/api';
-import { sealClientSecret, type ClientSecretChange, type ProviderView } from '../../../../electron/common/provider-config';
+import { sealClientSecret, type ClientSecretChange, type ProviderValidation, type ProviderView } from '../../../../electron/common/provider-config';
 import { providerKinds, type ProviderKind } from '../../../../electron/common/provider-kind';
 import { callbackOptions, callbackRunnerOf, catalogueEntry, normalizeHost } from '../../../../electron/common/providers';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -226,7 +226,14 @@ export function ProviderDialog({
     const sentForm = values;
     setPhase({ step: 'saving' });
     api
-      .saveProvider({ runnerId: runner.id, provider: providerInput(sentForm, secret), previousHost: view?.host ?? null, confirmWarnings })
+      .saveProvider({
+        runnerId: runner.id,
+        provider: providerInput(sentForm, secret),
+        previousHost: view?.host ?? null,
+        confirmWarnings,
+        // What Save anyway accepts: the warnings shown; one the runner finds beyond them is asked about first.
+        ...(confirmWarnings && answer ? { warningsSeen: shownWarningCodes(answer.validation) } : {}),
+      })
       .then(
         (saved) => {
           if (saved.saved) {
@@ -753,4 +760,9 @@ function DocsLinks({ kind }: { kind: ProviderKind }) {
       </ul>
     </section>
   );
+}
+
+/** The codes of the warnings a runner's answer showed (Save anyway accepts those). */
+function shownWarningCodes(validation: ProviderValidation): string[] {
+  return [...new Set([...validation.host, ...validation.oauth, ...validation.pat].filter((check) => check.level === 'warning').map((check) => check.code))];
 }

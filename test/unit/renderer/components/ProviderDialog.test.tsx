@@ -365,7 +365,7 @@ describe('ProviderDialog: what the runner found, where it belongs', () => {
     const anyway = within(dialog).getByRole('button', { name: 'Save anyway' });
     expect(descriptionOf(anyway)).toContain('Save anyway to keep the entry as it is');
     await user.click(anyway);
-    expect(saveProvider).toHaveBeenLastCalledWith(expect.objectContaining({ confirmWarnings: true }));
+    expect(saveProvider).toHaveBeenLastCalledWith(expect.objectContaining({ confirmWarnings: true, warningsSeen: ['host-refused'] }));
   });
 });
 
