@@ -22,7 +22,7 @@ export interface RunnerCallsOptions {
   /** The local runner's connection and token while it runs and has proved itself. */
   localSession: () => { connection: RunnerConnection; token: string } | null;
   /** Resolves once a starting local runner is done starting (or after a while); at once otherwise. */
-  localStarted?: () => Promise<void>;
+  localStarted?: (signal?: AbortSignal) => Promise<void>;
   /** What the runner's health says is wrong, for "is not running: …". */
   healthMessage: (id: string) => string | null;
   /** How a remote runner is reached; pinned TLS unless a test says otherwise. */
@@ -52,8 +52,8 @@ export class RunnerCalls {
   }
 
   /** An app call to the local runner while it starts waits for it, rather than failing with "it is starting". */
-  async #started(runner: StoredRunner): Promise<void> {
-    if (runner.kind === 'local' && !this.#options.localSession()) await this.#options.localStarted?.();
+  async #started(runner: StoredRunner, signal?: AbortSignal): Promise<void> {
+    if (runner.kind === 'local' && !this.#options.localSession()) await this.#options.localStarted?.(signal);
   }
 
   #remote(runner: StoredRunner & { kind: 'remote' }): RunnerConnection {
@@ -80,7 +80,7 @@ export class RunnerCalls {
   async call<T>(id: string, request: RunnerRequest, schema: z.ZodType<T>): Promise<T> {
     const runner = this.#options.records.get(id);
     try {
-      await this.#started(runner);
+      await this.#started(runner, request.signal);
       return await this.request(runner, request, schema);
     } catch (error) {
       throw toAppError(runner, error);
@@ -91,7 +91,7 @@ export class RunnerCalls {
   async stream<T>(id: string, request: RunnerRequest, schema: z.ZodType<T>, onLine: (line: T) => void): Promise<void> {
     const runner = this.#options.records.get(id);
     try {
-      await this.#started(runner);
+      await this.#started(runner, request.signal);
       if (runner.kind === 'local') {
         const session = this.#options.localSession();
         if (!session) throw new LocalNotRunning(`${runner.name} is not running: ${this.#options.healthMessage(runner.id) ?? 'it is starting.'}`);

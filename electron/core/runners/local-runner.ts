@@ -77,6 +77,11 @@ export class LocalRunnerSupervisor {
   }
 
   /** The connection and token while the runner is running and proved itself. */
+  /** Waiting out the backoff after the runner stopped unexpectedly (its state says "restarting in N s"). */
+  get waitingToRestart(): boolean {
+    return this.#restartTimer !== null;
+  }
+
   get session(): { connection: RunnerConnection; token: string; endpoint: string } | null {
     return this.#state.phase === 'running' && this.#connection && this.#token && this.#endpoint
       ? { connection: this.#connection, token: this.#token, endpoint: this.#endpoint }

@@ -23,7 +23,7 @@ export interface LocalRunnerConfig {
 }
 
 /** The part of LocalRunnerSupervisor this file uses (a test gives a fake). */
-export type Supervisor = Pick<LocalRunnerSupervisor, 'session' | 'start' | 'stop' | 'restart' | 'purge'>;
+export type Supervisor = Pick<LocalRunnerSupervisor, 'session' | 'start' | 'stop' | 'restart' | 'purge'> & Partial<Pick<LocalRunnerSupervisor, 'waitingToRestart'>>;
 
 export interface LocalRunnerOptions {
   /** Null when this app runs no local runner (unit tests of other parts). */
@@ -79,17 +79,22 @@ export class LocalRunner {
    * `timeoutMs`; at once when it is not starting. A call made while it
    * starts (the app just opened, a restart) waits for it instead of failing.
    */
-  whenStarted(timeoutMs = LOCAL_START_WAIT_MS): Promise<void> {
-    if (!this.#supervisor || this.session || this.#options.health.get(LOCAL_RUNNER_ID).state !== 'starting') return Promise.resolve();
+  whenStarted(timeoutMs = LOCAL_START_WAIT_MS, signal?: AbortSignal): Promise<void> {
+    // A crash's backoff is not waited out: the call says at once what the runner's state says.
+    if (!this.#supervisor || this.session || this.#supervisor.waitingToRestart === true || this.#options.health.get(LOCAL_RUNNER_ID).state !== 'starting') return Promise.resolve();
+    if (signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.#waiting.delete(done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
       timer.unref?.();
       this.#waiting.add(done);
+      // A cancelled call stops waiting; the request then ends as cancelled.
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 

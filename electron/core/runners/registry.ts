@@ -64,7 +64,7 @@ export class RunnerRegistry {
     this.#calls = new RunnerCalls({
       records,
       localSession: () => this.#local.session,
-      localStarted: () => this.#local.whenStarted(),
+      localStarted: (signal) => this.#local.whenStarted(undefined, signal),
       healthMessage: (id) => this.#health.get(id).message,
       ...(reach?.remote ? { remote: reach.remote } : {}),
     });

@@ -29,6 +29,7 @@ class FakeSupervisor implements Supervisor {
   async purge() {
     this.calls.push('purge');
   }
+  waitingToRestart = false;
 }
 
 function setup(runners: StoredRunner[], options: { removed?: boolean; config?: boolean; dataDir?: string } = {}) {
@@ -129,6 +130,16 @@ describe('the local runner', () => {
     const before = Date.now();
     await local.whenStarted(50);
     expect(Date.now() - before).toBeGreaterThanOrEqual(40);
+
+    // A cancelled call stops waiting at once; so does one made while a crash's backoff runs.
+    const controller = new AbortController();
+    const cancelled = local.whenStarted(60_000, controller.signal);
+    controller.abort();
+    await cancelled;
+    supervisor.waitingToRestart = true;
+    const during = Date.now();
+    await local.whenStarted(60_000);
+    expect(Date.now() - during).toBeLessThan(1_000);
   });
 
   it('ignores its process once its record is gone', () => {
