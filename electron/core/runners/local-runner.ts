@@ -60,6 +60,8 @@ export class LocalRunnerSupervisor {
   #connection: RunnerConnection | null = null;
   #endpoint: string | null = null;
   #stopping = false;
+  /** How many times stop was called: a restart starts the runner again only if no other stop came meanwhile. */
+  #stops = 0;
   /** Stopping to start again (restart): the runner is shown starting throughout, never stopped. */
   #restarting = false;
   #restartTimer: NodeJS.Timeout | null = null;
@@ -189,6 +191,7 @@ export class LocalRunnerSupervisor {
   }
 
   async stop(): Promise<void> {
+    this.#stops++;
     this.#stopping = true;
     if (this.#restartTimer) clearTimeout(this.#restartTimer);
     this.#restartTimer = null;
@@ -212,10 +215,16 @@ export class LocalRunnerSupervisor {
   async restart(): Promise<void> {
     this.#restarting = true;
     this.#set({ phase: 'starting', message: null });
+    const stops = this.#stops + 1;
     try {
       await this.stop();
     } finally {
       this.#restarting = false;
+    }
+    // Another stop meanwhile (the app quits, the local runner is removed) wins: no process is started behind it.
+    if (this.#stops !== stops) {
+      if (this.#state.phase === 'starting') this.#set({ phase: 'stopped', message: null });
+      return;
     }
     this.#delay = this.#options.backoff?.initialMs ?? 1000;
     this.start();

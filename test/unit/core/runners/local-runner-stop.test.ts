@@ -85,4 +85,18 @@ describe('LocalRunnerSupervisor.stop', () => {
     expect(new Set(phases)).toEqual(new Set(['starting']));
     expect(supervisor.state).toMatchObject({ phase: 'starting', message: null });
   });
+
+  it('a stop during a restart (the app quits, the runner is removed) wins: no runner is started behind it', async () => {
+    const events: string[] = [];
+    const runners = [fakeRunner(events), fakeRunner(events)];
+    let launched = 0;
+    const supervisor = new LocalRunnerSupervisor({ dataDir: '/tmp/x', launch: () => runners[launched++]!.child, logger: logger as never, onChange: () => {} });
+    supervisor.start();
+    const restarting = supervisor.restart();
+    const stopping = supervisor.stop();
+    runners[0]!.exit(0);
+    await Promise.all([restarting, stopping]);
+    expect(launched).toBe(1);
+    expect(supervisor.state.phase).toBe('stopped');
+  });
 });
