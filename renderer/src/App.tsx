@@ -4,7 +4,7 @@ import { NavIcon } from './components/NavIcon';
 import { Notices } from './components/Notices';
 import { SimulationBanner } from './components/SimulationBanner';
 import { useApiValue } from './hooks';
-import { guardUnload, heldNavigation } from './leave-guard';
+import { guardUnload, heldNavigation, noteHistoryEntry } from './leave-guard';
 import { hashOf, routeFromHash, screens, type Route } from './routes';
 import { AccountsScreen, type ConnectRequest } from './screens/AccountsScreen';
 import { EnvironmentsScreen, type EnvironmentFocus } from './screens/EnvironmentsScreen';
@@ -45,10 +45,12 @@ export function App({ api }: { api: PaddockApi }) {
     const onHashChange = (event: HashChangeEvent) => {
       // A form with unsaved input asks first ("Discard changes?"), and goes on itself.
       if (heldNavigation(event.oldURL, event.newURL)) return;
+      noteHistoryEntry();
       const next = routeFromHash(window.location.hash);
       setRoute(next);
       setFlash((current) => (current && current.hash === hashOf(next) ? current : null));
     };
+    noteHistoryEntry();
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);

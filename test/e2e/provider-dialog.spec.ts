@@ -235,3 +235,36 @@ test('closing a changed dialog asks “Discard changes?”: Escape, Cancel, the 
   await expect(app.getByRole('button', { name: 'Add a new provider' })).toBeVisible({ timeout: 20_000 });
   expect(asked).toEqual(['beforeunload']);
 });
+
+test('a navigation held by “Discard changes?” leaves the history as it was: Keep editing stays, Discard goes on, Back then leads where it did', async ({ app, host }) => {
+  await app.goto(new URL('#/runners', host.url).href);
+  await expect(app.getByRole('heading', { level: 1, name: 'Runners' })).toBeVisible({ timeout: 20_000 });
+  await app.evaluate(() => {
+    window.location.hash = '#/runners/local/access';
+  });
+  const add = app.getByRole('button', { name: 'Add a new provider' });
+  await add.click();
+  const dialog = app.getByRole('dialog', { name: 'Add a new provider' });
+  await dialog.getByRole('textbox', { name: 'Host', exact: true }).fill('ghe4.example.test');
+  const discard = app.getByRole('dialog', { name: 'Discard changes?' });
+
+  // Back (a move over an existing entry), kept: the page stays, its address too.
+  await app.evaluate(() => window.history.back());
+  await expect(discard).toBeVisible();
+  await discard.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(app).toHaveURL(/#\/runners\/local\/access$/);
+  await expect(dialog.getByRole('textbox', { name: 'Host', exact: true })).toHaveValue('ghe4.example.test');
+
+  // A new entry (the tray asking for another screen), discarded: on to Settings; Back then leads to the access page, and Back again to Runners.
+  await app.evaluate(() => {
+    window.location.hash = '#/settings';
+  });
+  await expect(discard).toBeVisible();
+  await discard.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(app.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await app.goBack();
+  await expect(app).toHaveURL(/#\/runners\/local\/access$/);
+  await app.goBack();
+  await expect(app).toHaveURL(/#\/runners$/);
+  await expect(app.getByRole('heading', { level: 1, name: 'Runners' })).toBeVisible();
+});

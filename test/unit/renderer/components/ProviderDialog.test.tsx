@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { SaveProviderResult } from '../../../../electron/common/api';
@@ -419,13 +419,16 @@ describe('ProviderDialog: no lost input', () => {
     const there = `${window.location.origin}/#/settings`;
     expect(heldNavigation(here, there)).toBe(false);
     await user.type(textbox('Host'), 'x');
+    window.location.hash = '#/runners/local/access';
+    // A link pushed the new address, as the router's hashchange sees it.
+    window.location.hash = '#/settings';
     let held = false;
     act(() => {
       held = heldNavigation(here, there);
     });
     expect(held).toBe(true);
-    // The page's address is put back while the admin decides.
-    expect(window.location.hash).toBe('#/runners/local/access');
+    // The history goes back to the page's address while the admin decides (no entry added).
+    await waitFor(() => expect(window.location.hash).toBe('#/runners/local/access'));
     const ask = screen.getByRole('dialog', { name: 'Discard changes?' });
     await user.click(within(ask).getByRole('button', { name: 'Discard changes' }));
     expect(onClose).toHaveBeenCalledTimes(1);
