@@ -129,6 +129,11 @@ export const providerCheckStateSchema = z
   .strict();
 export type ProviderCheckState = z.infer<typeof providerCheckStateSchema>;
 
+/** The codes of a check's warnings, each once: what "Save anyway" accepts (the dialog sends them, the runner compares). */
+export function warningCodesOf(validation: ProviderValidation): string[] {
+  return [...new Set([...validation.host, ...validation.oauth, ...validation.pat].filter((check) => check.level === 'warning').map((check) => check.code))];
+}
+
 /** What a check's results come to on the entry. */
 export function checkStateOf(validation: ProviderValidation, at: Date): ProviderCheckState {
   const all = [...validation.host, ...validation.oauth, ...validation.pat];

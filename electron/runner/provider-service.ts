@@ -4,6 +4,7 @@ import type { SaveProviderRequest } from '../common/runner-api';
 import {
   checkStateOf,
   clipMessage,
+  warningCodesOf,
   openClientSecret,
   type AcceptedWarnings,
   type ManagedProvider,
@@ -14,6 +15,7 @@ import {
 } from '../common/provider-config';
 import { catalogueEntry, entraTenantSchema, normalizeHost } from '../common/providers';
 import type { RunnerLogger } from './logger';
+import { missingClientSecret } from './providers/validate';
 import type { ProviderStore, TokenMethod } from './provider-store';
 
 export type { SaveProviderRequest } from '../common/runner-api';
@@ -209,11 +211,9 @@ export class ProviderService {
 
     // Decided from the catalogue here, not only by the network check: a check that cannot run must not let
     // an entry be saved anyway without the secret its provider needs for every callback.
-    if (input.oauth.enabled && entry.oauth.supported && !secretSet) {
-      const { callbacks } = entry.oauth;
-      if (callbacks.length > 0 && callbacks.every((callback) => callback.secret === 'required') && callbacks.some((callback) => callback.confirmed)) {
-        validation.oauth.push(error('client-secret-required', `${entry.displayName} needs the Client Secret for every callback Paddock can use: enter it, or users cannot finish signing in.`));
-      }
+    if (input.oauth.enabled) {
+      const missing = missingClientSecret(entry, secretSet);
+      if (missing?.level === 'error') validation.oauth.push(missing);
     }
 
     const view: ProviderView = {
@@ -251,7 +251,7 @@ export class ProviderService {
       add(validation.pat, findings.pat);
     }
     if (hasErrors()) return refuse();
-    const warningCodes = [...new Set([...validation.host, ...validation.oauth, ...validation.pat].filter((c) => c.level === 'warning').map((c) => c.code))];
+    const warningCodes = warningCodesOf(validation);
     const fingerprint = entryFingerprint(view);
     const accepted = previous?.acceptedWarnings?.fingerprint === fingerprint ? previous.acceptedWarnings : null;
     // Warnings accepted before for these very values are not asked again; a new one is.
@@ -276,12 +276,6 @@ export class ProviderService {
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
-  }
-
-  /** The entry with these values now, for a check about to run: recordCheck keeps its result only while they stay the same. */
-  fingerprintOf(host: string): string | null {
-    const entry = this.options.store.get(host);
-    return entry ? entryFingerprint(entry) : null;
   }
 
   /**

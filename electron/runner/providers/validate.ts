@@ -428,15 +428,25 @@ function judgeOpenIdConfiguration(context: Context, openIdProbe: Probe, tenant: 
 // ---------------------------------------------------------------------- OAuth
 
 function checkOAuthSecret(context: Context, secretCheck: Check | null): void {
-  const { entry, config } = context;
   if (secretCheck) context.result.oauth.unshift(secretCheck);
-  if (!entry.oauth.supported || config.oauth.secretSet) return;
+  const missing = missingClientSecret(context.entry, context.config.oauth.secretSet);
+  if (missing) context.result.oauth.push(missing);
+}
+
+/**
+ * OAuth without a Client Secret where the provider needs one for every
+ * callback Paddock can use: an error where the catalogue confirms it for at
+ * least one of them, else a warning; null when none is missing. The save
+ * applies it too (provider-service.ts), so a check that cannot run cannot
+ * let such an entry through.
+ */
+export function missingClientSecret(entry: CatalogueEntry, secretSet: boolean): Check | null {
+  if (!entry.oauth.supported || secretSet) return null;
   const callbacks = entry.oauth.callbacks;
-  if (callbacks.some((callback) => callback.secret !== 'required')) return;
-  // Every callback needs the secret; refuse when the catalogue confirms it for at least one of them.
+  if (callbacks.length === 0 || callbacks.some((callback) => callback.secret !== 'required')) return null;
   const confirmed = callbacks.some((callback) => callback.confirmed);
   const message = `${entry.displayName} needs the Client Secret for every callback Paddock can use: enter it, or users cannot finish signing in.`;
-  context.result.oauth.push(confirmed ? failure('client-secret-required', message) : warning('client-secret-required', message));
+  return confirmed ? failure('client-secret-required', message) : warning('client-secret-required', message);
 }
 
 // ------------------------------------------------------------------------ PAT

@@ -5,7 +5,7 @@ import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { PaddockError } from '../../../electron/common/errors';
 import { sealClientSecret, type ProviderInput, type ProviderValidation } from '../../../electron/common/provider-config';
-import { ProviderService } from '../../../electron/runner/provider-service';
+import { entryFingerprint, ProviderService } from '../../../electron/runner/provider-service';
 import { ProviderStore } from '../../../electron/runner/provider-store';
 import { Vault } from '../../../electron/runner/vault';
 
@@ -339,7 +339,8 @@ describe('saving with what is known (the network only warns)', () => {
     const { providers } = setup(() => ({ host: [], oauth: [], pat: [] }));
     const host = 'https://ghe.example.test';
     await providers.save({ provider: patOnly(), previousHost: null, confirmWarnings: false });
-    const fingerprint = providers.fingerprintOf(host);
+    const saved = providers.list().find((entry) => entry.host === host);
+    const fingerprint = saved ? entryFingerprint(saved) : null;
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(await providers.recordCheck(host, fingerprint ?? '', { host: [unreachable], oauth: [], pat: [] })).toBe(true);
     expect(providers.list()[0]?.lastCheck).toMatchObject({ outcome: 'failed', message: unreachable.message });

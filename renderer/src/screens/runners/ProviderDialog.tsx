@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { PaddockApi, Runner, SaveProviderResult } from '../../../../electron/common/api';
-import { sealClientSecret, type ClientSecretChange, type ProviderValidation, type ProviderView } from '../../../../electron/common/provider-config';
+import { sealClientSecret, warningCodesOf, type ClientSecretChange, type ProviderView } from '../../../../electron/common/provider-config';
 import { providerKinds, type ProviderKind } from '../../../../electron/common/provider-kind';
 import { callbackOptions, callbackRunnerOf, catalogueEntry, normalizeHost } from '../../../../electron/common/providers';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -232,7 +232,7 @@ export function ProviderDialog({
         previousHost: view?.host ?? null,
         confirmWarnings,
         // What Save anyway accepts: the warnings shown; one the runner finds beyond them is asked about first.
-        ...(confirmWarnings && answer ? { warningsSeen: shownWarningCodes(answer.validation) } : {}),
+        ...(confirmWarnings && answer ? { warningsSeen: warningCodesOf(answer.validation) } : {}),
       })
       .then(
         (saved) => {
@@ -760,9 +760,4 @@ function DocsLinks({ kind }: { kind: ProviderKind }) {
       </ul>
     </section>
   );
-}
-
-/** The codes of the warnings a runner's answer showed (Save anyway accepts those). */
-function shownWarningCodes(validation: ProviderValidation): string[] {
-  return [...new Set([...validation.host, ...validation.oauth, ...validation.pat].filter((check) => check.level === 'warning').map((check) => check.code))];
 }
