@@ -1,4 +1,4 @@
-import type { RunnerHealth, RunnerState } from '../../../electron/common/api';
+import type { RunnerState } from '../../../electron/common/api';
 import { exactTime, relativeTime, runnerStateLabels } from '../format';
 
 // A shape as well as a colour and the word, so the state never rests on colour.
@@ -25,14 +25,14 @@ export function StateBadge({ state }: { state: RunnerState }) {
   );
 }
 
-/** "2 minutes ago", with the exact time in its title; "Never" when the runner has not answered yet. */
-export function LastSeen({ lastSeen, now, withExact = false }: { lastSeen: RunnerHealth['lastSeen']; now: Date; withExact?: boolean }) {
-  if (!lastSeen) return <>Never</>;
-  const date = new Date(lastSeen);
+/** "2 minutes ago", with the exact time in its title (and beside it, withExact); "Never" for a time there is not (a runner that has not answered yet). */
+export function TimeAgo({ at, now, withExact = false }: { at: string | null; now: Date; withExact?: boolean }) {
+  if (!at) return <>Never</>;
+  const date = new Date(at);
   const exact = exactTime(date);
   return (
     <>
-      <time dateTime={lastSeen} title={exact}>
+      <time dateTime={at} title={exact}>
         {relativeTime(date, now)}
       </time>
       {withExact && <span className="muted"> ({exact})</span>}

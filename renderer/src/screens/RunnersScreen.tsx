@@ -2,7 +2,7 @@ import { useEffect, useState, type RefObject } from 'react';
 import type { PaddockApi, Runner } from '../../../electron/common/api';
 import type { Navigate } from '../App';
 import { ManagedBadge } from '../components/ManagedBadge';
-import { LastSeen, StateBadge } from '../components/RunnerHealth';
+import { StateBadge, TimeAgo } from '../components/RunnerHealth';
 import { EmptyState, LoadError, Screen } from '../components/Screen';
 import { providerCount } from '../format';
 import { useNow, useRunners, type Loadable } from '../hooks';
@@ -117,7 +117,7 @@ function RunnerItem({ runner, providers, now }: { runner: Runner; providers: num
         <div>
           <dt>Last seen</dt>
           <dd>
-            <LastSeen lastSeen={health.lastSeen} now={now} />
+            <TimeAgo at={health.lastSeen} now={now} />
           </dd>
         </div>
         <div>

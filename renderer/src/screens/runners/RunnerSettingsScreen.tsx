@@ -6,10 +6,9 @@ import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
 import { Fingerprint, KeyText } from '../../components/Fingerprint';
 import { ManagedBadge } from '../../components/ManagedBadge';
-import { LastSeen, StateBadge } from '../../components/RunnerHealth';
+import { StateBadge, TimeAgo } from '../../components/RunnerHealth';
 import { BackLink, LoadError, Screen } from '../../components/Screen';
 import { paddockErrorData } from '../../../../electron/common/errors';
-import { exactTime, relativeTime } from '../../format';
 import { formErrors, noFormErrors, type FormErrors } from '../../form-errors';
 import { useFocusAfterRender, useNow, useRunners, type Loadable } from '../../hooks';
 import { hashOf } from '../../routes';
@@ -82,10 +81,7 @@ export function RunnerSettingsScreen({
               )}
               <dt>Added</dt>
               <dd>
-                <time dateTime={runner.createdAt} title={exactTime(new Date(runner.createdAt))}>
-                  {relativeTime(new Date(runner.createdAt), now)}
-                </time>
-                <span className="muted"> ({exactTime(new Date(runner.createdAt))})</span>
+                <TimeAgo at={runner.createdAt} now={now} withExact />
               </dd>
               <dt>Public key</dt>
               <dd>
@@ -128,7 +124,7 @@ export function RunnerSettingsScreen({
               <dd>{runner.health.apiVersion ?? 'Shown once the runner answers'}</dd>
               <dt>Last seen</dt>
               <dd>
-                <LastSeen lastSeen={runner.health.lastSeen} now={now} withExact />
+                <TimeAgo at={runner.health.lastSeen} now={now} withExact />
               </dd>
             </dl>
             {runner.health.state !== 'unregistered' && <RestartButton api={api} runner={runner} />}

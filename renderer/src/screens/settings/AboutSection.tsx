@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { AppInfo, CollectDiagnosticsResult, Diagnostics, PaddockApi } from '../../../../electron/common/api';
 import { CopyButton } from '../../components/CopyButton';
-import { LastSeen, StateBadge } from '../../components/RunnerHealth';
+import { StateBadge, TimeAgo } from '../../components/RunnerHealth';
 import { LoadError } from '../../components/Screen';
 import { errorMessage, useApiValue, useNow, type Loadable } from '../../hooks';
 
@@ -68,7 +68,7 @@ export function AboutSection({ api }: { api: PaddockApi }) {
                   <span>{runner.version ? `Version ${runner.version}` : 'Version shown once it answers'}</span>
                   {runner.state !== 'online' && runner.lastSeen && (
                     <span className="muted">
-                      Last answered <LastSeen lastSeen={runner.lastSeen} now={now} />
+                      Last answered <TimeAgo at={runner.lastSeen} now={now} />
                     </span>
                   )}
                 </li>
